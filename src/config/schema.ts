@@ -1,0 +1,163 @@
+// The config schema: the single source of truth for the config's types, defaults, docs and error messages.
+import { z } from 'zod';
+
+const got = (iss: { input?: unknown }) => `got ${JSON.stringify(iss.input) ?? 'nothing'}`;
+const positiveInt = () => {
+  const error = (iss: { input?: unknown }) => `expected a positive integer, ${got(iss)}`;
+  return z.number({ error }).int({ error }).positive({ error });
+};
+const nonNegativeInt = () => {
+  const error = (iss: { input?: unknown }) => `expected a whole number ≥ 0, ${got(iss)}`;
+  return z.number({ error }).int({ error }).nonnegative({ error });
+};
+const positiveNumber = () => {
+  const error = (iss: { input?: unknown }) => `expected a number > 0, ${got(iss)}`;
+  return z.number({ error }).positive({ error });
+};
+const fraction = () => {
+  const error = (iss: { input?: unknown }) => `expected a number from 0 to 1, ${got(iss)}`;
+  return z.number({ error }).min(0, { error }).max(1, { error });
+};
+const columnList = () => z.array(z.string().min(1)).min(1);
+
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+const split = z
+  .object({
+    train: fraction().default(0.7).describe('fraction of rows (forecast) or sequences (classify) used for training'),
+    val: fraction().default(0.15).describe('fraction used for validation (early stopping, best checkpoint)'),
+    test: fraction().default(0.15).describe('fraction held out for the final test metrics'),
+  })
+  .strict()
+  .refine((s) => Math.abs(s.train + s.val + s.test - 1) < 1e-6, {
+    error: (iss) => `expected train + val + test to sum to 1, got ${sumOf(iss.input)}`,
+  })
+  .refine((s) => s.train > 0 && s.val > 0, { error: 'expected train > 0 and val > 0' })
+  .describe('how the data is split; forecast splits chronologically, classify by a seeded stratified shuffle');
+
+function sumOf(s: unknown): string {
+  const o = s as Record<string, number>;
+  return String(Math.round(((o.train ?? 0) + (o.val ?? 0) + (o.test ?? 0)) * 1e6) / 1e6);
+}
+
+const dataCommon = {
+  path: z.string().min(1).describe('the CSV file, relative to the config file'),
+  features: columnList()
+    .optional()
+    .describe('input columns; default: every numeric column that is not a target, label, id or order column'),
+  split: split.default({ train: 0.7, val: 0.15, test: 0.15 }),
+  normalize: z
+    .enum(['zscore', 'minmax', 'none'])
+    .default('zscore')
+    .describe('feature scaling, fitted on the training split only and stored in the checkpoint'),
+  missing: z
+    .enum(['error', 'drop', 'ffill'])
+    .default('error')
+    .describe('what an empty cell does: stop with an error, drop its row, or carry the previous value forward'),
+};
+
+export const forecastDataSchema = z
+  .object({
+    task: z.literal('forecast').describe('forecast: predict future values of a multivariate series'),
+    ...dataCommon,
+    targets: columnList().describe('columns to predict'),
+    window: positiveInt().default(32).describe('time steps in each input window'),
+    horizon: positiveInt().default(1).describe("steps after the window's last row that the target is taken from"),
+  })
+  .strict();
+
+export const classifyDataSchema = z
+  .object({
+    task: z.literal('classify').describe('classify: predict one label per sequence'),
+    ...dataCommon,
+    label: z.string().min(1).default('label').describe('the label column'),
+    layout: z
+      .enum(['wide', 'long'])
+      .default('wide')
+      .describe('wide: one sequence per row (steps × features columns, time-major); long: one time step per row'),
+    steps: positiveInt().optional().describe('wide layout: time steps per row (required for wide)'),
+    sequenceId: z.string().min(1).optional().describe('long layout: the column that names the sequence (required)'),
+    orderBy: z.string().min(1).optional().describe('long layout: the column that orders steps within a sequence'),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.layout === 'wide' && d.steps === undefined)
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'expected a positive integer for the wide layout, got nothing' });
+    if (d.layout === 'long' && d.sequenceId === undefined)
+      ctx.addIssue({ code: 'custom', path: ['sequenceId'], message: 'expected a column name for the long layout, got nothing' });
+  });
+
+export const dataSchema = z.discriminatedUnion('task', [forecastDataSchema, classifyDataSchema]);
+
+export const modelSchema = z
+  .object({
+    impl: z.enum(['builtin', 'hand']).default('builtin').describe("builtin: tfjs's LSTM layer; hand: our LSTM written from the gate equations"),
+    kernel: z
+      .enum(['fused', 'reference'])
+      .default('reference')
+      .describe('hand only: reference computes step by step from the equations; fused is the fast kernel'),
+    bidirectional: z.boolean().default(false).describe('run a second LSTM backwards in time and concatenate both outputs'),
+    hiddenSize: positiveInt().default(64).describe('units in each LSTM (per direction)'),
+    layers: positiveInt().default(1).describe('stacked LSTM layers'),
+    dropout: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0)
+      .describe('dropout rate between stacked layers and before the head (train mode only)'),
+    init: z
+      .enum(['pytorch', 'keras'])
+      .default('pytorch')
+      .describe('pytorch: every LSTM weight uniform ±1/√hiddenSize; keras: glorot kernel, orthogonal recurrent, forget bias 1'),
+  })
+  .strict();
+
+export const trainSchema = z
+  .object({
+    epochs: positiveInt().default(20).describe('passes over the training split'),
+    batchSize: positiveInt().default(64).describe('windows or sequences per batch'),
+    optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam'),
+    learningRate: positiveNumber().default(0.001),
+    momentum: z.number().min(0).lt(1).default(0.9).describe('sgd only'),
+    clipNorm: z.number().min(0).default(1.0).describe('global gradient-norm clipping; 0 disables'),
+    earlyStopping: z
+      .object({
+        patience: nonNegativeInt().default(5).describe('epochs without val improvement before stopping; 0 disables'),
+        minDelta: z.number().min(0).default(0).describe('smallest val loss decrease that counts as improvement'),
+      })
+      .strict()
+      .default({ patience: 5, minDelta: 0 }),
+  })
+  .strict();
+
+export const outputSchema = z
+  .object({
+    dir: z.string().min(1).default('runs').describe('where run directories go, relative to the config file'),
+    keepCheckpoints: nonNegativeInt().default(3).describe('epoch checkpoints kept besides best and last'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, { error: (iss) => `expected letters, digits, '.', '_' or '-', ${got(iss)}` })
+      .default('run')
+      .describe('run name: the run directory is <output.dir>/<name>-<UTC timestamp>'),
+    seed: nonNegativeInt().default(42).describe('seeds weight init, shuffling, splits and dropout masks'),
+    backend: z.enum(BACKENDS).default('auto').describe('auto: tensorflow (tfjs-node) if installed, else wasm, else cpu'),
+    wasmKernels: z.enum(['fixed', 'stock']).default('fixed').describe("wasm only: our faster kernels, or tfjs's stock ones"),
+    data: dataSchema,
+    model: modelSchema.default(modelSchema.parse({})),
+    train: trainSchema.default(trainSchema.parse({})),
+    output: outputSchema.default(outputSchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type DataConfig = z.infer<typeof dataSchema>;
+export type ForecastDataConfig = z.infer<typeof forecastDataSchema>;
+export type ClassifyDataConfig = z.infer<typeof classifyDataSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type TrainConfig = z.infer<typeof trainSchema>;
+export type Backend = (typeof BACKENDS)[number];
