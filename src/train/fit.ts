@@ -1,0 +1,98 @@
+// The training loop: each epoch trains in train mode (dropout on), then evaluates val in eval mode (dropout off).
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/types.js';
+import type { TrainConfig } from '../config/schema.js';
+import { TrainingError } from '../errors.js';
+import { setDropoutSeed } from '../models/dropout.js';
+import { headlineMetric, predictSplit } from '../eval/predict.js';
+import { Rng } from '../util/rng.js';
+import { afterEpoch, batchesOf, shouldStopEarly, type EpochProgress, type HistoryRow, type TrainState } from './state.js';
+import { trainStep } from './step.js';
+
+export type TrainEvent =
+  | { type: 'epochStart'; epoch: number; epochs: number; batches: number; firstBatch: number }
+  | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; samplesPerSec: number }
+  | { type: 'epochEnd'; row: HistoryRow; improved: boolean };
+
+export type StopReason = 'completed' | 'early-stopping' | 'interrupted';
+
+export interface FitOptions {
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  dataset: Dataset;
+  train: TrainConfig;
+  /** where to start: initialState(seed) or a resumed checkpoint's state */
+  state: TrainState;
+  /** train until this many epochs are complete */
+  epochs: number;
+  onEvent?: (event: TrainEvent) => void;
+  /** polled after every batch: true stops the run after that batch (e.g. on Ctrl-C) */
+  interrupted?: () => boolean;
+  /** called after every epoch (write checkpoints) and once when interrupted mid-epoch */
+  save: (state: TrainState, info: { improved: boolean; interrupted: boolean }) => Promise<void>;
+}
+
+/** Resumes or starts an epoch: its shuffled batch order and the generator that draws dropout seeds. */
+function epochPlan(state: TrainState, trainSize: number, batchSize: number) {
+  const runRng = new Rng(0);
+  runRng.state = state.rngState;
+  const epochSeed = state.inProgress?.epochSeed ?? runRng.int();
+  const order = new Rng(epochSeed).shuffle(Array.from({ length: trainSize }, (_, i) => i));
+  const epochRng = new Rng(0);
+  epochRng.state = state.inProgress?.epochRngState ?? new Rng(epochSeed ^ 0x5bd1e995).state;
+  const progress: EpochProgress = state.inProgress ?? { epochSeed, batchesDone: 0, epochRngState: epochRng.state, lossSum: 0, metricSum: 0, samples: 0, seconds: 0 };
+  return { batches: batchesOf(order, batchSize), epochRng, progress: { ...progress }, rngStateAfter: runRng.state };
+}
+
+async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: TrainState; interrupted: boolean }> {
+  const { dataset, model, optimizer, train } = o;
+  const epoch = state.epoch + 1;
+  const plan = epochPlan(state, dataset.splits.train.size, train.batchSize);
+  const { progress, epochRng } = plan;
+  o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, batches: plan.batches.length, firstBatch: progress.batchesDone });
+  const started = performance.now() - progress.seconds * 1000;
+  for (let b = progress.batchesDone; b < plan.batches.length; b++) {
+    setDropoutSeed(model, epochRng.int());
+    const batch = dataset.splits.train.batch(plan.batches[b]);
+    const step = trainStep(model, optimizer, dataset.task, batch, dataset.outputSize, train.clipNorm, dataset.targetScaler);
+    if (!Number.isFinite(step.loss))
+      throw new TrainingError(`the training loss became ${step.loss} at epoch ${epoch}, batch ${b + 1}; the last good checkpoint is kept`, 'try a lower train.learningRate, or a clipNorm such as 1');
+    Object.assign(progress, { batchesDone: b + 1, epochRngState: epochRng.state, lossSum: progress.lossSum + step.loss * batch.batchSize, metricSum: progress.metricSum + step.metricSum, samples: progress.samples + batch.batchSize });
+    progress.seconds = (performance.now() - started) / 1000;
+    o.onEvent?.({ type: 'batch', epoch, batch: b + 1, batches: plan.batches.length, loss: progress.lossSum / progress.samples, samplesPerSec: progress.samples / progress.seconds });
+    if (o.interrupted?.() && b + 1 < plan.batches.length) {
+      const paused = { ...state, rngState: plan.rngStateAfter, inProgress: { ...progress } };
+      await o.save(paused, { improved: false, interrupted: true });
+      return { state: paused, interrupted: true };
+    }
+  }
+  const val = predictSplit(model, dataset, dataset.splits.val, train.batchSize);
+  const row: HistoryRow = {
+    epoch,
+    trainLoss: progress.lossSum / progress.samples,
+    valLoss: val.loss,
+    trainMetric: progress.metricSum / progress.samples,
+    valMetric: headlineMetric(val, dataset.outputSize),
+    learningRate: train.learningRate,
+    seconds: progress.seconds,
+    samplesPerSec: progress.samples / progress.seconds,
+  };
+  if (!Number.isFinite(row.valLoss))
+    throw new TrainingError(`the validation loss became ${row.valLoss} at epoch ${epoch}; the last good checkpoint is kept`, 'try a lower train.learningRate');
+  const next = afterEpoch({ ...state, rngState: plan.rngStateAfter }, row, train.earlyStopping.minDelta);
+  o.onEvent?.({ type: 'epochEnd', row, improved: next.improved });
+  await o.save(next.state, { improved: next.improved, interrupted: o.interrupted?.() ?? false });
+  return { state: next.state, interrupted: o.interrupted?.() ?? false };
+}
+
+/** Trains from `o.state` until `o.epochs` epochs are done, early stopping fires, or the run is interrupted. */
+export async function fit(o: FitOptions): Promise<{ state: TrainState; stopReason: StopReason }> {
+  let state = o.state;
+  while (state.epoch < o.epochs) {
+    if (shouldStopEarly(state, o.train.earlyStopping.patience)) return { state, stopReason: 'early-stopping' };
+    const result = await runEpoch(o, state);
+    state = result.state;
+    if (result.interrupted) return { state, stopReason: 'interrupted' };
+  }
+  return { state, stopReason: shouldStopEarly(state, o.train.earlyStopping.patience) ? 'early-stopping' : 'completed' };
+}

@@ -1,0 +1,71 @@
+// What a training run must remember to stop early, pick its best epoch and resume exactly: pure data and functions.
+
+export interface HistoryRow {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  /** the task's main metric: MAE in original units (forecast) or accuracy (classify) */
+  trainMetric: number;
+  valMetric: number;
+  learningRate: number;
+  seconds: number;
+  samplesPerSec: number;
+}
+
+/** The part of an epoch already done when a run was interrupted mid-epoch. */
+export interface EpochProgress {
+  epochSeed: number;
+  batchesDone: number;
+  /** the epoch generator's state after `batchesDone` batches (it draws the dropout seeds) */
+  epochRngState: number;
+  lossSum: number;
+  metricSum: number;
+  samples: number;
+  seconds: number;
+}
+
+export interface TrainState {
+  /** epochs completed */
+  epoch: number;
+  /** the run generator's state: draws each epoch's seed */
+  rngState: number;
+  bestValLoss: number;
+  bestEpoch: number;
+  /** epochs since the last improvement */
+  wait: number;
+  history: HistoryRow[];
+  inProgress?: EpochProgress;
+}
+
+export function initialState(seed: number): TrainState {
+  return { epoch: 0, rngState: seed >>> 0, bestValLoss: Infinity, bestEpoch: 0, wait: 0, history: [] };
+}
+
+/** Records a finished epoch: whether val improved by more than minDelta, and the early-stopping counter. */
+export function afterEpoch(state: TrainState, row: HistoryRow, minDelta: number): { state: TrainState; improved: boolean } {
+  const improved = row.valLoss < state.bestValLoss - minDelta;
+  return {
+    improved,
+    state: {
+      ...state,
+      epoch: row.epoch,
+      history: [...state.history, row],
+      bestValLoss: improved ? row.valLoss : state.bestValLoss,
+      bestEpoch: improved ? row.epoch : state.bestEpoch,
+      wait: improved ? 0 : state.wait + 1,
+      inProgress: undefined,
+    },
+  };
+}
+
+/** Early stopping: patience 0 disables it. */
+export function shouldStopEarly(state: TrainState, patience: number): boolean {
+  return patience > 0 && state.wait >= patience;
+}
+
+/** Samples the batches of an epoch: index lists of at most batchSize, the last one shorter. */
+export function batchesOf(indices: number[], batchSize: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < indices.length; i += batchSize) out.push(indices.slice(i, i + batchSize));
+  return out;
+}
