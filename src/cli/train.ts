@@ -1,0 +1,98 @@
+// lstm-train: train an LSTM from a JSON config and a CSV; writes a run directory with checkpoints, history and plots.
+import { Command, Option } from 'commander';
+import { BACKENDS, type Config } from '../config/schema.js';
+import { configJsonSchema, loadConfig } from '../config/load.js';
+import { selectBackend } from '../backend/select.js';
+import { prepare, trainRun } from '../train/run.js';
+import { metricName } from '../eval/predict.js';
+import { describeModel } from '../models/build.js';
+import { createReporter } from './output.js';
+import { printDataSummary, printModelSummary, printScores } from './summaries.js';
+import { TOOL_VERSION } from '../util/versions.js';
+import { watchInterrupts } from './interrupt.js';
+
+export interface TrainFlags {
+  config?: string;
+  schema?: boolean;
+  dryRun?: boolean;
+  out?: string;
+  backend?: Config['backend'];
+  stockKernels?: boolean;
+  epochs?: number;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export function trainCommand(): Command {
+  return new Command('lstm-train')
+    .description('Train an LSTM on a CSV sequence dataset from a JSON config')
+    .version(TOOL_VERSION)
+    .option('-c, --config <file>', 'the JSON config (see --schema and the README)')
+    .option('--schema', 'print the config JSON Schema and exit')
+    .option('--dry-run', 'validate config and data, print the data and model summaries, train nothing')
+    .option('-o, --out <dir>', 'parent folder of the run directory (default: output.dir of the config)')
+    .addOption(new Option('-b, --backend <name>', 'tfjs backend (overrides the config)').choices(BACKENDS))
+    .option('--stock-kernels', "wasm: use tfjs's stock kernels instead of our faster ones")
+    .option('--epochs <n>', 'train this many epochs (overrides train.epochs)', parseCount)
+    .option('-q, --quiet', 'print only the final summary')
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError()
+    .exitOverride();
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
+/** Applies command-line overrides to the validated config. */
+function withFlags(config: Config, flags: TrainFlags): Config {
+  return {
+    ...config,
+    backend: flags.backend ?? config.backend,
+    wasmKernels: flags.stockKernels ? 'stock' : config.wasmKernels,
+    train: { ...config.train, epochs: flags.epochs ?? config.train.epochs },
+  };
+}
+
+export async function runTrain(flags: TrainFlags): Promise<number> {
+  if (flags.schema) {
+    process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
+    return 0;
+  }
+  if (!flags.config) throw new (await import('../errors.js')).ConfigError('command line', ['--config: expected a config file, got nothing'], 'lstm-train --config configs/forecast.json');
+  const config = withFlags(loadConfig(flags.config), flags);
+  const backend = await selectBackend(config.backend, config.wasmKernels);
+  const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
+  log(`backend: ${backend.name}${backend.wasmKernels ? ` (${backend.wasmKernels} kernels)` : ''}${backend.note ? ` — ${backend.note}` : ''}`);
+  const prepared = await prepare(config);
+  if (flags.dryRun) {
+    printDataSummary(prepared.dataset.summary);
+    printModelSummary(describeModel(prepared.model));
+    return 0;
+  }
+  const reporter = createReporter({ quiet: !!flags.quiet, metric: metricName(prepared.dataset.task) });
+  const interrupts = watchInterrupts();
+  try {
+    const result = await trainRun(prepared, { backend: backend.name, outDir: flags.out, onEvent: reporter.event, interrupted: interrupts.requested });
+    reporter.close();
+    if (result.stopReason === 'interrupted') {
+      process.stdout.write(`interrupted after epoch ${result.state.epoch}; checkpoint written to ${result.files[0]}\nresume with: lstm-train --resume ${result.runDir}\n`);
+      return 130;
+    }
+    if (result.stopReason === 'early-stopping') log(`early stopping: val loss has not improved since epoch ${result.state.bestEpoch}`);
+    printScores(result.scores!, metricName(prepared.dataset.task), result.state.bestEpoch);
+    process.stdout.write(`run directory: ${result.runDir}\n${result.files.map((f) => `  ${f}`).join('\n')}\n`);
+    return 0;
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  const program = trainCommand();
+  program.parse(argv);
+  const code = await runTrain(program.opts<TrainFlags>());
+  process.exitCode = code;
+}
