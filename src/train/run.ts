@@ -14,6 +14,7 @@ import { fit, type StopReason, type TrainEvent } from './fit.js';
 import { makeOptimizer } from './optimizer.js';
 import { initialState, type TrainState } from './state.js';
 import { versions } from '../util/versions.js';
+import type { CheckpointMeta } from './meta.js';
 
 export interface Prepared {
   config: Config;
@@ -30,7 +31,7 @@ export async function prepare(config: Config): Promise<Prepared> {
 }
 
 /** What a checkpoint's meta.json holds: enough to use the model alone, and to resume the run. */
-export function checkpointMeta(p: Prepared, state: TrainState, backend: string) {
+export function checkpointMeta(p: Prepared, state: TrainState, backend: string): CheckpointMeta {
   const { dataset } = p;
   return {
     kind: 'lstm-train-checkpoint',
