@@ -1,0 +1,38 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { lstmCell } from '../../src/models/lstm-cell.js';
+import { Rng } from '../../src/util/rng.js';
+import { assertArraysClose, FORWARD_ATOL, jsLstmStep, jsWeights, toLstmWeights, useCpu } from './helpers.js';
+
+before(useCpu);
+
+test('one cell step matches the equations computed scalar by scalar', () => {
+  const rng = new Rng(7);
+  const [batch, inputSize, hidden] = [3, 4, 5];
+  const w = jsWeights(rng, inputSize, hidden);
+  const rows = (n: number, m: number) => Array.from({ length: n }, () => Array.from({ length: m }, () => rng.normal()));
+  const [x, hPrev, cPrev] = [rows(batch, inputSize), rows(batch, hidden), rows(batch, hidden)];
+  const weights = toLstmWeights(w);
+  const { h, c } = lstmCell(tf.tensor2d(x), { h: tf.tensor2d(hPrev), c: tf.tensor2d(cPrev) }, weights);
+  assert.deepEqual(h.shape, [batch, hidden]);
+  const [hs, cs] = [h.arraySync(), c.arraySync()];
+  for (let b = 0; b < batch; b++) {
+    const expected = jsLstmStep(x[b], hPrev[b], cPrev[b], w);
+    assertArraysClose(hs[b], expected.h, FORWARD_ATOL, `h[${b}]`);
+    assertArraysClose(cs[b], expected.c, FORWARD_ATOL, `c[${b}]`);
+  }
+});
+
+test('gate order is i, f, g, o: a large forget-gate bias alone keeps c_{t-1}', () => {
+  // Only the forget block's bias is large and everything else is zero: f = 1, i = σ(0) = 0.5, g = tanh(0) = 0,
+  // so c = c_{t-1} exactly and h = σ(0) · tanh(c_{t-1}). Any other gate order would give a different c.
+  const hidden = 2;
+  const bias = new Float32Array(4 * hidden);
+  bias.fill(100, hidden, 2 * hidden);
+  const weights = { kernel: tf.zeros([1, 4 * hidden]) as tf.Tensor2D, recurrentKernel: tf.zeros([hidden, 4 * hidden]) as tf.Tensor2D, bias: tf.tensor1d(bias) };
+  const cPrev = [0.3, -1.2];
+  const { h, c } = lstmCell(tf.tensor2d([[5]]), { h: tf.zeros([1, hidden]), c: tf.tensor2d([cPrev]) }, weights);
+  assertArraysClose(c.dataSync(), cPrev, FORWARD_ATOL, 'c');
+  assertArraysClose(h.dataSync(), cPrev.map((v) => 0.5 * Math.tanh(v)), FORWARD_ATOL, 'h');
+});
