@@ -1,0 +1,84 @@
+// Writes the shipped example data (data/*.csv), deterministically from fixed seeds. Run: npx tsx scripts/make-data.ts
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Rng } from '../src/util/rng.js';
+
+const TAU = 2 * Math.PI;
+
+/**
+ * Forecast data: `value` = two sines (periods 40 and 11.3) + a slow random drift + noise; `aux` = that drift
+ * `lead` steps early (plus a little noise). The drift cannot be predicted from `value`'s past, so `aux` helps.
+ */
+export function sineCsv(opts: { rows?: number; seed?: number; lead?: number } = {}): string {
+  const { rows = 3000, seed = 7, lead = 4 } = opts;
+  const rng = new Rng(seed);
+  const drift: number[] = [0];
+  for (let t = 1; t < rows + lead; t++) drift.push(0.97 * drift[t - 1] + 0.12 * rng.normal());
+  const lines = ['t,value,aux'];
+  for (let t = 0; t < rows; t++) {
+    const value = Math.sin((TAU * t) / 40) + 0.5 * Math.sin((TAU * t) / 11.3) + drift[t] + 0.1 * rng.normal();
+    const aux = drift[t + lead] + 0.02 * rng.normal();
+    lines.push(`${t},${value.toFixed(4)},${aux.toFixed(4)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** One sequence of two noisy channels with a bump on x at time tx and on y at time ty: [steps][x, y]. */
+function bumpSequence(rng: Rng, steps: number, tx: number, ty: number): [number, number][] {
+  const bump = (t: number, at: number) => 2 * Math.exp(-((t - at) ** 2) / 2);
+  return Array.from({ length: steps }, (_, t) => [0.3 * rng.normal() + bump(t, tx), 0.3 * rng.normal() + bump(t, ty)]);
+}
+
+/**
+ * Two distinct bump times and the label: "xy" when x's bump comes first, else "yx". Both classes equally likely
+ * and both channels hold exactly one bump, so only the ORDER tells them apart (a "same time" class is left out
+ * on purpose: co-occurring bumps could be spotted without looking at order).
+ */
+function bumpTimes(rng: Rng, steps: number): { tx: number; ty: number; label: string } {
+  const a = Math.floor(rng.next() * (steps - 1));
+  const b = a + 1 + Math.floor(rng.next() * (steps - 1 - a));
+  const label = rng.next() < 0.5 ? 'xy' : 'yx';
+  return label === 'xy' ? { tx: a, ty: b, label } : { tx: b, ty: a, label };
+}
+
+/** Classify data, wide layout: `x_0,y_0,...,x_{steps-1},y_{steps-1},label`, one sequence per row. */
+export function orderCsv(opts: { sequences?: number; steps?: number; seed?: number } = {}): string {
+  const { sequences = 1500, steps = 20, seed = 11 } = opts;
+  const rng = new Rng(seed);
+  const header = Array.from({ length: steps }, (_, t) => `x_${t},y_${t}`).join(',') + ',label';
+  const lines = [header];
+  for (let i = 0; i < sequences; i++) {
+    const { tx, ty, label } = bumpTimes(rng, steps);
+    const cells = bumpSequence(rng, steps, tx, ty).flatMap(([x, y]) => [x.toFixed(3), y.toFixed(3)]);
+    lines.push(`${cells.join(',')},${label}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Classify data, long layout: `seq,step,x,y,label`, one step per row, sequences of 10..20 steps. */
+export function orderLongCsv(opts: { sequences?: number; minSteps?: number; maxSteps?: number; seed?: number } = {}): string {
+  const { sequences = 300, minSteps = 10, maxSteps = 20, seed = 13 } = opts;
+  const rng = new Rng(seed);
+  const lines = ['seq,step,x,y,label'];
+  for (let i = 0; i < sequences; i++) {
+    const steps = minSteps + Math.floor(rng.next() * (maxSteps - minSteps + 1));
+    const { tx, ty, label } = bumpTimes(rng, steps);
+    bumpSequence(rng, steps, tx, ty).forEach(([x, y], t) => lines.push(`s${i},${t},${x.toFixed(3)},${y.toFixed(3)},${label}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function main(): void {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'data');
+  mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = [
+    ['sine.csv', sineCsv()],
+    ['order.csv', orderCsv()],
+    ['order-long.csv', orderLongCsv()],
+  ];
+  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  process.stdout.write(files.map(([name, text]) => `wrote data/${name} (${(text.length / 1024).toFixed(0)} KB)`).join('\n') + '\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -1,0 +1,79 @@
+// Classify examples: class lists, label indices, and the split whose batches are sequences (with a mask if padded).
+import { DataError, describeValue } from '../errors.js';
+import { parseCell } from './columns.js';
+import type { Sequences } from './sequences.js';
+import type { Batch, SplitData } from './types.js';
+
+/** Sorted unique labels; numerically when every label is a number ("2" before "10"), else by code point. */
+export function classList(labels: string[]): string[] {
+  const unique = [...new Set(labels)];
+  if (unique.every((l) => parseCell(l) !== undefined && l !== '')) return unique.sort((a, b) => Number(a) - Number(b));
+  return unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Each label's index in `classes`; a label not among them (e.g. unseen in training) is a DataError at its cell. */
+export function labelIndices(labels: string[], classes: string[], where: string[]): Int32Array {
+  const index = new Map(classes.map((c, i) => [c, i]));
+  return Int32Array.from(labels, (label, k) => {
+    const i = index.get(label);
+    if (i === undefined)
+      throw new DataError(
+        where[k],
+        `expected a label the model was trained on (${classes.map((c) => describeValue(c)).join(', ')}), found ${describeValue(label)}`,
+      );
+    return i;
+  });
+}
+
+/** The real (non-padding) steps of the given sequences as a [rows, features] matrix: what a scaler is fitted on. */
+export function realSteps(seqs: Sequences, members: number[]): Float64Array {
+  const f = seqs.featureNames.length;
+  const stride = seqs.steps * f;
+  const total = members.reduce((a, i) => a + seqs.lengths[i], 0);
+  const out = new Float64Array(total * f);
+  let k = 0;
+  for (const i of members) {
+    out.set(seqs.x.subarray(i * stride, i * stride + seqs.lengths[i] * f), k);
+    k += seqs.lengths[i] * f;
+  }
+  return out;
+}
+
+/** Scaled sequences [n, steps, features] with padding steps set back to 0 (scaling would have moved them). */
+export function zeroPadding(x: Float32Array, lengths: Int32Array, steps: number, features: number): Float32Array {
+  lengths.forEach((len, i) => x.fill(0, (i * steps + len) * features, (i + 1) * steps * features));
+  return x;
+}
+
+export interface ScaledSequences {
+  /** scaled [n, steps, features], padding 0 */
+  x: Float32Array;
+  lengths: Int32Array;
+  steps: number;
+  features: number;
+  /** class index per sequence */
+  y: Int32Array;
+  ids: (number | string)[];
+}
+
+/** A split over the sequences `members` (indices into `data`); batches carry a mask when `masked`. */
+export function classifySplit(data: ScaledSequences, members: number[], masked: boolean): SplitData {
+  const { steps, features: f } = data;
+  return {
+    size: members.length,
+    ids: members.map((i) => data.ids[i]),
+    batch(indices: number[]): Batch {
+      const x = new Float32Array(indices.length * steps * f); // [batch, steps, features]
+      const y = new Int32Array(indices.length); // [batch]
+      const mask = masked ? new Float32Array(indices.length * steps) : undefined; // [batch, steps]
+      indices.forEach((idx, b) => {
+        const i = members[idx];
+        if (i === undefined) throw new RangeError(`example index ${idx} outside 0..${members.length - 1}`);
+        x.set(data.x.subarray(i * steps * f, (i + 1) * steps * f), b * steps * f);
+        y[b] = data.y[i];
+        mask?.fill(1, b * steps, b * steps + data.lengths[i]);
+      });
+      return { batchSize: indices.length, steps, features: f, x, y, ...(mask ? { mask } : {}) };
+    },
+  };
+}

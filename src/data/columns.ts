@@ -1,0 +1,83 @@
+// Finds columns by name and parses numeric cells, with messages that point at the file, line and column.
+import { DataError, describeValue } from '../errors.js';
+import type { CsvTable } from './csv.js';
+
+/** Plain decimal numbers only: Number() would also take "0x10", "Infinity" and "" (as 0). */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A cell as a number; NaN for an empty cell; undefined when it is not a number. */
+export function parseCell(cell: string): number | undefined {
+  if (cell === '') return NaN;
+  return NUMBER.test(cell) ? Number(cell) : undefined;
+}
+
+/** True when every non-empty cell of the column parses as a number (and at least one is non-empty). */
+export function isNumericColumn(table: CsvTable, col: number): boolean {
+  let any = false;
+  for (const row of table.rows) {
+    const v = parseCell(row.cells[col]);
+    if (v === undefined) return false;
+    if (!Number.isNaN(v)) any = true;
+  }
+  return any;
+}
+
+/** The 0-based index of column `name`; a DataError listing the file's columns (and the closest one) if absent. */
+export function columnIndex(table: CsvTable, name: string, role: string): number {
+  const i = table.header.indexOf(name);
+  if (i >= 0) return i;
+  const guess = closest(name, table.header);
+  const hint = guess === undefined ? '' : ` (did you mean "${guess}"?)`;
+  throw new DataError(
+    `${table.file}:1`,
+    `expected a ${role} column "${name}", found none${hint}; the file's columns are: ${table.header.join(', ')}`,
+  );
+}
+
+/**
+ * The named columns of the given rows as a row-major Float64Array [rows.length, cols.length]; empty cells are NaN
+ * (the `missing` policy decides about those). A non-numeric cell is a DataError at its file:line:column.
+ */
+export function numericMatrix(table: CsvTable, rows: number[], cols: number[]): Float64Array {
+  const out = new Float64Array(rows.length * cols.length);
+  rows.forEach((r, i) => {
+    const row = table.rows[r];
+    cols.forEach((c, j) => {
+      const v = parseCell(row.cells[c]);
+      if (v === undefined)
+        throw new DataError(
+          `${table.file}:${row.line}:${c + 1}`,
+          `column "${table.header[c]}": expected a number, got ${describeValue(row.cells[c])}`,
+        );
+      out[i * cols.length + j] = v;
+    });
+  });
+  return out;
+}
+
+/** The candidate within edit distance max(2, a third of the name), or undefined: a did-you-mean. */
+export function closest(name: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestDist) [best, bestDist] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Default features: every numeric column, in file order, except the named ones (targets, label, id, order). */
+export function numericColumnsExcept(table: CsvTable, exclude: (string | undefined)[]): string[] {
+  return table.header.filter((name, i) => !exclude.includes(name) && isNumericColumn(table, i));
+}

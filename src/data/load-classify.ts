@@ -1,0 +1,86 @@
+// Builds a classify Dataset from a parsed CSV: read sequences (wide or long), map labels, split, scale.
+import { DataError } from '../errors.js';
+import type { ClassifyDataConfig } from '../config/schema.js';
+import { classifySplit, classList, labelIndices, realSteps, zeroPadding, type ScaledSequences } from './classify.js';
+import type { CsvTable } from './csv.js';
+import { readLong } from './long.js';
+import { applyScaler, fitScaler } from './scaler.js';
+import type { Sequences } from './sequences.js';
+import { stratifiedSplit } from './split.js';
+import { countClasses, splitSizes } from './summary.js';
+import type { Dataset, FittedTransforms } from './types.js';
+import { readWide } from './wide.js';
+
+/**
+ * With `fitted`, its feature names, scaler and classes are used as stored (a label outside them is an error), and
+ * the seeded split is computed exactly as in training but without the class-size checks (new data may be small).
+ */
+export function loadClassify(
+  table: CsvTable,
+  cfg: ClassifyDataConfig,
+  absPath: string,
+  seed: number,
+  fitted?: FittedTransforms,
+): Dataset {
+  const seqs = readSequences(table, cfg, fitted?.featureScaler.columns ?? cfg.features);
+  if (seqs.lengths.length === 0)
+    throw new DataError(table.file, `expected at least one sequence, found none (all ${seqs.droppedRows} rows were dropped for empty cells)`);
+  const classes = fitted?.classes ?? classList(seqs.labels);
+  const y = labelIndices(seqs.labels, classes, seqs.labelWhere);
+  const parts = stratifiedSplit(y, classes, cfg.split, seed, { file: table.file, strict: !fitted });
+  const featureScaler = fitted?.featureScaler ?? fitScaler(cfg.normalize, seqs.featureNames, realSteps(seqs, parts.train));
+  const f = seqs.featureNames.length;
+  const data: ScaledSequences = {
+    x: zeroPadding(applyScaler(featureScaler, seqs.x), seqs.lengths, seqs.steps, f),
+    lengths: seqs.lengths,
+    steps: seqs.steps,
+    features: f,
+    y,
+    ids: seqs.ids,
+  };
+  const masked = cfg.layout === 'long'; // always, so a model trained on long data gets a mask on any new long data too
+  const splits = {
+    train: classifySplit(data, parts.train, masked),
+    val: classifySplit(data, parts.val, masked),
+    test: classifySplit(data, parts.test, masked),
+    all: classifySplit(data, Array.from(y, (_, i) => i), masked),
+  };
+  return {
+    task: 'classify',
+    file: absPath,
+    featureNames: seqs.featureNames,
+    targetNames: [],
+    classes,
+    steps: seqs.steps,
+    outputSize: classes.length,
+    masked,
+    featureScaler,
+    splits,
+    summary: {
+      file: table.file,
+      task: 'classify',
+      rows: seqs.rows,
+      droppedRows: seqs.droppedRows,
+      features: seqs.featureNames,
+      targets: [],
+      classes,
+      sizes: splitSizes(splits),
+      classCounts: {
+        train: countClasses(y, parts.train, classes),
+        val: countClasses(y, parts.val, classes),
+        test: countClasses(y, parts.test, classes),
+      },
+      steps: seqs.steps,
+    },
+  };
+}
+
+function readSequences(table: CsvTable, cfg: ClassifyDataConfig, features?: string[]): Sequences {
+  if (cfg.layout === 'wide') {
+    // The schema requires steps for the wide layout; a config that skipped validation is a programmer error.
+    if (cfg.steps === undefined) throw new Error('wide layout without steps: the config was not validated');
+    return readWide(table, { label: cfg.label, steps: cfg.steps, features, missing: cfg.missing });
+  }
+  if (cfg.sequenceId === undefined) throw new Error('long layout without sequenceId: the config was not validated');
+  return readLong(table, { label: cfg.label, sequenceId: cfg.sequenceId, orderBy: cfg.orderBy, features, missing: cfg.missing });
+}

@@ -1,0 +1,94 @@
+// Classify, wide layout: one sequence per row, `steps × features` numeric columns (time-major) plus the label.
+import { DataError } from '../errors.js';
+import { columnIndex, isNumericColumn, numericMatrix } from './columns.js';
+import type { CsvTable } from './csv.js';
+import { applyMissing, rowsWithKeys, type MissingPolicy } from './missing.js';
+import type { Sequences } from './sequences.js';
+
+/** The columns of one wide row: cols[t * features + j] holds feature j at step t. */
+interface WideColumns {
+  featureNames: string[];
+  cols: number[];
+}
+
+const STEP_NAME = /^(.+)_(\d+)$/;
+
+/**
+ * Which columns hold which (step, feature). Two ways, tried in this order:
+ *  1. named: columns `<feature>_<t>` for t = 0..steps-1 (any column order), features given or read off the names;
+ *  2. positional (only when names do not follow 1): all non-label numeric columns in file order, time-major
+ *     (step 0's features first), their count a multiple of `steps`; a feature is named by its step-0 column.
+ * `features` (from the config, or a checkpoint's scaler) are base names, as in 1.
+ */
+export function wideColumns(table: CsvTable, label: string, steps: number, features?: string[]): WideColumns {
+  const numeric = table.header.filter((name, i) => name !== label && isNumericColumn(table, i));
+  if (features !== undefined) {
+    const named = namedColumns(table, features, steps);
+    if (named) return named;
+    const positional = positionalColumns(table, numeric, steps);
+    if (positional && sameNames(positional.featureNames, features)) return positional;
+    const missing = features.flatMap((f) => Array.from({ length: steps }, (_, t) => `${f}_${t}`));
+    for (const name of missing) columnIndex(table, name, `wide-layout feature (<feature>_<step>, step 0..${steps - 1})`);
+  }
+  const bases = [...new Set(numeric.map((n) => STEP_NAME.exec(n)?.[1] ?? ''))];
+  const named = bases.includes('') ? undefined : namedColumns(table, bases, steps);
+  if (named && named.cols.length === numeric.length) return named;
+  const positional = positionalColumns(table, numeric, steps);
+  if (positional) return positional;
+  throw new DataError(
+    `${table.file}:1`,
+    `expected the non-label numeric columns to be named <feature>_<step> with step 0..${steps - 1} for every feature, ` +
+      `or to number a multiple of steps=${steps} (time-major: step 0's features first); ` +
+      `found ${numeric.length} numeric column${numeric.length === 1 ? '' : 's'}: ${numeric.join(', ') || '(none)'}`,
+    'check data.steps, or list the per-step base names in data.features',
+  );
+}
+
+function namedColumns(table: CsvTable, features: string[], steps: number): WideColumns | undefined {
+  const cols: number[] = [];
+  for (let t = 0; t < steps; t++)
+    for (const f of features) {
+      const c = table.header.indexOf(`${f}_${t}`);
+      if (c < 0) return undefined;
+      cols.push(c);
+    }
+  return { featureNames: [...features], cols };
+}
+
+function positionalColumns(table: CsvTable, numeric: string[], steps: number): WideColumns | undefined {
+  if (numeric.length === 0 || numeric.length % steps !== 0) return undefined;
+  const cols = numeric.map((n) => table.header.indexOf(n));
+  return { featureNames: numeric.slice(0, numeric.length / steps), cols };
+}
+
+const sameNames = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Reads every row as one sequence of `steps` steps; `ffill` carries a feature from the previous step of its row. */
+export function readWide(
+  table: CsvTable,
+  opts: { label: string; steps: number; features?: string[]; missing: MissingPolicy },
+): Sequences {
+  const labelCol = columnIndex(table, opts.label, 'label');
+  const { featureNames, cols } = wideColumns(table, opts.label, opts.steps, opts.features);
+  const f = featureNames.length;
+  const rows = rowsWithKeys(table, [labelCol], opts.missing);
+  const values = numericMatrix(table, rows, cols);
+  const kept = applyMissing(values, cols.length, opts.missing, {
+    locate: (i, j) => ({ where: `${table.file}:${table.rows[rows[i]].line}:${cols[j] + 1}`, column: table.header[cols[j]] }),
+    previous: (i, j) => (j >= f ? i * cols.length + j - f : -1),
+  });
+  const x = new Float64Array(kept.length * cols.length);
+  kept.forEach((i, k) => x.set(values.subarray(i * cols.length, (i + 1) * cols.length), k * cols.length));
+  const used = kept.map((i) => table.rows[rows[i]]);
+  return {
+    featureNames,
+    steps: opts.steps,
+    x,
+    lengths: new Int32Array(kept.length).fill(opts.steps),
+    labels: used.map((row) => row.cells[labelCol]),
+    labelWhere: used.map((row) => `${table.file}:${row.line}:${labelCol + 1}`),
+    ids: kept.map((i) => rows[i]),
+    rows: kept.length,
+    droppedRows: table.rows.length - kept.length,
+  };
+}
