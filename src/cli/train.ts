@@ -10,6 +10,8 @@ import { createReporter } from './output.js';
 import { printDataSummary, printModelSummary, printScores } from './summaries.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { watchInterrupts } from './interrupt.js';
+import { loadResumable, storedConfig } from '../train/resume.js';
+import { ConfigError } from '../errors.js';
 
 export interface TrainFlags {
   config?: string;
@@ -19,6 +21,7 @@ export interface TrainFlags {
   backend?: Config['backend'];
   stockKernels?: boolean;
   epochs?: number;
+  resume?: string;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -33,7 +36,8 @@ export function trainCommand(): Command {
     .option('-o, --out <dir>', 'parent folder of the run directory (default: output.dir of the config)')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend (overrides the config)').choices(BACKENDS))
     .option('--stock-kernels', "wasm: use tfjs's stock kernels instead of our faster ones")
-    .option('--epochs <n>', 'train this many epochs (overrides train.epochs)', parseCount)
+    .option('--epochs <n>', 'train this many epochs in all (overrides train.epochs)', parseCount)
+    .option('--resume <run-dir>', 'continue a run from its checkpoints/last, exactly where it stopped')
     .option('-q, --quiet', 'print only the final summary')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
@@ -61,12 +65,17 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
     process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
     return 0;
   }
-  if (!flags.config) throw new (await import('../errors.js')).ConfigError('command line', ['--config: expected a config file, got nothing'], 'lstm-train --config configs/forecast.json');
-  const config = withFlags(loadConfig(flags.config), flags);
-  const backend = await selectBackend(config.backend, config.wasmKernels);
+  if (!flags.config && !flags.resume)
+    throw new ConfigError('command line', ['--config: expected a config file, got nothing'], 'lstm-train --config configs/forecast.json');
+  if (flags.config && flags.resume)
+    throw new ConfigError('command line', ['--resume: takes its config from the run directory; drop --config'], 'lstm-train --resume runs/<run> [--epochs N]');
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
+  const config = withFlags(flags.resume ? await storedConfig(flags.resume) : loadConfig(flags.config!), flags);
+  const backend = await selectBackend(config.backend, config.wasmKernels);
   log(`backend: ${backend.name}${backend.wasmKernels ? ` (${backend.wasmKernels} kernels)` : ''}${backend.note ? ` — ${backend.note}` : ''}`);
-  const prepared = await prepare(config);
+  const resumed = flags.resume ? await loadResumable(flags.resume, (c) => withFlags(c, flags)) : undefined;
+  if (resumed) log(`resuming ${flags.resume} after epoch ${resumed.meta.trainState.epoch}${resumed.meta.trainState.inProgress ? ` (+${resumed.meta.trainState.inProgress.batchesDone} batches)` : ''}`);
+  const prepared = resumed?.prepared ?? (await prepare(config));
   if (flags.dryRun) {
     printDataSummary(prepared.dataset.summary);
     printModelSummary(describeModel(prepared.model));
@@ -75,7 +84,7 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
   const reporter = createReporter({ quiet: !!flags.quiet, metric: metricName(prepared.dataset.task) });
   const interrupts = watchInterrupts();
   try {
-    const result = await trainRun(prepared, { backend: backend.name, outDir: flags.out, onEvent: reporter.event, interrupted: interrupts.requested });
+    const result = await trainRun(prepared, { ...resumed?.options, backend: backend.name, outDir: flags.out, onEvent: reporter.event, interrupted: interrupts.requested });
     reporter.close();
     if (result.stopReason === 'interrupted') {
       process.stdout.write(`interrupted after epoch ${result.state.epoch}; checkpoint written to ${result.files[0]}\nresume with: lstm-train --resume ${result.runDir}\n`);

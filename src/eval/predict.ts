@@ -1,7 +1,7 @@
 // Runs a model over a split in eval mode, batch by batch, and returns the loss and outputs in original units.
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset, SplitData, Scaler } from '../data/types.js';
-import { inputTensor, targetTensor, taskLoss } from '../train/loss.js';
+import { batchInputs, targetTensor, taskLoss } from '../train/loss.js';
 import { accuracy, argmaxRows, meanAbsoluteError } from './metrics.js';
 
 export interface Predictions {
@@ -36,7 +36,7 @@ export function predictSplit(model: tf.LayersModel, dataset: Dataset, split: Spl
     const batch = split.batch(indices);
     const [loss, out] = tf.tidy(() => {
       const y = targetTensor(dataset.task, batch, width);
-      const raw = model.apply(inputTensor(batch), { training: false }) as tf.Tensor2D;
+      const raw = model.apply(batchInputs(batch), { training: false }) as tf.Tensor2D;
       const shown = dataset.task === 'classify' ? tf.softmax(raw) : raw;
       return [taskLoss(dataset.task, raw, y).dataSync()[0], shown.dataSync() as Float32Array];
     });

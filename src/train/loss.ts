@@ -10,8 +10,10 @@ export function targetTensor(task: Task, batch: Batch, outputSize: number): tf.T
   return tf.tidy(() => tf.oneHot(tf.tensor1d(batch.y as Int32Array, 'int32'), outputSize).toFloat() as tf.Tensor2D);
 }
 
-export function inputTensor(batch: Batch): tf.Tensor3D {
-  return tf.tensor3d(batch.x, [batch.batchSize, batch.steps, batch.features]);
+/** The model's inputs for a batch: x [batch, steps, features], plus the mask [batch, steps] for padded sequences. */
+export function batchInputs(batch: Batch): tf.Tensor | tf.Tensor[] {
+  const x = tf.tensor3d(batch.x, [batch.batchSize, batch.steps, batch.features]);
+  return batch.mask ? [x, tf.tensor2d(batch.mask, [batch.batchSize, batch.steps])] : x;
 }
 
 /** Mean loss over the batch (a scalar). */

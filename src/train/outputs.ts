@@ -44,8 +44,8 @@ export function lossTitle(p: Prepared, backend: string): string {
 
 export async function writeLossPlot(runDir: string, history: HistoryRow[], title: string): Promise<string[]> {
   const rows = history.flatMap((r) => [
-    { epoch: r.epoch, series: 'train', split: 'train' as const, loss: r.trainLoss },
-    { epoch: r.epoch, series: 'val', split: 'val' as const, loss: r.valLoss },
+    { epoch: r.epoch, series: 'run', split: 'train' as const, loss: r.trainLoss },
+    { epoch: r.epoch, series: 'run', split: 'val' as const, loss: r.valLoss },
   ]);
   return writePlot(runDir, 'loss', lossCurveSpec(rows, { title }));
 }

@@ -1,7 +1,7 @@
 // One optimisation step in train mode: forward with dropout, loss, gradients, global-norm clipping, update.
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Scaler } from '../data/types.js';
-import { clipByGlobalNorm, inputTensor, targetTensor, taskLoss, type Task } from './loss.js';
+import { clipByGlobalNorm, batchInputs, targetTensor, taskLoss, type Task } from './loss.js';
 
 export interface StepResult {
   loss: number;
@@ -29,7 +29,7 @@ export function trainStep(
   targetScaler?: Scaler,
 ): StepResult {
   return tf.tidy(() => {
-    const x = inputTensor(batch);
+    const x = batchInputs(batch);
     const y = targetTensor(task, batch, outputSize);
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     let output: tf.Tensor2D | undefined;
