@@ -1,8 +1,9 @@
 // Seeded weight initialisation (PyTorch or Keras style) from our Rng: tfjs's own initialisers ignore seeds.
 import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from '../config/schema.js';
 import { Rng } from '../util/rng.js';
 
-export type InitScheme = 'pytorch' | 'keras';
+export type InitScheme = ModelConfig['init']; // 'pytorch' | 'keras'
 
 /** Class names of layers whose weights come in (kernel, recurrent kernel, bias) triples, one per direction. */
 const LSTM_LAYERS = new Set(['LSTM', 'Bidirectional', 'HandLSTM']);
@@ -60,7 +61,11 @@ export function glorotUniform(rng: Rng, fanIn: number, fanOut: number): Float32A
   return uniform(rng, fanIn * fanOut, Math.sqrt(6 / (fanIn + fanOut)));
 }
 
-/** The recurrent kernel [H, 4H] as four orthogonal [H, H] blocks side by side (V_i | V_f | V_g | V_o). */
+/**
+ * The recurrent kernel [H, 4H] as four orthogonal [H, H] blocks side by side (V_i | V_f | V_g | V_o), so each
+ * gate's recurrence preserves norms. (Keras's own orthogonal initialiser treats [H, 4H] as one matrix and makes
+ * its rows orthonormal; per block is this project's choice, as in its issue.)
+ */
 export function orthogonalGateBlocks(rng: Rng, hidden: number): Float32Array {
   const out = new Float32Array(hidden * 4 * hidden);
   for (let gate = 0; gate < 4; gate++) {
