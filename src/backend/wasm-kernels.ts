@@ -1,0 +1,218 @@
+// Our replacements for the wasm backend's slow kernels (Slice/Unpack/SplitV, transposed matMuls, Tanh), installable and removable.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we wrap
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+
+/**
+ * Why these exist (profile of tfjs-backend-wasm 4.22, pinned exactly in package.json because we rely on its
+ * internals: `dataIdMap`, `makeOutput`, `typedArrayFromHeap`, `disposeData`):
+ * - Slice calls `readSync`, which copies the WHOLE input out of the wasm heap on every call; Unpack and SplitV
+ *   are built from it, so taking one time step out of [64, 28, 512] copies all of it. We read a view instead.
+ * - BatchMatMul/_FusedMatMul with a transposed operand run 10–30× slower than transposing first, and tfjs's
+ *   matMul gradient uses exactly those forms. We transpose explicitly (the Transpose kernel) and then multiply.
+ * - Tanh is ~15× slower than Sigmoid on wasm; tanh(x) = 2σ(2x) − 1 (absolute error ~1e-7).
+ * Each replacement produces the same values as the cpu backend (test/backend/wasm-kernels.test.ts).
+ */
+
+/** The parts of tfjs-backend-wasm's BackendWasm we touch. */
+interface WasmBackend {
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; shape: number[]; dtype: string } };
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: object): boolean;
+}
+
+type Args = { inputs: Record<string, TensorInfo>; attrs?: Record<string, unknown>; backend: WasmBackend };
+type Stock = (name: string) => KernelFunc;
+
+const WASM = 'wasm';
+
+/** Copies `x[begin : begin+size]` into a fresh output, reading x through a heap view (no whole-tensor copy). */
+function sliceFromHeap(backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  const out = backend.makeOutput(size, x.dtype); // may grow the heap: take views only after this
+  const n = tf.util.sizeFromShape(size);
+  if (n === 0) return out;
+  const xVals = backend.typedArrayFromHeap(x);
+  const outVals = backend.typedArrayFromHeap(out);
+  const strides = tf.util.computeStrides(x.shape);
+  const rank = x.shape.length;
+  // The trailing dims that are taken whole merge into one contiguous run of `run` elements starting at dim `d`.
+  let d = rank - 1;
+  while (d > 0 && size[d] === x.shape[d]) d--;
+  const run = rank === 0 ? 1 : size[d] * (d + 1 < rank ? strides[d] : 1);
+  const idx = begin.slice(0, d); // odometer over the dims before d
+  const base = (d < rank ? begin[d] : 0) * (d + 1 < rank ? strides[d] : 1);
+  for (let o = 0; o < n; o += run) {
+    let off = base;
+    for (let k = 0; k < d; k++) off += idx[k] * strides[k];
+    outVals.set(xVals.subarray(off, off + run), o);
+    for (let k = d - 1; k >= 0; k--) {
+      if (++idx[k] < begin[k] + size[k]) break;
+      idx[k] = begin[k];
+    }
+  }
+  return out;
+}
+
+function slice(stock: Stock): KernelFunc {
+  return (args) => {
+    const { inputs, attrs, backend } = args as unknown as Args;
+    const x = inputs.x;
+    if (x.dtype === 'string') return stock('Slice')(args);
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs!.begin as number[], attrs!.size as number[]);
+    return sliceFromHeap(backend, x, begin, size);
+  };
+}
+
+function unpack(stock: Stock): KernelFunc {
+  return (args) => {
+    const { inputs, attrs, backend } = args as unknown as Args;
+    const value = inputs.value;
+    if (value.dtype === 'string') return stock('Unpack')(args);
+    const rank = value.shape.length;
+    const axis = (attrs!.axis as number) < 0 ? (attrs!.axis as number) + rank : (attrs!.axis as number);
+    const outShape = value.shape.filter((_, i) => i !== axis);
+    const begin = new Array<number>(rank).fill(0);
+    const size = value.shape.slice();
+    size[axis] = 1;
+    const outs: TensorInfo[] = [];
+    for (let i = 0; i < value.shape[axis]; i++) {
+      begin[axis] = i;
+      const piece = sliceFromHeap(backend, value, begin, size);
+      outs.push({ dataId: piece.dataId, dtype: piece.dtype, shape: outShape });
+    }
+    return outs;
+  };
+}
+
+function splitV(stock: Stock): KernelFunc {
+  return (args) => {
+    const { inputs, attrs, backend } = args as unknown as Args;
+    const x = inputs.x;
+    if (x.dtype === 'string') return stock('SplitV')(args);
+    const axis = tf.util.parseAxisParam(attrs!.axis as number, x.shape)[0];
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs!.numOrSizeSplits as number[] | number, axis);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = x.shape.slice();
+      size[axis] = s;
+      const piece = sliceFromHeap(backend, x, begin, size);
+      begin[axis] += s;
+      return piece;
+    });
+  };
+}
+
+/** Swaps the last two dims of `t` with the stock Transpose kernel (the caller disposes the result). */
+function transposeLastTwo(stock: Stock, backend: WasmBackend, t: TensorInfo): TensorInfo {
+  const rank = t.shape.length;
+  const perm = [...Array(rank).keys()];
+  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+  return stock('Transpose')({ inputs: { x: t }, backend, attrs: { perm } } as never) as TensorInfo;
+}
+
+/** A matMul kernel that hands the stock kernel only untransposed operands (transposing them explicitly first). */
+function untransposedMatMul(name: 'BatchMatMul' | '_FusedMatMul', stock: Stock): KernelFunc {
+  return (args) => {
+    const { inputs, attrs, backend } = args as unknown as Args;
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    const temps: TensorInfo[] = [];
+    const prepared = (t: TensorInfo, transposed: boolean) => {
+      if (!transposed) return t;
+      const tt = transposeLastTwo(stock, backend, t);
+      temps.push(tt);
+      return tt;
+    };
+    const bias = inputs.bias;
+    let flatBias: TensorInfo | undefined;
+    if (bias != null && bias.shape.length > 1 && bias.shape.slice(0, -1).every((d) => d === 1))
+      flatBias = { ...bias, shape: [bias.shape[bias.shape.length - 1]] }; // the stock kernel takes rank-1 bias only
+    const a = prepared(inputs.a, transposeA);
+    const b = prepared(inputs.b, transposeB);
+    const newInputs = { ...inputs, a, b, ...(flatBias ? { bias: flatBias } : {}) };
+    const out = stock(name)({ inputs: newInputs, backend, attrs: { ...attrs, transposeA: false, transposeB: false } } as never);
+    for (const t of temps) backend.disposeData(t.dataId);
+    return out;
+  };
+}
+
+/** A float32 scalar 1 living in the wasm heap outside the engine's bookkeeping, one per backend instance. */
+const ones = new WeakMap<WasmBackend, TensorInfo>();
+function one(backend: WasmBackend): TensorInfo {
+  let t = ones.get(backend);
+  if (t === undefined) {
+    t = backend.makeOutput([], 'float32');
+    backend.typedArrayFromHeap(t)[0] = 1;
+    ones.set(backend, t);
+  }
+  return t;
+}
+
+/** tanh(x) = 2σ(2x) − 1 with the fast Sigmoid kernel: Add(x, x) → Sigmoid → Add(s, s) → Sub(·, 1). */
+function tanh(stock: Stock): KernelFunc {
+  return (args) => {
+    const { inputs, backend } = args as unknown as Args;
+    const x = inputs.x;
+    if (x.dtype !== 'float32') return stock('Tanh')(args);
+    const run = (name: string, ins: Record<string, TensorInfo>) => stock(name)({ inputs: ins, backend, attrs: {} } as never) as TensorInfo;
+    const doubled = run('Add', { a: x, b: x }); // 2x
+    const s = run('Sigmoid', { x: doubled }); // σ(2x)
+    backend.disposeData(doubled.dataId);
+    const s2 = run('Add', { a: s, b: s }); // 2σ(2x)
+    backend.disposeData(s.dataId);
+    const out = run('Sub', { a: s2, b: one(backend) }); // 2σ(2x) − 1
+    backend.disposeData(s2.dataId);
+    return out;
+  };
+}
+
+const FIXES: Record<string, (stock: Stock) => KernelFunc> = {
+  Slice: slice,
+  Unpack: unpack,
+  SplitV: splitV,
+  BatchMatMul: (stock) => untransposedMatMul('BatchMatMul', stock),
+  _FusedMatMul: (stock) => untransposedMatMul('_FusedMatMul', stock),
+  Tanh: tanh,
+};
+
+/** The stock configs we replaced, kept to restore them; null while the stock kernels are in place. */
+let saved: Map<string, KernelConfig> | null = null;
+
+function stockConfig(name: string): KernelConfig {
+  const config = saved?.get(name) ?? tf.getKernel(name, WASM);
+  if (config === undefined) throw new Error(`the wasm backend has no ${name} kernel: is @tensorflow/tfjs-backend-wasm 4.22.0 installed?`);
+  return config;
+}
+
+/**
+ * Registers our kernels for the 'wasm' backend in place of the stock ones (idempotent). Each keeps the stock
+ * kernel's setupFunc, so it also works when installed before the backend initialises.
+ */
+export function installFixedWasmKernels(): void {
+  if (saved !== null) return;
+  const stocks = new Map<string, KernelConfig>();
+  for (const name of [...Object.keys(FIXES), 'Transpose', 'Sigmoid', 'Add', 'Sub']) stocks.set(name, stockConfig(name));
+  const stock: Stock = (name) => stocks.get(name)!.kernelFunc;
+  saved = new Map();
+  for (const [name, fix] of Object.entries(FIXES)) {
+    const config = stocks.get(name)!;
+    saved.set(name, config);
+    tf.unregisterKernel(name, WASM);
+    tf.registerKernel({ ...config, kernelFunc: fix(stock) });
+  }
+}
+
+/** Puts the stock wasm kernels back (idempotent): `--stock-kernels`, and for side-by-side comparisons. */
+export function restoreStockWasmKernels(): void {
+  if (saved === null) return;
+  for (const [name, config] of saved) {
+    tf.unregisterKernel(name, WASM);
+    tf.registerKernel(config);
+  }
+  saved = null;
+}
+
+/** Whether our kernels are the ones registered now. */
+export function fixedWasmKernelsInstalled(): boolean {
+  return saved !== null;
+}

@@ -1,0 +1,194 @@
+// The fast sequence kernel: all-steps input projection, a lean per-step loop, hand-written backprop through time.
+import * as tf from '@tensorflow/tfjs';
+import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
+
+/**
+ * Computes the same function as `lstmReference` (gate order i, f, g, o; padded steps carry h and c over), organised
+ * for speed:
+ *
+ *   XP  = X·U + b                        one matMul for every step at once        [time*batch, 4H]
+ *   z_t = XP_t + h_{t-1}·V                one matMul per step, V kept on the right   [batch, 4H]
+ *   s_t = σ(z_t ⊙ k)  with k = 2 on the g block, 1 elsewhere, so that g_t = 2·s_g − 1 = tanh(z_g): one
+ *         activation op for all four gates (the factor 2 is folded into U, V and b once per call).
+ *   c_t = f ⊙ c_{t-1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
+ *
+ * Backward through time (tf.customGrad), with dz_t the gradient w.r.t. the unscaled pre-activations:
+ *   u_t      = dc_t + dh_t ⊙ o ⊙ (1 − tanh²(c_t))                  the whole gradient reaching c_t
+ *   dz_t     = [u, u, u, dh]_t ⊙ [g, c_{t-1}, i, tanh c_t]_t ⊙ σ'_t    (σ' = s(1−s)·k², one tensor for all steps)
+ *   dh_{t-1} = dz_t·Vᵀ,   dc_{t-1} = u_t ⊙ f_t
+ * and after the loop, one large matMul each: dU = Xᵀ·dZ, dV = H_prevᵀ·dZ, db = Σ dZ, dX = dZ·Uᵀ.
+ * A padded step (mask 0) passes dh and dc straight through and contributes no dz.
+ *
+ * Operands are transposed explicitly before multiplying: on the wasm backend a matMul with a transposed operand
+ * is 10–30× slower than a transpose followed by a plain matMul.
+ */
+export const lstmFused: LstmSequenceFn = (x, weights, mask) =>
+  tf.tidy(() => (gradientIsRecorded() ? trainingPath(x, weights, mask) : forward(x, weights, mask, false).result));
+
+/** True while a gradient tape records ops (inside tf.grad / optimizer.minimize / model.fit), false in predict. */
+export function gradientIsRecorded(): boolean {
+  const engine = tf.engine() as unknown as { isTapeOn?: () => boolean; state: { gradientDepth: number; kernelDepth: number } };
+  if (typeof engine.isTapeOn === 'function') return engine.isTapeOn();
+  return engine.state.gradientDepth > 0 && engine.state.kernelDepth === 0;
+}
+
+/** What the backward pass needs from the forward one (all time-major). */
+interface ForwardTrace {
+  xFlat: tf.Tensor2D; // [time*batch, input]
+  gates: tf.Tensor3D; // [time, batch, 4H]  σ(k ⊙ z): i, f, (g+1)/2, o
+  tanhC: tf.Tensor3D; // [time, batch, H]   tanh of each step's new cell state (before masking)
+  hs: tf.Tensor3D; // [time, batch, H]      h after each step (carried over at padding)
+  cs: tf.Tensor3D; // [time, batch, H]      c after each step (carried over at padding)
+}
+
+/** The gate scale k: 2 on the g block, 1 on i, f, o.  [4H] */
+function gateScale(hidden: number): tf.Tensor1D {
+  const k = new Float32Array(4 * hidden).fill(1);
+  k.fill(2, 2 * hidden, 3 * hidden);
+  return tf.tensor1d(k);
+}
+
+/** Runs the recurrence; with `trace`, also keeps what backprop needs. Padding in `mask` carries state over. */
+function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, trace: boolean) {
+  const [batch, time, input] = x.shape;
+  const hidden = w.recurrentKernel.shape[0];
+  const k = gateScale(hidden);
+  const kernel = tf.mul(w.kernel, k); // [input, 4H]
+  const recurrent = tf.mul(w.recurrentKernel, k) as tf.Tensor2D; // [H, 4H]
+  const bias = tf.mul(w.bias, k) as tf.Tensor1D; // [4H]
+  const xFlat = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, input]) as tf.Tensor2D; // [time*batch, input]
+  const projected = tf.fused.matMul({ a: xFlat, b: kernel as tf.Tensor2D, bias }); // [time*batch, 4H]
+  const xps = tf.unstack(tf.reshape(projected, [time, batch, 4 * hidden])) as tf.Tensor2D[]; // time × [batch, 4H]
+  const keeps = mask === undefined ? undefined : stepMasks(mask, hidden); // time × [batch, H] bool
+  let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
+  let c = tf.zeros([batch, hidden]) as tf.Tensor2D;
+  const hs: tf.Tensor2D[] = [];
+  const cs: tf.Tensor2D[] = [];
+  const gates: tf.Tensor2D[] = [];
+  const tanhCs: tf.Tensor2D[] = [];
+  for (let t = 0; t < time; t++) {
+    const step = lstmStep(xps[t], h, c, recurrent, t === 0, keeps?.[t]);
+    ({ h, c } = step);
+    hs.push(h);
+    if (trace) {
+      cs.push(c);
+      gates.push(step.s);
+      tanhCs.push(step.tanhC);
+    }
+  }
+  const result: LstmResult = { outputs: tf.stack(hs, 1) as tf.Tensor3D, h, c };
+  if (!trace) return { result };
+  const stack3 = (ts: tf.Tensor2D[]) => tf.stack(ts) as tf.Tensor3D;
+  return { result, trace: { xFlat, gates: stack3(gates), tanhC: stack3(tanhCs), hs: stack3(hs), cs: stack3(cs) } as ForwardTrace };
+}
+
+/** Per-step "is a real step" masks, broadcast to [batch, H] so tf.where can pick between new and carried state. */
+function stepMasks(mask: tf.Tensor2D, hidden: number): tf.Tensor2D[] {
+  const [batch, time] = mask.shape;
+  const real = tf.greater(tf.transpose(mask), 0.5); // [time, batch]
+  return tf.unstack(tf.broadcastTo(tf.reshape(real, [time, batch, 1]), [time, batch, hidden])) as tf.Tensor2D[];
+}
+
+/** One time step from the equations above; the first step skips h_{-1}·V (h_{-1} = 0). */
+function lstmStep(xp: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D, recurrent: tf.Tensor2D, first: boolean, keep?: tf.Tensor2D) {
+  const z = first ? xp : tf.add(xp, tf.matMul(hPrev, recurrent)); // [batch, 4H] (g block pre-scaled by 2)
+  const s = tf.sigmoid(z) as tf.Tensor2D; // [batch, 4H]
+  const [inputGate, forgetGate, halfCandidate, outputGate] = tf.split(s, 4, 1); // 4 × [batch, H]
+  const cellCandidate = tf.sub(tf.add(halfCandidate, halfCandidate), 1); // g = 2σ(2z_g) − 1 = tanh(z_g)
+  const cNew = tf.add(tf.mul(forgetGate, cPrev), tf.mul(inputGate, cellCandidate)) as tf.Tensor2D; // [batch, H]
+  const tanhC = tf.tanh(cNew) as tf.Tensor2D; // [batch, H]
+  const hNew = tf.mul(outputGate, tanhC) as tf.Tensor2D; // [batch, H]
+  if (keep === undefined) return { h: hNew, c: cNew, s, tanhC };
+  return { h: tf.where(keep, hNew, hPrev) as tf.Tensor2D, c: tf.where(keep, cNew, cPrev) as tf.Tensor2D, s, tanhC };
+}
+
+/**
+ * The taped path: a customGrad op whose single output packs [outputs | c_T] as [batch, time+1, H] (customGrad
+ * takes one output tensor); outputs, h (the last output) and c are sliced from it so every one can carry gradient.
+ */
+function trainingPath(x: tf.Tensor3D, weights: LstmWeights, mask: tf.Tensor2D | undefined): LstmResult {
+  const [batch, time] = x.shape;
+  const hidden = weights.recurrentKernel.shape[0];
+  const maskF = mask === undefined ? undefined : (tf.cast(mask, 'float32') as tf.Tensor2D);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xIn, kernel, recurrentKernel, bias] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const save = args[4] as tf.GradSaveFunc;
+    const w = { kernel, recurrentKernel, bias };
+    const { result, trace } = forward(xIn, w, maskF, true);
+    const t = trace!;
+    save([t.xFlat, t.gates, t.tanhC, t.hs, t.cs, kernel, recurrentKernel, ...(maskF ? [maskF] : [])]);
+    const value = tf.concat([result.outputs, tf.expandDims(result.c, 1)], 1); // [batch, time+1, H]
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy as tf.Tensor3D, saved, x.shape) };
+  });
+  const packed = op(x, weights.kernel, weights.recurrentKernel, weights.bias) as tf.Tensor3D; // [batch, time+1, H]
+  return {
+    outputs: tf.slice(packed, [0, 0, 0], [batch, time, hidden]),
+    h: tf.reshape(tf.slice(packed, [0, time - 1, 0], [batch, 1, hidden]), [batch, hidden]),
+    c: tf.reshape(tf.slice(packed, [0, time, 0], [batch, 1, hidden]), [batch, hidden]),
+  };
+}
+
+/** Per-step factors of the backward recurrence, computed for all steps at once.  time × [batch, ·] each */
+function backwardFactors(gates: tf.Tensor3D, tanhC: tf.Tensor3D, cs: tf.Tensor3D, mask: tf.Tensor | undefined) {
+  const [time, batch, hidden] = tanhC.shape;
+  const [i, f, halfG, o] = tf.split(gates, 4, 2); // 4 × [time, batch, H]
+  const g = tf.sub(tf.add(halfG, halfG), 1);
+  const cPrev = tf.concat([tf.zeros([1, batch, hidden]), tf.slice(cs, 0, time - 1)]); // [time, batch, H]
+  // ∂act/∂z: i(1−i), f(1−f), o(1−o), and for g = 2σ(2z) − 1: 4·s_g(1−s_g) = 1 − g². That is s(1−s)·k².
+  const dAct = tf.mul(tf.mul(gates, tf.sub(1, gates)), tf.square(gateScale(hidden))); // [time, batch, 4H]
+  let pd = tf.mul(tf.concat([g, cPrev, i, tanhC], 2), dAct); // [time, batch, 4H]
+  const q = tf.mul(o, tf.sub(1, tf.square(tanhC))); // [time, batch, H]   ∂h/∂c through h = o·tanh(c)
+  if (mask === undefined) return { pd: unstack2(pd), q: unstack2(q), f: unstack2(f) };
+  const m = tf.reshape(tf.transpose(mask), [time, batch, 1]); // [time, batch, 1]
+  pd = tf.mul(pd, m);
+  return { pd: unstack2(pd), q: unstack2(q), f: unstack2(tf.mul(f, m)), pass: unstack2(tf.sub(1, m)) };
+}
+
+function unstack2(t: tf.Tensor): tf.Tensor2D[] {
+  return tf.unstack(t) as tf.Tensor2D[];
+}
+
+/** Backprop through time: the lean loop for dz_t, then the weight, bias and input gradients in single matMuls. */
+function backward(dy: tf.Tensor3D, saved: tf.Tensor[], xShape: number[]): tf.Tensor[] {
+  const [xFlat, gates, tanhC, hs, cs, kernel, recurrentKernel, mask] = saved as [
+    tf.Tensor2D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined,
+  ];
+  const [batch, time, input] = xShape;
+  const hidden = recurrentKernel.shape[0];
+  const dys = tf.unstack(dy, 1) as tf.Tensor2D[]; // (time+1) × [batch, H]: dOutputs then dc_T
+  const factors = backwardFactors(gates, tanhC, cs, mask);
+  const recurrentT = tf.transpose(recurrentKernel); // [4H, H], kept on the right in the loop
+  let dh: tf.Tensor2D | undefined;
+  let dc = dys[time];
+  const dzs: tf.Tensor2D[] = new Array(time);
+  for (let t = time - 1; t >= 0; t--) {
+    ({ dz: dzs[t], dh, dc } = tf.tidy(() => backwardStep(t, dys[t], dh, dc, factors, recurrentT)));
+  }
+  const dZ = tf.reshape(tf.stack(dzs), [time * batch, 4 * hidden]) as tf.Tensor2D; // [time*batch, 4H]
+  const dKernel = tf.matMul(tf.transpose(xFlat), dZ); // [input, 4H]
+  const dRecurrent = time === 1 ? tf.zerosLike(recurrentKernel) : tf.matMul(
+    tf.transpose(tf.reshape(tf.slice(hs, 0, time - 1), [(time - 1) * batch, hidden])), // h_{t-1} for t ≥ 1
+    tf.slice(dZ, batch, (time - 1) * batch),
+  ); // [H, 4H]
+  const dBias = tf.sum(dZ, 0); // [4H]
+  const dxFlat = tf.matMul(dZ, tf.transpose(kernel)); // [time*batch, input]
+  const dx = tf.transpose(tf.reshape(dxFlat, [time, batch, input]), [1, 0, 2]); // [batch, time, input]
+  return [dx, dKernel, dRecurrent, dBias];
+}
+
+type Factors = ReturnType<typeof backwardFactors>;
+
+/** One step back: dh_t, dc_t → dz_t, dh_{t-1}, dc_{t-1} (see the equations at the top). */
+function backwardStep(t: number, dOut: tf.Tensor2D, dhNext: tf.Tensor2D | undefined, dcIn: tf.Tensor2D, fs: Factors, recurrentT: tf.Tensor) {
+  const dh = dhNext === undefined ? dOut : tf.add(dOut, dhNext); // [batch, H]
+  const u = tf.add(dcIn, tf.mul(dh, fs.q[t])); // [batch, H]
+  const dz = tf.mul(tf.concat([u, u, u, dh], 1), fs.pd[t]) as tf.Tensor2D; // [batch, 4H]
+  let dhPrev = t === 0 ? undefined : (tf.matMul(dz, recurrentT) as tf.Tensor2D); // [batch, H]
+  let dcPrev = tf.mul(u, fs.f[t]) as tf.Tensor2D; // [batch, H]
+  if ('pass' in fs && fs.pass !== undefined) {
+    // A padded step hands dh and dc to the previous step unchanged (its own dz is zero through pd).
+    if (dhPrev !== undefined) dhPrev = tf.add(dhPrev, tf.mul(dh, fs.pass[t])) as tf.Tensor2D;
+    dcPrev = tf.add(dcPrev, tf.mul(dcIn, fs.pass[t])) as tf.Tensor2D;
+  }
+  return { dz, dh: dhPrev, dc: dcPrev };
+}
