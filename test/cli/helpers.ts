@@ -1,0 +1,53 @@
+// Runs the real CLI binaries (bin/*.js over the compiled dist/) as child processes, in temporary folders.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const DATA = join(ROOT, 'data');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(bin: 'lstm-train' | 'lstm-eval' | 'lstm-compare', args: string[], cwd: string): CliResult {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts a CLI without waiting, for signal tests. */
+export function startCli(bin: 'lstm-train' | 'lstm-eval', args: string[], cwd: string) {
+  return spawn(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function tempDir(prefix = 'lstm-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeJson(path: string, value: unknown): string {
+  writeFileSync(path, JSON.stringify(value, null, 2));
+  return path;
+}
+
+/** Every file and folder below `dir` (relative paths), for "nothing was written" checks. */
+export function listTree(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+/** A small, fast forecast config on the shipped series. */
+export function smallForecastConfig(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'small',
+    seed: 7,
+    backend: 'wasm',
+    data: { task: 'forecast', path: join(DATA, 'sine.csv'), features: ['value', 'aux'], targets: ['value'], window: 12 },
+    model: { hiddenSize: 8, dropout: 0.1 },
+    train: { epochs: 2, batchSize: 128, learningRate: 0.01 },
+    output: { dir: 'runs' },
+    ...overrides,
+  };
+}
