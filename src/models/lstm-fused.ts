@@ -23,7 +23,10 @@ import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
  * is 10–30× slower than a transpose followed by a plain matMul.
  */
 export const lstmFused: LstmSequenceFn = (x, weights, mask) =>
-  tf.tidy(() => (gradientIsRecorded() ? trainingPath(x, weights, mask) : forward(x, weights, mask, false).result));
+  tf.tidy(() => {
+    const { outputs, h, c } = gradientIsRecorded() ? trainingPath(x, weights, mask) : forward(x, weights, mask, false).result;
+    return { outputs, h, c };
+  });
 
 /** True while a gradient tape records ops (inside tf.grad / optimizer.minimize / model.fit), false in predict. */
 export function gradientIsRecorded(): boolean {
