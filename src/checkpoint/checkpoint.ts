@@ -11,8 +11,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointError } from '../errors.js';
-// TODO(models): import '../models/register.js' here once it exists, so every custom layer class is registered
-// before loadLayersModel deserialises. Until then the layer modules register themselves when imported.
+// registers the custom layer classes (HandLSTM, SeededDropout, SequenceMask) that loadLayersModel may meet
+import '../models/register.js';
 import { statOrUndefined, writeDurable } from './durable-fs.js';
 import { fileHandler, MODEL_JSON, parseJsonFile, readModelJson, readRequired, readWeights, WEIGHTS_BIN } from './io-handler.js';
 import { checkOptimizerState, loadOptimizerState, saveOptimizerState, type NamedTensor, type OptimizerInfo } from './optimizer-state.js';
