@@ -1,0 +1,132 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, readdirSync, writeFileSync, existsSync, truncateSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { listTree, runCli, smallForecastConfig, tempDir, writeJson, DATA } from './helpers.js';
+
+let dir: string;
+let forecastRun: string;
+let classifyRun: string;
+
+function train(config: object): string {
+  const out = tempDir('lstm-eval-run-');
+  const r = runCli('lstm-train', ['--config', writeJson(join(out, 'cfg.json'), config), '--quiet'], out);
+  assert.equal(r.code, 0, r.stderr);
+  return join(out, 'runs', readdirSync(join(out, 'runs'))[0]);
+}
+
+before(() => {
+  dir = tempDir('lstm-eval-');
+  forecastRun = train(smallForecastConfig());
+  classifyRun = train({
+    name: 'cls', seed: 3, backend: 'wasm',
+    data: { task: 'classify', path: join(DATA, 'order.csv'), layout: 'wide', steps: 20 },
+    model: { hiddenSize: 8 }, train: { epochs: 2, batchSize: 64, learningRate: 0.01 },
+  });
+});
+
+test('forecast: metrics per target with the persistence baseline and skill; reproduces the val loss the checkpoint recorded', () => {
+  const best = join(forecastRun, 'checkpoints', 'best');
+  const r = runCli('lstm-eval', [best, '--split', 'val', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  const meta = JSON.parse(readFileSync(join(best, 'meta.json'), 'utf8'));
+  assert.equal(report.split, 'val');
+  assert.ok(Math.abs(report.loss - meta.metrics.valLoss) < 1e-6, `${report.loss} vs ${meta.metrics.valLoss}`);
+  assert.ok(Math.abs(report.targets[0].model.mae - meta.metrics.valMetric) < 1e-5);
+  const t = report.targets[0];
+  assert.equal(t.name, 'value');
+  assert.ok(Math.abs(t.skill - (1 - t.model.mae / t.persistence.mae)) < 1e-12);
+  for (const k of ['mse', 'rmse', 'mae', 'mape', 'r2']) assert.ok(Number.isFinite(t.persistence[k]), k);
+
+  const text = runCli('lstm-eval', [best], dir);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /split test/);
+  assert.match(text.stdout, /persistence/);
+  assert.match(text.stdout, /skill vs persistence/);
+});
+
+test('forecast: --predictions writes one row per window in original units, --plot draws them', () => {
+  const out = tempDir();
+  const r = runCli('lstm-eval', [join(forecastRun, 'checkpoints', 'best'), '--predictions', 'pred.csv', '--plot', '--json'], out);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout); // --json: only JSON on stdout
+  const lines = readFileSync(join(out, 'pred.csv'), 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'id,value_true,value_pred');
+  assert.equal(lines.length - 1, report.count);
+  // ids are data-row indices of the window's last row; the true value is the CSV's value `horizon` rows later
+  const csv = readFileSync(join(DATA, 'sine.csv'), 'utf8').trim().split('\n');
+  const col = csv[0].split(',').indexOf('value');
+  const [id, truth] = lines[1].split(',').map(Number);
+  assert.ok(Math.abs(Number(csv[1 + id + 1].split(',')[col]) - truth) < 1e-4);
+  for (const f of ['predictions.svg', 'predictions.png', 'predictions.vl.json']) assert.ok(existsSync(join(out, f)), f);
+});
+
+test('classify: accuracy, macro-F1, per-class table, confusion matrix and majority baseline', () => {
+  const out = tempDir();
+  const best = join(classifyRun, 'checkpoints', 'best');
+  const r = runCli('lstm-eval', [best, '--predictions', 'p.csv', '--plot', '.'], out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /accuracy .* macro-F1 .* majority-class baseline accuracy/);
+  assert.match(r.stdout, /confusion matrix \(rows: true, columns: predicted\)/);
+  assert.match(r.stdout, /precision\s+recall\s+F1\s+support/);
+  const header = readFileSync(join(out, 'p.csv'), 'utf8').split('\n')[0];
+  assert.match(header, /^id,label_true,label_pred,p_/);
+  assert.ok(existsSync(join(out, 'confusion.png')));
+  const json = JSON.parse(runCli('lstm-eval', [best, '--json', '--split', 'all'], out).stdout);
+  const total = json.confusion.flat().reduce((a: number, b: number) => a + b, 0);
+  assert.equal(total, json.count);
+  assert.equal(json.perClass.reduce((a: number, c: { support: number }) => a + c.support, 0), json.count);
+});
+
+test('--data evaluates a new CSV with the stored scaler', () => {
+  const out = tempDir();
+  const rows = readFileSync(join(DATA, 'sine.csv'), 'utf8').trim().split('\n');
+  writeFileSync(join(out, 'new.csv'), [rows[0], ...rows.slice(-200)].join('\n') + '\n');
+  const r = runCli('lstm-eval', [join(forecastRun, 'checkpoints', 'best'), '--data', 'new.csv', '--json'], out);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.count, 200 - 12);
+  assert.equal(report.split, 'all');
+});
+
+function evalFails(checkpoint: string, args: string[], expect: RegExp) {
+  const r = runCli('lstm-eval', [checkpoint, ...args], dir);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, expect);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+function brokenCopy(edit: (ckpt: string) => void): string {
+  const copy = join(tempDir(), 'ckpt');
+  cpSync(join(forecastRun, 'checkpoints', 'best'), copy, { recursive: true });
+  edit(copy);
+  return copy;
+}
+
+test('checkpoint errors: not a checkpoint, truncated model.json or weights.bin, incompatible meta.json', () => {
+  evalFails(forecastRun, [], /checkpoint|model\.json/i);
+  evalFails(join(dir, 'nowhere'), [], /nowhere/);
+  evalFails(brokenCopy((c) => truncateSync(join(c, 'model.json'), 40)), [], /model\.json/);
+  evalFails(brokenCopy((c) => truncateSync(join(c, 'weights.bin'), statSync(join(c, 'weights.bin')).size - 8)), [], /weights\.bin.*expected \d+ bytes/);
+  evalFails(
+    brokenCopy((c) => {
+      const meta = JSON.parse(readFileSync(join(c, 'meta.json'), 'utf8'));
+      writeFileSync(join(c, 'meta.json'), JSON.stringify({ ...meta, formatVersion: 99 }));
+    }),
+    [],
+    /meta\.json.*99/,
+  );
+});
+
+test('data errors: a CSV without the columns the checkpoint needs, a label not seen in training', () => {
+  const out = tempDir();
+  writeFileSync(join(out, 'nocol.csv'), 'value,other\n' + '1,2\n'.repeat(40));
+  evalFails(join(forecastRun, 'checkpoints', 'best'), ['--data', join(out, 'nocol.csv')], /nocol\.csv.*"aux"/);
+  const rows = readFileSync(join(DATA, 'order.csv'), 'utf8').trim().split('\n');
+  const cells = rows[1].split(',');
+  cells[cells.length - 1] = 'zzz';
+  writeFileSync(join(out, 'newlabel.csv'), [rows[0], rows[2], cells.join(',')].join('\n') + '\n');
+  evalFails(join(classifyRun, 'checkpoints', 'best'), ['--data', join(out, 'newlabel.csv')], /newlabel\.csv:3.*"zzz"/);
+  assert.deepEqual(listTree(out).sort(), ['newlabel.csv', 'nocol.csv']);
+});
