@@ -55,8 +55,12 @@ export function numericMatrix(table: CsvTable, rows: number[], cols: number[]): 
   return out;
 }
 
-/** The candidate within edit distance max(2, a third of the name), or undefined: a did-you-mean. */
+/** A did-you-mean: a column the name is a prefix of (or vice versa), else the one within a small edit distance. */
 export function closest(name: string, candidates: string[]): string | undefined {
+  // A name that is a prefix of a column (or the reverse), e.g. "seq" for "sequence", is the likeliest slip.
+  const lower = name.toLowerCase();
+  const prefix = candidates.find((c) => c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()));
+  if (prefix !== undefined && Math.min(prefix.length, name.length) >= 2) return prefix;
   let best: string | undefined;
   let bestDist = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const c of candidates) {

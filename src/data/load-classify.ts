@@ -45,6 +45,19 @@ export function loadClassify(
     test: classifySplit(data, parts.test, masked),
     all: classifySplit(data, Array.from(y, (_, i) => i), masked),
   };
+  const countsIn = (members: number[]) => countClasses(y, members, classes);
+  const summary = {
+    file: table.file,
+    task: 'classify' as const,
+    rows: seqs.rows,
+    droppedRows: seqs.droppedRows,
+    features: seqs.featureNames,
+    targets: [],
+    classes,
+    sizes: splitSizes(splits),
+    classCounts: { train: countsIn(parts.train), val: countsIn(parts.val), test: countsIn(parts.test) },
+    steps: seqs.steps,
+  };
   return {
     task: 'classify',
     file: absPath,
@@ -56,22 +69,7 @@ export function loadClassify(
     masked,
     featureScaler,
     splits,
-    summary: {
-      file: table.file,
-      task: 'classify',
-      rows: seqs.rows,
-      droppedRows: seqs.droppedRows,
-      features: seqs.featureNames,
-      targets: [],
-      classes,
-      sizes: splitSizes(splits),
-      classCounts: {
-        train: countClasses(y, parts.train, classes),
-        val: countClasses(y, parts.val, classes),
-        test: countClasses(y, parts.test, classes),
-      },
-      steps: seqs.steps,
-    },
+    summary,
   };
 }
 

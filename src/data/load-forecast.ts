@@ -6,9 +6,17 @@ import type { CsvTable } from './csv.js';
 import { forecastSplit, windowEnds, type Series } from './forecast.js';
 import { applyMissing, previousRowInGroup } from './missing.js';
 import { applyScaler, fitScaler } from './scaler.js';
-import { chronologicalSegments } from './split.js';
+import { chronologicalSegments, type Segments } from './split.js';
 import { splitSizes } from './summary.js';
 import type { Dataset, FittedTransforms } from './types.js';
+
+/** The used columns of the kept rows, in original units. */
+interface RawSeries {
+  featureRaw: Float64Array; // [rows, features]
+  targetRaw: Float64Array; // [rows, targets]
+  /** file data-row index of each kept row */
+  kept: number[];
+}
 
 /**
  * With `fitted` (a trained model's transforms) its feature and target columns and scalers are used as stored,
@@ -16,57 +24,41 @@ import type { Dataset, FittedTransforms } from './types.js';
  */
 export function loadForecast(table: CsvTable, cfg: ForecastDataConfig, absPath: string, fitted?: FittedTransforms): Dataset {
   const targets = fitted?.targetScaler?.columns ?? cfg.targets;
-  const features = fitted?.featureScaler.columns ?? cfg.features ?? numericColumnsExcept(table, targets);
-  if (features.length === 0)
-    throw new DataError(`${table.file}:1`, `expected at least one numeric feature column besides the targets, found none among: ${table.header.join(', ')}`);
-  const featureCols = features.map((n) => columnIndex(table, n, 'feature'));
-  const targetCols = targets.map((n) => columnIndex(table, n, 'target'));
-  const cols = [...new Set([...featureCols, ...targetCols])];
-  const allRows = table.rows.map((_, r) => r);
-  const values = numericMatrix(table, allRows, cols);
-  const kept = applyMissing(values, cols.length, cfg.missing, {
-    locate: (i, j) => ({ where: `${table.file}:${table.rows[i].line}:${cols[j] + 1}`, column: table.header[cols[j]] }),
-    previous: previousRowInGroup(cols.length),
-  });
-  const n = kept.length;
-  const need = cfg.window + cfg.horizon;
-  const dropped = table.rows.length - n;
-  const note = dropped ? ` (after dropping ${dropped} rows with empty cells)` : '';
-  if (n < need)
-    throw new DataError(table.file, `expected at least ${need} rows (window ${cfg.window} + horizon ${cfg.horizon}), found ${n}${note}`);
+  const features = fitted?.featureScaler.columns ?? cfg.features ?? defaultFeatures(table, targets);
+  const raw = readSeries(table, cfg, features, targets);
+  const n = raw.kept.length;
   const segments = chronologicalSegments(n, cfg.split);
-  if (!fitted)
-    for (const part of ['train', 'val'] as const) {
-      const [start, end] = segments[part];
-      if (end - start < need)
-        throw new DataError(
-          table.file,
-          `expected at least ${need} rows (window ${cfg.window} + horizon ${cfg.horizon}) in the ${part} split, ` +
-            `found ${end - start} (${Math.round(cfg.split[part] * 100)}% of ${n} rows${note})`,
-          'use more data, a shorter window, or a larger split fraction',
-        );
-    }
-
-  const pick = (which: number[]) => gather(values, cols.length, kept, which.map((c) => cols.indexOf(c)));
-  const featureRaw = pick(featureCols); // [n, features]
-  const targetRaw = pick(targetCols); // [n, targets]
+  checkRowCounts(table, cfg, segments, n, fitted === undefined);
   const [trainStart, trainEnd] = segments.train;
-  const featureScaler = fitted?.featureScaler ?? fitScaler(cfg.normalize, features, featureRaw.subarray(trainStart * features.length, trainEnd * features.length));
-  const targetScaler = fitted?.targetScaler ?? fitScaler(cfg.normalize, targets, targetRaw.subarray(trainStart * targets.length, trainEnd * targets.length));
+  const trainRows = (m: Float64Array, width: number) => m.subarray(trainStart * width, trainEnd * width);
+  const featureScaler = fitted?.featureScaler ?? fitScaler(cfg.normalize, features, trainRows(raw.featureRaw, features.length));
+  const targetScaler = fitted?.targetScaler ?? fitScaler(cfg.normalize, targets, trainRows(raw.targetRaw, targets.length));
   const series: Series = {
     rows: n,
-    x: applyScaler(featureScaler, featureRaw),
+    x: applyScaler(featureScaler, raw.featureRaw),
     features: features.length,
-    y: applyScaler(targetScaler, targetRaw),
-    yRaw: Float32Array.from(targetRaw),
+    y: applyScaler(targetScaler, raw.targetRaw),
+    yRaw: Float32Array.from(raw.targetRaw),
     targets: targets.length,
   };
-  const split = (start: number, end: number) => forecastSplit(series, windowEnds(start, end, cfg.window, cfg.horizon), cfg.window, cfg.horizon, kept);
+  const split = ([start, end]: [number, number]) =>
+    forecastSplit(series, windowEnds(start, end, cfg.window, cfg.horizon), cfg.window, cfg.horizon, raw.kept);
   const splits = {
-    train: split(...segments.train),
-    val: split(...segments.val),
-    test: split(...segments.test),
-    all: split(0, n), // every window of the series, boundaries ignored: what a trained model is run on
+    train: split(segments.train),
+    val: split(segments.val),
+    test: split(segments.test),
+    all: split([0, n]), // every window of the series, boundaries ignored: what a trained model is run on
+  };
+  const summary = {
+    file: table.file,
+    task: 'forecast' as const,
+    rows: n,
+    droppedRows: table.rows.length - n,
+    features: [...features],
+    targets: [...targets],
+    classes: [],
+    sizes: splitSizes(splits),
+    steps: cfg.window,
   };
   return {
     task: 'forecast',
@@ -80,18 +72,31 @@ export function loadForecast(table: CsvTable, cfg: ForecastDataConfig, absPath: 
     featureScaler,
     targetScaler,
     splits,
-    summary: {
-      file: table.file,
-      task: 'forecast',
-      rows: n,
-      droppedRows: dropped,
-      features: [...features],
-      targets: [...targets],
-      classes: [],
-      sizes: splitSizes(splits),
-      steps: cfg.window,
-    },
+    summary,
   };
+}
+
+/**
+ * Every numeric non-target column; when there is none (a single-series file), the targets themselves, so the
+ * model forecasts the series from its own past rather than failing on an empty feature list.
+ */
+function defaultFeatures(table: CsvTable, targets: string[]): string[] {
+  const others = numericColumnsExcept(table, targets);
+  return others.length > 0 ? others : [...targets];
+}
+
+/** Parses the feature and target columns (a column may be both) and applies the missing-value policy. */
+function readSeries(table: CsvTable, cfg: ForecastDataConfig, features: string[], targets: string[]): RawSeries {
+  const featureCols = features.map((n) => columnIndex(table, n, 'feature'));
+  const targetCols = targets.map((n) => columnIndex(table, n, 'target'));
+  const cols = [...new Set([...featureCols, ...targetCols])];
+  const values = numericMatrix(table, table.rows.map((_, r) => r), cols);
+  const kept = applyMissing(values, cols.length, cfg.missing, {
+    locate: (i, j) => ({ where: `${table.file}:${table.rows[i].line}:${cols[j] + 1}`, column: table.header[cols[j]] }),
+    previous: previousRowInGroup(cols.length),
+  });
+  const pick = (which: number[]) => gather(values, cols.length, kept, which.map((c) => cols.indexOf(c)));
+  return { featureRaw: pick(featureCols), targetRaw: pick(targetCols), kept };
 }
 
 /** Columns `which` (indices into a row of `values`) of rows `rows`, as a new [rows, which] matrix. */
@@ -99,4 +104,23 @@ function gather(values: Float64Array, width: number, rows: number[], which: numb
   const out = new Float64Array(rows.length * which.length);
   rows.forEach((r, i) => which.forEach((j, k) => (out[i * which.length + k] = values[r * width + j])));
   return out;
+}
+
+/** The series must hold one window + horizon; when fitting, so must the train and val segments. */
+function checkRowCounts(table: CsvTable, cfg: ForecastDataConfig, segments: Segments, n: number, fitting: boolean): void {
+  const need = cfg.window + cfg.horizon;
+  const dropped = table.rows.length - n;
+  const note = dropped ? ` (after dropping ${dropped} rows with empty cells)` : '';
+  const what = `at least ${need} rows (window ${cfg.window} + horizon ${cfg.horizon})`;
+  if (n < need) throw new DataError(table.file, `expected ${what}, found ${n}${note}`);
+  if (!fitting) return;
+  for (const part of ['train', 'val'] as const) {
+    const [start, end] = segments[part];
+    if (end - start < need)
+      throw new DataError(
+        table.file,
+        `expected ${what} in the ${part} split, found ${end - start} (${Math.round(cfg.split[part] * 100)}% of ${n} rows${note})`,
+        'use more data, a shorter window, or a larger split fraction',
+      );
+  }
 }
