@@ -80,8 +80,8 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
   if (!Number.isFinite(row.valLoss))
     throw new TrainingError(`the validation loss became ${row.valLoss} at epoch ${epoch}; the last good checkpoint is kept`, 'try a lower train.learningRate');
   const next = afterEpoch({ ...state, rngState: plan.rngStateAfter }, row, train.earlyStopping.minDelta);
-  o.onEvent?.({ type: 'epochEnd', row, improved: next.improved });
   await o.save(next.state, { improved: next.improved, interrupted: o.interrupted?.() ?? false });
+  o.onEvent?.({ type: 'epochEnd', row, improved: next.improved }); // after the save: a printed epoch is on disk
   return { state: next.state, interrupted: o.interrupted?.() ?? false };
 }
 

@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Dataset } from '../data/types.js';
 import { loadDataset } from '../data/load.js';
 import { buildModel, countParams } from '../models/build.js';
-import { loadCheckpoint, pruneCheckpoints, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { epochCheckpointName, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { evaluateSplits, type SplitScores } from '../eval/summary.js';
 import { lossTitle, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
 import { createRunDir } from './run-dir.js';
@@ -82,14 +82,17 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   const checkpoints = join(runDir, 'checkpoints');
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const optimizer = makeOptimizer(config.train);
-  if (o.optimizerWeights) await optimizer.setWeights(o.optimizerWeights);
+  if (o.optimizerWeights) {
+    await optimizer.setWeights(o.optimizerWeights); // copies them
+    o.optimizerWeights.forEach((w) => w.tensor.dispose());
+  }
   const save = async (state: TrainState, info: { improved: boolean; interrupted: boolean }) => {
     const meta = checkpointMeta(p, state, o.backend);
     await saveCheckpoint(join(checkpoints, 'last'), { model, optimizer, meta });
     if (info.interrupted) return;
     if (info.improved) await saveCheckpoint(join(checkpoints, 'best'), { model, meta });
     if (config.output.keepCheckpoints > 0) {
-      await saveCheckpoint(join(checkpoints, `epoch-${String(state.epoch).padStart(4, '0')}`), { model, meta });
+      await saveCheckpoint(join(checkpoints, epochCheckpointName(state.epoch)), { model, meta });
       pruneCheckpoints(checkpoints, config.output.keepCheckpoints);
     }
     writeHistory(runDir, state.history, p.dataset.task);

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, smallForecastConfig, startCli, tempDir, writeJson } from './helpers.js';
+
+const config = smallForecastConfig({ train: { epochs: 4, batchSize: 64, learningRate: 0.01, earlyStopping: { patience: 0 } } });
+
+function onlyRun(dir: string): string {
+  const runs = readdirSync(join(dir, 'runs'));
+  assert.equal(runs.length, 1);
+  return join(dir, 'runs', runs[0]);
+}
+
+function weights(run: string): Float32Array {
+  const b = readFileSync(join(run, 'checkpoints', 'last', 'weights.bin'));
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+}
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+let straight: { run: string; weights: Float32Array };
+function uninterrupted() {
+  if (!straight) {
+    const dir = tempDir();
+    const r = runCli('lstm-train', ['--config', writeJson(join(dir, 'cfg.json'), config), '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    straight = { run: onlyRun(dir), weights: weights(onlyRun(dir)) };
+  }
+  return straight;
+}
+
+test('2 epochs plus a resumed 2 give the weights and history of 4 uninterrupted epochs', () => {
+  const dir = tempDir();
+  const cfg = writeJson(join(dir, 'cfg.json'), config);
+  assert.equal(runCli('lstm-train', ['--config', cfg, '--epochs', '2', '--quiet'], dir).code, 0);
+  const run = onlyRun(dir);
+  const resumed = runCli('lstm-train', ['--resume', run, '--epochs', '4'], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /resuming .* after epoch 2/);
+  assert.ok(maxDiff(weights(run), uninterrupted().weights) <= 1e-6, `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`);
+  const h = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8'));
+  const ref = JSON.parse(readFileSync(join(uninterrupted().run, 'history.json'), 'utf8'));
+  assert.equal(h.length, 4);
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(h[i].val_loss - ref[i].val_loss) < 1e-6, `epoch ${i + 1} val loss`);
+});
+
+test('Ctrl-C finishes the batch, writes checkpoints/last, prints the resume command and exits 130; resuming matches an uninterrupted run', async () => {
+  const dir = tempDir();
+  const cfg = writeJson(join(dir, 'cfg.json'), config);
+  const child = startCli('lstm-train', ['--config', cfg], dir);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const signalled = new Promise<void>((resolve) =>
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      // mid-epoch 2: one epoch line has been printed
+      if (/epoch 1:/.test(stdout) && !child.killed) setTimeout(() => (child.kill('SIGINT'), resolve()), 150);
+    }),
+  );
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  await signalled;
+  assert.equal(code, 130, stdout + stderr);
+  const run = onlyRun(dir);
+  assert.match(stdout, new RegExp(`resume with: lstm-train --resume ${run.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const resumed = runCli('lstm-train', ['--resume', run], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.ok(maxDiff(weights(run), uninterrupted().weights) <= 1e-6, `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`);
+});
+
+test('a second Ctrl-C exits at once and leaves a loadable checkpoint', async () => {
+  const dir = tempDir();
+  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ train: { epochs: 50, batchSize: 32, earlyStopping: { patience: 0 } } }));
+  const child = startCli('lstm-train', ['--config', cfg], dir);
+  let stdout = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    if (/epoch 1:/.test(stdout) && !child.killed) {
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGINT'), 5);
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 130);
+  const run = onlyRun(dir);
+  const r = runCli('lstm-eval', [join(run, 'checkpoints', 'last'), '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('two runs started at once with the same name get different directories', async () => {
+  const dir = tempDir();
+  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ train: { epochs: 1, batchSize: 256 } }));
+  const children = [0, 1].map(() => startCli('lstm-train', ['--config', cfg, '--quiet'], dir));
+  const codes = await Promise.all(children.map((c) => new Promise<number | null>((resolve) => c.on('exit', resolve))));
+  assert.deepEqual(codes, [0, 0]);
+  const runs = readdirSync(join(dir, 'runs'));
+  assert.equal(runs.length, 2);
+  for (const r of runs) assert.equal(JSON.parse(readFileSync(join(dir, 'runs', r, 'summary.json'), 'utf8')).epochs, 1);
+});
+
+test('keepCheckpoints keeps the newest N epoch checkpoints besides best and last', () => {
+  const dir = tempDir();
+  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ train: { epochs: 4, batchSize: 256, earlyStopping: { patience: 0 } }, output: { dir: 'runs', keepCheckpoints: 2 } }));
+  assert.equal(runCli('lstm-train', ['--config', cfg, '--quiet'], dir).code, 0);
+  assert.deepEqual(readdirSync(join(onlyRun(dir), 'checkpoints')).sort(), ['best', 'epoch-0003', 'epoch-0004', 'last']);
+});
