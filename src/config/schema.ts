@@ -116,8 +116,8 @@ export const trainSchema = z
   .object({
     epochs: positiveInt().default(20).describe('passes over the training split'),
     batchSize: positiveInt().default(64).describe('windows or sequences per batch'),
-    optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam'),
-    learningRate: positiveNumber().default(0.001),
+    optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam').describe('adam (tfjs defaults: β1 0.9, β2 0.999, ε 1e-7), sgd (with momentum), or rmsprop'),
+    learningRate: positiveNumber().default(0.001).describe('step size of the optimizer (constant)'),
     momentum: z.number().min(0).lt(1).default(0.9).describe('sgd only'),
     clipNorm: z.number().min(0).default(1.0).describe('global gradient-norm clipping; 0 disables'),
     earlyStopping: z
@@ -126,7 +126,8 @@ export const trainSchema = z
         minDelta: z.number().min(0).default(0).describe('smallest val loss decrease that counts as improvement'),
       })
       .strict()
-      .default({ patience: 5, minDelta: 0 }),
+      .default({ patience: 5, minDelta: 0 })
+      .describe('stop when val loss stops improving; the best checkpoint is kept'),
   })
   .strict();
 
