@@ -125,8 +125,12 @@ function untransposedMatMul(name: 'BatchMatMul' | '_FusedMatMul', stock: Stock):
     };
     const bias = inputs.bias;
     let flatBias: TensorInfo | undefined;
-    if (bias != null && bias.shape.length > 1 && bias.shape.slice(0, -1).every((d) => d === 1))
-      flatBias = { ...bias, shape: [bias.shape[bias.shape.length - 1]] }; // the stock kernel takes rank-1 bias only
+    if (bias != null && bias.shape.length > 1 && bias.shape.slice(0, -1).every((d) => d === 1)) {
+      // The stock kernel takes a rank-1 bias only (checked against the heap record's shape): copy to a [n] tensor.
+      const n = tf.util.sizeFromShape(bias.shape);
+      flatBias = sliceFromHeap(backend, { ...bias, shape: [n] }, [0], [n]);
+      temps.push(flatBias);
+    }
     const a = prepared(inputs.a, transposeA);
     const b = prepared(inputs.b, transposeB);
     const newInputs = { ...inputs, a, b, ...(flatBias ? { bias: flatBias } : {}) };
@@ -136,32 +140,22 @@ function untransposedMatMul(name: 'BatchMatMul' | '_FusedMatMul', stock: Stock):
   };
 }
 
-/** A float32 scalar 1 living in the wasm heap outside the engine's bookkeeping, one per backend instance. */
-const ones = new WeakMap<WasmBackend, TensorInfo>();
-function one(backend: WasmBackend): TensorInfo {
-  let t = ones.get(backend);
-  if (t === undefined) {
-    t = backend.makeOutput([], 'float32');
-    backend.typedArrayFromHeap(t)[0] = 1;
-    ones.set(backend, t);
-  }
-  return t;
-}
-
-/** tanh(x) = 2σ(2x) − 1 with the fast Sigmoid kernel: Add(x, x) → Sigmoid → Add(s, s) → Sub(·, 1). */
+/**
+ * tanh(x) = 2σ(2x) − 1 = σ(2x) − σ(−2x), from the fast Sigmoid kernel (the second form needs no constant tensor):
+ * Add(x, x) → Neg → Sigmoid, Sigmoid → Sub.
+ */
 function tanh(stock: Stock): KernelFunc {
   return (args) => {
     const { inputs, backend } = args as unknown as Args;
     const x = inputs.x;
     if (x.dtype !== 'float32') return stock('Tanh')(args);
     const run = (name: string, ins: Record<string, TensorInfo>) => stock(name)({ inputs: ins, backend, attrs: {} } as never) as TensorInfo;
-    const doubled = run('Add', { a: x, b: x }); // 2x
-    const s = run('Sigmoid', { x: doubled }); // σ(2x)
-    backend.disposeData(doubled.dataId);
-    const s2 = run('Add', { a: s, b: s }); // 2σ(2x)
-    backend.disposeData(s.dataId);
-    const out = run('Sub', { a: s2, b: one(backend) }); // 2σ(2x) − 1
-    backend.disposeData(s2.dataId);
+    const twoX = run('Add', { a: x, b: x });
+    const minusTwoX = run('Neg', { x: twoX });
+    const up = run('Sigmoid', { x: twoX }); // σ(2x)
+    const down = run('Sigmoid', { x: minusTwoX }); // σ(−2x) = 1 − σ(2x)
+    const out = run('Sub', { a: up, b: down });
+    for (const t of [twoX, minusTwoX, up, down]) backend.disposeData(t.dataId);
     return out;
   };
 }
@@ -191,7 +185,7 @@ function stockConfig(name: string): KernelConfig {
 export function installFixedWasmKernels(): void {
   if (saved !== null) return;
   const stocks = new Map<string, KernelConfig>();
-  for (const name of [...Object.keys(FIXES), 'Transpose', 'Sigmoid', 'Add', 'Sub']) stocks.set(name, stockConfig(name));
+  for (const name of [...Object.keys(FIXES), 'Transpose', 'Sigmoid', 'Add', 'Sub', 'Neg']) stocks.set(name, stockConfig(name));
   const stock: Stock = (name) => stocks.get(name)!.kernelFunc;
   saved = new Map();
   for (const [name, fix] of Object.entries(FIXES)) {
