@@ -76,7 +76,7 @@ export async function runEval(checkpoint: string, flags: EvalFlags): Promise<num
   if (flags.predictions) info(`predictions: ${writePredictions(resolve(flags.predictions), predictions, dataset, data)}`);
   if (flags.plot) {
     const dir = typeof flags.plot === 'string' ? resolve(flags.plot) : plotDirFor(flags.predictions && resolve(flags.predictions));
-    const files = await writeEvalPlot(dir, report, predictions, dataset, data, `${meta.config.name} — ${split} split`);
+    const files = await writeEvalPlot(dir, report, predictions, dataset, data, `${meta.config.name}: ${report.task === 'forecast' ? 'actual vs predicted' : 'confusion matrix'}`);
     info(`plots: ${files.join(', ')}`);
   }
   model.dispose();

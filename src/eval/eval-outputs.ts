@@ -9,12 +9,15 @@ import { argmaxRows } from './metrics.js';
 import type { Predictions } from './predict.js';
 import type { EvalReport } from './evaluate.js';
 
+/** float32 values printed as float32: 0.6147 rather than 0.6147000193595886 */
+const f32 = (x: number) => Number(x.toPrecision(7));
+
 /** One row per window or sequence: its id, the truth and the prediction in original units (classify: + probabilities). */
 export function predictionTable(p: Predictions, dataset: Dataset, split: SplitData): { headers: string[]; rows: (string | number)[][] } {
   if (dataset.task === 'forecast') {
     const k = dataset.targetNames.length;
     const headers = ['id', ...dataset.targetNames.flatMap((t) => [`${t}_true`, `${t}_pred`])];
-    const rows = split.ids.map((id, i) => [id, ...dataset.targetNames.flatMap((_, j) => [p.yTrue![i * k + j], p.yPred![i * k + j]])]);
+    const rows = split.ids.map((id, i) => [id, ...dataset.targetNames.flatMap((_, j) => [f32(p.yTrue![i * k + j]), f32(p.yPred![i * k + j])])]);
     return { headers, rows };
   }
   const classes = dataset.classes;
@@ -24,7 +27,7 @@ export function predictionTable(p: Predictions, dataset: Dataset, split: SplitDa
     id,
     classes[p.labels![i]],
     classes[predicted[i]],
-    ...classes.map((_, c) => p.probabilities![i * classes.length + c]),
+    ...classes.map((_, c) => f32(p.probabilities![i * classes.length + c])),
   ]);
   return { headers, rows };
 }
