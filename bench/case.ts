@@ -1,0 +1,107 @@
+// Measures one (workload, impl, direction) in a fresh process: inference then training samples/s and peak RSS.
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/backend/select.js';
+import { modelSchema } from '../src/config/schema.js';
+import { buildModel } from '../src/models/build.js';
+import { KERNELS } from '../src/models/kernels.js';
+import { lstmFused } from '../src/models/lstm-fused.js';
+import { taskLoss } from '../src/train/loss.js';
+import { WORKLOADS, type BenchRow, type Direction, type Impl, type Workload, type WorkloadName } from './workloads.js';
+
+export interface CaseArgs {
+  workload: WorkloadName;
+  impl: Exclude<Impl, 'torch'>;
+  direction: Direction;
+  backend: 'wasm' | 'cpu' | 'tensorflow';
+  reps: number;
+  warmup: number;
+}
+
+/** A bench row plus the rate computed from this process's CPU time (less disturbed by other load). */
+export type CaseRow = BenchRow & { cpuSamplesPerSec: number };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Median wall and CPU ms per call of `f`, over `reps` timed calls after `warmup` untimed ones. */
+export function medianMs(f: () => void, reps: number, warmup: number): { wall: number; cpu: number } {
+  for (let i = 0; i < warmup; i++) f();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const [w0, c0] = [performance.now(), cpuMs()];
+    f();
+    wall.push(performance.now() - w0);
+    cpu.push(cpuMs() - c0);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024); // maxRSS is in KiB
+}
+
+function model(w: Workload, impl: CaseArgs['impl'], direction: Direction): tf.LayersModel {
+  const hand = impl.startsWith('hand');
+  const config = modelSchema.parse({
+    impl: hand ? 'hand' : 'builtin',
+    kernel: impl === 'hand-fused' ? 'fused' : 'reference',
+    bidirectional: direction === 'bi',
+    hiddenSize: w.hidden,
+  });
+  return buildModel(config, { steps: w.steps, features: w.features, outputSize: w.outputs, masked: false }, 1);
+}
+
+/** Synthetic batch: inputs ~ N(0, 1); one-hot random classes or N(0, 1) targets. */
+function batch(w: Workload): { x: tf.Tensor3D; y: tf.Tensor2D } {
+  const x = tf.randomNormal([w.batch, w.steps, w.features], 0, 1, 'float32', 7) as tf.Tensor3D;
+  if (w.task === 'forecast') return { x, y: tf.randomNormal([w.batch, w.outputs], 0, 1, 'float32', 8) as tf.Tensor2D };
+  const classes = tf.randomUniform([w.batch], 0, w.outputs, 'int32', 9);
+  return { x, y: tf.oneHot(classes, w.outputs).toFloat() as tf.Tensor2D };
+}
+
+export async function runCase(a: CaseArgs): Promise<CaseRow[]> {
+  // Until the kernel registry imports lstmFused, plug it in here so 'hand-fused' measures the fused kernel.
+  if (KERNELS.fused !== lstmFused) KERNELS.fused = lstmFused;
+  const kernels = a.impl === 'builtin-stock' ? 'stock' : 'fixed';
+  const chosen = await selectBackend(a.backend, kernels);
+  if (chosen.name !== a.backend) throw new Error(`asked for backend ${a.backend}, got ${chosen.name}`);
+  const w = WORKLOADS[a.workload];
+  const m = model(w, a.impl, a.direction);
+  const optimizer = tf.train.adam(1e-3);
+  const { x, y } = batch(w);
+  const rate = (ms: number) => Math.round((w.batch / ms) * 1000 * 10) / 10;
+  const row = (phase: 'train' | 'infer', ms: { wall: number; cpu: number }): CaseRow => ({
+    workload: w.name, impl: a.impl, direction: a.direction, phase,
+    samplesPerSec: rate(ms.wall), peakRssMb: peakRssMb(), cpuSamplesPerSec: rate(ms.cpu),
+  });
+  const inferMs = medianMs(() => tf.tidy(() => void (m.predict(x) as tf.Tensor).dataSync()), a.reps, a.warmup);
+  const infer = row('infer', inferMs);
+  const variables = m.trainableWeights.map((v) => v.read() as tf.Variable);
+  const trainStep = () =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => taskLoss(w.task, m.apply(x, { training: true }) as tf.Tensor2D, y), variables);
+      optimizer.applyGradients(grads as tf.NamedTensorMap as { [name: string]: tf.Variable });
+      value.dataSync();
+    });
+  const trainMs = medianMs(trainStep, a.reps, a.warmup);
+  return [infer, row('train', trainMs)];
+}
+
+// As a child process: `tsx bench/case.ts '<CaseArgs json>'` prints the rows as one JSON line.
+if (process.argv[1]?.endsWith('case.ts')) {
+  runCase(JSON.parse(process.argv[2]) as CaseArgs)
+    .then((rows) => console.log(JSON.stringify(rows)))
+    .catch((e: unknown) => {
+      console.error(e instanceof Error ? e.stack : e);
+      process.exitCode = 1;
+    });
+}

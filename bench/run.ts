@@ -1,0 +1,152 @@
+// `npm run bench -- [--workload W1|W2|all] [--backend wasm|cpu|tensorflow] [--torch] [--reps N]`: the LSTM throughput table.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CaseArgs, CaseRow } from './case.js';
+import { IMPLS, type BenchRow, type Direction, type WorkloadName } from './workloads.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const TORCH_SCRIPT = `${HERE}torch_lstm.py`;
+const PYTHON = '/usr/bin/python3';
+
+interface Options {
+  workloads: WorkloadName[];
+  backend: CaseArgs['backend'];
+  torch: boolean;
+  reps: number;
+  impls: CaseArgs['impl'][];
+  directions: Direction[];
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      workload: { type: 'string', default: 'all' },
+      backend: { type: 'string', default: 'wasm' },
+      torch: { type: 'boolean', default: false },
+      reps: { type: 'string', default: '5' },
+      impl: { type: 'string', default: 'all' }, // comma-separated subset, e.g. builtin-stock,hand-fused
+      direction: { type: 'string', default: 'all' },
+    },
+  });
+  const fail = (msg: string): never => {
+    throw new Error(`bench: ${msg}`);
+  };
+  const workload = values.workload!;
+  if (!['W1', 'W2', 'all'].includes(workload)) fail(`--workload: expected W1, W2 or all, got ${workload}`);
+  const backend = values.backend!;
+  if (!['wasm', 'cpu', 'tensorflow'].includes(backend)) fail(`--backend: expected wasm, cpu or tensorflow, got ${backend}`);
+  const reps = Number(values.reps);
+  if (!Number.isInteger(reps) || reps < 1) fail(`--reps: expected a positive integer, got ${values.reps}`);
+  const impls = values.impl === 'all' ? [...IMPLS] : values.impl!.split(',');
+  for (const i of impls) if (!(IMPLS as readonly string[]).includes(i)) fail(`--impl: expected some of ${IMPLS.join(', ')}, got ${i}`);
+  // builtin-stock differs from builtin only on wasm, where the fixed kernels apply.
+  const useImpls = (impls as CaseArgs['impl'][]).filter((i) => backend === 'wasm' || i !== 'builtin-stock');
+  const direction = values.direction!;
+  if (!['uni', 'bi', 'all'].includes(direction)) fail(`--direction: expected uni, bi or all, got ${direction}`);
+  return {
+    workloads: workload === 'all' ? ['W1', 'W2'] : [workload as WorkloadName],
+    backend: backend as Options['backend'],
+    torch: values.torch!,
+    reps,
+    impls: useImpls,
+    directions: direction === 'all' ? ['uni', 'bi'] : [direction as Direction],
+  };
+}
+
+/** One case in a fresh Node process: clean kernel registrations, clean heap, its own peak RSS. */
+function runCaseProcess(args: CaseArgs): CaseRow[] {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', `${HERE}case.ts`, JSON.stringify(args)], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+  });
+  if (child.status !== 0) throw new Error(`bench case ${JSON.stringify(args)} failed:\n${child.stderr}`);
+  const lastLine = child.stdout.trim().split('\n').pop()!;
+  return JSON.parse(lastLine) as CaseRow[];
+}
+
+/** torch.nn.LSTM on the same workloads, when bench/torch_lstm.py exists and PyTorch imports. */
+function runTorch(o: Options): BenchRow[] {
+  if (!existsSync(TORCH_SCRIPT)) {
+    console.error('torch: skipped, bench/torch_lstm.py is not there');
+    return [];
+  }
+  if (spawnSync(PYTHON, ['-c', 'import torch']).status !== 0) {
+    console.error(`torch: skipped, ${PYTHON} cannot import torch (apt-get install python3-torch)`);
+    return [];
+  }
+  const workload = o.workloads.length === 2 ? 'all' : o.workloads[0];
+  console.error(`torch: running ${TORCH_SCRIPT} --workload ${workload}`);
+  const child = spawnSync(PYTHON, [TORCH_SCRIPT, '--workload', workload, '--reps', String(o.reps), '--json'], { encoding: 'utf8' });
+  if (child.status !== 0) {
+    console.error(`torch: failed (exit ${child.status}):\n${child.stderr}`);
+    return [];
+  }
+  const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { torch: string; threads: number; rows: BenchRow[] };
+  console.error(`torch: ${result.torch}, ${result.threads} threads`);
+  return result.rows.filter((r) => o.directions.includes(r.direction));
+}
+
+const fmt = (x: number | undefined) => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+/** The table: one line per (workload, direction, phase, impl), with the ratio to builtin-stock and CPU-time rates. */
+function printTable(rows: (BenchRow & { cpuSamplesPerSec?: number })[]): void {
+  const head = ['workload', 'dir', 'phase', 'impl', 'samples/s', '× stock', 'cpu-time samples/s', 'peak RSS MB'];
+  const lines = [head];
+  const keyOf = (r: BenchRow) => `${r.workload} ${r.direction} ${r.phase}`;
+  const stock = new Map(rows.filter((r) => r.impl === 'builtin-stock').map((r) => [keyOf(r), r.samplesPerSec]));
+  for (const r of rows) {
+    const base = stock.get(keyOf(r));
+    const ratio = base ? `${(r.samplesPerSec / base).toFixed(1)}×` : '';
+    lines.push([r.workload, r.direction, r.phase, r.impl, fmt(r.samplesPerSec), ratio, fmt(r.cpuSamplesPerSec), fmt(r.peakRssMb)]);
+  }
+  const widths = head.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+  for (const l of lines) console.log(l.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+}
+
+function printRatios(rows: BenchRow[]): void {
+  const find = (w: string, impl: string, dir: string, phase: string) =>
+    rows.find((r) => r.workload === w && r.impl === impl && r.direction === dir && r.phase === phase)?.samplesPerSec;
+  const ratio = (label: string, a?: number, b?: number) => {
+    if (a !== undefined && b !== undefined) console.log(`${label.padEnd(44)} ${(a / b).toFixed(2)}`);
+  };
+  for (const w of ['W1', 'W2'])
+    for (const dir of ['uni', 'bi'])
+      for (const phase of ['train', 'infer']) {
+        ratio(`${w} ${dir} ${phase}: hand-fused / builtin-stock`, find(w, 'hand-fused', dir, phase), find(w, 'builtin-stock', dir, phase));
+        ratio(`${w} ${dir} ${phase}: builtin / builtin-stock`, find(w, 'builtin', dir, phase), find(w, 'builtin-stock', dir, phase));
+        ratio(`${w} ${dir} ${phase}: hand-fused / torch`, find(w, 'hand-fused', dir, phase), find(w, 'torch', dir, phase));
+      }
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const rows: CaseRow[] = [];
+  for (const workload of o.workloads)
+    for (const direction of o.directions)
+      for (const impl of o.impls) {
+        // The slow stock configurations get one warm-up step; the others two.
+        const warmup = impl === 'builtin-stock' || o.backend === 'cpu' ? 1 : 2;
+        console.error(`tfjs: ${workload} ${direction} ${impl} on ${o.backend}`);
+        rows.push(...runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup }));
+      }
+  const torchRows = o.torch ? runTorch(o) : [];
+  const all: (BenchRow & { cpuSamplesPerSec?: number })[] = [...rows, ...torchRows];
+  const order = (r: BenchRow) => `${r.workload} ${r.direction === 'uni' ? 0 : 1} ${r.phase === 'train' ? 0 : 1}`;
+  all.sort((a, b) => order(a).localeCompare(order(b)));
+  printTable(all);
+  printRatios(all);
+  const results = all.map(({ workload, impl, direction, phase, samplesPerSec, peakRssMb }) => ({ workload, impl, direction, phase, samplesPerSec, peakRssMb }));
+  mkdirSync(`${HERE}results`, { recursive: true });
+  const file = `${HERE}results/${o.backend}.json`;
+  writeFileSync(file, JSON.stringify({ backend: o.backend, node: process.version, cpus: cpus().length, rows: results }, null, 2) + '\n');
+  console.error(`wrote ${file}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});

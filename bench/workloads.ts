@@ -1,0 +1,35 @@
+// The benchmark workloads (issue 5): shapes, task and batch size, shared by the tfjs cases and the torch script.
+
+export type WorkloadName = 'W1' | 'W2';
+
+export interface Workload {
+  name: WorkloadName;
+  task: 'classify' | 'forecast';
+  steps: number; // T
+  features: number; // inputs per step
+  hidden: number; // units per direction
+  batch: number;
+  outputs: number; // classes (classify, softmax cross-entropy) or targets (forecast, MSE)
+}
+
+export const WORKLOADS: Record<WorkloadName, Workload> = {
+  // Row-by-row image classification: 28 rows of 28 pixels, 10 classes.
+  W1: { name: 'W1', task: 'classify', steps: 28, features: 28, hidden: 128, batch: 64, outputs: 10 },
+  // Multivariate forecasting: 96 past steps of 8 series, one target.
+  W2: { name: 'W2', task: 'forecast', steps: 96, features: 8, hidden: 64, batch: 128, outputs: 1 },
+};
+
+export const IMPLS = ['builtin-stock', 'builtin', 'hand-reference', 'hand-fused'] as const;
+export type Impl = (typeof IMPLS)[number] | 'torch';
+export type Direction = 'uni' | 'bi';
+export type Phase = 'train' | 'infer';
+
+/** One line of bench/results/<backend>.json. */
+export interface BenchRow {
+  workload: WorkloadName;
+  impl: Impl;
+  direction: Direction;
+  phase: Phase;
+  samplesPerSec: number;
+  peakRssMb: number;
+}
