@@ -1,4 +1,5 @@
 // lstm-train: train an LSTM from a JSON config and a CSV; writes a run directory with checkpoints, history and plots.
+import { isAbsolute, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { BACKENDS, type Config } from '../config/schema.js';
 import { configJsonSchema, loadConfig } from '../config/load.js';
@@ -87,16 +88,22 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
     const result = await trainRun(prepared, { ...resumed?.options, backend: backend.name, outDir: flags.out, onEvent: reporter.event, interrupted: interrupts.requested });
     reporter.close();
     if (result.stopReason === 'interrupted') {
-      process.stdout.write(`interrupted after epoch ${result.state.epoch}; checkpoint written to ${result.files[0]}\nresume with: lstm-train --resume ${result.runDir}\n`);
+      process.stdout.write(`interrupted after epoch ${result.state.epoch}${result.state.inProgress ? ` and ${result.state.inProgress.batchesDone} batches` : ''}; checkpoint written to ${shortPath(result.files[0])}\nresume with: lstm-train --resume ${shortPath(result.runDir)}\n`);
       return 130;
     }
     if (result.stopReason === 'early-stopping') log(`early stopping: val loss has not improved since epoch ${result.state.bestEpoch}`);
     printScores(result.scores!, metricName(prepared.dataset.task), result.state.bestEpoch);
-    process.stdout.write(`run directory: ${result.runDir}\n${result.files.map((f) => `  ${f}`).join('\n')}\n`);
+    process.stdout.write(`run directory: ${shortPath(result.runDir)}\n${result.files.map((f) => `  ${shortPath(f)}`).join('\n')}\n`);
     return 0;
   } finally {
     interrupts.dispose();
   }
+}
+
+/** A path relative to the working directory when it lies below it: what a user would type. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 export async function main(argv = process.argv): Promise<void> {

@@ -1,5 +1,6 @@
 // A whole lstm-train run: data and model from a validated config, the loop, checkpoints, history, plot, summary.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { TrainingError } from '../errors.js';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
@@ -100,6 +101,10 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   const { state, stopReason } = await fit({
     model, optimizer, dataset: p.dataset, train: config.train, state: o.state ?? initialState(config.seed),
     epochs: o.epochs ?? config.train.epochs, onEvent: o.onEvent, interrupted: o.interrupted, save,
+  }).catch((e) => {
+    if (!(e instanceof TrainingError)) throw e;
+    const last = join(checkpoints, 'last');
+    throw new TrainingError(`${e.message} (${existsSync(last) ? last : 'none was written yet'})`, e.suggestion);
   });
   optimizer.dispose();
   if (stopReason === 'interrupted') return { runDir, stopReason, state, files: [join(checkpoints, 'last')] };
@@ -110,6 +115,8 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
     ...writeHistory(runDir, state.history, p.dataset.task),
     ...(await writeLossPlot(runDir, state.history, lossTitle(p, o.backend))),
     writeSummary(runDir, { p, state, scores, stopReason, backend: o.backend, params: countParams(model), wallSeconds: (performance.now() - started) / 1000 }),
+    join(checkpoints, 'best'),
+    join(checkpoints, 'last'),
   ];
   return { runDir, stopReason, state, scores, files };
 }

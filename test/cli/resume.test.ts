@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { runCli, smallForecastConfig, startCli, tempDir, writeJson } from './helpers.js';
 
 const config = smallForecastConfig({ train: { epochs: 4, batchSize: 64, learningRate: 0.01, earlyStopping: { patience: 0 } } });
@@ -68,7 +68,7 @@ test('Ctrl-C finishes the batch, writes checkpoints/last, prints the resume comm
   await signalled;
   assert.equal(code, 130, stdout + stderr);
   const run = onlyRun(dir);
-  assert.match(stdout, new RegExp(`resume with: lstm-train --resume ${run.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.ok(stdout.includes(`resume with: lstm-train --resume ${join('runs', basename(run))}\n`), stdout);
   const resumed = runCli('lstm-train', ['--resume', run], dir);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.ok(maxDiff(weights(run), uninterrupted().weights) <= 1e-6, `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`);

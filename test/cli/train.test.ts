@@ -20,7 +20,7 @@ test('lstm-train writes a complete run directory and prints the final metrics', 
     assert.ok(existsSync(join(run, f)), `${f} is missing`);
   for (const c of ['best', 'last', 'epoch-0001', 'epoch-0002'])
     for (const f of ['model.json', 'weights.bin', 'meta.json']) assert.ok(existsSync(join(run, 'checkpoints', c, f)), `${c}/${f} is missing`);
-  assert.ok(r.stdout.includes(run), 'the run directory is printed');
+  assert.ok(r.stdout.includes(`run directory: runs/${runs[0]}\n`), 'the run directory is printed relative to the working directory');
 
   const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
   assert.equal(config.model.init, 'pytorch', 'defaults are filled in');
