@@ -1,6 +1,7 @@
 // Turns zod issues into one line each: `json.path: expected …, got …`, with did-you-mean for unknown keys.
 import { z } from 'zod';
 import { describeValue } from '../errors.js';
+import { nearest } from '../util/did-you-mean.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -15,30 +16,6 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   let v: unknown = root;
   for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   return v;
-}
-
-/** Levenshtein distance, case-insensitive: small enough for key names. */
-function distance(a: string, b: string): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-export function didYouMean(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(word, c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 /**
@@ -64,7 +41,7 @@ function describeIssue(issue: Issue, input: unknown, jsonSchema: unknown): strin
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
         const known = knownKeys(jsonSchema, issue.path, found);
-        const guess = didYouMean(key, known);
+        const guess = nearest(key, known);
         const at = formatPath([...issue.path, key]);
         return `${at}: unknown key; ${guess ? `did you mean "${guess}"?` : `expected one of ${known.join(', ')}`}`;
       });

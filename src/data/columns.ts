@@ -1,4 +1,5 @@
 // Finds columns by name and parses numeric cells, with messages that point at the file, line and column.
+import { nearest } from '../util/did-you-mean.js';
 import { DataError, describeValue } from '../errors.js';
 import type { CsvTable } from './csv.js';
 
@@ -61,24 +62,7 @@ export function closest(name: string, candidates: string[]): string | undefined 
   const lower = name.toLowerCase();
   const prefix = candidates.find((c) => c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()));
   if (prefix !== undefined && Math.min(prefix.length, name.length) >= 2) return prefix;
-  let best: string | undefined;
-  let bestDist = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestDist) [best, bestDist] = [c, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
+  return nearest(name, candidates);
 }
 
 /** Default features: every numeric column, in file order, except the named ones (targets, label, id, order). */
