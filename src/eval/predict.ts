@@ -1,6 +1,6 @@
 // Runs a model over a split in eval mode, batch by batch, and returns the loss and outputs in original units.
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset, SplitData, Scaler } from '../data/types.js';
+import type { Batch, Dataset, SplitData, Scaler } from '../data/types.js';
 import { batchInputs, targetTensor, taskLoss } from '../train/loss.js';
 import { accuracy, argmaxRows, meanAbsoluteError } from './metrics.js';
 
@@ -54,6 +54,13 @@ export function predictSplit(model: tf.LayersModel, dataset: Dataset, split: Spl
 export function headlineMetric(p: Predictions, classes: number): number {
   if (p.labels && p.probabilities) return accuracy(p.labels, argmaxRows(p.probabilities, classes));
   return meanAbsoluteError(p.yTrue!, p.yPred!);
+}
+
+/** The headline metric of one batch's outputs (logits or scaled targets), with the same code as predictSplit's. */
+export function batchMetric(dataset: Dataset, batch: Batch, output: Float32Array): number {
+  if (dataset.task === 'classify') return accuracy(batch.y, argmaxRows(output, dataset.outputSize));
+  const truth = unscaleInPlace(Float32Array.from(batch.y), dataset.targetScaler);
+  return meanAbsoluteError(truth, unscaleInPlace(Float32Array.from(output), dataset.targetScaler));
 }
 
 export const metricName = (task: 'forecast' | 'classify') => (task === 'forecast' ? 'mae' : 'accuracy');

@@ -4,7 +4,7 @@ import type { Dataset } from '../data/types.js';
 import type { TrainConfig } from '../config/schema.js';
 import { TrainingError } from '../errors.js';
 import { setDropoutSeed } from '../models/dropout.js';
-import { headlineMetric, predictSplit } from '../eval/predict.js';
+import { batchMetric, headlineMetric, predictSplit } from '../eval/predict.js';
 import { Rng } from '../util/rng.js';
 import { afterEpoch, batchesOf, shouldStopEarly, type EpochProgress, type HistoryRow, type TrainState } from './state.js';
 import { trainStep } from './step.js';
@@ -54,10 +54,10 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
   for (let b = progress.batchesDone; b < plan.batches.length; b++) {
     setDropoutSeed(model, epochRng.int());
     const batch = dataset.splits.train.batch(plan.batches[b]);
-    const step = trainStep(model, optimizer, dataset.task, batch, dataset.outputSize, train.clipNorm, dataset.targetScaler);
+    const step = trainStep(model, optimizer, dataset.task, batch, dataset.outputSize, train.clipNorm);
     if (!Number.isFinite(step.loss))
       throw new TrainingError(`the training loss became ${step.loss} at epoch ${epoch}, batch ${b + 1}; the last good checkpoint is kept`, 'try a lower train.learningRate, or a clipNorm such as 1');
-    Object.assign(progress, { batchesDone: b + 1, epochRngState: epochRng.state, lossSum: progress.lossSum + step.loss * batch.batchSize, metricSum: progress.metricSum + step.metricSum, samples: progress.samples + batch.batchSize });
+    Object.assign(progress, { batchesDone: b + 1, epochRngState: epochRng.state, lossSum: progress.lossSum + step.loss * batch.batchSize, metricSum: progress.metricSum + batchMetric(dataset, batch, step.output) * batch.batchSize, samples: progress.samples + batch.batchSize });
     progress.seconds = (performance.now() - started) / 1000;
     o.onEvent?.({ type: 'batch', epoch, batch: b + 1, batches: plan.batches.length, loss: progress.lossSum / progress.samples, samplesPerSec: progress.samples / progress.seconds });
     if (o.interrupted?.() && b + 1 < plan.batches.length) {

@@ -1,22 +1,12 @@
 // One optimisation step in train mode: forward with dropout, loss, gradients, global-norm clipping, update.
 import * as tf from '@tensorflow/tfjs';
-import type { Batch, Scaler } from '../data/types.js';
+import type { Batch } from '../data/types.js';
 import { clipByGlobalNorm, batchInputs, targetTensor, taskLoss, type Task } from './loss.js';
 
 export interface StepResult {
   loss: number;
-  /** sum over the batch of the headline metric's per-example value (abs error in original units, or hits) */
-  metricSum: number;
-}
-
-/** Per-example contribution to the headline metric, computed from the train-mode outputs of the step. */
-function metricSum(task: Task, output: tf.Tensor2D, target: tf.Tensor2D, targetScaler?: Scaler): number {
-  return tf.tidy(() => {
-    if (task === 'classify') return tf.sum(tf.equal(tf.argMax(output, 1), tf.argMax(target, 1))).dataSync()[0];
-    const scale = targetScaler ? tf.tensor1d(targetScaler.scale) : tf.scalar(1);
-    const absErr = tf.mul(tf.abs(tf.sub(output, target)), scale); // original units: |Δ| × scale
-    return tf.sum(absErr).dataSync()[0] / output.shape[1];
-  });
+  /** the train-mode outputs of the step [batch, outputSize] (logits or scaled targets), for the running metric */
+  output: Float32Array;
 }
 
 export function trainStep(
@@ -26,7 +16,6 @@ export function trainStep(
   batch: Batch,
   outputSize: number,
   clipNorm: number,
-  targetScaler?: Scaler,
 ): StepResult {
   return tf.tidy(() => {
     const x = batchInputs(batch);
@@ -38,7 +27,7 @@ export function trainStep(
       return taskLoss(task, output, y);
     }, variables);
     optimizer.applyGradients(clipByGlobalNorm(grads, clipNorm));
-    const result = { loss: value.dataSync()[0], metricSum: metricSum(task, output!, y, targetScaler) };
+    const result = { loss: value.dataSync()[0], output: output!.dataSync() as Float32Array };
     output!.dispose();
     return result;
   });
