@@ -1,0 +1,159 @@
+// lstm-compare: proves builtin and hand LSTMs compute the same function, then trains them side by side.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { BACKENDS, type Config } from '../config/schema.js';
+import { loadConfig } from '../config/load.js';
+import { selectBackend } from '../backend/select.js';
+import { prepare } from '../train/run.js';
+import { createRunDir } from '../train/run-dir.js';
+import { metricName } from '../eval/predict.js';
+import { ConfigError } from '../errors.js';
+import { formatTable } from '../report/table.js';
+import { TOOL_VERSION } from '../util/versions.js';
+import { checkParity, shapeOf, type ParityResult } from '../compare/parity.js';
+import { race } from '../compare/race.js';
+import { drifts } from '../compare/drift.js';
+import { writeCompareReport } from '../compare/report.js';
+import { parityHeaders, parityRows, raceHeaders, raceRows, sci } from '../compare/table.js';
+import { VARIANTS, parseVariants, type Variant } from '../compare/variants.js';
+import { assertFitsAll, checkpointWeights, seededWeights, type WeightSource } from '../compare/weights.js';
+import { createReporter } from './output.js';
+import { watchInterrupts } from './interrupt.js';
+
+export interface CompareFlags {
+  config?: string;
+  variants?: string;
+  checkOnly?: boolean;
+  from?: string;
+  out?: string;
+  backend?: Config['backend'];
+  epochs?: number;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export function compareCommand(): Command {
+  return new Command('lstm-compare')
+    .description('Check that the builtin and hand-written LSTMs agree (parity), then train them side by side and report')
+    .version(TOOL_VERSION)
+    .option('-c, --config <file>', 'the JSON config (as lstm-train takes; with --from, default: the checkpoint\'s own)')
+    .option('--variants <list>', `comma-separated variants to train (default: ${VARIANTS.join(',')})`)
+    .option('--check-only', 'run the parity check only; exit 1 if any pair fails')
+    .option('--from <checkpoint>', 'start every variant from this checkpoint\'s weights (builtin or hand) instead of the seed')
+    .option('-o, --out <dir>', 'the compare directory (default: <output.dir>/compare-<name>-<UTC stamp>)')
+    .addOption(new Option('-b, --backend <name>', 'tfjs backend (overrides the config)').choices(BACKENDS))
+    .option('--epochs <n>', 'epochs per variant (overrides train.epochs)', parseCount)
+    .option('-q, --quiet', 'print only the parity result, the table and where the report is')
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError()
+    .exitOverride();
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
+/** A path relative to the working directory when it lies below it: what a user would type. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** The config: --config, or the checkpoint's own with --from alone; then the command-line overrides. */
+async function resolveConfig(flags: CompareFlags, from?: WeightSource & { meta: { config?: Config } }): Promise<Config> {
+  let config: Config | undefined = flags.config ? loadConfig(flags.config) : from?.meta.config;
+  if (!config)
+    throw new ConfigError('command line', ['--config: expected a config file, got nothing'], 'lstm-compare --config configs/classify.json');
+  config = { ...config, backend: flags.backend ?? config.backend };
+  return { ...config, train: { ...config.train, epochs: flags.epochs ?? config.train.epochs } };
+}
+
+/** --out must be new or empty: compare.csv and report.md of another comparison would be overwritten. */
+function compareDir(flags: CompareFlags, config: Config): string {
+  if (!flags.out) return createRunDir(config.output.dir, `compare-${config.name}`);
+  const dir = resolve(flags.out);
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new ConfigError('--out', [`--out: expected a new or empty directory, got ${dir} which holds files`], 'choose another --out, or leave it out for a fresh stamped directory');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function printParity(results: ParityResult[]): void {
+  process.stdout.write(`parity (identical weights, one batch, eval mode; tolerance 1e-5 outputs, 1e-4 gradients):\n${formatTable(parityHeaders, parityRows(results))}\n`);
+  for (const p of results.filter((r) => r.explanation)) process.stdout.write(`  ${p.pair}: ${p.explanation}\n`);
+}
+
+export async function runCompare(flags: CompareFlags): Promise<number> {
+  const variants: Variant[] = flags.variants ? parseVariants(flags.variants) : [...VARIANTS];
+  const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
+  const from = flags.from ? await checkpointWeights(resolve(flags.from)) : undefined;
+  try {
+    const config = await resolveConfig(flags, from);
+    const backend = await selectBackend(config.backend, config.wasmKernels);
+    log(`backend: ${backend.name}${backend.note ? ` — ${backend.note}` : ''}`);
+    const { dataset, model } = await prepare(config);
+    model.dispose();
+    const parity = checkParity(config, dataset);
+    printParity(parity);
+    const failed = parity.some((p) => !p.pass);
+    if (flags.checkOnly) return failed ? 1 : 0;
+    if (failed) {
+      process.stderr.write('error: the parity check failed: the variants do not compute the same function, so racing them would mislead\n');
+      return 1;
+    }
+    if (from) assertFitsAll(config, shapeOf(dataset), variants, from);
+    const weights = from ?? seededWeights(config, shapeOf(dataset));
+    const dir = compareDir(flags, config);
+    return await raceAndReport({ config, dataset, variants, weights, dir, backend: backend.name, parity, quiet: !!flags.quiet });
+  } finally {
+    from?.dispose();
+  }
+}
+
+interface RaceInput {
+  config: Config;
+  dataset: Awaited<ReturnType<typeof prepare>>['dataset'];
+  variants: Variant[];
+  weights: WeightSource;
+  dir: string;
+  backend: string;
+  parity: ParityResult[];
+  quiet: boolean;
+}
+
+async function raceAndReport(o: RaceInput): Promise<number> {
+  const metric = metricName(o.dataset.task);
+  const reporters = new Map(o.variants.map((v) => [v, createReporter({ quiet: o.quiet, metric, label: v.padEnd(10) })]));
+  const interrupts = watchInterrupts();
+  try {
+    const results = await race(o.config, o.dataset, {
+      variants: o.variants, initial: o.weights.initial, backend: o.backend, outDir: o.dir,
+      onEvent: (v, e) => reporters.get(v)!.event(e), interrupted: interrupts.requested,
+    });
+    reporters.forEach((r) => r.close());
+    if (results.at(-1)?.stopReason === 'interrupted') {
+      process.stdout.write(`interrupted during ${results.at(-1)!.variant}; no report written (runs so far are in ${shortPath(o.dir)})\n`);
+      return 130;
+    }
+    const drift = drifts(results);
+    const files = await writeCompareReport(o.dir, {
+      name: o.config.name, task: o.dataset.task, metric, backend: o.backend, weights: o.weights.description,
+      dropout: o.config.model.dropout, kernel: o.config.model.kernel, parity: o.parity, variants: results, drift,
+    });
+    process.stdout.write(`\n${formatTable(raceHeaders(metric), raceRows(results))}\n`);
+    for (const d of drift) process.stdout.write(`drift ${d.builtin} ↔ ${d.hand}: epoch-1 |Δ train loss| ${sci(d.firstEpochDiff)}, max ${sci(d.maxDiff)} (epoch ${d.maxEpoch})\n`);
+    process.stdout.write(`compare directory: ${shortPath(o.dir)}\n${files.map((f) => `  ${shortPath(f)}`).join('\n')}\n`);
+    return 0;
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  const program = compareCommand();
+  program.parse(argv);
+  process.exitCode = await runCompare(program.opts<CompareFlags>());
+}

@@ -1,0 +1,87 @@
+// The race: every variant trained from the same initial weights, batch order and dropout masks, timed.
+import * as tf from '@tensorflow/tfjs';
+import type { Config } from '../config/schema.js';
+import type { Dataset } from '../data/types.js';
+import type { SplitScores } from '../eval/summary.js';
+import { predictSplit } from '../eval/predict.js';
+import { buildModel, countParams } from '../models/build.js';
+import { batchInputs } from '../train/loss.js';
+import type { StopReason, TrainEvent } from '../train/fit.js';
+import type { HistoryRow } from '../train/state.js';
+import { trainRun } from '../train/run.js';
+import { shapeOf } from './parity.js';
+import { variantModel, type Variant } from './variants.js';
+import { applyWeights, type InitialWeights } from './weights.js';
+
+export interface VariantResult {
+  variant: Variant;
+  params: number;
+  runDir: string;
+  stopReason: StopReason;
+  history: HistoryRow[];
+  bestEpoch: number;
+  /** the best checkpoint's scores in eval mode, as lstm-train reports them */
+  scores?: SplitScores;
+  secondsPerEpoch: number;
+  trainSamplesPerSec: number;
+  /** one full eval-mode pass over the val split, after a warm-up batch */
+  inferenceSamplesPerSec: number;
+}
+
+export interface RaceOptions {
+  variants: Variant[];
+  initial: InitialWeights;
+  backend: string;
+  /** the compare directory: each variant's run directory goes inside it */
+  outDir: string;
+  onEvent?: (variant: Variant, event: TrainEvent) => void;
+  interrupted?: () => boolean;
+}
+
+/** The config a variant trains with: its implementation and direction, and its name for the run directory. */
+export function variantConfig(config: Config, variant: Variant): Config {
+  return { ...config, name: variant, model: variantModel(config.model, variant) };
+}
+
+/** Samples per second of a full eval-mode pass over val (first one warm-up batch, so kernels are compiled). */
+function inferenceSpeed(model: tf.LayersModel, dataset: Dataset, batchSize: number): number {
+  const val = dataset.splits.val;
+  if (val.size === 0) return NaN;
+  const warm = val.batch(Array.from({ length: Math.min(batchSize, val.size) }, (_, i) => i));
+  tf.tidy(() => (model.predict(batchInputs(warm)) as tf.Tensor).dataSync());
+  const started = performance.now();
+  predictSplit(model, dataset, val, batchSize);
+  return val.size / ((performance.now() - started) / 1000);
+}
+
+/** Trains the variants one after another (one process, one backend), each into `<outDir>/<variant>-<stamp>`. */
+export async function race(config: Config, dataset: Dataset, o: RaceOptions): Promise<VariantResult[]> {
+  const results: VariantResult[] = [];
+  for (const variant of o.variants) {
+    const vConfig = variantConfig(config, variant);
+    const model = buildModel(vConfig.model, shapeOf(dataset), config.seed);
+    applyWeights(model, o.initial(variant), variant);
+    try {
+      const run = await trainRun({ config: vConfig, dataset, model }, { backend: o.backend, outDir: o.outDir, onEvent: (e) => o.onEvent?.(variant, e), interrupted: o.interrupted });
+      const history = run.state.history;
+      const seconds = history.reduce((a, r) => a + r.seconds, 0);
+      const samples = history.reduce((a, r) => a + r.seconds * r.samplesPerSec, 0);
+      results.push({
+        variant,
+        params: countParams(model),
+        runDir: run.runDir,
+        stopReason: run.stopReason,
+        history,
+        bestEpoch: run.state.bestEpoch,
+        scores: run.scores,
+        secondsPerEpoch: history.length > 0 ? seconds / history.length : NaN,
+        trainSamplesPerSec: seconds > 0 ? samples / seconds : NaN,
+        inferenceSamplesPerSec: inferenceSpeed(model, dataset, config.train.batchSize),
+      });
+      if (run.stopReason === 'interrupted') break;
+    } finally {
+      model.dispose();
+    }
+  }
+  return results;
+}
