@@ -83,7 +83,7 @@ export async function runCase(a: CaseArgs): Promise<CaseRow[]> {
     workload: w.name, impl: a.impl, direction: a.direction, phase,
     samplesPerSec: rate(ms.wall), peakRssMb: peakRssMb(), cpuSamplesPerSec: rate(ms.cpu),
   });
-  const inferMs = medianMs(() => tf.tidy(() => void (m.predict(x) as tf.Tensor).dataSync()), a.reps, a.warmup);
+  const inferMs = medianMs(() => tf.tidy(() => void (m.predict(x, { batchSize: w.batch }) as tf.Tensor).dataSync()), a.reps, a.warmup);
   const infer = row('infer', inferMs);
   const variables = m.trainableWeights.map((v) => v.read() as tf.Variable);
   const trainStep = () =>

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we wrap
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { lstmStepKernelConfigs } from './wasm-lstm-step.js';
 
 /**
  * Why these exist (profile of tfjs-backend-wasm 4.22, pinned exactly in package.json because we rely on its
@@ -11,6 +12,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
  * - BatchMatMul/_FusedMatMul with a transposed operand run 10–30× slower than transposing first, and tfjs's
  *   matMul gradient uses exactly those forms. We transpose explicitly (the Transpose kernel) and then multiply.
  * - Tanh is ~15× slower than Sigmoid on wasm; tanh(x) = 2σ(2x) − 1 (absolute error ~1e-7).
+ * Besides, whole LSTM time steps as single kernels for lstmFused (wasm-lstm-step.ts).
  * Each replacement produces the same values as the cpu backend (test/backend/wasm-kernels.test.ts).
  */
 
@@ -171,6 +173,8 @@ const FIXES: Record<string, (stock: Stock) => KernelFunc> = {
 
 /** The stock configs we replaced, kept to restore them; null while the stock kernels are in place. */
 let saved: Map<string, KernelConfig> | null = null;
+/** Kernels we added that have no stock counterpart. */
+let added: string[] = [];
 
 function stockConfig(name: string): KernelConfig {
   const config = saved?.get(name) ?? tf.getKernel(name, WASM);
@@ -194,6 +198,10 @@ export function installFixedWasmKernels(): void {
     tf.unregisterKernel(name, WASM);
     tf.registerKernel({ ...config, kernelFunc: fix(stock) });
   }
+  for (const config of lstmStepKernelConfigs(stock)) {
+    tf.registerKernel(config);
+    added.push(config.kernelName);
+  }
 }
 
 /** Puts the stock wasm kernels back (idempotent): `--stock-kernels`, and for side-by-side comparisons. */
@@ -203,6 +211,8 @@ export function restoreStockWasmKernels(): void {
     tf.unregisterKernel(name, WASM);
     tf.registerKernel(config);
   }
+  for (const name of added) tf.unregisterKernel(name, WASM);
+  added = [];
   saved = null;
 }
 

@@ -28,6 +28,16 @@ export const lstmFused: LstmSequenceFn = (x, weights, mask) =>
     return { outputs, h, c };
   });
 
+/**
+ * Kernels a backend may register to run a whole time step in one dispatch (src/backend/wasm-lstm-step.ts does, for
+ * wasm, as part of the fixed wasm kernels); elsewhere the steps run as the tfjs ops below. Same equations, same tests.
+ */
+export const LSTM_STEP_KERNELS = { forward: 'LstmFusedStepForward', backward: 'LstmFusedStepBackward' } as const;
+
+function stepKernelsAvailable(): boolean {
+  return tf.getKernel(LSTM_STEP_KERNELS.forward, tf.getBackend()) !== undefined;
+}
+
 /** True while a gradient tape records ops (inside tf.grad / optimizer.minimize / model.fit), false in predict. */
 export function gradientIsRecorded(): boolean {
   const engine = tf.engine() as unknown as { isTapeOn?: () => boolean; state: { gradientDepth: number; kernelDepth: number } };
@@ -62,7 +72,8 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const xFlat = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, input]) as tf.Tensor2D; // [time*batch, input]
   const projected = tf.fused.matMul({ a: xFlat, b: kernel as tf.Tensor2D, bias }); // [time*batch, 4H]
   const xps = tf.unstack(tf.reshape(projected, [time, batch, 4 * hidden])) as tf.Tensor2D[]; // time × [batch, 4H]
-  const keeps = mask === undefined ? undefined : stepMasks(mask, hidden); // time × [batch, H] bool
+  const useKernel = stepKernelsAvailable();
+  const keeps = mask === undefined ? undefined : useKernel ? rowMasks(mask) : stepMasks(mask, hidden);
   let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
   let c = tf.zeros([batch, hidden]) as tf.Tensor2D;
   const hs: tf.Tensor2D[] = [];
@@ -70,7 +81,7 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const gates: tf.Tensor2D[] = [];
   const tanhCs: tf.Tensor2D[] = [];
   for (let t = 0; t < time; t++) {
-    const step = lstmStep(xps[t], h, c, recurrent, t === 0, keeps?.[t]);
+    const step = (useKernel ? kernelStep : lstmStep)(xps[t], h, c, recurrent, t === 0, keeps?.[t]);
     ({ h, c } = step);
     hs.push(h);
     if (trace) {
@@ -87,6 +98,18 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   return { result, trace: { xFlat, gates: stack3(gates), tanhC: stack3(tanhCs), hs: stack3(hs), cs: stack3(cs) } as ForwardTrace };
 }
 
+/** Per-step "is a real step" rows for the step kernels: time × [batch], 1 or 0. */
+function rowMasks(mask: tf.Tensor2D): tf.Tensor[] {
+  return tf.unstack(tf.transpose(mask));
+}
+
+/** A forward step as one registered kernel (same inputs and results as lstmStep; keep is a [batch] row). */
+function kernelStep(xp: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D, recurrent: tf.Tensor2D, first: boolean, keep?: tf.Tensor) {
+  const inputs: tf.NamedTensorMap = { xp, hPrev, cPrev, recurrent, ...(keep ? { keep } : {}) };
+  const [h, c, s, tanhC] = tf.engine().runKernel(LSTM_STEP_KERNELS.forward, inputs, { first }) as tf.Tensor2D[];
+  return { h, c, s, tanhC };
+}
+
 /** Per-step "is a real step" masks, broadcast to [batch, H] so tf.where can pick between new and carried state. */
 function stepMasks(mask: tf.Tensor2D, hidden: number): tf.Tensor2D[] {
   const [batch, time] = mask.shape;
@@ -95,7 +118,7 @@ function stepMasks(mask: tf.Tensor2D, hidden: number): tf.Tensor2D[] {
 }
 
 /** One time step from the equations above; the first step skips h_{-1}·V (h_{-1} = 0). */
-function lstmStep(xp: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D, recurrent: tf.Tensor2D, first: boolean, keep?: tf.Tensor2D) {
+function lstmStep(xp: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D, recurrent: tf.Tensor2D, first: boolean, keep?: tf.Tensor) {
   const z = first ? xp : tf.add(xp, tf.matMul(hPrev, recurrent)); // [batch, 4H] (g block pre-scaled by 2)
   const s = tf.sigmoid(z) as tf.Tensor2D; // [batch, 4H]
   const [inputGate, forgetGate, halfCandidate, outputGate] = tf.split(s, 4, 1); // 4 × [batch, H]
@@ -104,7 +127,8 @@ function lstmStep(xp: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D, recur
   const tanhC = tf.tanh(cNew) as tf.Tensor2D; // [batch, H]
   const hNew = tf.mul(outputGate, tanhC) as tf.Tensor2D; // [batch, H]
   if (keep === undefined) return { h: hNew, c: cNew, s, tanhC };
-  return { h: tf.where(keep, hNew, hPrev) as tf.Tensor2D, c: tf.where(keep, cNew, cPrev) as tf.Tensor2D, s, tanhC };
+  const real = keep as tf.Tensor2D; // [batch, H] bool
+  return { h: tf.where(real, hNew, hPrev) as tf.Tensor2D, c: tf.where(real, cNew, cPrev) as tf.Tensor2D, s, tanhC };
 }
 
 /** The engine's op-with-gradient entry (what tf.customGrad uses), reached directly for two things customGrad lacks. */
@@ -171,16 +195,11 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
   const [batch, time, input] = xShape;
   const hidden = recurrentKernel.shape[0];
   const [dOutputs, dhLast, dcLast] = dys as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
-  const dOut = tf.unstack(dOutputs, 1) as tf.Tensor2D[]; // time × [batch, H]
+  const dOut = tf.unstack(tf.transpose(dOutputs, [1, 0, 2])) as tf.Tensor2D[]; // time × [batch, H] (contiguous slices)
   dOut[time - 1] = tf.add(dOut[time - 1], dhLast); // h is the last output
-  const factors = backwardFactors(gates, tanhC, cs, mask);
   const recurrentT = tf.transpose(recurrentKernel); // [4H, H], kept on the right in the loop
-  let dh: tf.Tensor2D | undefined;
-  let dc = dcLast;
-  const dzs: tf.Tensor2D[] = new Array(time);
-  for (let t = time - 1; t >= 0; t--) {
-    ({ dz: dzs[t], dh, dc } = tf.tidy(() => backwardStep(t, dOut[t], dh, dc, factors, recurrentT)));
-  }
+  const loop = stepKernelsAvailable() ? kernelBackwardLoop : opBackwardLoop;
+  const dzs = loop(dOut, dcLast, { gates, tanhC, cs, mask }, recurrentT); // time × [batch, 4H]
   const dZ = tf.concat(dzs) as tf.Tensor2D; // [time*batch, 4H]
   const hPrev = tf.concat([tf.zeros([1, batch, hidden]), tf.slice(hs, 0, time - 1)]); // h_{t-1}  [time, batch, H]
   // The column of ones makes the same matMul sum dZ over all rows: the bias gradient.
@@ -196,6 +215,43 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
 }
 
 type Factors = ReturnType<typeof backwardFactors>;
+interface SavedSteps {
+  gates: tf.Tensor3D;
+  tanhC: tf.Tensor3D;
+  cs: tf.Tensor3D;
+  mask?: tf.Tensor2D;
+}
+
+/** dz_t for t = time−1 … 0 with tfjs ops (the portable path). */
+function opBackwardLoop(dOut: tf.Tensor2D[], dcLast: tf.Tensor2D, saved: SavedSteps, recurrentT: tf.Tensor): tf.Tensor2D[] {
+  const factors = backwardFactors(saved.gates, saved.tanhC, saved.cs, saved.mask);
+  let dh: tf.Tensor2D | undefined;
+  let dc = dcLast;
+  const dzs: tf.Tensor2D[] = new Array(dOut.length);
+  for (let t = dOut.length - 1; t >= 0; t--) {
+    ({ dz: dzs[t], dh, dc } = tf.tidy(() => backwardStep(t, dOut[t], dh, dc, factors, recurrentT)));
+  }
+  return dzs;
+}
+
+/** dz_t for t = time−1 … 0, one registered kernel per step (see src/backend/wasm-lstm-step.ts). */
+function kernelBackwardLoop(dOut: tf.Tensor2D[], dcLast: tf.Tensor2D, saved: SavedSteps, recurrentT: tf.Tensor): tf.Tensor2D[] {
+  const [time, batch, hidden] = saved.tanhC.shape;
+  const [gates, tanhCs, cs] = [saved.gates, saved.tanhC, saved.cs].map(unstack2);
+  const cPrevs = [tf.zeros([batch, hidden]), ...cs.slice(0, time - 1)];
+  const keeps = saved.mask && rowMasks(saved.mask);
+  let dh: tf.Tensor | undefined;
+  let dc: tf.Tensor = dcLast;
+  const dzs: tf.Tensor2D[] = new Array(time);
+  for (let t = time - 1; t >= 0; t--) {
+    const inputs: tf.NamedTensorMap = {
+      dOut: dOut[t], dcIn: dc, s: gates[t], tanhC: tanhCs[t], cPrev: cPrevs[t], recurrentT,
+      ...(dh ? { dhNext: dh } : {}), ...(keeps ? { keep: keeps[t] } : {}),
+    };
+    [dzs[t], dh, dc] = tf.engine().runKernel(LSTM_STEP_KERNELS.backward, inputs) as tf.Tensor2D[];
+  }
+  return dzs;
+}
 
 /** One step back: dh_t, dc_t → dz_t, dh_{t-1}, dc_{t-1} (see the equations at the top). */
 function backwardStep(t: number, dOut: tf.Tensor2D, dhNext: tf.Tensor2D | undefined, dcIn: tf.Tensor2D, fs: Factors, recurrentT: tf.Tensor) {
