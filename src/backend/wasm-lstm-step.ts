@@ -23,6 +23,77 @@ function call(stock: StockKernel, backend: WasmBackend, name: string, inputs: Re
   return stock(name)({ inputs, backend, attrs: { transposeA: false, transposeB: false } } as never) as TensorInfo;
 }
 
+// The elementwise loops, as small top-level functions of typed arrays so V8 optimises them well.
+// Layout: s [B, 4H] row-major with gate blocks i, f, g, o; state arrays [B, H].
+
+/** c = f⊙c_{t-1} + i⊙g with g = 2σ(2z_g) − 1; also 2c, the argument of tanh(c) = 2σ(2c) − 1. */
+function cellUpdate(s: Float32Array, cPrev: Float32Array, c: Float32Array, twoC: Float32Array, batch: number, hidden: number): void {
+  for (let b = 0; b < batch; b++) {
+    const row = b * 4 * hidden;
+    for (let j = 0, k = b * hidden; j < hidden; j++, k++) {
+      const cNew = s[row + hidden + j] * cPrev[k] + s[row + j] * (2 * s[row + 2 * hidden + j] - 1);
+      c[k] = cNew;
+      twoC[k] = 2 * cNew;
+    }
+  }
+}
+
+/** tanh(c) = 2σ(2c) − 1 and h = o⊙tanh(c); at padded rows (keep 0) h and c carry over. */
+function cellOutput(s: Float32Array, sig2c: Float32Array, tanhC: Float32Array, h: Float32Array, c: Float32Array, hPrev: Float32Array, cPrev: Float32Array, keep: Float32Array | undefined, batch: number, hidden: number): void {
+  for (let b = 0; b < batch; b++) {
+    const o = b * 4 * hidden + 3 * hidden;
+    const real = keep === undefined || keep[b] > 0.5;
+    for (let j = 0, k = b * hidden; j < hidden; j++, k++) {
+      const tc = 2 * sig2c[k] - 1;
+      tanhC[k] = tc;
+      h[k] = real ? s[o + j] * tc : hPrev[k];
+      if (!real) c[k] = cPrev[k];
+    }
+  }
+}
+
+interface BackwardArrays {
+  dOut: Float32Array;
+  dhNext?: Float32Array;
+  dcIn: Float32Array;
+  s: Float32Array;
+  tanhC: Float32Array;
+  cPrev: Float32Array;
+  keep?: Float32Array;
+  dz: Float32Array; // out
+  dcPrev: Float32Array; // out
+  dhPass: Float32Array; // out, used only with keep
+}
+
+/** dz_t (w.r.t. the unscaled pre-activations) and dc_{t-1}, from the equations in lstm-fused.ts. */
+function cellBackward(a: BackwardArrays, batch: number, hidden: number): void {
+  const { dOut, dhNext, dcIn, s, tanhC, cPrev, keep, dz, dcPrev, dhPass } = a;
+  for (let b = 0; b < batch; b++) {
+    const row = b * 4 * hidden;
+    const m = keep === undefined || keep[b] > 0.5 ? 1 : 0;
+    for (let j = 0, k = b * hidden; j < hidden; j++, k++) {
+      const g = row + j;
+      const dh = dhNext === undefined ? dOut[k] : dOut[k] + dhNext[k];
+      const i = s[g];
+      const f = s[g + hidden];
+      const sg = s[g + 2 * hidden];
+      const o = s[g + 3 * hidden];
+      const tc = tanhC[k];
+      const u = dcIn[k] + dh * o * (1 - tc * tc); // everything reaching c_t
+      dz[g] = m * u * (2 * sg - 1) * i * (1 - i); // dz_i = u⊙g⊙σ'
+      dz[g + hidden] = m * u * cPrev[k] * f * (1 - f); // dz_f = u⊙c_{t-1}⊙σ'
+      dz[g + 2 * hidden] = m * u * i * 4 * sg * (1 - sg); // dz_g = u⊙i⊙(1 − g²)
+      dz[g + 3 * hidden] = m * dh * tc * o * (1 - o); // dz_o = dh⊙tanh(c)⊙σ'
+      dcPrev[k] = m ? u * f : dcIn[k];
+      if (keep !== undefined) dhPass[k] = m ? 0 : dh;
+    }
+  }
+}
+
+function viewOf(backend: WasmBackend) {
+  return (t: TensorInfo) => backend.typedArrayFromHeap({ ...t, shape: [tf.util.sizeFromShape(t.shape)] });
+}
+
 /**
  * Inputs xp [B, 4H] (x_t·U + b), hPrev, cPrev [B, H], recurrent V [H, 4H] (g blocks pre-scaled by 2), optional
  * keep [B] (1 real step, 0 padding). attrs.first: h_{-1} = 0, skip the matMul. Outputs h, c, s = σ(z) [B, 4H], tanh c.
@@ -41,36 +112,12 @@ function forwardStep(stock: StockKernel): KernelFunc {
     const s = call(stock, backend, 'Sigmoid', { x: z }); // σ(z)  [B, 4H]
     if (z !== xp) backend.disposeData(z.dataId);
     const [h, c, tanhC, twoC] = [0, 1, 2, 3].map(() => backend.makeOutput([batch, hidden], 'float32'));
-    const view = (t: TensorInfo) => backend.typedArrayFromHeap({ ...t, shape: [tf.util.sizeFromShape(t.shape)] });
-    const h4 = 4 * hidden;
-    {
-      const [sv, cp, cv, tv] = [s, cPrev, c, twoC].map(view);
-      for (let b = 0; b < batch; b++)
-        for (let j = 0; j < hidden; j++) {
-          const k = b * hidden + j;
-          const g = b * h4 + j;
-          const cNew = sv[g + hidden] * cp[k] + sv[g] * (2 * sv[g + 2 * hidden] - 1); // f⊙c + i⊙g, g = 2σ(2z_g) − 1
-          cv[k] = cNew;
-          tv[k] = 2 * cNew;
-        }
-    }
-    const sig2c = call(stock, backend, 'Sigmoid', { x: twoC }); // σ(2c)
+    const view = viewOf(backend);
+    cellUpdate(view(s), view(cPrev), view(c), view(twoC), batch, hidden);
+    const sig2c = call(stock, backend, 'Sigmoid', { x: twoC }); // σ(2c); the heap may move: views are taken anew
     backend.disposeData(twoC.dataId);
-    const [sv, cp, cv, qv, tcv, hv, hp] = [s, cPrev, c, sig2c, tanhC, h, hPrev].map(view); // the heap may have moved
-    const kv = keep === undefined ? undefined : view(keep);
-    for (let b = 0; b < batch; b++) {
-      const real = kv === undefined || kv[b] > 0.5;
-      for (let j = 0; j < hidden; j++) {
-        const k = b * hidden + j;
-        const tc = 2 * qv[k] - 1; // tanh(c)
-        tcv[k] = tc;
-        if (real) hv[k] = sv[b * h4 + 3 * hidden + j] * tc; // o⊙tanh(c)
-        else {
-          hv[k] = hp[k]; // padding: h and c carried over
-          cv[k] = cp[k];
-        }
-      }
-    }
+    const keepRow = keep === undefined ? undefined : view(keep);
+    cellOutput(view(s), view(sig2c), view(tanhC), view(h), view(c), view(hPrev), view(cPrev), keepRow, batch, hidden);
     backend.disposeData(sig2c.dataId);
     return [h, c, s, tanhC];
   };
@@ -86,39 +133,19 @@ function backwardStep(stock: StockKernel): KernelFunc {
     const { inputs, backend } = args as unknown as Args;
     const { dOut, dhNext, dcIn, s, tanhC, cPrev, recurrentT, keep } = inputs;
     const [batch, hidden] = dcIn!.shape;
-    const n = batch * hidden;
     const dz = backend.makeOutput([batch, 4 * hidden], 'float32');
     const dcPrev = backend.makeOutput([batch, hidden], 'float32');
     const dhPass = backend.makeOutput([batch, keep === undefined ? 0 : hidden], 'float32'); // dh handed on at padding
-    const view = (t: TensorInfo) => backend.typedArrayFromHeap({ ...t, shape: [tf.util.sizeFromShape(t.shape)] });
-    const [zv, dcp, pass, dov, dci, sv, tcv, cpv] = [dz, dcPrev, dhPass, dOut!, dcIn!, s!, tanhC!, cPrev!].map(view);
-    const dhn = dhNext === undefined ? undefined : view(dhNext);
-    const kv = keep === undefined ? undefined : view(keep);
-    const h4 = 4 * hidden;
-    for (let b = 0; b < batch; b++) {
-      const m = kv === undefined || kv[b] > 0.5 ? 1 : 0;
-      for (let j = 0; j < hidden; j++) {
-        const k = b * hidden + j;
-        const g = b * h4 + j;
-        const dh = dhn === undefined ? dov[k] : dov[k] + dhn[k];
-        const i = sv[g];
-        const f = sv[g + hidden];
-        const sg = sv[g + 2 * hidden];
-        const o = sv[g + 3 * hidden];
-        const tc = tcv[k];
-        const u = dci[k] + dh * o * (1 - tc * tc); // everything reaching c_t
-        zv[g] = m * u * (2 * sg - 1) * i * (1 - i); // dz_i = u⊙g⊙σ'
-        zv[g + hidden] = m * u * cpv[k] * f * (1 - f); // dz_f = u⊙c_{t-1}⊙σ'
-        zv[g + 2 * hidden] = m * u * i * 4 * sg * (1 - sg); // dz_g = u⊙i⊙(1 − g²)
-        zv[g + 3 * hidden] = m * dh * tc * o * (1 - o); // dz_o = dh⊙tanh(c)⊙σ'
-        dcp[k] = m ? u * f : dci[k];
-        if (kv !== undefined) pass[k] = m ? 0 : dh;
-      }
-    }
+    const view = viewOf(backend);
+    const maybe = (t: TensorInfo | undefined) => (t === undefined ? undefined : view(t));
+    cellBackward({
+      dOut: view(dOut!), dhNext: maybe(dhNext), dcIn: view(dcIn!), s: view(s!), tanhC: view(tanhC!), cPrev: view(cPrev!),
+      keep: maybe(keep), dz: view(dz), dcPrev: view(dcPrev), dhPass: view(dhPass),
+    }, batch, hidden);
     const dhPrev = call(stock, backend, 'BatchMatMul', { a: dz, b: recurrentT! }); // dz·Vᵀ  [B, H]
     if (keep !== undefined) {
-      const [dv, pv] = [dhPrev, dhPass].map((t) => backend.typedArrayFromHeap({ ...t, shape: [n] }));
-      for (let k = 0; k < n; k++) dv[k] += pv[k];
+      const [dv, pv] = [dhPrev, dhPass].map(view);
+      for (let k = 0; k < dv.length; k++) dv[k] += pv[k];
     }
     backend.disposeData(dhPass.dataId);
     return [dz, dhPrev, dcPrev];
