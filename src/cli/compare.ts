@@ -9,6 +9,7 @@ import { prepare } from '../train/run.js';
 import { createRunDir } from '../train/run-dir.js';
 import { metricName } from '../eval/predict.js';
 import { ConfigError } from '../errors.js';
+import { readMeta } from '../checkpoint/checkpoint.js';
 import { formatTable } from '../report/table.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { checkParity, shapeOf, type ParityResult } from '../compare/parity.js';
@@ -63,8 +64,8 @@ function shortPath(path: string): string {
 }
 
 /** The config: --config, or the checkpoint's own with --from alone; then the command-line overrides. */
-async function resolveConfig(flags: CompareFlags, from?: WeightSource & { meta: { config?: Config } }): Promise<Config> {
-  let config: Config | undefined = flags.config ? loadConfig(flags.config) : from?.meta.config;
+async function resolveConfig(flags: CompareFlags): Promise<Config> {
+  let config = flags.config ? loadConfig(flags.config) : flags.from ? ((await readMeta(resolve(flags.from))).config as Config | undefined) : undefined;
   if (!config)
     throw new ConfigError('command line', ['--config: expected a config file, got nothing'], 'lstm-compare --config configs/classify.json');
   config = { ...config, backend: flags.backend ?? config.backend };
@@ -89,27 +90,27 @@ function printParity(results: ParityResult[]): void {
 export async function runCompare(flags: CompareFlags): Promise<number> {
   const variants: Variant[] = flags.variants ? parseVariants(flags.variants) : [...VARIANTS];
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
+  const config = await resolveConfig(flags);
+  const backend = await selectBackend(config.backend, config.wasmKernels);
+  log(`backend: ${backend.name}${backend.note ? ` — ${backend.note}` : ''}`);
+  const { dataset, model } = await prepare(config);
+  model.dispose();
+  const parity = checkParity(config, dataset);
+  printParity(parity);
+  const failed = parity.some((p) => !p.pass);
+  if (flags.checkOnly) return failed ? 1 : 0;
+  if (failed) {
+    process.stderr.write('error: the parity check failed: the variants do not compute the same function, so racing them would mislead\n');
+    return 1;
+  }
   const from = flags.from ? await checkpointWeights(resolve(flags.from)) : undefined;
+  const weights: WeightSource = from ?? seededWeights(config, shapeOf(dataset));
   try {
-    const config = await resolveConfig(flags, from);
-    const backend = await selectBackend(config.backend, config.wasmKernels);
-    log(`backend: ${backend.name}${backend.note ? ` — ${backend.note}` : ''}`);
-    const { dataset, model } = await prepare(config);
-    model.dispose();
-    const parity = checkParity(config, dataset);
-    printParity(parity);
-    const failed = parity.some((p) => !p.pass);
-    if (flags.checkOnly) return failed ? 1 : 0;
-    if (failed) {
-      process.stderr.write('error: the parity check failed: the variants do not compute the same function, so racing them would mislead\n');
-      return 1;
-    }
     if (from) assertFitsAll(config, shapeOf(dataset), variants, from);
-    const weights = from ?? seededWeights(config, shapeOf(dataset));
     const dir = compareDir(flags, config);
     return await raceAndReport({ config, dataset, variants, weights, dir, backend: backend.name, parity, quiet: !!flags.quiet });
   } finally {
-    from?.dispose();
+    weights.dispose();
   }
 }
 

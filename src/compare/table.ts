@@ -37,7 +37,7 @@ export function csvRows(results: VariantResult[]): Cell[][] {
 export const parityHeaders = ['pair', 'forward max |Δ|', 'gradient max |Δ|', 'worst gradient', 'result'];
 
 export function parityRows(results: ParityResult[]): Cell[][] {
-  return results.map((p) => [p.pair, sci(p.forwardMaxDiff), sci(p.gradientMaxDiff), p.worstGradient, p.pass ? 'PASS' : 'FAIL']);
+  return results.map((p) => [p.pair, sci(p.forwardMaxDiff), sci(p.gradientMaxDiff), p.gradientMaxDiff > 0 ? p.worstGradient : '-', p.pass ? 'PASS' : 'FAIL']);
 }
 
 /** Differences near float32 epsilon read best in exponent form; 0 stays 0. */
@@ -47,10 +47,11 @@ export function sci(x: number): string {
 
 /** A GitHub-flavoured Markdown table; numbers right-aligned. */
 export function markdownTable(headers: string[], rows: Cell[][]): string {
-  const text = (c: Cell) => (c === null || c === undefined ? '' : typeof c === 'number' ? formatNumber(c) : String(c).replace(/\|/g, '\\|'));
+  const escape = (s: string) => s.replace(/\|/g, '\\|'); // a bare | would end the cell
+  const text = (c: Cell) => (c === null || c === undefined ? '' : typeof c === 'number' ? formatNumber(c) : escape(String(c)));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] == null));
   return [
-    `| ${headers.join(' | ')} |`,
+    `| ${headers.map(escape).join(' | ')} |`,
     `|${numeric.map((n) => (n ? '---:' : '---')).join('|')}|`,
     ...rows.map((r) => `| ${headers.map((_, i) => text(r[i])).join(' | ')} |`),
   ].join('\n');
