@@ -90,12 +90,14 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
       tanhCs.push(step.tanhC);
     }
   }
-  // concat + reshape rather than tf.stack: the same result without stack's per-piece expandDims (3× faster on wasm)
-  const outputs = tf.reshape(tf.concat(hs, 1), [batch, time, hidden]) as tf.Tensor3D; // [batch, time, H]
+  // Time-major concat + one transpose: on wasm, concat copies one run per (row, piece), so gluing the steps along
+  // time directly would copy batch×time small runs; and tf.stack adds an expandDims per piece.
+  const stack3 = (ts: tf.Tensor2D[]) => tf.reshape(tf.concat(ts), [time, ...ts[0].shape]) as tf.Tensor3D;
+  const hsTimeMajor = stack3(hs); // [time, batch, H]
+  const outputs = tf.transpose(hsTimeMajor, [1, 0, 2]); // [batch, time, H]
   const result: LstmResult = { outputs, h, c };
   if (!trace) return { result };
-  const stack3 = (ts: tf.Tensor2D[]) => tf.reshape(tf.concat(ts), [time, ...ts[0].shape]) as tf.Tensor3D;
-  return { result, trace: { xFlat, gates: stack3(gates), tanhC: stack3(tanhCs), hs: stack3(hs), cs: stack3(cs) } as ForwardTrace };
+  return { result, trace: { xFlat, gates: stack3(gates), tanhC: stack3(tanhCs), hs: hsTimeMajor, cs: stack3(cs) } as ForwardTrace };
 }
 
 /** Per-step "is a real step" rows for the step kernels: time × [batch], 1 or 0. */

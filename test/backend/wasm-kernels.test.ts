@@ -72,6 +72,22 @@ describe('fixed wasm kernels equal the cpu backend', () => {
     }
   });
 
+  test('Transpose: random ranks 1–5 and permutations (tiled and stock paths), float32 and int32, exact', () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const shape = randomShape(int(1, 5), trial % 5 === 0 ? 40 : 6);
+      const perm = shape.map((_, i) => i);
+      for (let i = perm.length - 1; i > 0; i--) {
+        const j = int(0, i);
+        [perm[i], perm[j]] = [perm[j], perm[i]];
+      }
+      const values = randomValues(shape, 10);
+      const dtype = trial % 3 === 2 ? 'int32' : 'float32';
+      assertSameAsCpu(() => tf.transpose(tf.tensor(values, shape, dtype), perm), `transpose ${shape} by ${perm} ${dtype}`);
+    }
+    const tall = randomValues([300, 37]);
+    assertSameAsCpu(() => tf.transpose(tf.tensor(tall, [300, 37])), 'transpose [300, 37]');
+  });
+
   test('Unpack (unstack): every axis of random tensors, exact', () => {
     for (let trial = 0; trial < 30; trial++) {
       const shape = randomShape(int(1, 4));
