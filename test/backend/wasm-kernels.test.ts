@@ -74,7 +74,8 @@ describe('fixed wasm kernels equal the cpu backend', () => {
 
   test('Transpose: random ranks 1–5 and permutations (tiled and stock paths), float32 and int32, exact', () => {
     for (let trial = 0; trial < 60; trial++) {
-      const shape = randomShape(int(1, 5), trial % 5 === 0 ? 40 : 6);
+      const rank = int(1, 5);
+      const shape = randomShape(rank, rank <= 2 && trial % 2 === 0 ? 40 : 6);
       const perm = shape.map((_, i) => i);
       for (let i = perm.length - 1; i > 0; i--) {
         const j = int(0, i);
