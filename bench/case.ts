@@ -17,32 +17,22 @@ export interface CaseArgs {
   warmup: number;
 }
 
-/** A bench row plus the rate computed from this process's CPU time (less disturbed by other load). */
-export type CaseRow = BenchRow & { cpuSamplesPerSec: number };
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** Median wall and CPU ms per call of `f`, over `reps` timed calls after `warmup` untimed ones. */
-export function medianMs(f: () => void, reps: number, warmup: number): { wall: number; cpu: number } {
+/** Median wall-clock ms per call of `f`, over `reps` timed calls after `warmup` untimed ones. */
+export function medianMs(f: () => void, reps: number, warmup: number): number {
   for (let i = 0; i < warmup; i++) f();
-  const wall: number[] = [];
-  const cpu: number[] = [];
+  const times: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const [w0, c0] = [performance.now(), cpuMs()];
+    const t0 = performance.now();
     f();
-    wall.push(performance.now() - w0);
-    cpu.push(cpuMs() - c0);
+    times.push(performance.now() - t0);
   }
-  return { wall: median(wall), cpu: median(cpu) };
+  return median(times);
 }
 
 function peakRssMb(): number {
@@ -68,7 +58,7 @@ function batch(w: Workload): { x: tf.Tensor3D; y: tf.Tensor2D } {
   return { x, y: tf.oneHot(classes, w.outputs).toFloat() as tf.Tensor2D };
 }
 
-export async function runCase(a: CaseArgs): Promise<CaseRow[]> {
+export async function runCase(a: CaseArgs): Promise<BenchRow[]> {
   // Until the kernel registry imports lstmFused, plug it in here so 'hand-fused' measures the fused kernel.
   if (KERNELS.fused !== lstmFused) KERNELS.fused = lstmFused;
   const kernels = a.impl === 'builtin-stock' ? 'stock' : 'fixed';
@@ -78,10 +68,9 @@ export async function runCase(a: CaseArgs): Promise<CaseRow[]> {
   const m = model(w, a.impl, a.direction);
   const optimizer = tf.train.adam(1e-3);
   const { x, y } = batch(w);
-  const rate = (ms: number) => Math.round((w.batch / ms) * 1000 * 10) / 10;
-  const row = (phase: 'train' | 'infer', ms: { wall: number; cpu: number }): CaseRow => ({
+  const row = (phase: 'train' | 'infer', ms: number): BenchRow => ({
     workload: w.name, impl: a.impl, direction: a.direction, phase,
-    samplesPerSec: rate(ms.wall), peakRssMb: peakRssMb(), cpuSamplesPerSec: rate(ms.cpu),
+    samplesPerSec: Math.round((w.batch / ms) * 1000 * 10) / 10, peakRssMb: peakRssMb(),
   });
   const inferMs = medianMs(() => tf.tidy(() => void (m.predict(x, { batchSize: w.batch }) as tf.Tensor).dataSync()), a.reps, a.warmup);
   const infer = row('infer', inferMs);

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { CaseArgs, CaseRow } from './case.js';
+import type { CaseArgs } from './case.js';
 import { IMPLS, type BenchRow, type Direction, type WorkloadName } from './workloads.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -58,14 +58,14 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** One case in a fresh Node process: clean kernel registrations, clean heap, its own peak RSS. */
-function runCaseProcess(args: CaseArgs): CaseRow[] {
+function runCaseProcess(args: CaseArgs): BenchRow[] {
   const child = spawnSync(process.execPath, ['--import', 'tsx', `${HERE}case.ts`, JSON.stringify(args)], {
     encoding: 'utf8',
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
   });
   if (child.status !== 0) throw new Error(`bench case ${JSON.stringify(args)} failed:\n${child.stderr}`);
   const lastLine = child.stdout.trim().split('\n').pop()!;
-  return JSON.parse(lastLine) as CaseRow[];
+  return JSON.parse(lastLine) as BenchRow[];
 }
 
 /** torch.nn.LSTM on the same workloads, when bench/torch_lstm.py exists and PyTorch imports. */
@@ -92,16 +92,16 @@ function runTorch(o: Options): BenchRow[] {
 
 const fmt = (x: number | undefined) => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
-/** The table: one line per (workload, direction, phase, impl), with the ratio to builtin-stock and CPU-time rates. */
-function printTable(rows: (BenchRow & { cpuSamplesPerSec?: number })[]): void {
-  const head = ['workload', 'dir', 'phase', 'impl', 'samples/s', '× stock', 'cpu-time samples/s', 'peak RSS MB'];
+/** The table: one line per (workload, direction, phase, impl), with the ratio to builtin-stock. */
+function printTable(rows: BenchRow[]): void {
+  const head = ['workload', 'dir', 'phase', 'impl', 'samples/s', '× stock', 'peak RSS MB'];
   const lines = [head];
   const keyOf = (r: BenchRow) => `${r.workload} ${r.direction} ${r.phase}`;
   const stock = new Map(rows.filter((r) => r.impl === 'builtin-stock').map((r) => [keyOf(r), r.samplesPerSec]));
   for (const r of rows) {
     const base = stock.get(keyOf(r));
     const ratio = base ? `${(r.samplesPerSec / base).toFixed(1)}×` : '';
-    lines.push([r.workload, r.direction, r.phase, r.impl, fmt(r.samplesPerSec), ratio, fmt(r.cpuSamplesPerSec), fmt(r.peakRssMb)]);
+    lines.push([r.workload, r.direction, r.phase, r.impl, fmt(r.samplesPerSec), ratio, fmt(r.peakRssMb)]);
   }
   const widths = head.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
   for (const l of lines) console.log(l.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
@@ -124,7 +124,7 @@ function printRatios(rows: BenchRow[]): void {
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
-  const rows: CaseRow[] = [];
+  const rows: BenchRow[] = [];
   for (const workload of o.workloads)
     for (const direction of o.directions)
       for (const impl of o.impls) {
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
         rows.push(...runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup }));
       }
   const torchRows = o.torch ? runTorch(o) : [];
-  const all: (BenchRow & { cpuSamplesPerSec?: number })[] = [...rows, ...torchRows];
+  const all = [...rows, ...torchRows];
   const order = (r: BenchRow) => `${r.workload} ${r.direction === 'uni' ? 0 : 1} ${r.phase === 'train' ? 0 : 1}`;
   all.sort((a, b) => order(a).localeCompare(order(b)));
   printTable(all);

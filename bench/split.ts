@@ -1,85 +1,74 @@
-// Where a hand-fused training step spends its time: forward, backward loop, and the after-loop gradient matMuls.
+// `npx tsx bench/split.ts [W1|W2] [reps]`: where a hand-fused LSTM training step spends its time (wasm, fixed kernels).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend/select.js';
 import { lstmFused } from '../src/models/lstm-fused.js';
 import { WORKLOADS, type WorkloadName } from './workloads.js';
-
-/** CPU time of this process in ms: on a shared machine it moves far less with other people's load than wall time. */
-export function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1];
 }
 
-/** Times f (wall and cpu ms), `reps` times after 2 warm-ups; returns the medians. */
-function measure(f: () => void, reps: number): { wall: number; cpu: number } {
+/** Median wall ms of f over `reps` calls after 3 warm-ups. */
+function measure(f: () => void, reps: number): number {
   for (let i = 0; i < 3; i++) f();
-  const wall: number[] = [];
-  const cpu: number[] = [];
+  const times: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const [w0, c0] = [performance.now(), cpuMs()];
+    const t0 = performance.now();
     f();
-    wall.push(performance.now() - w0);
-    cpu.push(cpuMs() - c0);
+    times.push(performance.now() - t0);
   }
-  return { wall: median(wall), cpu: median(cpu) };
+  return median(times);
 }
 
-export async function splitFusedStep(workload: WorkloadName, reps: number) {
+/**
+ * One LSTM layer of the workload (no head, no optimizer): inference; the taped forward and the backward of one
+ * gradient computation (the forward ends when variableGrads' function returns); and, on fresh operands of the same
+ * shapes, the after-loop weight-gradient ops of lstm-fused.ts, [dU | dV | db]ᵀ = dZᵀ·[X | H_prev | 1].
+ * The backward loop is the backward minus those.
+ */
+export function splitFusedStep(workload: WorkloadName, reps: number) {
   const w = WORKLOADS[workload];
   const [B, T, I, H] = [w.batch, w.steps, w.features, w.hidden];
   const x = tf.randomNormal([B, T, I]) as tf.Tensor3D;
-  const weights = [tf.randomNormal([I, 4 * H], 0, 0.1), tf.randomNormal([H, 4 * H], 0, 0.1), tf.zeros([4 * H])].map((t) => tf.variable(t));
-  const r = tf.randomNormal([B, T, H]);
-  const loss = () => {
-    const [kernel, recurrentKernel, bias] = weights as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
-    return tf.sum(tf.mul(lstmFused(x, { kernel, recurrentKernel, bias }, undefined).outputs, r)) as tf.Scalar;
-  };
+  const vars = [tf.randomNormal([I, 4 * H], 0, 0.1), tf.randomNormal([H, 4 * H], 0, 0.1), tf.zeros([4 * H])].map((t) => tf.variable(t));
+  const weights = { kernel: vars[0] as tf.Tensor2D, recurrentKernel: vars[1] as tf.Tensor2D, bias: vars[2] as tf.Tensor1D };
+  const probe = tf.randomNormal([B, T, H]);
+  const loss = () => tf.sum(tf.mul(lstmFused(x, weights).outputs, probe)) as tf.Scalar;
   const inference = measure(() => tf.tidy(() => void loss().dataSync()), reps);
-  // Forward and backward of one taped call: the forward ends when variableGrads' f returns.
-  const fwdWall: number[] = [];
-  const fwdCpu: number[] = [];
-  const full = measure(() => tf.tidy(() => {
-    const [w0, c0] = [performance.now(), cpuMs()];
+  const forwards: number[] = [];
+  const total = measure(() => tf.tidy(() => {
+    const t0 = performance.now();
     const { grads } = tf.variableGrads(() => {
       const l = loss();
       l.dataSync();
-      fwdWall.push(performance.now() - w0);
-      fwdCpu.push(cpuMs() - c0);
+      forwards.push(performance.now() - t0);
       return l;
-    }, weights);
+    }, vars);
     Object.values(grads)[0].dataSync();
   }), reps);
-  const forwardTaped = { wall: median(fwdWall.slice(3)), cpu: median(fwdCpu.slice(3)) };
-  // The after-loop gradient ops of lstm-fused.ts on fresh operands of the same shapes (dX is skipped: x is data).
+  const forward = median(forwards.slice(3));
   const dZ = tf.randomNormal([T * B, 4 * H]);
   const xFlat = tf.randomNormal([T * B, I]);
   const hs = tf.randomNormal([T, B, H]);
-  const afterLoop = measure(() => tf.tidy(() => {
-    const fresh = tf.add(dZ, 0);
+  const weightGradients = measure(() => tf.tidy(() => {
     const hPrev = tf.concat([tf.zeros([1, B, H]), tf.slice(hs, 0, T - 1)]);
-    const both = tf.concat([xFlat, tf.reshape(hPrev, [T * B, H])], 1);
-    tf.split(tf.transpose(tf.matMul(tf.transpose(fresh), both)), [I, H]);
-    tf.sum(fresh, 0).dataSync();
+    const operands = tf.concat([xFlat, tf.reshape(hPrev, [T * B, H]), tf.ones([T * B, 1])], 1);
+    tf.split(tf.transpose(tf.matMul(tf.transpose(tf.add(dZ, 0)), operands)), [I, H, 1])[0].dataSync();
   }), reps);
-  return { inference, forwardTaped, full, afterLoop };
+  const backward = total - forward;
+  return { inference, forward, backward, weightGradients, backwardLoop: backward - weightGradients };
 }
 
 if (process.argv[1]?.endsWith('split.ts')) {
   const workload = (process.argv[2] ?? 'W1') as WorkloadName;
   await selectBackend('wasm', 'fixed');
-  const s = await splitFusedStep(workload, Number(process.argv[3] ?? 7));
-  const fmt = (m: { wall: number; cpu: number }) => `${m.wall.toFixed(1)} ms wall, ${m.cpu.toFixed(1)} ms cpu`;
-  const backward = { wall: s.full.wall - s.forwardTaped.wall, cpu: s.full.cpu - s.forwardTaped.cpu };
-  const loop = { wall: backward.wall - s.afterLoop.wall, cpu: backward.cpu - s.afterLoop.cpu };
-  console.log(`hand-fused LSTM layer, ${workload}, one batch (LSTM only, no head/optimizer):`);
-  console.log(`  inference (no tape)           ${fmt(s.inference)}`);
-  console.log(`  forward, taped                ${fmt(s.forwardTaped)}`);
-  console.log(`  backward total                ${fmt(backward)}`);
-  console.log(`    after-loop matMuls + sum    ${fmt(s.afterLoop)}`);
-  console.log(`    backward loop + factors     ${fmt(loop)}`);
+  const s = splitFusedStep(workload, Number(process.argv[3] ?? 9));
+  const line = (label: string, ms: number) => console.log(`  ${label.padEnd(34)} ${ms.toFixed(1).padStart(6)} ms`);
+  console.log(`hand-fused LSTM layer, ${workload}, one batch of ${WORKLOADS[workload].batch} (no head, no optimizer), wasm:`);
+  line('inference (no tape)', s.inference);
+  line('training: forward (taped)', s.forward);
+  line('training: backward', s.backward);
+  line('  backward loop (per-step kernels)', s.backwardLoop);
+  line('  weight-gradient matMul + transposes', s.weightGradients);
 }
