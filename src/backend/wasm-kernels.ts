@@ -3,7 +3,6 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we wrap
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { lstmStepKernelConfigs } from './wasm-lstm-step.js';
-import { fastTranspose } from './wasm-transpose.js';
 
 /**
  * Why these exist (profile of tfjs-backend-wasm 4.22, pinned exactly in package.json because we rely on its
@@ -13,7 +12,6 @@ import { fastTranspose } from './wasm-transpose.js';
  * - BatchMatMul/_FusedMatMul with a transposed operand run 10–30× slower than transposing first, and tfjs's
  *   matMul gradient uses exactly those forms. We transpose explicitly (the Transpose kernel) and then multiply.
  * - Tanh is ~15× slower than Sigmoid on wasm; tanh(x) = 2σ(2x) − 1 (absolute error ~1e-7).
- * - Transpose of a tall matrix thrashes the cache; a tiled one is 2–2.5× faster (wasm-transpose.ts).
  * Besides, whole LSTM time steps as single kernels for lstmFused (wasm-lstm-step.ts).
  * Each replacement produces the same values as the cpu backend (test/backend/wasm-kernels.test.ts).
  */
@@ -107,12 +105,12 @@ function splitV(stock: Stock): KernelFunc {
   };
 }
 
-/** Swaps the last two dims of `t` with our Transpose (the caller disposes the result). */
+/** Swaps the last two dims of `t` with the stock Transpose kernel (the caller disposes the result). */
 function transposeLastTwo(stock: Stock, backend: WasmBackend, t: TensorInfo): TensorInfo {
   const rank = t.shape.length;
   const perm = [...Array(rank).keys()];
   [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
-  return fastTranspose(stock('Transpose'))({ inputs: { x: t }, backend, attrs: { perm } } as never) as TensorInfo;
+  return stock('Transpose')({ inputs: { x: t }, backend, attrs: { perm } } as never) as TensorInfo;
 }
 
 /** A matMul kernel that hands the stock kernel only untransposed operands (transposing them explicitly first). */
@@ -171,7 +169,6 @@ const FIXES: Record<string, (stock: Stock) => KernelFunc> = {
   BatchMatMul: (stock) => untransposedMatMul('BatchMatMul', stock),
   _FusedMatMul: (stock) => untransposedMatMul('_FusedMatMul', stock),
   Tanh: tanh,
-  Transpose: (stock) => fastTranspose(stock('Transpose')),
 };
 
 /** The stock configs we replaced, kept to restore them; null while the stock kernels are in place. */
@@ -192,7 +189,7 @@ function stockConfig(name: string): KernelConfig {
 export function installFixedWasmKernels(): void {
   if (saved !== null) return;
   const stocks = new Map<string, KernelConfig>();
-  for (const name of [...Object.keys(FIXES), 'Sigmoid', 'Add', 'Sub', 'Neg']) stocks.set(name, stockConfig(name));
+  for (const name of [...Object.keys(FIXES), 'Transpose', 'Sigmoid', 'Add', 'Sub', 'Neg']) stocks.set(name, stockConfig(name));
   const stock: Stock = (name) => stocks.get(name)!.kernelFunc;
   saved = new Map();
   for (const [name, fix] of Object.entries(FIXES)) {

@@ -72,7 +72,7 @@ describe('fixed wasm kernels equal the cpu backend', () => {
     }
   });
 
-  test('Transpose: random ranks 1–5 and permutations (tiled and stock paths), float32 and int32, exact', () => {
+  test('Transpose (used by the matMul fix): random ranks 1–5 and permutations, float32 and int32, exact', () => {
     for (let trial = 0; trial < 60; trial++) {
       const rank = int(1, 5);
       const shape = randomShape(rank, rank <= 2 && trial % 2 === 0 ? 40 : 6);
