@@ -12,7 +12,7 @@ import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
  *         activation op for all four gates (the factor 2 is folded into U, V and b once per call).
  *   c_t = f ⊙ c_{t-1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
  *
- * Backward through time (tf.customGrad), with dz_t the gradient w.r.t. the unscaled pre-activations:
+ * Backward through time (hand-written, see trainingPath), with dz_t the gradient w.r.t. the unscaled pre-activations:
  *   u_t      = dc_t + dh_t ⊙ o ⊙ (1 − tanh²(c_t))                  the whole gradient reaching c_t
  *   dz_t     = [u, u, u, dh]_t ⊙ [g, c_{t-1}, i, tanh c_t]_t ⊙ σ'_t    (σ' = s(1−s)·k², one tensor for all steps)
  *   dh_{t-1} = dz_t·Vᵀ,   dc_{t-1} = u_t ⊙ f_t
@@ -23,7 +23,8 @@ import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
  * is 10–30× slower than a transpose followed by a plain matMul.
  */
 export const lstmFused: LstmSequenceFn = (x, weights, mask) =>
-  tf.tidy(() => {
+  // A named scope: the engine looks a custom op's gradient up by its scope name, which must not be a kernel's.
+  tf.tidy('lstmFused', () => {
     const { outputs, h, c } = gradientIsRecorded() ? trainingPath(x, weights, mask) : forward(x, weights, mask, false).result;
     return { outputs, h, c };
   });
