@@ -1,4 +1,4 @@
-// `npm run bench -- [--workload W1|W2|all] [--backend wasm|cpu|tensorflow] [--torch] [--reps N]`: the LSTM throughput table.
+// `npm run bench -- [--workload W1|W2|all] [--backend wasm|cpu|tensorflow] [--torch] [--reps N] [--rounds N]`: LSTM throughput.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -16,6 +16,7 @@ interface Options {
   backend: CaseArgs['backend'];
   torch: boolean;
   reps: number;
+  rounds: number;
   impls: CaseArgs['impl'][];
   directions: Direction[];
 }
@@ -28,6 +29,7 @@ function parseOptions(argv: string[]): Options {
       backend: { type: 'string', default: 'wasm' },
       torch: { type: 'boolean', default: false },
       reps: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '1' }, // passes over all cases; the median per case is kept
       impl: { type: 'string', default: 'all' }, // comma-separated subset, e.g. builtin-stock,hand-fused
       direction: { type: 'string', default: 'all' },
     },
@@ -41,6 +43,8 @@ function parseOptions(argv: string[]): Options {
   if (!['wasm', 'cpu', 'tensorflow'].includes(backend)) fail(`--backend: expected wasm, cpu or tensorflow, got ${backend}`);
   const reps = Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) fail(`--reps: expected a positive integer, got ${values.reps}`);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds: expected a positive integer, got ${values.rounds}`);
   const impls = values.impl === 'all' ? [...IMPLS] : values.impl!.split(',');
   for (const i of impls) if (!(IMPLS as readonly string[]).includes(i)) fail(`--impl: expected some of ${IMPLS.join(', ')}, got ${i}`);
   // builtin-stock differs from builtin only on wasm, where the fixed kernels apply.
@@ -52,6 +56,7 @@ function parseOptions(argv: string[]): Options {
     backend: backend as Options['backend'],
     torch: values.torch!,
     reps,
+    rounds,
     impls: useImpls,
     directions: direction === 'all' ? ['uni', 'bi'] : [direction as Direction],
   };
@@ -122,17 +127,31 @@ function printRatios(rows: BenchRow[]): void {
       }
 }
 
+function medianRow(runs: BenchRow[]): BenchRow {
+  const rates = runs.map((r) => r.samplesPerSec).sort((a, b) => a - b);
+  const mid = Math.floor(rates.length / 2);
+  const samplesPerSec = rates.length % 2 ? rates[mid] : Math.round(((rates[mid - 1] + rates[mid]) / 2) * 10) / 10;
+  return { ...runs[0], samplesPerSec, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
-  const rows: BenchRow[] = [];
-  for (const workload of o.workloads)
-    for (const direction of o.directions)
-      for (const impl of o.impls) {
-        // The slow stock configurations get one warm-up step; the others two.
-        const warmup = impl === 'builtin-stock' || o.backend === 'cpu' ? 1 : 2;
-        console.error(`tfjs: ${workload} ${direction} ${impl} on ${o.backend}`);
-        rows.push(...runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup }));
-      }
+  // Rounds interleave the cases, so a burst of load from other processes on a shared machine hits all of them
+  // alike rather than one; each case keeps its median rate over the rounds (and its largest peak RSS).
+  const byCase = new Map<string, BenchRow[]>();
+  for (let round = 1; round <= o.rounds; round++)
+    for (const workload of o.workloads)
+      for (const direction of o.directions)
+        for (const impl of o.impls) {
+          // The slow stock configurations get one warm-up step; the others two.
+          const warmup = impl === 'builtin-stock' || o.backend === 'cpu' ? 1 : 2;
+          console.error(`tfjs: round ${round}/${o.rounds} ${workload} ${direction} ${impl} on ${o.backend}`);
+          for (const row of runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup })) {
+            const key = `${row.workload} ${row.impl} ${row.direction} ${row.phase}`;
+            byCase.set(key, [...(byCase.get(key) ?? []), row]);
+          }
+        }
+  const rows = [...byCase.values()].map(medianRow);
   const torchRows = o.torch ? runTorch(o) : [];
   const all = [...rows, ...torchRows];
   const order = (r: BenchRow) => `${r.workload} ${r.direction === 'uni' ? 0 : 1} ${r.phase === 'train' ? 0 : 1}`;
