@@ -94,8 +94,8 @@ export const modelSchema = z
     impl: z.enum(['builtin', 'hand']).default('builtin').describe("builtin: tfjs's LSTM layer; hand: our LSTM written from the gate equations"),
     kernel: z
       .enum(['fused', 'reference'])
-      .default('reference')
-      .describe('hand only: reference computes step by step from the equations; fused is the fast kernel'),
+      .default('fused')
+      .describe('hand only: fused is the fast kernel (hand-written backward pass); reference steps through the equations'),
     bidirectional: z.boolean().default(false).describe('run a second LSTM backwards in time and concatenate both outputs'),
     hiddenSize: positiveInt().default(64).describe('units in each LSTM (per direction)'),
     layers: positiveInt().default(1).describe('stacked LSTM layers'),

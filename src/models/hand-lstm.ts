@@ -13,7 +13,7 @@ export interface HandLstmArgs {
   trainable?: boolean;
 }
 
-const DEFAULT_KERNEL: KernelName = 'reference';
+const DEFAULT_KERNEL: KernelName = 'fused';
 const DIRECTIONS = { uni: [''], bi: ['forward_', 'backward_'] };
 
 /**

@@ -1,15 +1,15 @@
 // The registry of sequence kernels the hand-written LSTM layer can run: model.kernel picks one by name.
+import { lstmFused } from './lstm-fused.js';
 import { lstmReference } from './lstm-reference.js';
 import type { KernelName, LstmSequenceFn } from './types.js';
 
 /**
- * Every kernel computes the same function (the LstmSequenceFn contract in types.ts); they differ only in speed.
- * TODO(fused): until src/models/lstm-fused.ts lands, 'fused' runs the reference kernel. To plug it in:
- *   import { lstmFused } from './lstm-fused.js';   and   fused: lstmFused,
+ * Every kernel computes the same function (the LstmSequenceFn contract in types.ts); they differ only in speed:
+ * reference steps through the equations (the teaching version), fused is the fast one (the default).
  */
 export const KERNELS: Record<KernelName, LstmSequenceFn> = {
   reference: lstmReference,
-  fused: lstmReference,
+  fused: lstmFused,
 };
 
 export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];

@@ -39,7 +39,10 @@ test('weights move builtin → hand → builtin through checkpoints exactly (eve
   assert.deepEqual(bits(back.getWeights()), original);
   const x = batchInputs(parityBatch(dataset));
   assert.deepEqual(Array.from((builtin.predict(x) as tf.Tensor).dataSync()), Array.from((back.predict(x) as tf.Tensor).dataSync()));
-  assert.deepEqual(Array.from((hand.predict(x) as tf.Tensor).dataSync()), Array.from((back.predict(x) as tf.Tensor).dataSync()));
+  // the hand model computes the same function (to float32 rounding: the fused kernel sums in another order)
+  const handOut = (hand.predict(x) as tf.Tensor).dataSync();
+  const backOut = (back.predict(x) as tf.Tensor).dataSync();
+  assert.ok(handOut.every((v, i) => Math.abs(v - backOut[i]) <= 1e-5), 'hand and builtin outputs agree to 1e-5');
   fromBuiltin.dispose();
   fromHand.dispose();
 });
