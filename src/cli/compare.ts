@@ -1,7 +1,8 @@
 // lstm-compare: proves builtin and hand LSTMs compute the same function, then trains them side by side.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { parseCount, shortPath } from './common.js';
 import { BACKENDS, type Config } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { selectBackend } from '../backend/select.js';
@@ -51,17 +52,7 @@ export function compareCommand(): Command {
     .exitOverride();
 }
 
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got "${value}"`);
-  return n;
-}
 
-/** A path relative to the working directory when it lies below it: what a user would type. */
-function shortPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
 
 /** The config: --config, or the checkpoint's own with --from alone; then the command-line overrides. */
 async function resolveConfig(flags: CompareFlags): Promise<Config> {

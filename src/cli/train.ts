@@ -1,6 +1,6 @@
 // lstm-train: train an LSTM from a JSON config and a CSV; writes a run directory with checkpoints, history and plots.
-import { isAbsolute, relative } from 'node:path';
 import { Command, Option } from 'commander';
+import { parseCount, shortPath } from './common.js';
 import { BACKENDS, type Config } from '../config/schema.js';
 import { configJsonSchema, loadConfig } from '../config/load.js';
 import { selectBackend } from '../backend/select.js';
@@ -45,11 +45,6 @@ export function trainCommand(): Command {
     .exitOverride();
 }
 
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got "${value}"`);
-  return n;
-}
 
 /** Applies command-line overrides to the validated config. */
 function withFlags(config: Config, flags: TrainFlags): Config {
@@ -100,11 +95,6 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
   }
 }
 
-/** A path relative to the working directory when it lies below it: what a user would type. */
-function shortPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
 
 export async function main(argv = process.argv): Promise<void> {
   const program = trainCommand();

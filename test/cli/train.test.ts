@@ -76,6 +76,9 @@ test('usage errors exit 2 without a stack trace', () => {
   const missing = runCli('lstm-train', ['--config', join(dir, 'nope.json')], dir);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /nope\.json.*no such file/s);
+  const epochs = runCli('lstm-train', ['--config', 'x.json', '--epochs', '0'], dir);
+  assert.equal(epochs.code, 2);
+  assert.match(epochs.stderr, /--epochs.*expected a positive integer, got "0"/);
   assert.deepEqual(listTree(dir), []);
 });
 
