@@ -130,3 +130,19 @@ test('data errors: a CSV without the columns the checkpoint needs, a label not s
   evalFails(join(classifyRun, 'checkpoints', 'best'), ['--data', join(out, 'newlabel.csv')], /newlabel\.csv:3.*"zzz"/);
   assert.deepEqual(listTree(out).sort(), ['newlabel.csv', 'nocol.csv']);
 });
+
+test('a hand-rolled bidirectional checkpoint on ragged long-layout sequences: predictions keyed by sequence id', () => {
+  const run = train({
+    name: 'long', seed: 5, backend: 'wasm',
+    data: { task: 'classify', path: join(DATA, 'order-long.csv'), layout: 'long', sequenceId: 'seq', orderBy: 'step' },
+    model: { impl: 'hand', bidirectional: true, hiddenSize: 8 }, train: { epochs: 1, batchSize: 64 },
+  });
+  const out = tempDir();
+  const r = runCli('lstm-eval', [join(run, 'checkpoints', 'best'), '--json', '--predictions', 'p.csv'], out);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  const rows = readFileSync(join(out, 'p.csv'), 'utf8').trim().split('\n').slice(1);
+  assert.equal(rows.length, report.count);
+  const seqIds = new Set(readFileSync(join(DATA, 'order-long.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]));
+  for (const row of rows) assert.ok(seqIds.has(row.split(',')[0]), `${row.split(',')[0]} is a sequence id`);
+});
