@@ -1,6 +1,7 @@
 // Small pieces every command shares: flag parsers and how paths are shown.
 import { isAbsolute, relative } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import { ConfigError } from '../errors.js';
 
 /** Parser for flags that take a positive integer (--epochs); commander reports the error with the flag's name. */
 export function parseCount(value: string): number {
@@ -13,4 +14,15 @@ export function parseCount(value: string): number {
 export function shortPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** Runs a write to a path the user named; a file-system refusal becomes a clear error naming the flag. */
+export async function writingTo<T>(flag: string, path: string, write: () => T | Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
+    throw new ConfigError('command line', [`${flag}: expected a writable location, got ${path} (${code})`]);
+  }
 }

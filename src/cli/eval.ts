@@ -1,6 +1,7 @@
 // lstm-eval: evaluate a checkpoint on its own split or a new CSV; print metrics, write predictions and plots.
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { parseCount, shortPath, writingTo } from './common.js';
 import { BACKENDS, type Backend } from '../config/schema.js';
 import { selectBackend } from '../backend/select.js';
 import { loadCheckpoint } from '../checkpoint/checkpoint.js';
@@ -10,6 +11,7 @@ import type { SplitName } from '../data/types.js';
 import type { CheckpointMeta } from '../train/meta.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import { TOOL_VERSION } from '../util/versions.js';
+import { ConfigError } from '../errors.js';
 
 interface EvalFlags {
   data?: string;
@@ -34,7 +36,7 @@ export function evalCommand(): Command {
     .option('--json', 'print the metrics as JSON on stdout and nothing else there')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
     .option('--stock-kernels', "wasm: use tfjs's stock kernels")
-    .option('--batch-size <n>', 'examples per forward pass', (v) => Number(v), 256)
+    .option('--batch-size <n>', 'examples per forward pass', parseCount, 256)
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
     .exitOverride();
@@ -47,7 +49,7 @@ function printForecast(r: Extract<EvalReport, { task: 'forecast' }>, out: (s: st
   ]);
   out(formatTable(['target', 'forecast', 'MSE', 'RMSE', 'MAE', 'MAPE %', 'R²'], rows));
   for (const t of r.targets) {
-    const verdict = t.skill > 0 ? 'beats' : 'does NOT beat';
+    const verdict = Number.isNaN(t.skill) ? 'cannot be compared with' : t.skill > 0 ? 'beats' : 'does NOT beat';
     out(`${t.name}: skill vs persistence ${formatNumber(t.skill)} (1 − MAE_model / MAE_naive): the model ${verdict} the naive last-value forecast`);
     if (t.model.mapeSkipped > 0) out(`  MAPE skips ${t.model.mapeSkipped} zero targets`);
   }
@@ -60,11 +62,13 @@ function printClassify(r: Extract<EvalReport, { task: 'classify' }>, out: (s: st
   out(formatTable(['true \\ pred', ...r.classes], r.confusion.map((row, i) => [r.classes[i], ...row])));
 }
 
-export async function runEval(checkpoint: string, flags: EvalFlags): Promise<number> {
+export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven = false): Promise<number> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const info = flags.json ? (s: string) => process.stderr.write(`${s}\n`) : out;
   const backend = await selectBackend(flags.backend ?? 'auto', flags.stockKernels ? 'stock' : 'fixed');
   const { model, meta } = (await loadCheckpoint(checkpoint)) as { model: import('@tensorflow/tfjs').LayersModel; meta: CheckpointMeta };
+  if (flags.data && splitGiven && flags.split !== 'all')
+    throw new ConfigError('command line', [`--split: a split of the checkpoint's own data cannot be taken from --data ${flags.data}, which is evaluated whole`]);
   const dataset = await loadEvalData(meta, flags.data ? resolve(flags.data) : undefined);
   const split: SplitName = flags.data ? 'all' : flags.split;
   const { report, predictions, split: data } = evaluate(model, dataset, split, flags.batchSize);
@@ -73,11 +77,16 @@ export async function runEval(checkpoint: string, flags: EvalFlags): Promise<num
     out(`checkpoint ${checkpoint} (epoch ${meta.epoch}) on ${report.source}, split ${split}: ${report.count} ${report.task === 'forecast' ? 'windows' : 'sequences'} (backend ${backend.name})`);
     report.task === 'forecast' ? printForecast(report, out) : printClassify(report, out);
   }
-  if (flags.predictions) info(`predictions: ${writePredictions(resolve(flags.predictions), predictions, dataset, data)}`);
+  if (flags.predictions) {
+    const path = resolve(flags.predictions);
+    await writingTo('--predictions', flags.predictions, () => writePredictions(path, predictions, dataset, data));
+    info(`predictions: ${shortPath(path)}`);
+  }
   if (flags.plot) {
     const dir = typeof flags.plot === 'string' ? resolve(flags.plot) : plotDirFor(flags.predictions && resolve(flags.predictions));
-    const files = await writeEvalPlot(dir, report, predictions, dataset, data, `${meta.config.name}: ${report.task === 'forecast' ? 'actual vs predicted' : 'confusion matrix'}`);
-    info(`plots: ${files.join(', ')}`);
+    const title = `${meta.config.name}: ${report.task === 'forecast' ? 'actual vs predicted' : 'confusion matrix'}`;
+    const files = await writingTo('--plot', dir, () => writeEvalPlot(dir, report, predictions, dataset, data, title));
+    info(`plots: ${files.map(shortPath).join(', ')}`);
   }
   model.dispose();
   return 0;
@@ -86,5 +95,5 @@ export async function runEval(checkpoint: string, flags: EvalFlags): Promise<num
 export async function main(argv = process.argv): Promise<void> {
   const program = evalCommand();
   program.parse(argv);
-  process.exitCode = await runEval(program.args[0], program.opts<EvalFlags>());
+  process.exitCode = await runEval(program.args[0], program.opts<EvalFlags>(), program.getOptionValueSource('split') === 'cli');
 }

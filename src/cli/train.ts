@@ -63,6 +63,8 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
   }
   if (!flags.config && !flags.resume)
     throw new ConfigError('command line', ['--config: expected a config file, got nothing'], 'lstm-train --config configs/forecast.json');
+  if (flags.resume && flags.out)
+    throw new ConfigError('command line', ['--out: a resumed run continues in its own directory; drop --out'], `lstm-train --resume ${flags.resume}`);
   if (flags.config && flags.resume)
     throw new ConfigError('command line', ['--resume: takes its config from the run directory; drop --config'], 'lstm-train --resume runs/<run> [--epochs N]');
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);

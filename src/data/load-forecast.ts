@@ -106,7 +106,7 @@ function gather(values: Float64Array, width: number, rows: number[], which: numb
   return out;
 }
 
-/** The series must hold one window + horizon; when fitting, so must the train and val segments. */
+/** The series must hold one window + horizon; when fitting, so must each split segment asked for. */
 function checkRowCounts(table: CsvTable, cfg: ForecastDataConfig, segments: Segments, n: number, fitting: boolean): void {
   const need = cfg.window + cfg.horizon;
   const dropped = table.rows.length - n;
@@ -114,8 +114,9 @@ function checkRowCounts(table: CsvTable, cfg: ForecastDataConfig, segments: Segm
   const what = `at least ${need} rows (window ${cfg.window} + horizon ${cfg.horizon})`;
   if (n < need) throw new DataError(table.file, `expected ${what}, found ${n}${note}`);
   if (!fitting) return;
-  for (const part of ['train', 'val'] as const) {
+  for (const part of ['train', 'val', 'test'] as const) {
     const [start, end] = segments[part];
+    if (part === 'test' && cfg.split.test === 0) continue; // no test split asked for
     if (end - start < need)
       throw new DataError(
         table.file,

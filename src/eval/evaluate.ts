@@ -1,6 +1,7 @@
 // lstm-eval's library half: a checkpoint on a split or a new CSV → metrics, baselines and per-example predictions.
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, SplitData, SplitName } from '../data/types.js';
+import { DataError } from '../errors.js';
 import { loadDataset } from '../data/load.js';
 import { predictSplit, type Predictions } from './predict.js';
 import {
@@ -75,9 +76,11 @@ function classifyReport(p: Predictions, classes: string[]): ClassifyReport {
 
 export function evaluate(model: tf.LayersModel, dataset: Dataset, splitName: SplitName, batchSize: number) {
   const split = dataset.splits[splitName];
+  if (split.size === 0)
+    throw new DataError(dataset.summary.file, `expected examples in the ${splitName} split, found none`, splitName === 'test' ? 'the config has no test split: use --split val or --split all' : undefined);
   const predictions = predictSplit(model, dataset, split, batchSize);
   const report: EvalReport = {
-    source: dataset.file,
+    source: dataset.summary.file,
     split: splitName,
     ...(dataset.task === 'forecast' ? forecastReport(predictions, dataset, split) : classifyReport(predictions, dataset.classes)),
   };

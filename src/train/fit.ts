@@ -56,10 +56,11 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
     const batch = dataset.splits.train.batch(plan.batches[b]);
     const step = trainStep(model, optimizer, dataset.task, batch, dataset.outputSize, train.clipNorm);
     if (!Number.isFinite(step.loss))
-      throw new TrainingError(`the training loss became ${step.loss} at epoch ${epoch}, batch ${b + 1}; the last good checkpoint is kept`, 'try a lower train.learningRate, or a clipNorm such as 1');
+      throw new TrainingError(`the training loss became ${step.loss} at epoch ${epoch}, batch ${b + 1}`, 'try a lower train.learningRate, or a clipNorm such as 1');
     Object.assign(progress, { batchesDone: b + 1, epochRngState: epochRng.state, lossSum: progress.lossSum + step.loss * batch.batchSize, metricSum: progress.metricSum + batchMetric(dataset, batch, step.output) * batch.batchSize, samples: progress.samples + batch.batchSize });
     progress.seconds = (performance.now() - started) / 1000;
     o.onEvent?.({ type: 'batch', epoch, batch: b + 1, batches: plan.batches.length, loss: progress.lossSum / progress.samples, samplesPerSec: progress.samples / progress.seconds });
+    await new Promise((resolve) => setImmediate(resolve)); // the step is synchronous: let a pending Ctrl-C be seen
     if (o.interrupted?.() && b + 1 < plan.batches.length) {
       const paused = { ...state, rngState: plan.rngStateAfter, inProgress: { ...progress } };
       await o.save(paused, { improved: false, interrupted: true });
@@ -78,9 +79,9 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
     samplesPerSec: progress.samples / progress.seconds,
   };
   if (!Number.isFinite(row.valLoss))
-    throw new TrainingError(`the validation loss became ${row.valLoss} at epoch ${epoch}; the last good checkpoint is kept`, 'try a lower train.learningRate');
+    throw new TrainingError(`the validation loss became ${row.valLoss} at epoch ${epoch}`, 'try a lower train.learningRate');
   const next = afterEpoch({ ...state, rngState: plan.rngStateAfter }, row, train.earlyStopping.minDelta);
-  await o.save(next.state, { improved: next.improved, interrupted: o.interrupted?.() ?? false });
+  await o.save(next.state, { improved: next.improved, interrupted: false }); // the epoch is complete: save all of it
   o.onEvent?.({ type: 'epochEnd', row, improved: next.improved }); // after the save: a printed epoch is on disk
   return { state: next.state, interrupted: o.interrupted?.() ?? false };
 }

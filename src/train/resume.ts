@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint, readMeta } from '../checkpoint/checkpoint.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, ConfigError } from '../errors.js';
+import { shouldStopEarly, type TrainState } from './state.js';
 import type { Config } from '../config/schema.js';
 import { loadDataset } from '../data/load.js';
 import type { CheckpointMeta } from './meta.js';
@@ -27,6 +28,15 @@ export async function storedConfig(runDir: string): Promise<Config> {
   return ((await readMeta(requireLast(runDir))) as unknown as CheckpointMeta).config;
 }
 
+/** A resume that would train nothing is a mistake worth saying, not a silent success. */
+function checkSomethingToDo(state: TrainState, config: Config): void {
+  const { patience } = config.train.earlyStopping;
+  if (shouldStopEarly(state, patience))
+    throw new ConfigError('--resume', [`the run stopped early after epoch ${state.epoch} (val loss had not improved for ${patience} epochs): there is nothing to resume`], 'start a new run with a larger train.earlyStopping.patience (0 disables it)');
+  if (!state.inProgress && config.train.epochs <= state.epoch)
+    throw new ConfigError('--resume', [`--epochs: expected more than the ${state.epoch} epochs already done, got ${config.train.epochs}`], `lstm-train --resume <run> --epochs ${state.epoch + 1}`);
+}
+
 /** `override` adjusts the stored config (e.g. a new epoch count or backend) before the data is loaded. */
 export async function loadResumable(runDir: string, override: (c: Config) => Config): Promise<Resumable> {
   const last = requireLast(runDir);
@@ -34,6 +44,7 @@ export async function loadResumable(runDir: string, override: (c: Config) => Con
   const meta = checkpoint.meta as unknown as CheckpointMeta;
   if (!meta.trainState) throw new CheckpointError(last, 'meta.json has no training state to resume from');
   const config = override(meta.config);
+  checkSomethingToDo(meta.trainState, config);
   // the stored transforms, not refitted ones: the resumed run must see exactly the data the first part saw
   const dataset = await loadDataset(config.data, {
     baseDir: process.cwd(),

@@ -104,7 +104,7 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   }).catch((e) => {
     if (!(e instanceof TrainingError)) throw e;
     const last = join(checkpoints, 'last');
-    throw new TrainingError(`${e.message} (${existsSync(last) ? last : 'none was written yet'})`, e.suggestion);
+    throw new TrainingError(`${e.message}; ${existsSync(last) ? `the last good checkpoint is kept: ${last}` : 'no checkpoint was written'}`, e.suggestion);
   });
   optimizer.dispose();
   if (stopReason === 'interrupted') return { runDir, stopReason, state, files: [join(checkpoints, 'last')] };

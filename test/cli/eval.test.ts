@@ -146,3 +146,18 @@ test('a hand-rolled bidirectional checkpoint on ragged long-layout sequences: pr
   const seqIds = new Set(readFileSync(join(DATA, 'order-long.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]));
   for (const row of rows) assert.ok(seqIds.has(row.split(',')[0]), `${row.split(',')[0]} is a sequence id`);
 });
+
+test('usage errors: a bad --batch-size, --split with --data, an unwritable --predictions path', () => {
+  const best = join(forecastRun, 'checkpoints', 'best');
+  evalFails(best, ['--batch-size', 'abc'], /--batch-size.*expected a positive integer, got "abc"/);
+  evalFails(best, ['--batch-size', '0'], /--batch-size.*expected a positive integer, got "0"/);
+  evalFails(best, ['--data', join(DATA, 'sine.csv'), '--split', 'val'], /--split:.*evaluated whole/);
+  evalFails(best, ['--predictions', '/nonexistent-dir/p.csv'], /--predictions: expected a writable location, got \/nonexistent-dir\/p\.csv \(ENOENT\)/);
+});
+
+test('a config without a test split: the default --split test says so instead of printing NaN', () => {
+  const run = train(smallForecastConfig({ data: { ...smallForecastConfig().data, split: { train: 0.8, val: 0.2, test: 0 } }, train: { epochs: 1, batchSize: 256 } }));
+  evalFails(join(run, 'checkpoints', 'best'), [], /expected examples in the test split, found none/);
+  const val = runCli('lstm-eval', [join(run, 'checkpoints', 'best'), '--split', 'val'], dir);
+  assert.equal(val.code, 0, val.stderr);
+});

@@ -110,3 +110,26 @@ test('keepCheckpoints keeps the newest N epoch checkpoints besides best and last
   assert.equal(runCli('lstm-train', ['--config', cfg, '--quiet'], dir).code, 0);
   assert.deepEqual(readdirSync(join(onlyRun(dir), 'checkpoints')).sort(), ['best', 'epoch-0003', 'epoch-0004', 'last']);
 });
+
+test('a resume that would train nothing, or --out with --resume, is an error that writes nothing', () => {
+  const dir = tempDir();
+  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ train: { epochs: 1, batchSize: 256 } }));
+  assert.equal(runCli('lstm-train', ['--config', cfg, '--quiet'], dir).code, 0);
+  const run = onlyRun(dir);
+  const before = readFileSync(join(run, 'history.csv'), 'utf8');
+  const same = runCli('lstm-train', ['--resume', run, '--epochs', '1'], dir);
+  assert.equal(same.code, 2);
+  assert.match(same.stderr, /--epochs: expected more than the 1 epochs already done, got 1/);
+  const out = runCli('lstm-train', ['--resume', run, '--out', 'elsewhere', '--epochs', '3'], dir);
+  assert.equal(out.code, 2);
+  assert.match(out.stderr, /--out: a resumed run continues in its own directory/);
+  assert.equal(readFileSync(join(run, 'history.csv'), 'utf8'), before);
+});
+
+test('an output folder that cannot be created is a clear error', () => {
+  const dir = tempDir();
+  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig());
+  const r = runCli('lstm-train', ['--config', cfg, '--out', '/dev/null/runs'], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /output\.dir \(or --out\): expected a folder that can be created and written, got \/dev\/null\/runs \(ENOTDIR\)/);
+});
