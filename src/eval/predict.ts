@@ -1,6 +1,7 @@
 // Runs a model over a split in eval mode, batch by batch, and returns the loss and outputs in original units.
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Dataset, SplitData, Scaler } from '../data/types.js';
+import { inverseScaler } from '../data/scaler.js';
 import { batchInputs, targetTensor, taskLoss } from '../train/loss.js';
 import { accuracy, argmaxRows, meanAbsoluteError } from './metrics.js';
 
@@ -16,13 +17,7 @@ export interface Predictions {
   probabilities?: Float32Array;
 }
 
-/** value = scaled * scale + offset, column by column, in place on [n, columns] data. */
-export function unscaleInPlace(values: Float32Array, scaler: Scaler | undefined): Float32Array {
-  if (!scaler) return values;
-  const k = scaler.columns.length;
-  for (let i = 0; i < values.length; i++) values[i] = values[i] * scaler.scale[i % k] + scaler.offset[i % k];
-  return values;
-}
+const toOriginalUnits = (values: ArrayLike<number>, scaler?: Scaler) => (scaler ? inverseScaler(scaler, values) : Float32Array.from(values));
 
 export function predictSplit(model: tf.LayersModel, dataset: Dataset, split: SplitData, batchSize: number): Predictions {
   const n = split.size;
@@ -47,7 +42,7 @@ export function predictSplit(model: tf.LayersModel, dataset: Dataset, split: Spl
   }
   const loss = n > 0 ? lossSum / n : NaN;
   if (dataset.task === 'classify') return { loss, count: n, labels, probabilities: outputs };
-  return { loss, count: n, yTrue: unscaleInPlace(targets, dataset.targetScaler), yPred: unscaleInPlace(outputs, dataset.targetScaler) };
+  return { loss, count: n, yTrue: toOriginalUnits(targets, dataset.targetScaler), yPred: toOriginalUnits(outputs, dataset.targetScaler) };
 }
 
 /** The task's headline metric: MAE in original units (forecast) or accuracy (classify). */
@@ -59,8 +54,7 @@ export function headlineMetric(p: Predictions, classes: number): number {
 /** The headline metric of one batch's outputs (logits or scaled targets), with the same code as predictSplit's. */
 export function batchMetric(dataset: Dataset, batch: Batch, output: Float32Array): number {
   if (dataset.task === 'classify') return accuracy(batch.y, argmaxRows(output, dataset.outputSize));
-  const truth = unscaleInPlace(Float32Array.from(batch.y), dataset.targetScaler);
-  return meanAbsoluteError(truth, unscaleInPlace(Float32Array.from(output), dataset.targetScaler));
+  return meanAbsoluteError(toOriginalUnits(batch.y, dataset.targetScaler), toOriginalUnits(output, dataset.targetScaler));
 }
 
 export const metricName = (task: 'forecast' | 'classify') => (task === 'forecast' ? 'mae' : 'accuracy');

@@ -11,7 +11,7 @@ import type { Prepared, RunOptions } from './run.js';
 
 export interface Resumable {
   prepared: Prepared;
-  options: Pick<RunOptions, 'runDir' | 'state' | 'optimizerWeights'>;
+  options: Pick<RunOptions, 'runDir' | 'state' | 'optimizerState'>;
   meta: CheckpointMeta;
 }
 
@@ -54,6 +54,10 @@ export async function loadResumable(runDir: string, override: (c: Config) => Con
   return {
     meta,
     prepared: { config, dataset, model: checkpoint.model },
-    options: { runDir, state: meta.trainState, optimizerWeights: checkpoint.optimizerWeights },
+    options: {
+      runDir,
+      state: meta.trainState,
+      optimizerState: checkpoint.optimizerWeights && checkpoint.optimizerInfo ? { weights: checkpoint.optimizerWeights, info: checkpoint.optimizerInfo } : undefined,
+    },
   };
 }

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Dataset } from '../data/types.js';
 import { loadDataset } from '../data/load.js';
 import { buildModel, countParams } from '../models/build.js';
-import { epochCheckpointName, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { epochCheckpointName, loadCheckpoint, pruneCheckpoints, restoreOptimizerState, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { evaluateSplits, type SplitScores } from '../eval/summary.js';
 import { lossTitle, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
 import { createRunDir } from './run-dir.js';
@@ -62,7 +62,8 @@ export interface RunOptions {
   /** resume into this existing run directory */
   runDir?: string;
   state?: TrainState;
-  optimizerWeights?: Parameters<tf.Optimizer['setWeights']>[0];
+  /** a resumed run's optimizer state (checks the optimizer class, then restores the moments and step count) */
+  optimizerState?: Parameters<typeof restoreOptimizerState>[1];
   epochs?: number;
   onEvent?: (event: TrainEvent) => void;
   interrupted?: () => boolean;
@@ -83,10 +84,7 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   const checkpoints = join(runDir, 'checkpoints');
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const optimizer = makeOptimizer(config.train);
-  if (o.optimizerWeights) {
-    await optimizer.setWeights(o.optimizerWeights); // copies them
-    o.optimizerWeights.forEach((w) => w.tensor.dispose());
-  }
+  if (o.optimizerState) await restoreOptimizerState(optimizer, o.optimizerState, join(checkpoints, 'last'));
   const save = async (state: TrainState, info: { improved: boolean; interrupted: boolean }) => {
     const meta = checkpointMeta(p, state, o.backend);
     await saveCheckpoint(join(checkpoints, 'last'), { model, optimizer, meta });
