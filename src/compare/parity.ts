@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
 import type { Batch, Dataset } from '../data/types.js';
-import { buildModel, modelInputs, type ModelShape } from '../models/build.js';
+import { buildModel, modelInputs, shapeOf, type ModelShape } from '../models/build.js';
 import { KERNELS } from '../models/kernels.js';
 import { batchInputs, targetTensor, taskLoss } from '../train/loss.js';
 import { describeDiagnosis, diagnose, type Candidate, type Diagnosis } from './diagnose.js';
@@ -95,9 +95,8 @@ export interface ParityOptions {
 }
 
 /** The data's model shape, as prepare() builds it. */
-export function shapeOf(dataset: Dataset): ModelShape {
-  return { steps: dataset.steps, features: dataset.featureNames.length, outputSize: dataset.outputSize, masked: dataset.masked };
-}
+/** Re-exported for the compare modules that import it from here. */
+export { shapeOf };
 
 /** The first PARITY_BATCH training examples: a real batch of the config's data. */
 export function parityBatch(dataset: Dataset): Batch {

@@ -10,6 +10,7 @@ import type { StopReason, TrainEvent } from '../train/fit.js';
 import type { HistoryRow } from '../train/state.js';
 import { trainRun } from '../train/run.js';
 import { shapeOf } from './parity.js';
+import { trainingSamplesPerSec } from '../train/state.js';
 import { variantModel, type Variant } from './variants.js';
 import { applyWeights, type InitialWeights } from './weights.js';
 
@@ -65,7 +66,6 @@ export async function race(config: Config, dataset: Dataset, o: RaceOptions): Pr
       const run = await trainRun({ config: vConfig, dataset, model }, { backend: o.backend, outDir: o.outDir, onEvent: (e) => o.onEvent?.(variant, e), interrupted: o.interrupted });
       const history = run.state.history;
       const seconds = history.reduce((a, r) => a + r.seconds, 0);
-      const samples = history.reduce((a, r) => a + r.seconds * r.samplesPerSec, 0);
       results.push({
         variant,
         params: countParams(model),
@@ -75,7 +75,7 @@ export async function race(config: Config, dataset: Dataset, o: RaceOptions): Pr
         bestEpoch: run.state.bestEpoch,
         scores: run.scores,
         secondsPerEpoch: history.length > 0 ? seconds / history.length : NaN,
-        trainSamplesPerSec: seconds > 0 ? samples / seconds : NaN,
+        trainSamplesPerSec: trainingSamplesPerSec(history),
         inferenceSamplesPerSec: inferenceSpeed(model, dataset, config.train.batchSize),
       });
       if (run.stopReason === 'interrupted') break;

@@ -1,6 +1,7 @@
 // Builds the model a config describes (stacked LSTMs, dropout, dense head), initialised from the run's seed.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
+import type { Dataset } from '../data/types.js';
 import { SeededDropout } from './dropout.js';
 import { HandLSTM } from './hand-lstm.js';
 import { initializeWeights } from './init.js';
@@ -72,6 +73,11 @@ export function modelInputs(model: tf.LayersModel, x: tf.Tensor, mask?: tf.Tenso
 
 export function countParams(model: tf.LayersModel): number {
   return model.countParams();
+}
+
+/** The model shape a dataset calls for. */
+export function shapeOf(dataset: Pick<Dataset, 'steps' | 'featureNames' | 'outputSize' | 'masked'>): ModelShape {
+  return { steps: dataset.steps, features: dataset.featureNames.length, outputSize: dataset.outputSize, masked: dataset.masked };
 }
 
 /** A table of the model for the dry-run summary: one row per layer, inputs included. */

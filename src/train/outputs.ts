@@ -7,7 +7,7 @@ import { toCsv } from '../report/table.js';
 import { metricName } from '../eval/predict.js';
 import { versions } from '../util/versions.js';
 import type { SplitScores } from '../eval/summary.js';
-import type { HistoryRow, TrainState } from './state.js';
+import { trainingSamplesPerSec, type HistoryRow, type TrainState } from './state.js';
 import type { StopReason } from './fit.js';
 import type { Prepared } from './run.js';
 
@@ -63,8 +63,6 @@ export interface SummaryInput {
 export function writeSummary(runDir: string, s: SummaryInput): string {
   const path = join(runDir, 'summary.json');
   const history = s.state.history;
-  const trainSeconds = history.reduce((a, r) => a + r.seconds, 0);
-  const trainSamples = history.reduce((a, r) => a + r.seconds * r.samplesPerSec, 0);
   const summary = {
     name: s.p.config.name,
     task: s.p.dataset.task,
@@ -76,7 +74,7 @@ export function writeSummary(runDir: string, s: SummaryInput): string {
     /** scores of checkpoints/best in eval mode */
     final: s.scores,
     wallSeconds: s.wallSeconds,
-    trainSamplesPerSec: trainSeconds > 0 ? trainSamples / trainSeconds : NaN,
+    trainSamplesPerSec: trainingSamplesPerSec(history),
     backend: s.backend,
     params: s.params,
     versions: versions(),

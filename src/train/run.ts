@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
 import type { Dataset } from '../data/types.js';
 import { loadDataset } from '../data/load.js';
-import { buildModel, countParams } from '../models/build.js';
+import { buildModel, countParams, shapeOf } from '../models/build.js';
 import { epochCheckpointName, loadCheckpoint, pruneCheckpoints, restoreOptimizerState, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { evaluateSplits, type SplitScores } from '../eval/summary.js';
 import { lossTitle, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
@@ -26,8 +26,7 @@ export interface Prepared {
 /** Loads the data and builds the model: everything that can fail on bad input, before anything is written. */
 export async function prepare(config: Config): Promise<Prepared> {
   const dataset = await loadDataset(config.data, { baseDir: process.cwd(), seed: config.seed });
-  const shape = { steps: dataset.steps, features: dataset.featureNames.length, outputSize: dataset.outputSize, masked: dataset.masked };
-  const model = buildModel(config.model, shape, config.seed);
+  const model = buildModel(config.model, shapeOf(dataset), config.seed);
   return { config, dataset, model };
 }
 

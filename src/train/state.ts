@@ -69,3 +69,10 @@ export function batchesOf(indices: number[], batchSize: number): number[][] {
   for (let i = 0; i < indices.length; i += batchSize) out.push(indices.slice(i, i + batchSize));
   return out;
 }
+
+/** Training throughput over whole epochs: samples seen / seconds spent training (validation excluded). */
+export function trainingSamplesPerSec(history: HistoryRow[]): number {
+  const seconds = history.reduce((a, r) => a + r.seconds, 0);
+  const samples = history.reduce((a, r) => a + r.seconds * r.samplesPerSec, 0);
+  return seconds > 0 ? samples / seconds : NaN;
+}
