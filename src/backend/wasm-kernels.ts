@@ -12,6 +12,7 @@ import { lstmStepKernelConfigs } from './wasm-lstm-step.js';
  * - BatchMatMul/_FusedMatMul with a transposed operand run 10–30× slower than transposing first, and tfjs's
  *   matMul gradient uses exactly those forms. We transpose explicitly (the Transpose kernel) and then multiply.
  * - Tanh is ~15× slower than Sigmoid on wasm; tanh(x) = 2σ(2x) − 1 (absolute error ~1e-7).
+ * - Identity (tf.clone, customGrad's save) copies the whole tensor; sharing the data is enough.
  * Besides, whole LSTM time steps as single kernels for lstmFused (wasm-lstm-step.ts).
  * Each replacement produces the same values as the cpu backend (test/backend/wasm-kernels.test.ts).
  */
@@ -22,6 +23,7 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object): boolean;
+  incRef(dataId: object): void;
 }
 
 type Args = { inputs: Record<string, TensorInfo>; attrs?: Record<string, unknown>; backend: WasmBackend };
@@ -162,7 +164,22 @@ function tanh(stock: Stock): KernelFunc {
   };
 }
 
+/**
+ * Identity (what tf.clone runs, and with it every customGrad's save()) shares the input's data, as the cpu backend
+ * does, instead of copying the whole tensor: tfjs tensors are immutable, so a second reference is enough.
+ */
+function identity(stock: Stock): KernelFunc {
+  return (args) => {
+    const { inputs, backend } = args as unknown as Args;
+    const x = inputs.x;
+    if (x.dtype === 'string') return stock('Identity')(args);
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
 const FIXES: Record<string, (stock: Stock) => KernelFunc> = {
+  Identity: identity,
   Slice: slice,
   Unpack: unpack,
   SplitV: splitV,

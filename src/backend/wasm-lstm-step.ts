@@ -24,7 +24,8 @@ function call(stock: StockKernel, backend: WasmBackend, name: string, inputs: Re
 }
 
 // The elementwise loops, as small top-level functions of typed arrays so V8 optimises them well.
-// Layout: s [B, 4H] row-major with gate blocks i, f, g, o; state arrays [B, H].
+// Layout: s [B, 4H] row-major with gate blocks i, f, g, o; state arrays [B, H]; `*At` arguments are offsets into
+// whole-sequence buffers.
 
 /** c = f⊙c_{t-1} + i⊙g with g = 2σ(2z_g) − 1; also 2c, the argument of tanh(c) = 2σ(2c) − 1. */
 function cellUpdate(s: Float32Array, cPrev: Float32Array, c: Float32Array, twoC: Float32Array, batch: number, hidden: number): void {
@@ -38,13 +39,13 @@ function cellUpdate(s: Float32Array, cPrev: Float32Array, c: Float32Array, twoC:
   }
 }
 
-/** tanh(c) = 2σ(2c) − 1 and h = o⊙tanh(c); at padded rows (keep 0) h and c carry over. */
-function cellOutput(s: Float32Array, sig2c: Float32Array, tanhC: Float32Array, h: Float32Array, c: Float32Array, hPrev: Float32Array, cPrev: Float32Array, keep: Float32Array | undefined, batch: number, hidden: number): void {
+/** tanh(c) = 2σ(2c) − 1 (written over σ(2c)) and h = o⊙tanh(c); at padded rows (keep 0) h and c carry over. */
+function cellOutput(s: Float32Array, tanhC: Float32Array, h: Float32Array, c: Float32Array, hPrev: Float32Array, cPrev: Float32Array, keep: Float32Array | undefined, batch: number, hidden: number): void {
   for (let b = 0; b < batch; b++) {
     const o = b * 4 * hidden + 3 * hidden;
     const real = keep === undefined || keep[b] > 0.5;
     for (let j = 0, k = b * hidden; j < hidden; j++, k++) {
-      const tc = 2 * sig2c[k] - 1;
+      const tc = 2 * tanhC[k] - 1;
       tanhC[k] = tc;
       h[k] = real ? s[o + j] * tc : hPrev[k];
       if (!real) c[k] = cPrev[k];
@@ -52,40 +53,57 @@ function cellOutput(s: Float32Array, sig2c: Float32Array, tanhC: Float32Array, h
   }
 }
 
-interface BackwardArrays {
-  dOut: Float32Array;
-  dhNext?: Float32Array;
-  dcIn: Float32Array;
-  s: Float32Array;
-  tanhC: Float32Array;
-  cPrev: Float32Array;
-  keep?: Float32Array;
-  dz: Float32Array; // out
-  dcPrev: Float32Array; // out
-  dhPass: Float32Array; // out, used only with keep
+/** Copies h [B, H] into step t of outputs [B, T, H]. */
+function writeOutputs(h: Float32Array, outputs: Float32Array, t: number, time: number, batch: number, hidden: number): void {
+  for (let b = 0; b < batch; b++) outputs.set(h.subarray(b * hidden, (b + 1) * hidden), (b * time + t) * hidden);
 }
 
-/** dz_t (w.r.t. the unscaled pre-activations) and dc_{t-1}, from the equations in lstm-fused.ts. */
-function cellBackward(a: BackwardArrays, batch: number, hidden: number): void {
-  const { dOut, dhNext, dcIn, s, tanhC, cPrev, keep, dz, dcPrev, dhPass } = a;
+interface BackwardArrays {
+  dOutputs: Float32Array; // [B, T, H]
+  dhNext: Float32Array; // [B, H]
+  dcIn: Float32Array; // [B, H]
+  gates: Float32Array; // [T, B, 4H], step t at gatesAt
+  tanhC: Float32Array; // [T, B, H], step t at stateAt
+  cPrev: Float32Array; // c_{t-1} [B, H] at cPrevAt
+  cPrevAt: number;
+  keep?: Float32Array; // [B, T]
+  dZ: Float32Array; // out [T·B, 4H], step t's rows written
+  dcPrev: Float32Array; // out [B, H]
+  dhPass: Float32Array; // out [B, H], used only with keep
+}
+
+/** dz_t (w.r.t. the unscaled pre-activations) into its rows of dZ, and dc_{t-1}; see lstm-fused.ts. */
+function cellBackward(a: BackwardArrays, t: number, time: number, batch: number, hidden: number): void {
+  const { dOutputs, dhNext, dcIn, gates, tanhC, cPrev, cPrevAt, keep, dZ, dcPrev, dhPass } = a;
+  const stateAt = t * batch * hidden;
+  const c0 = cPrevAt - stateAt; // tanhC and c_{t-1} share the index k + stateAt
+  dhPass.fill(0);
   for (let b = 0; b < batch; b++) {
-    const row = b * 4 * hidden;
-    const m = keep === undefined || keep[b] > 0.5 ? 1 : 0;
+    const row = (t * batch + b) * 4 * hidden; // in gates and in dZ alike
+    const outAt = (b * time + t) * hidden - b * hidden;
+    if (keep !== undefined && !(keep[b * time + t] > 0.5)) {
+      // A padded step hands dh and dc to the previous step unchanged and contributes no dz.
+      for (let k = b * hidden; k < (b + 1) * hidden; k++) {
+        dhPass[k] = dOutputs[outAt + k] + dhNext[k];
+        dcPrev[k] = dcIn[k];
+      }
+      dZ.fill(0, row, row + 4 * hidden);
+      continue;
+    }
     for (let j = 0, k = b * hidden; j < hidden; j++, k++) {
       const g = row + j;
-      const dh = dhNext === undefined ? dOut[k] : dOut[k] + dhNext[k];
-      const i = s[g];
-      const f = s[g + hidden];
-      const sg = s[g + 2 * hidden];
-      const o = s[g + 3 * hidden];
-      const tc = tanhC[k];
+      const dh = dOutputs[outAt + k] + dhNext[k];
+      const i = gates[g];
+      const f = gates[g + hidden];
+      const sg = gates[g + 2 * hidden];
+      const o = gates[g + 3 * hidden];
+      const tc = tanhC[stateAt + k];
       const u = dcIn[k] + dh * o * (1 - tc * tc); // everything reaching c_t
-      dz[g] = m * u * (2 * sg - 1) * i * (1 - i); // dz_i = u⊙g⊙σ'
-      dz[g + hidden] = m * u * cPrev[k] * f * (1 - f); // dz_f = u⊙c_{t-1}⊙σ'
-      dz[g + 2 * hidden] = m * u * i * 4 * sg * (1 - sg); // dz_g = u⊙i⊙(1 − g²)
-      dz[g + 3 * hidden] = m * dh * tc * o * (1 - o); // dz_o = dh⊙tanh(c)⊙σ'
-      dcPrev[k] = m ? u * f : dcIn[k];
-      if (keep !== undefined) dhPass[k] = m ? 0 : dh;
+      dZ[g] = u * (2 * sg - 1) * i * (1 - i); // dz_i = u⊙g⊙σ'
+      dZ[g + hidden] = u * cPrev[c0 + stateAt + k] * f * (1 - f); // dz_f = u⊙c_{t-1}⊙σ'
+      dZ[g + 2 * hidden] = u * i * 4 * sg * (1 - sg); // dz_g = u⊙i⊙(1 − g²)
+      dZ[g + 3 * hidden] = dh * tc * o * (1 - o); // dz_o = dh⊙tanh(c)⊙σ'
+      dcPrev[k] = u * f;
     }
   }
 }
@@ -94,61 +112,104 @@ function viewOf(backend: WasmBackend) {
   return (t: TensorInfo) => backend.typedArrayFromHeap({ ...t, shape: [tf.util.sizeFromShape(t.shape)] });
 }
 
+/** The whole-sequence buffers a forward pass fills step by step, in output order. */
+function forwardBuffers(backend: WasmBackend, time: number, batch: number, hidden: number, trace: boolean): TensorInfo[] {
+  const shapes = [[batch, time, hidden], ...(trace ? [[time, batch, 4 * hidden], [time, batch, hidden], [time, batch, hidden], [time, batch, hidden]] : [])];
+  return shapes.map((shape) => backend.makeOutput(shape, 'float32'));
+}
+
 /**
- * Inputs xp [B, 4H] (x_t·U + b), hPrev, cPrev [B, H], recurrent V [H, 4H] (g blocks pre-scaled by 2), optional
- * keep [B] (1 real step, 0 padding). attrs.first: h_{-1} = 0, skip the matMul. Outputs h, c, s = σ(z) [B, 4H], tanh c.
+ * Inputs projected [T·B, 4H] (x·U + b for every step, time-major), hPrev, cPrev [B, H], recurrent V [H, 4H] (g
+ * blocks pre-scaled by 2), optional keep [B] (1 real step, 0 padding), and from step 1 on the buffers step 0 made:
+ * outputs [B, T, H] and, with attrs.trace, gates [T, B, 4H] (s = σ(z)), tanhC, hs, cs [T, B, H]. attrs: t, time,
+ * trace. Outputs h, c [B, H], and at t = 0 (h_{-1} = 0: no matMul) the buffers too. Each step writes its part of
+ * the buffers in place: our kernel alone ever holds them before the last step, and gluing per-step tensors
+ * together afterwards cost more than the step's elementwise work.
  */
 function forwardStep(stock: StockKernel): KernelFunc {
   return (args) => {
     const { inputs, attrs, backend } = args as unknown as Args;
-    const { xp, hPrev, cPrev, recurrent, keep } = inputs as Record<string, TensorInfo>;
+    const { projected, hPrev, cPrev, recurrent, keep } = inputs as Record<string, TensorInfo>;
     const [batch, hidden] = cPrev.shape;
+    const [t, time, trace] = [attrs.t as number, attrs.time as number, attrs.trace as boolean];
+    const fresh = t === 0 ? forwardBuffers(backend, time, batch, hidden, trace) : [];
+    const bufs = t === 0 ? fresh : [inputs.outputs!, ...(trace ? [inputs.gates!, inputs.tanhC!, inputs.hs!, inputs.cs!] : [])];
+    const view = viewOf(backend);
+    const gateSize = batch * 4 * hidden;
+    const xp = backend.makeOutput([batch, 4 * hidden], 'float32'); // x_t·U + b: a copy of the step's rows
+    view(xp).set(view(projected).subarray(t * gateSize, (t + 1) * gateSize));
     let z = xp;
-    if (!attrs.first) {
+    if (t > 0) {
       const hv = call(stock, backend, 'BatchMatMul', { a: hPrev, b: recurrent }); // h_{t-1}·V
-      z = call(stock, backend, 'Add', { a: xp, b: hv }); // x_t·U + b + h_{t-1}·V
+      z = call(stock, backend, 'Add', { a: xp, b: hv }); // the Add kernel (SIMD) beats a JS loop ~3×
       backend.disposeData(hv.dataId);
+      backend.disposeData(xp.dataId);
     }
     const s = call(stock, backend, 'Sigmoid', { x: z }); // σ(z)  [B, 4H]
-    if (z !== xp) backend.disposeData(z.dataId);
-    const [h, c, tanhC, twoC] = [0, 1, 2, 3].map(() => backend.makeOutput([batch, hidden], 'float32'));
-    const view = viewOf(backend);
+    backend.disposeData(z.dataId);
+    const [h, c, twoC] = [0, 1, 2].map(() => backend.makeOutput([batch, hidden], 'float32'));
     cellUpdate(view(s), view(cPrev), view(c), view(twoC), batch, hidden);
-    const sig2c = call(stock, backend, 'Sigmoid', { x: twoC }); // σ(2c); the heap may move: views are taken anew
+    const tanhC = call(stock, backend, 'Sigmoid', { x: twoC }); // σ(2c), turned into tanh(c) by cellOutput
     backend.disposeData(twoC.dataId);
-    const keepRow = keep === undefined ? undefined : view(keep);
-    cellOutput(view(s), view(sig2c), view(tanhC), view(h), view(c), view(hPrev), view(cPrev), keepRow, batch, hidden);
-    backend.disposeData(sig2c.dataId);
-    return [h, c, s, tanhC];
+    // The heap may have moved with each allocation: views are taken anew after the last one.
+    const [sV, tanhV, hV, cV] = [s, tanhC, h, c].map(view);
+    cellOutput(sV, tanhV, hV, cV, view(hPrev), view(cPrev), keep === undefined ? undefined : view(keep), batch, hidden);
+    writeOutputs(hV, view(bufs[0]), t, time, batch, hidden);
+    if (trace) {
+      const stateAt = t * batch * hidden;
+      view(bufs[1]).set(sV, t * gateSize);
+      view(bufs[2]).set(tanhV, stateAt);
+      view(bufs[3]).set(hV, stateAt);
+      view(bufs[4]).set(cV, stateAt);
+    }
+    backend.disposeData(s.dataId);
+    backend.disposeData(tanhC.dataId);
+    return [h, c, ...fresh];
   };
 }
 
 /**
- * Inputs dOut, dhNext?, dcIn [B, H] (gradient reaching h_t from the output and from step t+1, and reaching c_t),
- * s [B, 4H], tanhC, cPrev [B, H], recurrentT Vᵀ [4H, H], keep? [B]. Outputs dz [B, 4H] (w.r.t. the unscaled
- * pre-activations), dhPrev = dz·Vᵀ (+ dh at padding), dcPrev.
+ * Inputs dOutputs [B, T, H] (the gradient reaching every output), dhNext [B, H] (reaching h_t from step t+1, or
+ * from the final h), dcIn [B, H] (reaching c_t), the forward's gates [T, B, 4H], tanhC and cs [T, B, H], recurrentT
+ * Vᵀ [4H, H], mask? [B, T], and from the second call on dZ [T·B, 4H]. attrs: t, time. Outputs dhPrev = dz·Vᵀ
+ * (+ dh at padding; zero at t = 0, no matMul), dcPrev, and at the first call (t = T − 1) dZ, whose rows of step t
+ * each call writes in place: the weight gradients multiply all of dZ at once, with nothing to glue together.
  */
 function backwardStep(stock: StockKernel): KernelFunc {
   return (args) => {
-    const { inputs, backend } = args as unknown as Args;
-    const { dOut, dhNext, dcIn, s, tanhC, cPrev, recurrentT, keep } = inputs;
-    const [batch, hidden] = dcIn!.shape;
-    const dz = backend.makeOutput([batch, 4 * hidden], 'float32');
+    const { inputs, attrs, backend } = args as unknown as Args;
+    const { dOutputs, dhNext, dcIn, gates, tanhC, cs, recurrentT, mask } = inputs as Record<string, TensorInfo>;
+    const [t, time] = [attrs.t as number, attrs.time as number];
+    const [batch, hidden] = dcIn.shape;
+    const fresh = inputs.dZ === undefined ? [backend.makeOutput([time * batch, 4 * hidden], 'float32')] : [];
+    const dZ = inputs.dZ ?? fresh[0];
     const dcPrev = backend.makeOutput([batch, hidden], 'float32');
-    const dhPass = backend.makeOutput([batch, keep === undefined ? 0 : hidden], 'float32'); // dh handed on at padding
+    const dhPass = backend.makeOutput([batch, mask === undefined ? 0 : hidden], 'float32'); // dh handed on at padding
+    const dz = t === 0 ? undefined : backend.makeOutput([batch, 4 * hidden], 'float32'); // dz_t, for the matMul
     const view = viewOf(backend);
-    const maybe = (t: TensorInfo | undefined) => (t === undefined ? undefined : view(t));
+    const cPrev = t === 0 ? new Float32Array(batch * hidden) : view(cs);
+    const dZV = view(dZ);
     cellBackward({
-      dOut: view(dOut!), dhNext: maybe(dhNext), dcIn: view(dcIn!), s: view(s!), tanhC: view(tanhC!), cPrev: view(cPrev!),
-      keep: maybe(keep), dz: view(dz), dcPrev: view(dcPrev), dhPass: view(dhPass),
-    }, batch, hidden);
-    const dhPrev = call(stock, backend, 'BatchMatMul', { a: dz, b: recurrentT! }); // dz·Vᵀ  [B, H]
-    if (keep !== undefined) {
-      const [dv, pv] = [dhPrev, dhPass].map(view);
-      for (let k = 0; k < dv.length; k++) dv[k] += pv[k];
+      dOutputs: view(dOutputs), dhNext: view(dhNext), dcIn: view(dcIn), gates: view(gates), tanhC: view(tanhC),
+      cPrev, cPrevAt: t === 0 ? 0 : (t - 1) * batch * hidden, keep: mask === undefined ? undefined : view(mask),
+      dZ: dZV, dcPrev: view(dcPrev), dhPass: view(dhPass),
+    }, t, time, batch, hidden);
+    let dhPrev: TensorInfo;
+    if (dz === undefined) {
+      dhPrev = backend.makeOutput([batch, hidden], 'float32');
+      view(dhPrev).fill(0);
+    } else {
+      const rows = t * batch * 4 * hidden;
+      view(dz).set(dZV.subarray(rows, rows + batch * 4 * hidden));
+      dhPrev = call(stock, backend, 'BatchMatMul', { a: dz, b: recurrentT }); // dz·Vᵀ  [B, H]
+      backend.disposeData(dz.dataId);
+      if (mask !== undefined) {
+        const [dv, pv] = [dhPrev, dhPass].map(view);
+        for (let k = 0; k < dv.length; k++) dv[k] += pv[k];
+      }
     }
     backend.disposeData(dhPass.dataId);
-    return [dz, dhPrev, dcPrev];
+    return [dhPrev, dcPrev, ...fresh];
   };
 }
 

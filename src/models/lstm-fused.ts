@@ -72,9 +72,9 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const bias = tf.mul(w.bias, k) as tf.Tensor1D; // [4H]
   const xFlat = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, input]) as tf.Tensor2D; // [time*batch, input]
   const projected = tf.fused.matMul({ a: xFlat, b: kernel as tf.Tensor2D, bias }); // [time*batch, 4H]
+  if (stepKernelsAvailable()) return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, mask, trace, [batch, time, hidden]);
   const xps = tf.unstack(tf.reshape(projected, [time, batch, 4 * hidden])) as tf.Tensor2D[]; // time × [batch, 4H]
-  const useKernel = stepKernelsAvailable();
-  const keeps = mask === undefined ? undefined : useKernel ? rowMasks(mask) : stepMasks(mask, hidden);
+  const keeps = mask === undefined ? undefined : stepMasks(mask, hidden);
   let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
   let c = tf.zeros([batch, hidden]) as tf.Tensor2D;
   const hs: tf.Tensor2D[] = [];
@@ -82,7 +82,7 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const gates: tf.Tensor2D[] = [];
   const tanhCs: tf.Tensor2D[] = [];
   for (let t = 0; t < time; t++) {
-    const step = (useKernel ? kernelStep : lstmStep)(xps[t], h, c, recurrent, t === 0, keeps?.[t]);
+    const step = lstmStep(xps[t], h, c, recurrent, t === 0, keeps?.[t]);
     ({ h, c } = step);
     hs.push(h);
     if (trace) {
@@ -97,20 +97,31 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const hsTimeMajor = stack3(hs); // [time, batch, H]
   const outputs = tf.transpose(hsTimeMajor, [1, 0, 2]); // [batch, time, H]
   const result: LstmResult = { outputs, h, c };
-  if (!trace) return { result };
+  if (!trace) return { result, trace: undefined };
   return { result, trace: { xFlat, gates: stack3(gates), tanhC: stack3(tanhCs), hs: hsTimeMajor, cs: stack3(cs) } as ForwardTrace };
 }
 
-/** Per-step "is a real step" rows for the step kernels: time × [batch], 1 or 0. */
-function rowMasks(mask: tf.Tensor2D): tf.Tensor[] {
-  return tf.unstack(tf.transpose(mask));
-}
-
-/** A forward step as one registered kernel (same inputs and results as lstmStep; keep is a [batch] row). */
-function kernelStep(xp: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D, recurrent: tf.Tensor2D, first: boolean, keep?: tf.Tensor) {
-  const inputs: tf.NamedTensorMap = { xp, hPrev, cPrev, recurrent, ...(keep ? { keep } : {}) };
-  const [h, c, s, tanhC] = tf.engine().runKernel(LSTM_STEP_KERNELS.forward, inputs, { first }) as tf.Tensor2D[];
-  return { h, c, s, tanhC };
+/**
+ * The loop of forward() as one registered kernel per step (src/backend/wasm-lstm-step.ts), with the same results;
+ * step 0 allocates the whole-sequence buffers (outputs [batch, time, H], and the trace) and every step writes its
+ * part of them, so nothing is stacked or transposed afterwards. keep: the mask's column t, [batch].
+ */
+function kernelForward(xFlat: tf.Tensor2D, projected: tf.Tensor2D, recurrent: tf.Tensor2D, mask: tf.Tensor2D | undefined, trace: boolean, [batch, time, hidden]: number[]) {
+  const keeps = mask === undefined ? undefined : tf.unstack(tf.transpose(mask)); // time × [batch]
+  let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
+  let c = tf.zeros([batch, hidden]) as tf.Tensor2D;
+  let buffers: tf.Tensor[] = [];
+  const names = ['outputs', 'gates', 'tanhC', 'hs', 'cs'];
+  for (let t = 0; t < time; t++) {
+    const inputs: tf.NamedTensorMap = { projected, hPrev: h, cPrev: c, recurrent, ...(keeps ? { keep: keeps[t] } : {}) };
+    buffers.forEach((b, k) => (inputs[names[k]] = b));
+    const outs = tf.engine().runKernel(LSTM_STEP_KERNELS.forward, inputs, { t, time, trace }) as tf.Tensor[];
+    [h, c] = outs as tf.Tensor2D[];
+    if (t === 0) buffers = outs.slice(2);
+  }
+  const [outputs, gates, tanhC, hs, cs] = buffers as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+  const result: LstmResult = { outputs, h, c };
+  return { result, trace: trace ? ({ xFlat, gates, tanhC, hs, cs } as ForwardTrace) : undefined };
 }
 
 /** Per-step "is a real step" masks, broadcast to [batch, H] so tf.where can pick between new and carried state. */
@@ -198,12 +209,11 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
   const [batch, time, input] = xShape;
   const hidden = recurrentKernel.shape[0];
   const [dOutputs, dhLast, dcLast] = dys as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
-  const dOut = tf.unstack(tf.transpose(dOutputs, [1, 0, 2])) as tf.Tensor2D[]; // time × [batch, H] (contiguous slices)
-  dOut[time - 1] = tf.add(dOut[time - 1], dhLast); // h is the last output
   const recurrentT = tf.transpose(recurrentKernel); // [4H, H], kept on the right in the loop
-  const loop = stepKernelsAvailable() ? kernelBackwardLoop : opBackwardLoop;
-  const dzs = loop(dOut, dcLast, { gates, tanhC, cs, mask }, recurrentT); // time × [batch, 4H]
-  const dZ = tf.concat(dzs) as tf.Tensor2D; // [time*batch, 4H]
+  const steps = { gates, tanhC, cs, mask };
+  const dZ = stepKernelsAvailable()
+    ? kernelBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT)
+    : (tf.concat(opBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT)) as tf.Tensor2D); // [time*batch, 4H]
   const hPrev = tf.concat([tf.zeros([1, batch, hidden]), tf.slice(hs, 0, time - 1)]); // h_{t-1}  [time, batch, H]
   // The column of ones makes the same matMul sum dZ over all rows: the bias gradient.
   const ones = tf.ones([time * batch, 1]);
@@ -226,7 +236,9 @@ interface SavedSteps {
 }
 
 /** dz_t for t = time−1 … 0 with tfjs ops (the portable path). */
-function opBackwardLoop(dOut: tf.Tensor2D[], dcLast: tf.Tensor2D, saved: SavedSteps, recurrentT: tf.Tensor): tf.Tensor2D[] {
+function opBackwardLoop(dOutputs: tf.Tensor3D, dhLast: tf.Tensor2D, dcLast: tf.Tensor2D, saved: SavedSteps, recurrentT: tf.Tensor): tf.Tensor2D[] {
+  const dOut = tf.unstack(tf.transpose(dOutputs, [1, 0, 2])) as tf.Tensor2D[]; // time × [batch, H] (contiguous slices)
+  dOut[dOut.length - 1] = tf.add(dOut[dOut.length - 1], dhLast); // h is the last output
   const factors = backwardFactors(saved.gates, saved.tanhC, saved.cs, saved.mask);
   let dh: tf.Tensor2D | undefined;
   let dc = dcLast;
@@ -237,23 +249,22 @@ function opBackwardLoop(dOut: tf.Tensor2D[], dcLast: tf.Tensor2D, saved: SavedSt
   return dzs;
 }
 
-/** dz_t for t = time−1 … 0, one registered kernel per step (see src/backend/wasm-lstm-step.ts). */
-function kernelBackwardLoop(dOut: tf.Tensor2D[], dcLast: tf.Tensor2D, saved: SavedSteps, recurrentT: tf.Tensor): tf.Tensor2D[] {
-  const [time, batch, hidden] = saved.tanhC.shape;
-  const [gates, tanhCs, cs] = [saved.gates, saved.tanhC, saved.cs].map(unstack2);
-  const cPrevs = [tf.zeros([batch, hidden]), ...cs.slice(0, time - 1)];
-  const keeps = saved.mask && rowMasks(saved.mask);
-  let dh: tf.Tensor | undefined;
-  let dc: tf.Tensor = dcLast;
-  const dzs: tf.Tensor2D[] = new Array(time);
+/**
+ * dZ [time*batch, 4H] from one registered kernel per step, t = time−1 … 0 (see src/backend/wasm-lstm-step.ts):
+ * the kernel reads step t of the saved whole-sequence tensors itself, and writes dz_t into its rows of dZ.
+ */
+function kernelBackwardLoop(dOutputs: tf.Tensor3D, dhLast: tf.Tensor2D, dcLast: tf.Tensor2D, saved: SavedSteps, recurrentT: tf.Tensor): tf.Tensor2D {
+  const time = saved.tanhC.shape[0];
+  const fixed: tf.NamedTensorMap = { dOutputs, gates: saved.gates, tanhC: saved.tanhC, cs: saved.cs, recurrentT, ...(saved.mask ? { mask: saved.mask } : {}) };
+  let [dh, dc]: tf.Tensor[] = [dhLast, dcLast]; // h_{T-1} is also the final h: its gradient joins at the last step
+  let dZ: tf.Tensor | undefined;
   for (let t = time - 1; t >= 0; t--) {
-    const inputs: tf.NamedTensorMap = {
-      dOut: dOut[t], dcIn: dc, s: gates[t], tanhC: tanhCs[t], cPrev: cPrevs[t], recurrentT,
-      ...(dh ? { dhNext: dh } : {}), ...(keeps ? { keep: keeps[t] } : {}),
-    };
-    [dzs[t], dh, dc] = tf.engine().runKernel(LSTM_STEP_KERNELS.backward, inputs) as tf.Tensor2D[];
+    const inputs: tf.NamedTensorMap = { ...fixed, dhNext: dh, dcIn: dc, ...(dZ ? { dZ } : {}) };
+    const outs = tf.engine().runKernel(LSTM_STEP_KERNELS.backward, inputs, { t, time }) as tf.Tensor[];
+    [dh, dc] = outs;
+    dZ ??= outs[2];
   }
-  return dzs;
+  return dZ as tf.Tensor2D;
 }
 
 /** One step back: dh_t, dc_t → dz_t, dh_{t-1}, dc_{t-1} (see the equations at the top). */

@@ -168,6 +168,21 @@ describe('fixed wasm kernels equal the cpu backend', () => {
     }
   });
 
+  test('Identity (tf.clone) shares the data: same values, and either tensor can be disposed first', () => {
+    const values = randomValues([5, 7]);
+    assertSameAsCpu(() => tf.clone(tf.tensor(values, [5, 7])), 'clone');
+    tf.setBackend('wasm');
+    const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const x = tf.tensor(values, [5, 7]);
+    const y = tf.clone(x);
+    assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), before + 1, 'no copy');
+    x.dispose();
+    assert.deepEqual(y.dataSync(), values);
+    y.dispose();
+    assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), before, 'freed with the last reference');
+    assertSameAsCpu(() => tf.clone(tf.tensor([3, -1, 7], [3], 'int32')), 'int32 clone');
+  });
+
   test('the LSTM-sized slices: one time step of [8, 28, 32] and four gates of [8, 4*16]', () => {
     const x = randomValues([8, 28, 32]);
     assertSameAsCpu(() => tf.unstack(tf.tensor(x, [8, 28, 32]), 1), 'unstack time');
