@@ -3,23 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend/select.js';
 import { lstmFused } from '../src/models/lstm-fused.js';
 import { WORKLOADS, type WorkloadName } from './workloads.js';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
-/** Median wall ms of f over `reps` calls after 3 warm-ups. */
-function measure(f: () => void, reps: number): number {
-  for (let i = 0; i < 3; i++) f();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    f();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
+import { median, medianMs } from './case.js';
 
 /**
  * One LSTM layer of the workload (no head, no optimizer): inference; the taped forward and the backward of one
@@ -35,9 +19,9 @@ export function splitFusedStep(workload: WorkloadName, reps: number) {
   const weights = { kernel: vars[0] as tf.Tensor2D, recurrentKernel: vars[1] as tf.Tensor2D, bias: vars[2] as tf.Tensor1D };
   const probe = tf.randomNormal([B, T, H]);
   const loss = () => tf.sum(tf.mul(lstmFused(x, weights).outputs, probe)) as tf.Scalar;
-  const inference = measure(() => tf.tidy(() => void loss().dataSync()), reps);
+  const inference = medianMs(() => tf.tidy(() => void loss().dataSync()), reps, 3);
   const forwards: number[] = [];
-  const total = measure(() => tf.tidy(() => {
+  const total = medianMs(() => tf.tidy(() => {
     const t0 = performance.now();
     const { grads } = tf.variableGrads(() => {
       const l = loss();
@@ -46,16 +30,16 @@ export function splitFusedStep(workload: WorkloadName, reps: number) {
       return l;
     }, vars);
     Object.values(grads)[0].dataSync();
-  }), reps);
+  }), reps, 3);
   const forward = median(forwards.slice(3));
   const dZ = tf.randomNormal([T * B, 4 * H]);
   const xFlat = tf.randomNormal([T * B, I]);
   const hs = tf.randomNormal([T, B, H]);
-  const weightGradients = measure(() => tf.tidy(() => {
+  const weightGradients = medianMs(() => tf.tidy(() => {
     const hPrev = tf.concat([tf.zeros([1, B, H]), tf.slice(hs, 0, T - 1)]);
     const operands = tf.concat([xFlat, tf.reshape(hPrev, [T * B, H]), tf.ones([T * B, 1])], 1);
     tf.split(tf.transpose(tf.matMul(tf.transpose(tf.add(dZ, 0)), operands)), [I, H, 1])[0].dataSync();
-  }), reps);
+  }), reps, 3);
   const backward = total - forward;
   return { inference, forward, backward, weightGradients, backwardLoop: backward - weightGradients };
 }

@@ -26,3 +26,8 @@ export async function writingTo<T>(flag: string, path: string, write: () => T | 
     throw new ConfigError('command line', [`${flag}: expected a writable location, got ${path} (${code})`]);
   }
 }
+
+/** The closing lines of a command: the directory it wrote and the files in it. */
+export function printWritten(label: string, dir: string, files: string[]): void {
+  process.stdout.write(`${label}: ${shortPath(dir)}\n${files.map((f) => `  ${shortPath(f)}`).join('\n')}\n`);
+}

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { parseCount, shortPath } from './common.js';
+import { parseCount, printWritten, shortPath } from './common.js';
 import { BACKENDS, type Config } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { selectBackend } from '../backend/select.js';
@@ -137,7 +137,7 @@ async function raceAndReport(o: RaceInput): Promise<number> {
     });
     process.stdout.write(`\n${formatTable(raceHeaders(metric), raceRows(results))}\n`);
     for (const d of drift) process.stdout.write(`drift ${d.builtin} ↔ ${d.hand}: epoch-1 |Δ train loss| ${sci(d.firstEpochDiff)}, max ${sci(d.maxDiff)} (epoch ${d.maxEpoch})\n`);
-    process.stdout.write(`compare directory: ${shortPath(o.dir)}\n${files.map((f) => `  ${shortPath(f)}`).join('\n')}\n`);
+    printWritten('compare directory', o.dir, files);
     return 0;
   } finally {
     interrupts.dispose();

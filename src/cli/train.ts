@@ -1,6 +1,6 @@
 // lstm-train: train an LSTM from a JSON config and a CSV; writes a run directory with checkpoints, history and plots.
 import { Command, Option } from 'commander';
-import { parseCount, shortPath } from './common.js';
+import { parseCount, printWritten, shortPath } from './common.js';
 import { BACKENDS, type Config } from '../config/schema.js';
 import { configJsonSchema, loadConfig } from '../config/load.js';
 import { selectBackend } from '../backend/select.js';
@@ -90,7 +90,7 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
     }
     if (result.stopReason === 'early-stopping') log(`early stopping: val loss has not improved since epoch ${result.state.bestEpoch}`);
     printScores(result.scores!, metricName(prepared.dataset.task), result.state.bestEpoch);
-    process.stdout.write(`run directory: ${shortPath(result.runDir)}\n${result.files.map((f) => `  ${shortPath(f)}`).join('\n')}\n`);
+    printWritten('run directory', result.runDir, result.files);
     return 0;
   } finally {
     interrupts.dispose();
