@@ -28,7 +28,7 @@ export interface Candidate {
 
 export const NO_CAUSE = 'none of the usual causes (hardSigmoid, forget bias, gate order, bidirectional merge/time alignment) reproduces it';
 
-const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+export const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
 /** The first index on the time axis (1) of [batch, time, H] tensors where they differ by more than `tol`. */
 function firstStep(a: tf.Tensor3D, b: tf.Tensor3D, tol: number): number {

@@ -5,7 +5,7 @@ import type { Batch, Dataset } from '../data/types.js';
 import { buildModel, modelInputs, shapeOf, type ModelShape } from '../models/build.js';
 import { KERNELS } from '../models/kernels.js';
 import { batchInputs, targetTensor, taskLoss } from '../train/loss.js';
-import { describeDiagnosis, diagnose, type Candidate, type Diagnosis } from './diagnose.js';
+import { describeDiagnosis, diagnose, maxAbs, type Candidate, type Diagnosis } from './diagnose.js';
 import { variantModel, type Variant } from './variants.js';
 
 /** float32 tolerances: outputs, and loss gradients w.r.t. every weight and the input. */
@@ -51,7 +51,6 @@ function outputAndGrads(model: tf.LayersModel, batch: Batch, task: Dataset['task
   });
 }
 
-const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
 /**
  * Runs one batch through both models (the caller has given them identical weights) and compares outputs and
