@@ -15,6 +15,8 @@ export interface CaseArgs {
   backend: 'wasm' | 'cpu' | 'tensorflow';
   reps: number;
   warmup: number;
+  /** wasm XNNPACK threads ('auto' as lstm-train resolves it for the model); builtin-stock always runs on tfjs's own single-threaded build */
+  threads: number | 'auto';
 }
 
 export function median(xs: number[]): number {
@@ -39,15 +41,17 @@ function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024); // maxRSS is in KiB
 }
 
-function model(w: Workload, impl: CaseArgs['impl'], direction: Direction): tf.LayersModel {
-  const hand = impl.startsWith('hand');
-  const config = modelSchema.parse({
-    impl: hand ? 'hand' : 'builtin',
+function modelConfig(w: Workload, impl: CaseArgs['impl'], direction: Direction) {
+  return modelSchema.parse({
+    impl: impl.startsWith('hand') ? 'hand' : 'builtin',
     kernel: impl === 'hand-fused' ? 'fused' : 'reference',
     bidirectional: direction === 'bi',
     hiddenSize: w.hidden,
   });
-  return buildModel(config, { steps: w.steps, features: w.features, outputSize: w.outputs, masked: false }, 1);
+}
+
+function model(w: Workload, impl: CaseArgs['impl'], direction: Direction): tf.LayersModel {
+  return buildModel(modelConfig(w, impl, direction), { steps: w.steps, features: w.features, outputSize: w.outputs, masked: false }, 1);
 }
 
 /** Synthetic batch: inputs ~ N(0, 1); one-hot random classes or N(0, 1) targets. */
@@ -62,15 +66,15 @@ export async function runCase(a: CaseArgs): Promise<BenchRow[]> {
   // Until the kernel registry imports lstmFused, plug it in here so 'hand-fused' measures the fused kernel.
   if (KERNELS.fused !== lstmFused) KERNELS.fused = lstmFused;
   const kernels = a.impl === 'builtin-stock' ? 'stock' : 'fixed';
-  const chosen = await selectBackend(a.backend, kernels);
-  if (chosen.name !== a.backend) throw new Error(`asked for backend ${a.backend}, got ${chosen.name}`);
   const w = WORKLOADS[a.workload];
+  const chosen = await selectBackend(a.backend, kernels, a.impl === 'builtin-stock' ? 1 : a.threads, modelConfig(w, a.impl, a.direction));
+  if (chosen.name !== a.backend) throw new Error(`asked for backend ${a.backend}, got ${chosen.name}`);
   const m = model(w, a.impl, a.direction);
   const optimizer = tf.train.adam(1e-3);
   const { x, y } = batch(w);
   const row = (phase: 'train' | 'infer', ms: number): BenchRow => ({
     workload: w.name, impl: a.impl, direction: a.direction, phase,
-    samplesPerSec: Math.round((w.batch / ms) * 1000 * 10) / 10, peakRssMb: peakRssMb(),
+    samplesPerSec: Math.round((w.batch / ms) * 1000 * 10) / 10, peakRssMb: peakRssMb(), threads: chosen.wasmThreads ?? 0,
   });
   const inferMs = medianMs(() => tf.tidy(() => void (m.predict(x, { batchSize: w.batch }) as tf.Tensor).dataSync()), a.reps, a.warmup);
   const infer = row('infer', inferMs);

@@ -19,6 +19,7 @@ interface Options {
   rounds: number;
   impls: CaseArgs['impl'][];
   directions: Direction[];
+  threads: number | 'auto';
 }
 
 function parseOptions(argv: string[]): Options {
@@ -32,6 +33,7 @@ function parseOptions(argv: string[]): Options {
       rounds: { type: 'string', default: '1' }, // passes over all cases; the median per case is kept
       impl: { type: 'string', default: 'all' }, // comma-separated subset, e.g. builtin-stock,hand-fused
       direction: { type: 'string', default: 'all' },
+      threads: { type: 'string', default: 'auto' }, // wasm XNNPACK threads for every impl but builtin-stock
     },
   });
   const fail = (msg: string): never => {
@@ -51,7 +53,10 @@ function parseOptions(argv: string[]): Options {
   const useImpls = (impls as CaseArgs['impl'][]).filter((i) => backend === 'wasm' || i !== 'builtin-stock');
   const direction = values.direction!;
   if (!['uni', 'bi', 'all'].includes(direction)) fail(`--direction: expected uni, bi or all, got ${direction}`);
+  const threads = values.threads === 'auto' ? 'auto' : Number(values.threads);
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= 8)) fail(`--threads: expected auto or 1 to 8, got ${values.threads}`);
   return {
+    threads,
     workloads: workload === 'all' ? ['W1', 'W2'] : [workload as WorkloadName],
     backend: backend as Options['backend'],
     torch: values.torch!,
@@ -92,21 +97,21 @@ function runTorch(o: Options): BenchRow[] {
   }
   const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { torch: string; threads: number; rows: BenchRow[] };
   console.error(`torch: ${result.torch}, ${result.threads} threads`);
-  return result.rows.filter((r) => o.directions.includes(r.direction));
+  return result.rows.filter((r) => o.directions.includes(r.direction)).map((r) => ({ ...r, threads: result.threads }));
 }
 
 const fmt = (x: number | undefined) => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 /** The table: one line per (workload, direction, phase, impl), with the ratio to builtin-stock. */
 function printTable(rows: BenchRow[]): void {
-  const head = ['workload', 'dir', 'phase', 'impl', 'samples/s', '× stock', 'peak RSS MB'];
+  const head = ['workload', 'dir', 'phase', 'impl', 'threads', 'samples/s', '× stock', 'peak RSS MB'];
   const lines = [head];
   const keyOf = (r: BenchRow) => `${r.workload} ${r.direction} ${r.phase}`;
   const stock = new Map(rows.filter((r) => r.impl === 'builtin-stock').map((r) => [keyOf(r), r.samplesPerSec]));
   for (const r of rows) {
     const base = stock.get(keyOf(r));
     const ratio = base ? `${(r.samplesPerSec / base).toFixed(1)}×` : '';
-    lines.push([r.workload, r.direction, r.phase, r.impl, fmt(r.samplesPerSec), ratio, fmt(r.peakRssMb)]);
+    lines.push([r.workload, r.direction, r.phase, r.impl, String(r.threads), fmt(r.samplesPerSec), ratio, fmt(r.peakRssMb)]);
   }
   const widths = head.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
   for (const l of lines) console.log(l.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
@@ -146,7 +151,7 @@ async function main(): Promise<void> {
           // The slow stock configurations get one warm-up step; the others two.
           const warmup = impl === 'builtin-stock' || o.backend === 'cpu' ? 1 : 2;
           console.error(`tfjs: round ${round}/${o.rounds} ${workload} ${direction} ${impl} on ${o.backend}`);
-          for (const row of runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup })) {
+          for (const row of runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup, threads: o.threads })) {
             const key = `${row.workload} ${row.impl} ${row.direction} ${row.phase}`;
             byCase.set(key, [...(byCase.get(key) ?? []), row]);
           }
@@ -158,7 +163,7 @@ async function main(): Promise<void> {
   all.sort((a, b) => order(a).localeCompare(order(b)));
   printTable(all);
   printRatios(all);
-  const results = all.map(({ workload, impl, direction, phase, samplesPerSec, peakRssMb }) => ({ workload, impl, direction, phase, samplesPerSec, peakRssMb }));
+  const results = all.map(({ workload, impl, direction, phase, samplesPerSec, peakRssMb, threads }) => ({ workload, impl, direction, phase, samplesPerSec, peakRssMb, threads }));
   mkdirSync(`${HERE}results`, { recursive: true });
   const file = `${HERE}results/${o.backend}.json`;
   writeFileSync(file, JSON.stringify({ backend: o.backend, node: process.version, cpus: cpus().length, rows: results }, null, 2) + '\n');

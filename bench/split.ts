@@ -46,10 +46,11 @@ export function splitFusedStep(workload: WorkloadName, reps: number) {
 
 if (process.argv[1]?.endsWith('split.ts')) {
   const workload = (process.argv[2] ?? 'W1') as WorkloadName;
-  await selectBackend('wasm', 'fixed');
+  const threads = process.argv[4] === undefined ? 'auto' : Number(process.argv[4]);
+  const { wasmThreads } = await selectBackend('wasm', 'fixed', threads);
   const s = splitFusedStep(workload, Number(process.argv[3] ?? 9));
   const line = (label: string, ms: number) => console.log(`  ${label.padEnd(34)} ${ms.toFixed(1).padStart(6)} ms`);
-  console.log(`hand-fused LSTM layer, ${workload}, one batch of ${WORKLOADS[workload].batch} (no head, no optimizer), wasm:`);
+  console.log(`hand-fused LSTM layer, ${workload}, one batch of ${WORKLOADS[workload].batch} (no head, no optimizer), wasm, ${wasmThreads} thread(s):`);
   line('inference (no tape)', s.inference);
   line('training: forward (taped)', s.forward);
   line('training: backward', s.backward);

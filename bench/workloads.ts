@@ -32,4 +32,6 @@ export interface BenchRow {
   phase: Phase;
   samplesPerSec: number;
   peakRssMb: number;
+  /** wasm XNNPACK threads (torch: its intra-op threads; 0 on other backends) */
+  threads: number;
 }

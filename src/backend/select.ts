@@ -1,6 +1,9 @@
 // Chooses the tfjs backend: tensorflow (tfjs-node, optional) when it loads, else wasm, else cpu.
 import * as tf from '@tensorflow/tfjs';
-import type { Backend } from '../config/schema.js';
+import type { Backend, ModelConfig, WasmThreads } from '../config/schema.js';
+
+/** What 'auto' wasm threads depend on: the model about to run (see wasm-threads.ts). */
+type ThreadsFor = Pick<ModelConfig, 'impl' | 'kernel'>;
 import { ConfigError } from '../errors.js';
 
 export interface BackendChoice {
@@ -9,6 +12,8 @@ export interface BackendChoice {
   /** why auto did not get the native backend, in our words (said once by the CLI) */
   note?: string;
   wasmKernels?: 'fixed' | 'stock';
+  /** wasm: XNNPACK threads in use */
+  wasmThreads?: number;
 }
 
 /** Loads tfjs-node if it is installed; false when it is absent or its native library cannot load. */
@@ -24,21 +29,24 @@ async function loadNodeBackend(): Promise<boolean> {
   }
 }
 
-async function useWasm(kernels: 'fixed' | 'stock'): Promise<boolean> {
-  await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend('wasm'))) return false;
+/** Starts the wasm backend with its XNNPACK threads and our kernels or the stock ones; the threads in use, or 0. */
+async function useWasm(kernels: 'fixed' | 'stock', threads: WasmThreads, model?: ThreadsFor): Promise<number> {
+  const { registerWasmBackend, resolveThreads } = await import('./wasm-threads.js');
+  registerWasmBackend(resolveThreads(threads, model));
+  if (!(await tf.setBackend('wasm'))) return 0;
   await tf.ready();
   const { installFixedWasmKernels, restoreStockWasmKernels } = await import('./wasm-kernels.js');
   if (kernels === 'fixed') installFixedWasmKernels();
   else restoreStockWasmKernels();
-  return true;
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  return getThreadsCount();
 }
 
 /**
  * Selects and initialises a backend. tfjs's own console banner ("install our node backend") is silenced by
  * production mode; when auto falls back, `note` says so once in our words.
  */
-export async function selectBackend(requested: Backend, wasmKernels: 'fixed' | 'stock' = 'fixed'): Promise<BackendChoice> {
+export async function selectBackend(requested: Backend, wasmKernels: 'fixed' | 'stock' = 'fixed', wasmThreads: WasmThreads = 'auto', model?: ThreadsFor): Promise<BackendChoice> {
   tf.enableProdMode();
   if (requested === 'tensorflow' || requested === 'auto') {
     if (await loadNodeBackend()) {
@@ -50,8 +58,9 @@ export async function selectBackend(requested: Backend, wasmKernels: 'fixed' | '
       throw new ConfigError('--backend', ['backend: expected @tensorflow/tfjs-node to load, but it is not installed'], 'install it with `npm install @tensorflow/tfjs-node` (it downloads libtensorflow), or use --backend wasm');
   }
   if (requested === 'wasm' || requested === 'auto') {
-    if (await useWasm(wasmKernels))
-      return { name: 'wasm', wasmKernels, note: requested === 'auto' ? 'tfjs-node (optional, native) is not installed: using the wasm backend' : undefined };
+    const threads = await useWasm(wasmKernels, wasmThreads, model);
+    if (threads > 0)
+      return { name: 'wasm', wasmKernels, wasmThreads: threads, note: requested === 'auto' ? 'tfjs-node (optional, native) is not installed: using the wasm backend' : undefined };
     if (requested === 'wasm') throw new ConfigError('--backend', ['backend: the wasm backend failed to initialise']);
   }
   await tf.setBackend('cpu');

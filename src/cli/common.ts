@@ -1,6 +1,8 @@
 // Small pieces every command shares: flag parsers and how paths are shown.
 import { isAbsolute, relative } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import type { BackendChoice } from '../backend/select.js';
+import { wasmThreadsSchema, type WasmThreads } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 
 /** Parser for flags that take a positive integer (--epochs); commander reports the error with the flag's name. */
@@ -8,6 +10,18 @@ export function parseCount(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
+}
+
+/** Parser for --threads: "auto" or a whole number from 1 to 8, as the config's wasmThreads. */
+export function parseThreads(value: string): WasmThreads {
+  const parsed = wasmThreadsSchema.safeParse(value === 'auto' ? value : Number(value));
+  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0].message.replace(/got .*$/, `got "${value}"`));
+  return parsed.data;
+}
+
+/** The backend as the commands show it, e.g. `wasm (fixed kernels, 2 threads)`. */
+export function describeBackend(b: BackendChoice): string {
+  return b.wasmThreads ? `${b.name} (${b.wasmKernels} kernels, ${b.wasmThreads} thread${b.wasmThreads > 1 ? 's' : ''})` : b.name;
 }
 
 /** A path relative to the working directory when it lies below it: what a user would type. */

@@ -2,8 +2,8 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { parseCount, printWritten, shortPath } from './common.js';
-import { BACKENDS, type Config } from '../config/schema.js';
+import { describeBackend, parseCount, parseThreads, printWritten, shortPath } from './common.js';
+import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { selectBackend } from '../backend/select.js';
 import { prepare } from '../train/run.js';
@@ -30,6 +30,7 @@ export interface CompareFlags {
   from?: string;
   out?: string;
   backend?: Config['backend'];
+  threads?: WasmThreads;
   epochs?: number;
   quiet?: boolean;
   debug?: boolean;
@@ -46,6 +47,7 @@ export function compareCommand(): Command {
     .option('-o, --out <dir>', 'the compare directory (default: <output.dir>/compare-<name>-<UTC stamp>)')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend (overrides the config)').choices(BACKENDS))
     .option('--epochs <n>', 'epochs per variant (overrides train.epochs)', parseCount)
+    .option('--threads <n>', 'wasm: XNNPACK threads, or auto (overrides wasmThreads; 1 = tfjs\'s single-threaded build)', parseThreads)
     .option('-q, --quiet', 'print only the parity result, the table and where the report is')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
@@ -59,7 +61,7 @@ async function resolveConfig(flags: CompareFlags): Promise<Config> {
   let config = flags.config ? loadConfig(flags.config) : flags.from ? ((await readMeta(resolve(flags.from))).config as Config | undefined) : undefined;
   if (!config)
     throw new ConfigError('command line', ['--config: expected a config file, got nothing'], 'lstm-compare --config configs/classify.json');
-  config = { ...config, backend: flags.backend ?? config.backend };
+  config = { ...config, backend: flags.backend ?? config.backend, wasmThreads: flags.threads ?? config.wasmThreads };
   return { ...config, train: { ...config.train, epochs: flags.epochs ?? config.train.epochs } };
 }
 
@@ -82,8 +84,8 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   const variants: Variant[] = flags.variants ? parseVariants(flags.variants) : [...VARIANTS];
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
   const config = await resolveConfig(flags);
-  const backend = await selectBackend(config.backend, config.wasmKernels);
-  log(`backend: ${backend.name}${backend.note ? ` — ${backend.note}` : ''}`);
+  const backend = await selectBackend(config.backend, config.wasmKernels, config.wasmThreads);
+  log(`backend: ${describeBackend(backend)}${backend.note ? ` — ${backend.note}` : ''}`);
   const { dataset, model } = await prepare(config);
   model.dispose();
   const parity = checkParity(config, dataset);

@@ -1,10 +1,10 @@
 // lstm-eval: evaluate a checkpoint on its own split or a new CSV; print metrics, write predictions and plots.
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { parseCount, shortPath, writingTo } from './common.js';
-import { BACKENDS, type Backend } from '../config/schema.js';
+import { describeBackend, parseCount, parseThreads, shortPath, writingTo } from './common.js';
+import { BACKENDS, type Backend, type Config, type WasmThreads } from '../config/schema.js';
 import { selectBackend } from '../backend/select.js';
-import { loadCheckpoint } from '../checkpoint/checkpoint.js';
+import { loadCheckpoint, readMeta } from '../checkpoint/checkpoint.js';
 import { evaluate, loadEvalData, type EvalReport } from '../eval/evaluate.js';
 import { plotDirFor, writeEvalPlot, writePredictions } from '../eval/eval-outputs.js';
 import type { SplitName } from '../data/types.js';
@@ -21,6 +21,7 @@ interface EvalFlags {
   plot?: string | boolean;
   backend?: Backend;
   stockKernels?: boolean;
+  threads?: WasmThreads;
   batchSize: number;
 }
 
@@ -36,6 +37,7 @@ export function evalCommand(): Command {
     .option('--json', 'print the metrics as JSON on stdout and nothing else there')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
     .option('--stock-kernels', "wasm: use tfjs's stock kernels")
+    .option('--threads <n>', 'wasm: XNNPACK threads, or auto (default auto; 1 = tfjs\'s single-threaded build)', parseThreads)
     .option('--batch-size <n>', 'examples per forward pass', parseCount, 256)
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
@@ -65,7 +67,8 @@ function printClassify(r: Extract<EvalReport, { task: 'classify' }>, out: (s: st
 export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven = false): Promise<number> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const info = flags.json ? (s: string) => process.stderr.write(`${s}\n`) : out;
-  const backend = await selectBackend(flags.backend ?? 'auto', flags.stockKernels ? 'stock' : 'fixed');
+  const trained = ((await readMeta(resolve(checkpoint))).config as Config | undefined)?.model; // 'auto' threads follow the model
+  const backend = await selectBackend(flags.backend ?? 'auto', flags.stockKernels ? 'stock' : 'fixed', flags.threads ?? 'auto', trained);
   const { model, meta } = (await loadCheckpoint(checkpoint)) as { model: import('@tensorflow/tfjs').LayersModel; meta: CheckpointMeta };
   if (flags.data && splitGiven && flags.split !== 'all')
     throw new ConfigError('command line', [`--split: a split of the checkpoint's own data cannot be taken from --data ${flags.data}, which is evaluated whole`]);
@@ -74,7 +77,7 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
   const { report, predictions, split: data } = evaluate(model, dataset, split, flags.batchSize);
   if (flags.json) out(JSON.stringify(report, null, 2));
   else {
-    out(`checkpoint ${checkpoint} (epoch ${meta.epoch}) on ${report.source}, split ${split}: ${report.count} ${report.task === 'forecast' ? 'windows' : 'sequences'} (backend ${backend.name})`);
+    out(`checkpoint ${checkpoint} (epoch ${meta.epoch}) on ${report.source}, split ${split}: ${report.count} ${report.task === 'forecast' ? 'windows' : 'sequences'} (backend ${describeBackend(backend)})`);
     report.task === 'forecast' ? printForecast(report, out) : printClassify(report, out);
   }
   if (flags.predictions) {

@@ -1,7 +1,7 @@
 // lstm-train: train an LSTM from a JSON config and a CSV; writes a run directory with checkpoints, history and plots.
 import { Command, Option } from 'commander';
-import { parseCount, printWritten, shortPath } from './common.js';
-import { BACKENDS, type Config } from '../config/schema.js';
+import { describeBackend, parseCount, parseThreads, printWritten, shortPath } from './common.js';
+import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
 import { configJsonSchema, loadConfig } from '../config/load.js';
 import { selectBackend } from '../backend/select.js';
 import { prepare, trainRun } from '../train/run.js';
@@ -21,6 +21,7 @@ export interface TrainFlags {
   out?: string;
   backend?: Config['backend'];
   stockKernels?: boolean;
+  threads?: WasmThreads;
   epochs?: number;
   resume?: string;
   quiet?: boolean;
@@ -37,6 +38,7 @@ export function trainCommand(): Command {
     .option('-o, --out <dir>', 'parent folder of the run directory (default: output.dir of the config)')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend (overrides the config)').choices(BACKENDS))
     .option('--stock-kernels', "wasm: use tfjs's stock kernels instead of our faster ones")
+    .option('--threads <n>', 'wasm: XNNPACK threads, or auto (overrides wasmThreads; 1 = tfjs\'s single-threaded build)', parseThreads)
     .option('--epochs <n>', 'train this many epochs in all (overrides train.epochs)', parseCount)
     .option('--resume <run-dir>', 'continue a run from its checkpoints/last, exactly where it stopped')
     .option('-q, --quiet', 'print only the final summary')
@@ -52,6 +54,7 @@ function withFlags(config: Config, flags: TrainFlags): Config {
     ...config,
     backend: flags.backend ?? config.backend,
     wasmKernels: flags.stockKernels ? 'stock' : config.wasmKernels,
+    wasmThreads: flags.threads ?? config.wasmThreads,
     train: { ...config.train, epochs: flags.epochs ?? config.train.epochs },
   };
 }
@@ -69,8 +72,8 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
     throw new ConfigError('command line', ['--resume: takes its config from the run directory; drop --config'], 'lstm-train --resume runs/<run> [--epochs N]');
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
   const config = withFlags(flags.resume ? await storedConfig(flags.resume) : loadConfig(flags.config!), flags);
-  const backend = await selectBackend(config.backend, config.wasmKernels);
-  log(`backend: ${backend.name}${backend.wasmKernels ? ` (${backend.wasmKernels} kernels)` : ''}${backend.note ? ` — ${backend.note}` : ''}`);
+  const backend = await selectBackend(config.backend, config.wasmKernels, config.wasmThreads, config.model);
+  log(`backend: ${describeBackend(backend)}${backend.note ? ` — ${backend.note}` : ''}`);
   const resumed = flags.resume ? await loadResumable(flags.resume, (c) => withFlags(c, flags)) : undefined;
   if (resumed) log(`resuming ${flags.resume} after epoch ${resumed.meta.trainState.epoch}${resumed.meta.trainState.inProgress ? ` (+${resumed.meta.trainState.inProgress.batchesDone} batches)` : ''}`);
   const prepared = resumed?.prepared ?? (await prepare(config));

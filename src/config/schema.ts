@@ -21,6 +21,12 @@ const fraction = () => {
 const columnList = () => z.array(z.string().min(1)).min(1);
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+/** tfjs's threaded wasm build pre-creates 8 workers for XNNPACK's pool. */
+export const MAX_WASM_THREADS = 8;
+export const wasmThreadsSchema = (() => {
+  const error = (iss: { input?: unknown }) => `expected "auto" or a whole number from 1 to ${MAX_WASM_THREADS}, ${got(iss)}`;
+  return z.union([z.literal('auto'), z.number().int({ error }).min(1, { error }).max(MAX_WASM_THREADS, { error })], { error });
+})();
 
 const split = z
   .object({
@@ -148,6 +154,7 @@ export const configSchema = z
     seed: nonNegativeInt().default(42).describe('seeds weight init, shuffling, splits and dropout masks'),
     backend: z.enum(BACKENDS).default('auto').describe('auto: tensorflow (tfjs-node) if installed, else wasm, else cpu'),
     wasmKernels: z.enum(['fixed', 'stock']).default('fixed').describe("wasm only: our faster kernels, or tfjs's stock ones"),
+    wasmThreads: wasmThreadsSchema.default('auto').describe("wasm only: XNNPACK threads; auto = the machine's cores (at most 4) for the fused hand kernel, 1 (tfjs's single-threaded build) for other models, which threads slow down"),
     data: dataSchema,
     model: modelSchema.default(modelSchema.parse({})),
     train: trainSchema.default(trainSchema.parse({})),
@@ -162,3 +169,4 @@ export type ClassifyDataConfig = z.infer<typeof classifyDataSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type TrainConfig = z.infer<typeof trainSchema>;
 export type Backend = (typeof BACKENDS)[number];
+export type WasmThreads = z.infer<typeof wasmThreadsSchema>;

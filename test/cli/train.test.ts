@@ -9,7 +9,7 @@ test('lstm-train writes a complete run directory and prints the final metrics', 
   const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig());
   const r = runCli('lstm-train', ['--config', cfg], dir);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /backend: wasm/);
+  assert.match(r.stdout, /backend: wasm \(fixed kernels, 1 thread\)/, 'auto threads: one for the builtin LSTM');
   assert.match(r.stdout, /final metrics \(best checkpoint, epoch \d/);
   assert.match(r.stdout, /split\s+examples\s+loss\s+mae/);
   const runs = readdirSync(join(dir, 'runs'));
@@ -61,6 +61,22 @@ test('--dry-run prints the data and model summaries and writes nothing', () => {
   assert.deepEqual(listTree(dir), ['cfg.json']);
 });
 
+test('--threads 2 trains the fused hand kernel on two XNNPACK threads, and the process ends by itself', () => {
+  const dir = tempDir();
+  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ model: { impl: 'hand', kernel: 'fused', hiddenSize: 8 }, train: { epochs: 1, batchSize: 128 } }));
+  const r = runCli('lstm-train', ['--config', cfg, '--threads', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const bad = writeJson(join(dir, 'bad.json'), smallForecastConfig({ wasmThreads: 'many' }));
+  const b = runCli('lstm-train', ['--config', bad], dir);
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /wasmThreads: expected "auto" or a whole number from 1 to 8, got "many"/);
+  const run = readdirSync(join(dir, 'runs'));
+  assert.equal(run.length, 1);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'runs', run[0], 'config.json'), 'utf8')).wasmThreads, 2);
+  const dry = runCli('lstm-train', ['--config', cfg, '--threads', '2', '--dry-run'], dir);
+  assert.match(dry.stdout, /backend: wasm \(fixed kernels, 2 threads\)/);
+});
+
 test('--schema prints the JSON Schema', () => {
   const r = runCli('lstm-train', ['--schema'], tempDir());
   assert.equal(r.code, 0);
@@ -79,6 +95,9 @@ test('usage errors exit 2 without a stack trace', () => {
   const epochs = runCli('lstm-train', ['--config', 'x.json', '--epochs', '0'], dir);
   assert.equal(epochs.code, 2);
   assert.match(epochs.stderr, /--epochs.*expected a positive integer, got "0"/);
+  const threads = runCli('lstm-train', ['--config', 'x.json', '--threads', '0'], dir);
+  assert.equal(threads.code, 2);
+  assert.match(threads.stderr, /--threads.*expected "auto" or a whole number from 1 to 8, got "0"/);
   assert.deepEqual(listTree(dir), []);
 });
 

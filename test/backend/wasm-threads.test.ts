@@ -1,0 +1,66 @@
+// tfjs's threaded wasm build, started by us under Node, computes what its single-threaded build does.
+import { spawnSync } from 'node:child_process';
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/backend/select.js';
+import { lstmFused } from '../../src/models/lstm-fused.js';
+import { Rng } from '../../src/util/rng.js';
+
+/** A masked fused LSTM's outputs and its gradients w.r.t. x and every weight, as plain arrays. */
+function lstmWithGradients(seed: number): Float32Array[] {
+  const rng = new Rng(seed);
+  const [batch, time, input, hidden] = [16, 9, 5, 24];
+  const randn = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal() * 0.5), shape);
+  return tf.tidy(() => {
+    const x = randn([batch, time, input]) as tf.Tensor3D;
+    const mask = tf.tensor2d(Array.from({ length: batch * time }, (_, k) => (k % time < time - (k % 3) ? 1 : 0)), [batch, time]);
+    const w = { kernel: randn([input, 4 * hidden]) as tf.Tensor2D, recurrentKernel: randn([hidden, 4 * hidden]) as tf.Tensor2D, bias: randn([4 * hidden]) as tf.Tensor1D };
+    const probe = randn([batch, time, hidden]);
+    const run = (xs: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D) =>
+      lstmFused(xs, { kernel, recurrentKernel, bias }, mask).outputs;
+    const outputs = run(x, w.kernel, w.recurrentKernel, w.bias);
+    const grads = tf.grads((xs, k, r, b) => tf.sum(tf.mul(run(xs as tf.Tensor3D, k as tf.Tensor2D, r as tf.Tensor2D, b as tf.Tensor1D), probe)))([x, w.kernel, w.recurrentKernel, w.bias]);
+    return [outputs, ...grads].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+/** A tensor far larger than the 16 MB the heap starts with, sliced by our Slice kernel after the heap grew. */
+function sliceAfterGrowth(): number[] {
+  return tf.tidy(() => {
+    const big = tf.range(0, 12_000_000, 1, 'float32').reshape([3000, 4000]); // 48 MB
+    return Array.from(tf.slice(big, [2999, 3990], [1, 10]).dataSync());
+  });
+}
+
+after(async () => {
+  await selectBackend('wasm', 'fixed', 1);
+});
+
+test('the threaded wasm build runs XNNPACK on 2 threads and gives the single-threaded results', async () => {
+  const single = await selectBackend('wasm', 'fixed', 1);
+  assert.equal(single.wasmThreads, 1);
+  const expected = lstmWithGradients(11);
+
+  const threaded = await selectBackend('wasm', 'fixed', 2);
+  assert.deepEqual([threaded.name, threaded.wasmThreads], ['wasm', 2]);
+  const actual = lstmWithGradients(11);
+  assert.equal(actual.length, expected.length);
+  actual.forEach((a, k) => {
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - expected[k][i]));
+    assert.ok(worst <= 1e-6, `${k === 0 ? 'outputs' : `gradient ${k}`}: threaded differs by ${worst}`);
+  });
+  assert.deepEqual(sliceAfterGrowth(), Array.from({ length: 10 }, (_, j) => 2999 * 4000 + 3990 + j));
+});
+
+test('a process on the threaded build exits by itself when its work is done', () => {
+  // The pool's idle workers must not keep Node alive (emscripten references running pthreads).
+  const script = `import { selectBackend } from ${JSON.stringify(new URL('../../src/backend/select.ts', import.meta.url).href)};
+    const b = await selectBackend('wasm', 'fixed', 2); const tf = await import('@tensorflow/tfjs');
+    console.log(b.wasmThreads, tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync()[0]);`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.signal, null, 'the process had to be killed: it did not exit by itself');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '2 64');
+});
