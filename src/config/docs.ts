@@ -11,7 +11,9 @@ interface Row {
 function typeOf(node: any): string {
   if (node.enum) return node.enum.map((v: unknown) => JSON.stringify(v)).join(' \\| ');
   if (node.const !== undefined) return JSON.stringify(node.const);
+  if (node.anyOf ?? node.oneOf) return (node.anyOf ?? node.oneOf).map(typeOf).join(' \\| ');
   if (node.type === 'array') return `${typeOf(node.items ?? {})}[]`;
+  if (node.type === 'integer' && node.minimum !== undefined && node.maximum !== undefined) return `integer ${node.minimum}…${node.maximum}`;
   if (node.type === 'integer') return node.exclusiveMinimum === 0 ? 'integer > 0' : node.minimum === 0 ? 'integer ≥ 0' : 'integer';
   if (node.type === 'number') {
     const lo = node.minimum ?? (node.exclusiveMinimum !== undefined ? `>${node.exclusiveMinimum}` : undefined);
@@ -30,7 +32,8 @@ function walk(node: any, path: string, rows: Row[], note = ''): void {
   for (const [key, child] of Object.entries<any>(node.properties ?? {})) {
     const field = path ? `${path}.${key}` : key;
     const required = (node.required ?? []).includes(key) && child.default === undefined;
-    if (child.type === 'object' || child.oneOf || child.anyOf) {
+    const objects = (child.oneOf ?? child.anyOf)?.some((b: any) => b.type === 'object');
+    if (child.type === 'object' || objects) {
       if (child.description) rows.push({ field, type: 'object', default: '', description: child.description + note });
       walk(child, field, rows, note);
       continue;
