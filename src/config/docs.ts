@@ -13,7 +13,7 @@ function typeOf(node: any): string {
   if (node.const !== undefined) return JSON.stringify(node.const);
   if (node.anyOf ?? node.oneOf) return (node.anyOf ?? node.oneOf).map(typeOf).join(' \\| ');
   if (node.type === 'array') return `${typeOf(node.items ?? {})}[]`;
-  if (node.type === 'integer' && node.minimum !== undefined && node.maximum !== undefined) return `integer ${node.minimum}…${node.maximum}`;
+  if (node.type === 'integer' && node.minimum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER) return `integer ${node.minimum}…${node.maximum}`;
   if (node.type === 'integer') return node.exclusiveMinimum === 0 ? 'integer > 0' : node.minimum === 0 ? 'integer ≥ 0' : 'integer';
   if (node.type === 'number') {
     const lo = node.minimum ?? (node.exclusiveMinimum !== undefined ? `>${node.exclusiveMinimum}` : undefined);
