@@ -46,6 +46,17 @@ test('forecast: metrics per target with the persistence baseline and skill; repr
   assert.match(text.stdout, /skill vs persistence/);
 });
 
+test('--threads: the checkpoint gives the same metrics on two XNNPACK threads as on one', () => {
+  const best = join(forecastRun, 'checkpoints', 'best');
+  const [one, two] = ['1', '2'].map((n) => runCli('lstm-eval', [best, '--threads', n, '--json'], dir));
+  assert.equal(two.code, 0, two.stderr);
+  const [a, b] = [one, two].map((r) => JSON.parse(r.stdout));
+  assert.ok(Math.abs(a.loss - b.loss) < 1e-6, `${a.loss} vs ${b.loss}`);
+  assert.ok(Math.abs(a.targets[0].model.mae - b.targets[0].model.mae) < 1e-6);
+  assert.match(runCli('lstm-eval', [best, '--threads', '2'], dir).stdout, /backend wasm \(fixed kernels, 2 threads\)/);
+  assert.match(runCli('lstm-eval', [best], dir).stdout, /backend wasm \(fixed kernels, 1 thread\)/, 'auto: one thread for the builtin LSTM');
+});
+
 test('forecast: --predictions writes one row per window in original units, --plot draws them', () => {
   const out = tempDir();
   const r = runCli('lstm-eval', [join(forecastRun, 'checkpoints', 'best'), '--predictions', 'pred.csv', '--plot', '--json'], out);
