@@ -39,7 +39,7 @@ export function resolveThreads(threads: WasmThreads, model?: Pick<ModelConfig, '
 
 interface EmscriptenModule {
   cwrap(name: string, ret: string | null, args: string[]): (...a: number[]) => number;
-  PThread: { runningWorkers: { unref(): void }[] };
+  PThread: { runningWorkers: { unref(): void }[]; unusedWorkers: { terminate(): Promise<number> }[] };
   tfjs?: Record<string, (...a: number[]) => number>;
 }
 
@@ -105,6 +105,10 @@ export function registerWasmBackend(threads: number): void {
       const backend = new BackendWasm(module as never); // creates XNNPACK's pool: threads − 1 running workers
       // Emscripten keeps running pthreads referenced, so the pool's idle workers would keep Node alive forever.
       for (const worker of module.PThread.runningWorkers) worker.unref();
+      // The build pre-starts 8 workers (each a V8 isolate with the module); the pool took what it needs, and
+      // emscripten starts a new one should a thread ever be created later. The rest only cost memory.
+      for (const worker of module.PThread.unusedWorkers) void worker.terminate();
+      module.PThread.unusedWorkers.length = 0;
       return backend;
     }, stockFactory.priority);
   }
