@@ -39,11 +39,11 @@ function cellUpdate(s: Float32Array, cPrev: Float32Array, c: Float32Array, twoC:
   }
 }
 
-/** tanh(c) = 2σ(2c) − 1 (written over σ(2c)) and h = o⊙tanh(c); at padded rows (keep 0) h and c carry over. */
-function cellOutput(s: Float32Array, tanhC: Float32Array, h: Float32Array, c: Float32Array, hPrev: Float32Array, cPrev: Float32Array, keep: Float32Array | undefined, batch: number, hidden: number): void {
+/** tanh(c) = 2σ(2c) − 1 (written over σ(2c)) and h = o⊙tanh(c); at padded steps (mask [B, T] 0) h and c carry over. */
+function cellOutput(s: Float32Array, tanhC: Float32Array, h: Float32Array, c: Float32Array, hPrev: Float32Array, cPrev: Float32Array, mask: Float32Array | undefined, t: number, time: number, batch: number, hidden: number): void {
   for (let b = 0; b < batch; b++) {
     const o = b * 4 * hidden + 3 * hidden;
-    const real = keep === undefined || keep[b] > 0.5;
+    const real = mask === undefined || mask[b * time + t] > 0.5;
     for (let j = 0, k = b * hidden; j < hidden; j++, k++) {
       const tc = 2 * tanhC[k] - 1;
       tanhC[k] = tc;
@@ -69,7 +69,7 @@ interface BackwardArrays {
   keep?: Float32Array; // [B, T]
   dZ: Float32Array; // out [T·B, 4H], step t's rows written
   dcPrev: Float32Array; // out [B, H]
-  dhPass: Float32Array; // out [B, H], used only with keep
+  dhPass?: Float32Array; // out [B, H], zeros on entry; only with keep
 }
 
 /** dz_t (w.r.t. the unscaled pre-activations) into its rows of dZ, and dc_{t-1}; see lstm-fused.ts. */
@@ -77,14 +77,13 @@ function cellBackward(a: BackwardArrays, t: number, time: number, batch: number,
   const { dOutputs, dhNext, dcIn, gates, tanhC, cPrev, cPrevAt, keep, dZ, dcPrev, dhPass } = a;
   const stateAt = t * batch * hidden;
   const c0 = cPrevAt - stateAt; // tanhC and c_{t-1} share the index k + stateAt
-  dhPass.fill(0);
   for (let b = 0; b < batch; b++) {
     const row = (t * batch + b) * 4 * hidden; // in gates and in dZ alike
     const outAt = (b * time + t) * hidden - b * hidden;
     if (keep !== undefined && !(keep[b * time + t] > 0.5)) {
       // A padded step hands dh and dc to the previous step unchanged and contributes no dz.
       for (let k = b * hidden; k < (b + 1) * hidden; k++) {
-        dhPass[k] = dOutputs[outAt + k] + dhNext[k];
+        dhPass![k] = dOutputs[outAt + k] + dhNext[k];
         dcPrev[k] = dcIn[k];
       }
       dZ.fill(0, row, row + 4 * hidden);
@@ -109,7 +108,7 @@ function cellBackward(a: BackwardArrays, t: number, time: number, batch: number,
 }
 
 function viewOf(backend: WasmBackend) {
-  return (t: TensorInfo) => backend.typedArrayFromHeap({ ...t, shape: [tf.util.sizeFromShape(t.shape)] });
+  return (t: TensorInfo) => backend.typedArrayFromHeap(t);
 }
 
 /** The whole-sequence buffers a forward pass fills step by step, in output order. */
@@ -120,7 +119,7 @@ function forwardBuffers(backend: WasmBackend, time: number, batch: number, hidde
 
 /**
  * Inputs projected [T·B, 4H] (x·U + b for every step, time-major), hPrev, cPrev [B, H], recurrent V [H, 4H] (g
- * blocks pre-scaled by 2), optional keep [B] (1 real step, 0 padding), and from step 1 on the buffers step 0 made:
+ * blocks pre-scaled by 2), optional mask [B, T] (1 real step, 0 padding), and from step 1 on the buffers step 0 made:
  * outputs [B, T, H] and, with attrs.trace, gates [T, B, 4H] (s = σ(z)), tanhC, hs, cs [T, B, H]. attrs: t, time,
  * trace. Outputs h, c [B, H], and at t = 0 (h_{-1} = 0: no matMul) the buffers too. Each step writes its part of
  * the buffers in place: our kernel alone ever holds them before the last step, and gluing per-step tensors
@@ -129,7 +128,7 @@ function forwardBuffers(backend: WasmBackend, time: number, batch: number, hidde
 function forwardStep(stock: StockKernel): KernelFunc {
   return (args) => {
     const { inputs, attrs, backend } = args as unknown as Args;
-    const { projected, hPrev, cPrev, recurrent, keep } = inputs as Record<string, TensorInfo>;
+    const { projected, hPrev, cPrev, recurrent, mask } = inputs as Record<string, TensorInfo>;
     const [batch, hidden] = cPrev.shape;
     const [t, time, trace] = [attrs.t as number, attrs.time as number, attrs.trace as boolean];
     const fresh = t === 0 ? forwardBuffers(backend, time, batch, hidden, trace) : [];
@@ -153,7 +152,7 @@ function forwardStep(stock: StockKernel): KernelFunc {
     backend.disposeData(twoC.dataId);
     // The heap may have moved with each allocation: views are taken anew after the last one.
     const [sV, tanhV, hV, cV] = [s, tanhC, h, c].map(view);
-    cellOutput(sV, tanhV, hV, cV, view(hPrev), view(cPrev), keep === undefined ? undefined : view(keep), batch, hidden);
+    cellOutput(sV, tanhV, hV, cV, view(hPrev), view(cPrev), mask === undefined ? undefined : view(mask), t, time, batch, hidden);
     writeOutputs(hV, view(bufs[0]), t, time, batch, hidden);
     if (trace) {
       const stateAt = t * batch * hidden;
@@ -184,7 +183,7 @@ function backwardStep(stock: StockKernel): KernelFunc {
     const fresh = inputs.dZ === undefined ? [backend.makeOutput([time * batch, 4 * hidden], 'float32')] : [];
     const dZ = inputs.dZ ?? fresh[0];
     const dcPrev = backend.makeOutput([batch, hidden], 'float32');
-    const dhPass = backend.makeOutput([batch, mask === undefined ? 0 : hidden], 'float32'); // dh handed on at padding
+    const dhPass = mask === undefined ? undefined : new Float32Array(batch * hidden); // dh handed on at padding
     const dz = t === 0 ? undefined : backend.makeOutput([batch, 4 * hidden], 'float32'); // dz_t, for the matMul
     const view = viewOf(backend);
     const cPrev = t === 0 ? new Float32Array(batch * hidden) : view(cs);
@@ -192,7 +191,7 @@ function backwardStep(stock: StockKernel): KernelFunc {
     cellBackward({
       dOutputs: view(dOutputs), dhNext: view(dhNext), dcIn: view(dcIn), gates: view(gates), tanhC: view(tanhC),
       cPrev, cPrevAt: t === 0 ? 0 : (t - 1) * batch * hidden, keep: mask === undefined ? undefined : view(mask),
-      dZ: dZV, dcPrev: view(dcPrev), dhPass: view(dhPass),
+      dZ: dZV, dcPrev: view(dcPrev), dhPass,
     }, t, time, batch, hidden);
     let dhPrev: TensorInfo;
     if (dz === undefined) {
@@ -203,12 +202,11 @@ function backwardStep(stock: StockKernel): KernelFunc {
       view(dz).set(dZV.subarray(rows, rows + batch * 4 * hidden));
       dhPrev = call(stock, backend, 'BatchMatMul', { a: dz, b: recurrentT }); // dz·Vᵀ  [B, H]
       backend.disposeData(dz.dataId);
-      if (mask !== undefined) {
-        const [dv, pv] = [dhPrev, dhPass].map(view);
-        for (let k = 0; k < dv.length; k++) dv[k] += pv[k];
+      if (dhPass !== undefined) {
+        const dv = view(dhPrev);
+        for (let k = 0; k < dv.length; k++) dv[k] += dhPass[k];
       }
     }
-    backend.disposeData(dhPass.dataId);
     return [dhPrev, dcPrev, ...fresh];
   };
 }

@@ -104,16 +104,15 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
 /**
  * The loop of forward() as one registered kernel per step (src/backend/wasm-lstm-step.ts), with the same results;
  * step 0 allocates the whole-sequence buffers (outputs [batch, time, H], and the trace) and every step writes its
- * part of them, so nothing is stacked or transposed afterwards. keep: the mask's column t, [batch].
+ * part of them, so nothing is stacked or transposed afterwards. The kernel reads column t of the whole mask itself.
  */
 function kernelForward(xFlat: tf.Tensor2D, projected: tf.Tensor2D, recurrent: tf.Tensor2D, mask: tf.Tensor2D | undefined, trace: boolean, [batch, time, hidden]: number[]) {
-  const keeps = mask === undefined ? undefined : tf.unstack(tf.transpose(mask)); // time × [batch]
   let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
   let c = tf.zeros([batch, hidden]) as tf.Tensor2D;
   let buffers: tf.Tensor[] = [];
   const names = ['outputs', 'gates', 'tanhC', 'hs', 'cs'];
   for (let t = 0; t < time; t++) {
-    const inputs: tf.NamedTensorMap = { projected, hPrev: h, cPrev: c, recurrent, ...(keeps ? { keep: keeps[t] } : {}) };
+    const inputs: tf.NamedTensorMap = { projected, hPrev: h, cPrev: c, recurrent, ...(mask ? { mask } : {}) };
     buffers.forEach((b, k) => (inputs[names[k]] = b));
     const outs = tf.engine().runKernel(LSTM_STEP_KERNELS.forward, inputs, { t, time, trace }) as tf.Tensor[];
     [h, c] = outs as tf.Tensor2D[];
