@@ -194,7 +194,7 @@ let saved: Map<string, KernelConfig> | null = null;
 let added: string[] = [];
 
 function stockConfig(name: string): KernelConfig {
-  const config = saved?.get(name) ?? tf.getKernel(name, WASM);
+  const config = tf.getKernel(name, WASM);
   if (config === undefined) throw new Error(`the wasm backend has no ${name} kernel: is @tensorflow/tfjs-backend-wasm 4.22.0 installed?`);
   return config;
 }

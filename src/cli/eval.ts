@@ -5,7 +5,7 @@ import { describeBackend, parseCount, parseThreads, shortPath, writingTo } from 
 import { BACKENDS, type Backend, type Config, type WasmThreads } from '../config/schema.js';
 import { selectBackend } from '../backend/select.js';
 import { loadCheckpoint, readMeta } from '../checkpoint/checkpoint.js';
-import { evaluate, loadEvalData, type EvalReport } from '../eval/evaluate.js';
+import { evaluate, loadCheckpointData, type EvalReport } from '../eval/evaluate.js';
 import { plotDirFor, writeEvalPlot, writePredictions } from '../eval/eval-outputs.js';
 import type { SplitName } from '../data/types.js';
 import type { CheckpointMeta } from '../train/meta.js';
@@ -72,7 +72,7 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
   const { model, meta } = (await loadCheckpoint(checkpoint)) as { model: import('@tensorflow/tfjs').LayersModel; meta: CheckpointMeta };
   if (flags.data && splitGiven && flags.split !== 'all')
     throw new ConfigError('command line', [`--split: a split of the checkpoint's own data cannot be taken from --data ${flags.data}, which is evaluated whole`]);
-  const dataset = await loadEvalData(meta, flags.data ? resolve(flags.data) : undefined);
+  const dataset = await loadCheckpointData(meta, flags.data ? resolve(flags.data) : undefined);
   const split: SplitName = flags.data ? 'all' : flags.split;
   const { report, predictions, split: data } = evaluate(model, dataset, split, flags.batchSize);
   if (flags.json) out(JSON.stringify(report, null, 2));

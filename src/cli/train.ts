@@ -74,7 +74,7 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
   const config = withFlags(flags.resume ? await storedConfig(flags.resume) : loadConfig(flags.config!), flags);
   const backend = await selectBackend(config.backend, config.wasmKernels, config.wasmThreads, config.model);
   log(`backend: ${describeBackend(backend)}${backend.note ? ` — ${backend.note}` : ''}`);
-  const resumed = flags.resume ? await loadResumable(flags.resume, (c) => withFlags(c, flags)) : undefined;
+  const resumed = flags.resume ? await loadResumable(flags.resume, config) : undefined;
   if (resumed) log(`resuming ${flags.resume} after epoch ${resumed.meta.trainState.epoch}${resumed.meta.trainState.inProgress ? ` (+${resumed.meta.trainState.inProgress.batchesDone} batches)` : ''}`);
   const prepared = resumed?.prepared ?? (await prepare(config));
   if (flags.dryRun) {

@@ -33,7 +33,7 @@ export interface ClassifyReport {
 export type EvalReport = (ForecastReport | ClassifyReport) & { source: string; split: SplitName };
 
 /** Loads the data a checkpoint needs, transformed with its stored scaler and label map (never refitted). */
-export function loadEvalData(meta: CheckpointMeta, dataPath?: string): Promise<Dataset> {
+export function loadCheckpointData(meta: CheckpointMeta, dataPath?: string): Promise<Dataset> {
   return loadDataset(meta.data, {
     baseDir: process.cwd(),
     seed: meta.config.seed,

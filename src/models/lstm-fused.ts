@@ -24,10 +24,7 @@ import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
  */
 export const lstmFused: LstmSequenceFn = (x, weights, mask) =>
   // A named scope: the engine looks a custom op's gradient up by its scope name, which must not be a kernel's.
-  tf.tidy('lstmFused', () => {
-    const { outputs, h, c } = gradientIsRecorded() ? trainingPath(x, weights, mask) : forward(x, weights, mask, false).result;
-    return { outputs, h, c };
-  });
+  tf.tidy('lstmFused', () => (gradientIsRecorded() ? trainingPath(x, weights, mask) : forward(x, weights, mask, false).result));
 
 /**
  * Kernels a backend may register to run a whole time step in one dispatch (src/backend/wasm-lstm-step.ts does, for
@@ -41,9 +38,7 @@ function stepKernelsAvailable(): boolean {
 
 /** True while a gradient tape records ops (inside tf.grad / optimizer.minimize / model.fit), false in predict. */
 export function gradientIsRecorded(): boolean {
-  const engine = tf.engine() as unknown as { isTapeOn?: () => boolean; state: { gradientDepth: number; kernelDepth: number } };
-  if (typeof engine.isTapeOn === 'function') return engine.isTapeOn();
-  return engine.state.gradientDepth > 0 && engine.state.kernelDepth === 0;
+  return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn(); // tfjs-core 4.22 (pinned)
 }
 
 /** What the backward pass needs from the forward one (all time-major). */

@@ -7,7 +7,7 @@ import { setDropoutSeed } from '../models/dropout.js';
 import { batchMetric, headlineMetric, predictSplit } from '../eval/predict.js';
 import { Rng } from '../util/rng.js';
 import { afterEpoch, batchesOf, shouldStopEarly, type EpochProgress, type HistoryRow, type TrainState } from './state.js';
-import { trainStep } from './step.js';
+import { trainableVariables, trainStep } from './step.js';
 
 export type TrainEvent =
   | { type: 'epochStart'; epoch: number; epochs: number; batches: number; firstBatch: number }
@@ -34,12 +34,10 @@ export interface FitOptions {
 
 /** Resumes or starts an epoch: its shuffled batch order and the generator that draws dropout seeds. */
 function epochPlan(state: TrainState, trainSize: number, batchSize: number) {
-  const runRng = new Rng(0);
-  runRng.state = state.rngState;
+  const runRng = new Rng(state.rngState);
   const epochSeed = state.inProgress?.epochSeed ?? runRng.int();
   const order = new Rng(epochSeed).shuffle(Array.from({ length: trainSize }, (_, i) => i));
-  const epochRng = new Rng(0);
-  epochRng.state = state.inProgress?.epochRngState ?? new Rng(epochSeed ^ 0x5bd1e995).state;
+  const epochRng = new Rng(state.inProgress?.epochRngState ?? (epochSeed ^ 0x5bd1e995));
   const progress: EpochProgress = state.inProgress ?? { epochSeed, batchesDone: 0, epochRngState: epochRng.state, lossSum: 0, metricSum: 0, samples: 0, seconds: 0 };
   return { batches: batchesOf(order, batchSize), epochRng, progress: { ...progress }, rngStateAfter: runRng.state };
 }
@@ -51,10 +49,11 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
   const { progress, epochRng } = plan;
   o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, batches: plan.batches.length, firstBatch: progress.batchesDone });
   const started = performance.now() - progress.seconds * 1000;
+  const variables = trainableVariables(model);
   for (let b = progress.batchesDone; b < plan.batches.length; b++) {
     setDropoutSeed(model, epochRng.int());
     const batch = dataset.splits.train.batch(plan.batches[b]);
-    const step = trainStep(model, optimizer, dataset.task, batch, dataset.outputSize, train.clipNorm);
+    const step = trainStep(model, variables, optimizer, dataset.task, batch, dataset.outputSize, train.clipNorm);
     if (!Number.isFinite(step.loss))
       throw new TrainingError(`the training loss became ${step.loss} at epoch ${epoch}, batch ${b + 1}`, 'try a lower train.learningRate, or a clipNorm such as 1');
     Object.assign(progress, { batchesDone: b + 1, epochRngState: epochRng.state, lossSum: progress.lossSum + step.loss * batch.batchSize, metricSum: progress.metricSum + batchMetric(dataset, batch, step.output) * batch.batchSize, samples: progress.samples + batch.batchSize });
@@ -89,11 +88,11 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
 /** Trains from `o.state` until `o.epochs` epochs are done, early stopping fires, or the run is interrupted. */
 export async function fit(o: FitOptions): Promise<{ state: TrainState; stopReason: StopReason }> {
   let state = o.state;
-  while (state.epoch < o.epochs) {
-    if (shouldStopEarly(state, o.train.earlyStopping.patience)) return { state, stopReason: 'early-stopping' };
+  const stopEarly = () => shouldStopEarly(state, o.train.earlyStopping.patience);
+  while (state.epoch < o.epochs && !stopEarly()) {
     const result = await runEpoch(o, state);
     state = result.state;
     if (result.interrupted) return { state, stopReason: 'interrupted' };
   }
-  return { state, stopReason: shouldStopEarly(state, o.train.earlyStopping.patience) ? 'early-stopping' : 'completed' };
+  return { state, stopReason: stopEarly() ? 'early-stopping' : 'completed' };
 }

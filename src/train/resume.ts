@@ -5,7 +5,7 @@ import { loadCheckpoint, readMeta } from '../checkpoint/checkpoint.js';
 import { CheckpointError, ConfigError } from '../errors.js';
 import { shouldStopEarly, type TrainState } from './state.js';
 import type { Config } from '../config/schema.js';
-import { loadDataset } from '../data/load.js';
+import { loadCheckpointData } from '../eval/evaluate.js';
 import type { CheckpointMeta } from './meta.js';
 import type { Prepared, RunOptions } from './run.js';
 
@@ -37,20 +37,15 @@ function checkSomethingToDo(state: TrainState, config: Config): void {
     throw new ConfigError('--resume', [`--epochs: expected more than the ${state.epoch} epochs already done, got ${config.train.epochs}`], `lstm-train --resume <run> --epochs ${state.epoch + 1}`);
 }
 
-/** `override` adjusts the stored config (e.g. a new epoch count or backend) before the data is loaded. */
-export async function loadResumable(runDir: string, override: (c: Config) => Config): Promise<Resumable> {
+/** `config`: the stored one (storedConfig) with the command line's overrides, e.g. a new epoch count or backend. */
+export async function loadResumable(runDir: string, config: Config): Promise<Resumable> {
   const last = requireLast(runDir);
   const checkpoint = await loadCheckpoint(last);
   const meta = checkpoint.meta as unknown as CheckpointMeta;
   if (!meta.trainState) throw new CheckpointError(last, 'meta.json has no training state to resume from');
-  const config = override(meta.config);
   checkSomethingToDo(meta.trainState, config);
   // the stored transforms, not refitted ones: the resumed run must see exactly the data the first part saw
-  const dataset = await loadDataset(config.data, {
-    baseDir: process.cwd(),
-    seed: config.seed,
-    fitted: { featureScaler: meta.featureScaler, targetScaler: meta.targetScaler, classes: meta.classes },
-  });
+  const dataset = await loadCheckpointData(meta);
   return {
     meta,
     prepared: { config, dataset, model: checkpoint.model },

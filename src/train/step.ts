@@ -9,8 +9,14 @@ export interface StepResult {
   output: Float32Array;
 }
 
+/** The variables a step updates: the model's trainable weights (read once per epoch, not per batch). */
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((w) => w.read() as tf.Variable);
+}
+
 export function trainStep(
   model: tf.LayersModel,
+  variables: tf.Variable[],
   optimizer: tf.Optimizer,
   task: Task,
   batch: Batch,
@@ -20,7 +26,6 @@ export function trainStep(
   return tf.tidy(() => {
     const x = batchInputs(batch);
     const y = targetTensor(task, batch, outputSize);
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     let output: tf.Tensor2D | undefined;
     const { value, grads } = tf.variableGrads(() => {
       output = tf.keep(model.apply(x, { training: true }) as tf.Tensor2D);
