@@ -3,8 +3,6 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend/select.js';
 import { modelSchema } from '../src/config/schema.js';
 import { buildModel } from '../src/models/build.js';
-import { KERNELS } from '../src/models/kernels.js';
-import { lstmFused } from '../src/models/lstm-fused.js';
 import { taskLoss } from '../src/train/loss.js';
 import { WORKLOADS, type BenchRow, type Direction, type Impl, type Workload, type WorkloadName } from './workloads.js';
 
@@ -63,8 +61,6 @@ function batch(w: Workload): { x: tf.Tensor3D; y: tf.Tensor2D } {
 }
 
 export async function runCase(a: CaseArgs): Promise<BenchRow[]> {
-  // Until the kernel registry imports lstmFused, plug it in here so 'hand-fused' measures the fused kernel.
-  if (KERNELS.fused !== lstmFused) KERNELS.fused = lstmFused;
   const kernels = a.impl === 'builtin-stock' ? 'stock' : 'fixed';
   const w = WORKLOADS[a.workload];
   const chosen = await selectBackend(a.backend, kernels, a.impl === 'builtin-stock' ? 1 : a.threads, modelConfig(w, a.impl, a.direction));

@@ -1,8 +1,8 @@
 // Small pieces every command shares: flag parsers and how paths are shown.
 import { isAbsolute, relative } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import type { BackendChoice } from '../backend/select.js';
-import { wasmThreadsSchema, type WasmThreads } from '../config/schema.js';
+import { selectBackend, type BackendChoice } from '../backend/select.js';
+import { wasmThreadsSchema, type Config, type WasmThreads } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 
 /** Parser for flags that take a positive integer (--epochs); commander reports the error with the flag's name. */
@@ -17,6 +17,32 @@ export function parseThreads(value: string): WasmThreads {
   const parsed = wasmThreadsSchema.safeParse(value === 'auto' ? value : Number(value));
   if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0].message.replace(/got .*$/, `got "${value}"`));
   return parsed.data;
+}
+
+/** The command-line flags that override a config (lstm-train and lstm-compare). */
+export interface ConfigOverrides {
+  backend?: Config['backend'];
+  stockKernels?: boolean;
+  threads?: WasmThreads;
+  epochs?: number;
+}
+
+/** Applies command-line overrides to a validated config. */
+export function withFlags(config: Config, flags: ConfigOverrides): Config {
+  return {
+    ...config,
+    backend: flags.backend ?? config.backend,
+    wasmKernels: flags.stockKernels ? 'stock' : config.wasmKernels,
+    wasmThreads: flags.threads ?? config.wasmThreads,
+    train: { ...config.train, epochs: flags.epochs ?? config.train.epochs },
+  };
+}
+
+/** Selects the config's backend ('auto' threads follow `model`, when one model runs) and says which, via `log`. */
+export async function startBackend(config: Config, log: (s: string) => void, model?: Config['model']): Promise<BackendChoice> {
+  const backend = await selectBackend(config.backend, config.wasmKernels, config.wasmThreads, model);
+  log(`backend: ${describeBackend(backend)}${backend.note ? ` — ${backend.note}` : ''}`);
+  return backend;
 }
 
 /** The backend as the commands show it, e.g. `wasm (fixed kernels, 2 threads)`. */

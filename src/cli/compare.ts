@@ -2,18 +2,19 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { describeBackend, parseCount, parseThreads, printWritten, shortPath } from './common.js';
+import { parseCount, parseThreads, printWritten, shortPath, startBackend, withFlags } from './common.js';
 import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
-import { selectBackend } from '../backend/select.js';
-import { prepare } from '../train/run.js';
+import { loadData } from '../train/run.js';
+import type { Dataset } from '../data/types.js';
 import { createRunDir } from '../train/run-dir.js';
 import { metricName } from '../eval/predict.js';
 import { ConfigError } from '../errors.js';
 import { readMeta } from '../checkpoint/checkpoint.js';
 import { formatTable } from '../report/table.js';
 import { TOOL_VERSION } from '../util/versions.js';
-import { checkParity, shapeOf, type ParityResult } from '../compare/parity.js';
+import { checkParity, type ParityResult } from '../compare/parity.js';
+import { shapeOf } from '../models/build.js';
 import { race } from '../compare/race.js';
 import { drifts } from '../compare/drift.js';
 import { writeCompareReport } from '../compare/report.js';
@@ -61,8 +62,7 @@ async function resolveConfig(flags: CompareFlags): Promise<Config> {
   let config = flags.config ? loadConfig(flags.config) : flags.from ? ((await readMeta(resolve(flags.from))).config as Config | undefined) : undefined;
   if (!config)
     throw new ConfigError('command line', ['--config: expected a config file, got nothing'], 'lstm-compare --config configs/classify.json');
-  config = { ...config, backend: flags.backend ?? config.backend, wasmThreads: flags.threads ?? config.wasmThreads };
-  return { ...config, train: { ...config.train, epochs: flags.epochs ?? config.train.epochs } };
+  return withFlags(config, flags);
 }
 
 /** --out must be new or empty: compare.csv and report.md of another comparison would be overwritten. */
@@ -84,10 +84,8 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   const variants: Variant[] = flags.variants ? parseVariants(flags.variants) : [...VARIANTS];
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
   const config = await resolveConfig(flags);
-  const backend = await selectBackend(config.backend, config.wasmKernels, config.wasmThreads);
-  log(`backend: ${describeBackend(backend)}${backend.note ? ` — ${backend.note}` : ''}`);
-  const { dataset, model } = await prepare(config);
-  model.dispose();
+  const backend = await startBackend(config, log); // several models: 'auto' means one thread
+  const dataset = await loadData(config);
   const parity = checkParity(config, dataset);
   printParity(parity);
   const failed = parity.some((p) => !p.pass);
@@ -109,7 +107,7 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
 
 interface RaceInput {
   config: Config;
-  dataset: Awaited<ReturnType<typeof prepare>>['dataset'];
+  dataset: Dataset;
   variants: Variant[];
   weights: WeightSource;
   dir: string;

@@ -1,9 +1,8 @@
 // lstm-train: train an LSTM from a JSON config and a CSV; writes a run directory with checkpoints, history and plots.
 import { Command, Option } from 'commander';
-import { describeBackend, parseCount, parseThreads, printWritten, shortPath } from './common.js';
+import { parseCount, parseThreads, printWritten, shortPath, startBackend, withFlags } from './common.js';
 import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
 import { configJsonSchema, loadConfig } from '../config/load.js';
-import { selectBackend } from '../backend/select.js';
 import { prepare, trainRun } from '../train/run.js';
 import { metricName } from '../eval/predict.js';
 import { describeModel } from '../models/build.js';
@@ -47,18 +46,6 @@ export function trainCommand(): Command {
     .exitOverride();
 }
 
-
-/** Applies command-line overrides to the validated config. */
-function withFlags(config: Config, flags: TrainFlags): Config {
-  return {
-    ...config,
-    backend: flags.backend ?? config.backend,
-    wasmKernels: flags.stockKernels ? 'stock' : config.wasmKernels,
-    wasmThreads: flags.threads ?? config.wasmThreads,
-    train: { ...config.train, epochs: flags.epochs ?? config.train.epochs },
-  };
-}
-
 export async function runTrain(flags: TrainFlags): Promise<number> {
   if (flags.schema) {
     process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
@@ -72,8 +59,7 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
     throw new ConfigError('command line', ['--resume: takes its config from the run directory; drop --config'], 'lstm-train --resume runs/<run> [--epochs N]');
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
   const config = withFlags(flags.resume ? await storedConfig(flags.resume) : loadConfig(flags.config!), flags);
-  const backend = await selectBackend(config.backend, config.wasmKernels, config.wasmThreads, config.model);
-  log(`backend: ${describeBackend(backend)}${backend.note ? ` — ${backend.note}` : ''}`);
+  const backend = await startBackend(config, log, config.model);
   const resumed = flags.resume ? await loadResumable(flags.resume, config) : undefined;
   if (resumed) log(`resuming ${flags.resume} after epoch ${resumed.meta.trainState.epoch}${resumed.meta.trainState.inProgress ? ` (+${resumed.meta.trainState.inProgress.batchesDone} batches)` : ''}`);
   const prepared = resumed?.prepared ?? (await prepare(config));

@@ -2,8 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
 import type { Batch, Dataset } from '../data/types.js';
-import { buildModel, modelInputs, shapeOf, type ModelShape } from '../models/build.js';
-import { KERNELS } from '../models/kernels.js';
+import { buildModel, modelInputs, shapeOf } from '../models/build.js';
 import { batchInputs, targetTensor, taskLoss } from '../train/loss.js';
 import { describeDiagnosis, diagnose, maxAbs, type Candidate, type Diagnosis } from './diagnose.js';
 import { variantModel, type Variant } from './variants.js';
@@ -88,29 +87,17 @@ export function compareModels(reference: Candidate, candidate: Candidate, batch:
   return result;
 }
 
-export interface ParityOptions {
-  /** compare the fused hand kernel with the reference one as well (when it is a separate kernel) */
-  kernels?: boolean;
-}
-
-/** The data's model shape, as prepare() builds it. */
-/** Re-exported for the compare modules that import it from here. */
-export { shapeOf };
-
 /** The first PARITY_BATCH training examples: a real batch of the config's data. */
 export function parityBatch(dataset: Dataset): Batch {
   const n = Math.min(PARITY_BATCH, dataset.splits.train.size);
   return dataset.splits.train.batch(Array.from({ length: n }, (_, i) => i));
 }
 
-/** Whether src/models/kernels.ts has a fused kernel distinct from the reference one. */
-export const hasFusedKernel = () => KERNELS.fused !== KERNELS.reference;
-
 /**
  * Every pair the comparison relies on, built with the config's layers, hidden size and masking: builtin ↔ hand
- * (reference kernel), uni and bi; then, if a fused kernel exists, hand reference ↔ hand fused, uni and bi.
+ * (reference kernel), uni and bi; then hand reference ↔ hand fused kernel, uni and bi.
  */
-export function checkParity(config: Config, dataset: Dataset, opts: ParityOptions = {}): ParityResult[] {
+export function checkParity(config: Config, dataset: Dataset): ParityResult[] {
   const batch = parityBatch(dataset);
   const build = (v: Variant, kernel: 'reference' | 'fused') =>
     buildModel({ ...variantModel(config.model, v), kernel }, shapeOf(dataset), config.seed);
@@ -118,12 +105,11 @@ export function checkParity(config: Config, dataset: Dataset, opts: ParityOption
     { name: `builtin${suffix}`, model: build(`builtin${suffix}`, 'reference') },
     { name: `hand${suffix}`, model: build(`hand${suffix}`, 'reference') },
   ]);
-  if ((opts.kernels ?? true) && hasFusedKernel())
-    for (const suffix of ['', '-bi'] as const)
-      pairs.push([
-        { name: `hand${suffix} (reference kernel)`, model: build(`hand${suffix}`, 'reference') },
-        { name: `hand${suffix} (fused kernel)`, model: build(`hand${suffix}`, 'fused') },
-      ]);
+  for (const suffix of ['', '-bi'] as const)
+    pairs.push([
+      { name: `hand${suffix} (reference kernel)`, model: build(`hand${suffix}`, 'reference') },
+      { name: `hand${suffix} (fused kernel)`, model: build(`hand${suffix}`, 'fused') },
+    ]);
   return pairs.map(([a, b]) => {
     const weights = a.model.getWeights();
     b.model.setWeights(weights); // copied: the same layout, so this is exact

@@ -9,7 +9,7 @@ import { batchInputs } from '../train/loss.js';
 import type { StopReason, TrainEvent } from '../train/fit.js';
 import type { HistoryRow } from '../train/state.js';
 import { trainRun } from '../train/run.js';
-import { shapeOf } from './parity.js';
+import { shapeOf } from '../models/build.js';
 import { trainingSamplesPerSec } from '../train/state.js';
 import { variantModel, type Variant } from './variants.js';
 import { applyWeights, type InitialWeights } from './weights.js';

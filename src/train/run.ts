@@ -23,9 +23,14 @@ export interface Prepared {
   model: tf.LayersModel;
 }
 
+/** The config's data, with scalers and label map fitted on its training split. */
+export function loadData(config: Config): Promise<Dataset> {
+  return loadDataset(config.data, { baseDir: process.cwd(), seed: config.seed });
+}
+
 /** Loads the data and builds the model: everything that can fail on bad input, before anything is written. */
 export async function prepare(config: Config): Promise<Prepared> {
-  const dataset = await loadDataset(config.data, { baseDir: process.cwd(), seed: config.seed });
+  const dataset = await loadData(config);
   const model = buildModel(config.model, shapeOf(dataset), config.seed);
   return { config, dataset, model };
 }

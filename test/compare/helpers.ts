@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { prepare } from '../../src/train/run.js';
+import { loadData } from '../../src/train/run.js';
 import { DATA } from '../cli/helpers.js';
 
 export async function useCpu(): Promise<void> {
@@ -23,8 +23,6 @@ export function smallConfig(kind: 'forecast' | 'classify' | 'classify-long', mod
   );
 }
 
-export async function datasetOf(config: Config) {
-  const p = await prepare(config);
-  p.model.dispose();
-  return p.dataset;
+export function datasetOf(config: Config) {
+  return loadData(config);
 }

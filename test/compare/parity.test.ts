@@ -1,9 +1,9 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { checkParity, compareModels, parityBatch, shapeOf, FORWARD_TOL } from '../../src/compare/parity.js';
+import { checkParity, compareModels, parityBatch, FORWARD_TOL } from '../../src/compare/parity.js';
 import { variantModel, type Variant } from '../../src/compare/variants.js';
-import { buildModel } from '../../src/models/build.js';
+import { buildModel, shapeOf } from '../../src/models/build.js';
 import { KERNELS } from '../../src/models/kernels.js';
 import { lstmReference } from '../../src/models/lstm-reference.js';
 import type { LstmWeights } from '../../src/models/types.js';

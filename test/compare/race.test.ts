@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { drifts, epochDiffs } from '../../src/compare/drift.js';
-import { shapeOf } from '../../src/compare/parity.js';
+import { shapeOf } from '../../src/models/build.js';
 import { race } from '../../src/compare/race.js';
 import { seededWeights } from '../../src/compare/weights.js';
 import type { HistoryRow } from '../../src/train/state.js';
