@@ -46,6 +46,17 @@ export function parseJsonFile(path: string, bytes: Buffer): unknown {
   }
 }
 
+/**
+ * Weight bytes against what their specs add up to: a short file is a truncated write, a long one belongs to some
+ * other model. `json` names the file the specs come from; `from`, how a message cites it.
+ */
+export function checkWeightBytes(where: string, specs: tf.io.WeightsManifestEntry[], size: number, json: string, from = json): void {
+  const expected = weightBytes(specs);
+  if (expected === undefined || size === expected) return;
+  const problem = size < expected ? 'truncated' : `longer than ${json} says`;
+  throw new CheckpointError(where, `${problem}: expected ${expected} bytes (from ${from}), found ${size}`);
+}
+
 /** model.json, checked for the parts a layers model needs. */
 export async function readModelJson(dir: string): Promise<tf.io.ModelJSON> {
   const path = join(dir, MODEL_JSON);
@@ -73,13 +84,8 @@ export async function readWeights(dir: string, manifest: tf.io.WeightsManifestCo
   for (const group of manifest) {
     const files = group.paths.map((p) => join(dir, p));
     const found = await Promise.all(files.map((f) => readRequired(f, 'a weight file')));
-    const expected = weightBytes(group.weights);
     const size = found.reduce((n, b) => n + b.length, 0);
-    if (expected !== undefined && size !== expected) {
-      const problem = size < expected ? 'truncated' : 'longer than model.json says';
-      const where = files.length === 1 ? files[0] : files.join(' + ');
-      throw new CheckpointError(where, `${problem}: expected ${expected} bytes (from ${MODEL_JSON}'s weightsManifest), found ${size}`);
-    }
+    checkWeightBytes(files.join(' + '), group.weights, size, MODEL_JSON, `${MODEL_JSON}'s weightsManifest`);
     buffers.push(...found);
     specs.push(...group.weights);
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointError } from '../errors.js';
 import { statOrUndefined, writeDurable } from './durable-fs.js';
-import { parseJsonFile, readRequired, weightBytes } from './io-handler.js';
+import { checkWeightBytes, parseJsonFile, readRequired } from './io-handler.js';
 
 export const OPTIMIZER_JSON = 'optimizer.json';
 export const OPTIMIZER_BIN = 'optimizer.bin';
@@ -59,11 +59,7 @@ async function readOptimizerFiles(dir: string): Promise<{ json: OptimizerJson; d
   }
   const binPath = join(dir, json.weightsFile ?? OPTIMIZER_BIN);
   const data = await readRequired(binPath, 'the optimizer state file');
-  const expected = weightBytes(json.weights);
-  if (expected !== undefined && data.length !== expected) {
-    const problem = data.length < expected ? 'truncated' : `longer than ${OPTIMIZER_JSON} says`;
-    throw new CheckpointError(binPath, `${problem}: expected ${expected} bytes (from ${OPTIMIZER_JSON}), found ${data.length}`);
-  }
+  checkWeightBytes(binPath, json.weights, data.length, OPTIMIZER_JSON);
   return { json: json as OptimizerJson, data };
 }
 

@@ -94,36 +94,32 @@ test('Adam state round trip: the restored optimizer makes the same next update',
   [model, restored.model, fresh.model].forEach((m) => m.dispose());
 });
 
-test('restoring into a different optimizer class is a CheckpointError', async () => {
-  const p = await parent();
-  const dir = join(p, 'last');
-  const model = makeModel(7);
+/** A model fitted one epoch with Adam, saved to `<fresh parent>/<name>` with its optimizer state. */
+async function savedWithAdam(name: string, seed: number, meta: Record<string, unknown>): Promise<string> {
+  const dir = join(await parent(), name);
+  const model = makeModel(seed);
   const adam = tf.train.adam(0.01);
   model.compile({ optimizer: adam, loss: 'meanSquaredError' });
   const { x, y } = batch();
   await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
-  await saveCheckpoint(dir, { model, optimizer: adam, meta: {} });
-  const loaded = await loadCheckpoint(dir);
+  await saveCheckpoint(dir, { model, optimizer: adam, meta });
+  tf.dispose([x, y]);
+  model.dispose();
+  return dir;
+}
+
+test('restoring into a different optimizer class is a CheckpointError', async () => {
+  const loaded = await loadCheckpoint(await savedWithAdam('last', 7, {}));
   await assert.rejects(
     restoreOptimizerState(tf.train.sgd(0.1), { weights: loaded.optimizerWeights!, info: loaded.optimizerInfo! }),
     (e: Error) => e instanceof CheckpointError && /for Adam, but this run uses SGD/.test(e.message),
   );
-  tf.dispose([x, y]);
-  [model, loaded.model].forEach((m) => m.dispose());
+  loaded.model.dispose();
 });
 
 /** A saved checkpoint copied to a fresh name, for one corruption case. */
 async function corruptible(): Promise<{ dir: string; weightsSize: number; optimizerSize: number }> {
-  const p = await parent();
-  const dir = join(p, 'ckpt');
-  const model = makeModel(8);
-  const adam = tf.train.adam(0.01);
-  model.compile({ optimizer: adam, loss: 'meanSquaredError' });
-  const { x, y } = batch();
-  await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
-  await saveCheckpoint(dir, { model, optimizer: adam, meta: { epoch: 1 } });
-  tf.dispose([x, y]);
-  model.dispose();
+  const dir = await savedWithAdam('ckpt', 8, { epoch: 1 });
   const weightsSize = (await readFile(join(dir, 'weights.bin'))).length;
   const optimizerSize = (await readFile(join(dir, 'optimizer.bin'))).length;
   return { dir, weightsSize, optimizerSize };
