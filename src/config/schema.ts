@@ -51,7 +51,7 @@ const dataCommon = {
   features: columnList()
     .optional()
     .describe('input columns; default: every numeric column that is not a target, label, id or order column'),
-  split: split.default({ train: 0.7, val: 0.15, test: 0.15 }),
+  split: split.default(split.parse({})),
   normalize: z
     .enum(['zscore', 'minmax', 'none'])
     .default('zscore')
@@ -118,6 +118,13 @@ export const modelSchema = z
   })
   .strict();
 
+const earlyStopping = z
+  .object({
+    patience: nonNegativeInt().default(5).describe('epochs without val improvement before stopping; 0 disables'),
+    minDelta: z.number().min(0).default(0).describe('smallest val loss decrease that counts as improvement'),
+  })
+  .strict();
+
 export const trainSchema = z
   .object({
     epochs: positiveInt().default(20).describe('passes over the training split'),
@@ -126,14 +133,7 @@ export const trainSchema = z
     learningRate: positiveNumber().default(0.001).describe('step size of the optimizer (constant)'),
     momentum: z.number().min(0).lt(1).default(0.9).describe('sgd only'),
     clipNorm: z.number().min(0).default(1.0).describe('global gradient-norm clipping; 0 disables'),
-    earlyStopping: z
-      .object({
-        patience: nonNegativeInt().default(5).describe('epochs without val improvement before stopping; 0 disables'),
-        minDelta: z.number().min(0).default(0).describe('smallest val loss decrease that counts as improvement'),
-      })
-      .strict()
-      .default({ patience: 5, minDelta: 0 })
-      .describe('stop when val loss stops improving; the best checkpoint is kept'),
+    earlyStopping: earlyStopping.default(earlyStopping.parse({})).describe('stop when val loss stops improving; the best checkpoint is kept'),
   })
   .strict();
 

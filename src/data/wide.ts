@@ -1,6 +1,6 @@
 // Classify, wide layout: one sequence per row, `steps × features` numeric columns (time-major) plus the label.
 import { DataError } from '../errors.js';
-import { columnIndex, isNumericColumn, numericMatrix } from './columns.js';
+import { columnIndex, numericColumnsExcept, numericMatrix } from './columns.js';
 import type { CsvTable } from './csv.js';
 import { applyMissing, rowsWithKeys, type MissingPolicy } from './missing.js';
 import type { Sequences } from './sequences.js';
@@ -21,7 +21,7 @@ const STEP_NAME = /^(.+)_(\d+)$/;
  * `features` (from the config, or a checkpoint's scaler) are base names, as in 1.
  */
 export function wideColumns(table: CsvTable, label: string, steps: number, features?: string[]): WideColumns {
-  const numeric = table.header.filter((name, i) => name !== label && isNumericColumn(table, i));
+  const numeric = numericColumnsExcept(table, [label]);
   if (features !== undefined) {
     const named = namedColumns(table, features, steps);
     if (named) return named;
