@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we wrap
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { runStock, type StockKernel, type WasmBackend } from './wasm-backend.js';
 import { lstmStepKernelConfigs } from './wasm-lstm-step.js';
 
 /**
@@ -17,17 +18,8 @@ import { lstmStepKernelConfigs } from './wasm-lstm-step.js';
  * Each replacement produces the same values as the cpu backend (test/backend/wasm-kernels.test.ts).
  */
 
-/** The parts of tfjs-backend-wasm's BackendWasm we touch. */
-interface WasmBackend {
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; shape: number[]; dtype: string } };
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
-  disposeData(dataId: object): boolean;
-  incRef(dataId: object): void;
-}
-
 type Args = { inputs: Record<string, TensorInfo>; attrs?: Record<string, unknown>; backend: WasmBackend };
-type Stock = (name: string) => KernelFunc;
+type Stock = StockKernel;
 
 const WASM = 'wasm';
 
@@ -68,24 +60,27 @@ function slice(stock: Stock): KernelFunc {
   };
 }
 
+/** Consecutive pieces of `x` along `axis`, of the given sizes (each copied through a heap view). */
+function piecesAlong(backend: WasmBackend, x: TensorInfo, axis: number, sizes: number[]): TensorInfo[] {
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((s) => {
+    const size = x.shape.slice();
+    size[axis] = s;
+    const piece = sliceFromHeap(backend, x, begin, size);
+    begin[axis] += s;
+    return piece;
+  });
+}
+
 function unpack(stock: Stock): KernelFunc {
   return (args) => {
     const { inputs, attrs, backend } = args as unknown as Args;
     const value = inputs.value;
     if (value.dtype === 'string') return stock('Unpack')(args);
-    const rank = value.shape.length;
-    const axis = (attrs!.axis as number) < 0 ? (attrs!.axis as number) + rank : (attrs!.axis as number);
+    const axis = tf.util.parseAxisParam(attrs!.axis as number, value.shape)[0];
     const outShape = value.shape.filter((_, i) => i !== axis);
-    const begin = new Array<number>(rank).fill(0);
-    const size = value.shape.slice();
-    size[axis] = 1;
-    const outs: TensorInfo[] = [];
-    for (let i = 0; i < value.shape[axis]; i++) {
-      begin[axis] = i;
-      const piece = sliceFromHeap(backend, value, begin, size);
-      outs.push({ dataId: piece.dataId, dtype: piece.dtype, shape: outShape });
-    }
-    return outs;
+    const ones = new Array<number>(value.shape[axis]).fill(1);
+    return piecesAlong(backend, value, axis, ones).map((p) => ({ dataId: p.dataId, dtype: p.dtype, shape: outShape }));
   };
 }
 
@@ -96,14 +91,7 @@ function splitV(stock: Stock): KernelFunc {
     if (x.dtype === 'string') return stock('SplitV')(args);
     const axis = tf.util.parseAxisParam(attrs!.axis as number, x.shape)[0];
     const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs!.numOrSizeSplits as number[] | number, axis);
-    const begin = new Array<number>(x.shape.length).fill(0);
-    return sizes.map((s) => {
-      const size = x.shape.slice();
-      size[axis] = s;
-      const piece = sliceFromHeap(backend, x, begin, size);
-      begin[axis] += s;
-      return piece;
-    });
+    return piecesAlong(backend, x, axis, sizes);
   };
 }
 
@@ -112,7 +100,7 @@ function transposeLastTwo(stock: Stock, backend: WasmBackend, t: TensorInfo): Te
   const rank = t.shape.length;
   const perm = [...Array(rank).keys()];
   [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
-  return stock('Transpose')({ inputs: { x: t }, backend, attrs: { perm } } as never) as TensorInfo;
+  return runStock(stock, backend, 'Transpose', { x: t }, { perm });
 }
 
 /** A matMul kernel that hands the stock kernel only untransposed operands (transposing them explicitly first). */
@@ -153,7 +141,7 @@ function tanh(stock: Stock): KernelFunc {
     const { inputs, backend } = args as unknown as Args;
     const x = inputs.x;
     if (x.dtype !== 'float32') return stock('Tanh')(args);
-    const run = (name: string, ins: Record<string, TensorInfo>) => stock(name)({ inputs: ins, backend, attrs: {} } as never) as TensorInfo;
+    const run = (name: string, ins: Record<string, TensorInfo>) => runStock(stock, backend, name, ins);
     const twoX = run('Add', { a: x, b: x });
     const minusTwoX = run('Neg', { x: twoX });
     const up = run('Sigmoid', { x: twoX }); // σ(2x)

@@ -1,7 +1,7 @@
 // One whole LSTM time step (forward, and backward) as a single wasm kernel: the fused kernel's per-step ops in one dispatch.
-import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { LSTM_STEP_KERNELS } from '../models/lstm-fused.js';
+import { runStock, type StockKernel, type WasmBackend } from './wasm-backend.js';
 
 /**
  * Why: a step of lstmFused is ~11 tfjs ops forward and ~8 backward on [batch, H] tensors. On wasm each op costs
@@ -11,16 +11,10 @@ import { LSTM_STEP_KERNELS } from '../models/lstm-fused.js';
  * in the Sigmoid kernel. Same equations as lstm-fused.ts (there, the portable op version); same tests.
  */
 
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  disposeData(dataId: object): boolean;
-}
 type Args = { inputs: Record<string, TensorInfo | undefined>; attrs: Record<string, unknown>; backend: WasmBackend };
-export type StockKernel = (name: string) => KernelFunc;
 
 function call(stock: StockKernel, backend: WasmBackend, name: string, inputs: Record<string, TensorInfo>): TensorInfo {
-  return stock(name)({ inputs, backend, attrs: { transposeA: false, transposeB: false } } as never) as TensorInfo;
+  return runStock(stock, backend, name, inputs, { transposeA: false, transposeB: false });
 }
 
 // The elementwise loops, as small top-level functions of typed arrays so V8 optimises them well.
@@ -108,7 +102,7 @@ function cellBackward(a: BackwardArrays, t: number, time: number, batch: number,
 }
 
 function viewOf(backend: WasmBackend) {
-  return (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  return (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array; // every tensor here is float32
 }
 
 /** The whole-sequence buffers a forward pass fills step by step, in output order. */
