@@ -1,9 +1,7 @@
 // Chooses the tfjs backend: tensorflow (tfjs-node, optional) when it loads, else wasm, else cpu.
 import * as tf from '@tensorflow/tfjs';
-import type { Backend, ModelConfig, WasmThreads } from '../config/schema.js';
-
-/** What 'auto' wasm threads depend on: the model about to run (see wasm-threads.ts). */
-type ThreadsFor = Pick<ModelConfig, 'impl' | 'kernel'>;
+import type { Backend, WasmThreads } from '../config/schema.js';
+import type { ThreadsFor } from './wasm-threads.js';
 import { ConfigError } from '../errors.js';
 
 export interface BackendChoice {

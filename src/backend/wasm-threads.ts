@@ -31,7 +31,9 @@ const WORKER_SCRIPT = fileURLToPath(new URL('../../src/backend/wasm-pthread-work
  * (W1 training +15%, inference +40–80% on 2 threads); 1 for every other model, whose many small ops each pay
  * the pool's wake-up and run slower on threads (builtin W1 inference −40%). Measured with `npm run bench`.
  */
-export function resolveThreads(threads: WasmThreads, model?: Pick<ModelConfig, 'impl' | 'kernel'>): number {
+export type ThreadsFor = Pick<ModelConfig, 'impl' | 'kernel'>;
+
+export function resolveThreads(threads: WasmThreads, model?: ThreadsFor): number {
   const fused = model?.impl === 'hand' && model.kernel === 'fused';
   const n = threads !== 'auto' ? threads : fused ? Math.min(os.availableParallelism(), 4) : 1;
   return Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(n)));

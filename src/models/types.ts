@@ -1,5 +1,6 @@
 // The contracts between the LSTM layers and the kernels that compute a whole sequence.
 import type * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from '../config/schema.js';
 
 /**
  * One LSTM's weights, in the layout shared by tfjs, Keras and (with the two biases summed) PyTorch:
@@ -25,4 +26,4 @@ export type LstmResult = {
  */
 export type LstmSequenceFn = (x: tf.Tensor3D, weights: LstmWeights, mask?: tf.Tensor2D) => LstmResult;
 
-export type KernelName = 'reference' | 'fused';
+export type KernelName = ModelConfig['kernel'];

@@ -1,8 +1,8 @@
 // Parity with PyTorch: our kernels and tfjs's builtin LSTM reproduce torch.nn.LSTM's outputs, states and gradients.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { lstmFused } from '../../src/models/lstm-fused.js';
 import { lstmReference } from '../../src/models/lstm-reference.js';
 // Without this, tf.layers.lstm's gradient throws on one-step sequences (tfjs 4.22's Unpack gradient bug).
 import '../../src/models/tfjs-patches.js';
@@ -12,14 +12,7 @@ import { loadTorchFixtures, type TorchCase, type TorchLstmWeights } from '../fix
 const ATOL = 1e-5;
 const cases = loadTorchFixtures();
 
-/** lstm-fused.ts is written in parallel with this test: its cases join only once the file exists. */
-const FUSED_PATH = new URL('../../src/models/lstm-fused.ts', import.meta.url);
-const FUSED_SPECIFIER = '../../src/models/lstm-fused.js'; // a variable, so tsc does not need the file to exist
-const kernels: [string, LstmSequenceFn][] = [['lstmReference', lstmReference]];
-if (existsSync(FUSED_PATH)) {
-  const fused = (await import(FUSED_SPECIFIER)) as { lstmFused: LstmSequenceFn };
-  kernels.push(['lstmFused', fused.lstmFused]);
-}
+const kernels: [string, LstmSequenceFn][] = [['lstmReference', lstmReference], ['lstmFused', lstmFused]];
 
 /** What a stack of (bi)directional LSTM layers gives back: the last layer's output and every final state. */
 interface StackResult {
