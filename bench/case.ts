@@ -4,7 +4,7 @@ import { selectBackend } from '../src/backend/select.js';
 import { modelSchema } from '../src/config/schema.js';
 import { buildModel } from '../src/models/build.js';
 import { taskLoss } from '../src/train/loss.js';
-import { WORKLOADS, type BenchRow, type Direction, type Impl, type Workload, type WorkloadName } from './workloads.js';
+import { median, WORKLOADS, type BenchRow, type Direction, type Impl, type Workload, type WorkloadName } from './workloads.js';
 
 export interface CaseArgs {
   workload: WorkloadName;
@@ -15,12 +15,6 @@ export interface CaseArgs {
   warmup: number;
   /** wasm XNNPACK threads ('auto' as lstm-train resolves it for the model); builtin-stock always runs on tfjs's own single-threaded build */
   threads: number | 'auto';
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Median wall-clock ms per call of `f`, over `reps` timed calls after `warmup` untimed ones. */

@@ -5,7 +5,8 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CaseArgs } from './case.js';
-import { IMPLS, type BenchRow, type Direction, type WorkloadName } from './workloads.js';
+import { MAX_WASM_THREADS } from '../src/config/schema.js';
+import { IMPLS, median, type BenchRow, type Direction, type WorkloadName } from './workloads.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const TORCH_SCRIPT = `${HERE}torch_lstm.py`;
@@ -54,7 +55,7 @@ function parseOptions(argv: string[]): Options {
   const direction = values.direction!;
   if (!['uni', 'bi', 'all'].includes(direction)) fail(`--direction: expected uni, bi or all, got ${direction}`);
   const threads = values.threads === 'auto' ? 'auto' : Number(values.threads);
-  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= 8)) fail(`--threads: expected auto or 1 to 8, got ${values.threads}`);
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS)) fail(`--threads: expected auto or 1 to ${MAX_WASM_THREADS}, got ${values.threads}`);
   return {
     threads,
     workloads: workload === 'all' ? ['W1', 'W2'] : [workload as WorkloadName],
@@ -133,9 +134,7 @@ function printRatios(rows: BenchRow[]): void {
 }
 
 function medianRow(runs: BenchRow[]): BenchRow {
-  const rates = runs.map((r) => r.samplesPerSec).sort((a, b) => a - b);
-  const mid = Math.floor(rates.length / 2);
-  const samplesPerSec = rates.length % 2 ? rates[mid] : Math.round(((rates[mid - 1] + rates[mid]) / 2) * 10) / 10;
+  const samplesPerSec = Math.round(median(runs.map((r) => r.samplesPerSec)) * 10) / 10;
   return { ...runs[0], samplesPerSec, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
 }
 

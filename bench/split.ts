@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend/select.js';
 import { lstmFused } from '../src/models/lstm-fused.js';
-import { WORKLOADS, type WorkloadName } from './workloads.js';
-import { median, medianMs } from './case.js';
+import { median, WORKLOADS, type WorkloadName } from './workloads.js';
+import { medianMs } from './case.js';
 
 /**
  * One LSTM layer of the workload (no head, no optimizer): inference; the taped forward and the backward of one

@@ -19,6 +19,12 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
   W2: { name: 'W2', task: 'forecast', steps: 96, features: 8, hidden: 64, batch: 128, outputs: 1 },
 };
 
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 export const IMPLS = ['builtin-stock', 'builtin', 'hand-reference', 'hand-fused'] as const;
 export type Impl = (typeof IMPLS)[number] | 'torch';
 export type Direction = 'uni' | 'bi';
