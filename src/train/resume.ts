@@ -33,7 +33,7 @@ function checkSomethingToDo(state: TrainState, config: Config): void {
   const { patience } = config.train.earlyStopping;
   if (shouldStopEarly(state, patience))
     throw new ConfigError('--resume', [`the run stopped early after epoch ${state.epoch} (val loss had not improved for ${patience} epochs): there is nothing to resume`], 'start a new run with a larger train.earlyStopping.patience (0 disables it)');
-  if (!state.inProgress && config.train.epochs <= state.epoch)
+  if (config.train.epochs <= state.epoch) // a partial epoch after them is beyond --epochs too
     throw new ConfigError('--resume', [`--epochs: expected more than the ${state.epoch} epochs already done, got ${config.train.epochs}`], `lstm-train --resume <run> --epochs ${state.epoch + 1}`);
 }
 

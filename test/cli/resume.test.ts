@@ -69,6 +69,14 @@ test('Ctrl-C finishes the batch, writes checkpoints/last, prints the resume comm
   assert.equal(code, 130, stdout + stderr);
   const run = onlyRun(dir);
   assert.ok(stdout.includes(`resume with: lstm-train --resume ${join('runs', basename(run))}\n`), stdout);
+  // --epochs no more than the epochs completed leaves nothing to train, the partial epoch included
+  const { epoch, inProgress } = JSON.parse(readFileSync(join(run, 'checkpoints', 'last', 'meta.json'), 'utf8')).trainState;
+  assert.ok(inProgress?.batchesDone > 0, `interrupted mid-epoch: ${JSON.stringify(inProgress)}`);
+  const paused = weights(run);
+  const nothing = runCli('lstm-train', ['--resume', run, '--epochs', String(epoch)], dir);
+  assert.equal(nothing.code, 2, nothing.stdout + nothing.stderr);
+  assert.match(nothing.stderr, new RegExp(`--epochs: expected more than the ${epoch} epochs already done, got ${epoch}`));
+  assert.equal(maxDiff(weights(run), paused), 0);
   const resumed = runCli('lstm-train', ['--resume', run], dir);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.ok(maxDiff(weights(run), uninterrupted().weights) <= 1e-6, `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`);
