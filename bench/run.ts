@@ -79,18 +79,23 @@ function runCaseProcess(args: CaseArgs): BenchRow[] {
   return JSON.parse(lastLine) as BenchRow[];
 }
 
-/** torch.nn.LSTM on the same workloads, when bench/torch_lstm.py exists and PyTorch imports. */
-function runTorch(o: Options): BenchRow[] {
+/** Whether bench/torch_lstm.py exists and PyTorch imports; says why not. */
+function torchAvailable(): boolean {
   if (!existsSync(TORCH_SCRIPT)) {
     console.error('torch: skipped, bench/torch_lstm.py is not there');
-    return [];
+    return false;
   }
   if (spawnSync(PYTHON, ['-c', 'import torch']).status !== 0) {
     console.error(`torch: skipped, ${PYTHON} cannot import torch (apt-get install python3-torch)`);
-    return [];
+    return false;
   }
+  return true;
+}
+
+/** torch.nn.LSTM on the same workloads: one round. */
+function runTorch(o: Options, round: number): BenchRow[] {
   const workload = o.workloads.length === 2 ? 'all' : o.workloads[0];
-  console.error(`torch: running ${TORCH_SCRIPT} --workload ${workload}`);
+  console.error(`torch: round ${round}/${o.rounds} ${TORCH_SCRIPT} --workload ${workload}`);
   const child = spawnSync(PYTHON, [TORCH_SCRIPT, '--workload', workload, '--reps', String(o.reps), '--json'], { encoding: 'utf8' });
   if (child.status !== 0) {
     console.error(`torch: failed (exit ${child.status}):\n${child.stderr}`);
@@ -142,22 +147,27 @@ async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   // Rounds interleave the cases, so a burst of load from other processes on a shared machine hits all of them
   // alike rather than one; each case keeps its median rate over the rounds (and its largest peak RSS).
+  // torch takes its turn in every round too, so hand-fused / torch compares rates measured under the same load.
   const byCase = new Map<string, BenchRow[]>();
-  for (let round = 1; round <= o.rounds; round++)
+  const record = (rows: BenchRow[]) => {
+    for (const row of rows) {
+      const key = `${row.workload} ${row.impl} ${row.direction} ${row.phase}`;
+      byCase.set(key, [...(byCase.get(key) ?? []), row]);
+    }
+  };
+  const torchReady = o.torch && torchAvailable();
+  for (let round = 1; round <= o.rounds; round++) {
     for (const workload of o.workloads)
       for (const direction of o.directions)
         for (const impl of o.impls) {
           // The slow stock configurations get one warm-up step; the others two.
           const warmup = impl === 'builtin-stock' || o.backend === 'cpu' ? 1 : 2;
           console.error(`tfjs: round ${round}/${o.rounds} ${workload} ${direction} ${impl} on ${o.backend}`);
-          for (const row of runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup, threads: o.threads })) {
-            const key = `${row.workload} ${row.impl} ${row.direction} ${row.phase}`;
-            byCase.set(key, [...(byCase.get(key) ?? []), row]);
-          }
+          record(runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup, threads: o.threads }));
         }
-  const rows = [...byCase.values()].map(medianRow);
-  const torchRows = o.torch ? runTorch(o) : [];
-  const all = [...rows, ...torchRows];
+    if (torchReady) record(runTorch(o, round));
+  }
+  const all = [...byCase.values()].map(medianRow);
   const order = (r: BenchRow) => `${r.workload} ${r.direction === 'uni' ? 0 : 1} ${r.phase === 'train' ? 0 : 1}`;
   all.sort((a, b) => order(a).localeCompare(order(b)));
   printTable(all);
