@@ -9,6 +9,13 @@ export interface WasmBackend {
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object): boolean;
   incRef(dataId: object): void;
+  /** the emscripten module: the threaded build exports its memory as wasmMemory, the other as asm.memory */
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+}
+
+/** Byte offset of a tensor's data in the wasm heap; 0 (never a tensor's offset) for none. */
+export function heapOffset(backend: WasmBackend, t: TensorInfo | undefined): number {
+  return t === undefined ? 0 : backend.dataIdMap.get(t.dataId).memoryOffset;
 }
 
 /** The stock kernel of a name, as registered before our replacements. */

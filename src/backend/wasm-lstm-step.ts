@@ -1,14 +1,17 @@
 // One whole LSTM time step (forward, and backward) as a single wasm kernel: the fused kernel's per-step ops in one dispatch.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { LSTM_STEP_KERNELS } from '../models/lstm-fused.js';
-import { runStock, type StockKernel, type WasmBackend } from './wasm-backend.js';
+import { heapOffset, runStock, type StockKernel, type WasmBackend } from './wasm-backend.js';
+import { loadSimdCell, type SimdCell } from './lstm-cell-simd.js';
 
 /**
  * Why: a step of lstmFused is ~11 tfjs ops forward and ~8 backward on [batch, H] tensors. On wasm each op costs
  * ~15–20 µs of dispatch, more than its arithmetic, so at W1's sizes the ops, not the matMuls, dominated the step.
- * Here a step is one kernel: the stock BatchMatMul and Sigmoid kernels (XNNPACK) called directly, and the cheap
- * elementwise arithmetic in plain loops over the wasm heap. tanh(c) = 2σ(2c) − 1 keeps the transcendental work
- * in the Sigmoid kernel. Same equations as lstm-fused.ts (there, the portable op version); same tests.
+ * Here a step is one kernel: the stock BatchMatMul kernel (XNNPACK) called directly, and all the elementwise work
+ * in one pass of our SIMD cell (lstm-cell.wat) over the wasm heap. When the hidden size is not a multiple of 4
+ * (or the cell is not built), the stock Add and Sigmoid kernels and plain JavaScript loops do that part instead,
+ * with tanh(c) = 2σ(2c) − 1 keeping the transcendental work in the Sigmoid kernel. Same equations as
+ * lstm-fused.ts (there, the portable op version); same tests.
  */
 
 type Args = { inputs: Record<string, TensorInfo | undefined>; attrs: Record<string, unknown>; backend: WasmBackend };
@@ -101,6 +104,23 @@ function cellBackward(a: BackwardArrays, t: number, time: number, batch: number,
   }
 }
 
+const simdCells = new WeakMap<WasmBackend, SimdCell | null>();
+
+/** The SIMD cell on this backend's heap, for rows of `hidden` floats (a multiple of 4), if it is built. */
+function simdCell(backend: WasmBackend, hidden: number): SimdCell | undefined {
+  if (hidden % 4 !== 0) return undefined;
+  if (!simdCells.has(backend)) {
+    const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+    simdCells.set(backend, (memory && loadSimdCell(memory)) ?? null);
+  }
+  return simdCells.get(backend) ?? undefined;
+}
+
+/** Whether the step kernels run the SIMD cell on the current wasm backend for this hidden size (for tests, bench). */
+export function simdCellInUse(backend: unknown, hidden: number): boolean {
+  return simdCell(backend as WasmBackend, hidden) !== undefined;
+}
+
 function viewOf(backend: WasmBackend) {
   return (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array; // every tensor here is float32
 }
@@ -127,8 +147,10 @@ function forwardStep(stock: StockKernel): KernelFunc {
     const [t, time, trace] = [attrs.t as number, attrs.time as number, attrs.trace as boolean];
     const fresh = t === 0 ? forwardBuffers(backend, time, batch, hidden, trace) : [];
     const bufs = t === 0 ? fresh : [inputs.outputs!, ...(trace ? [inputs.gates!, inputs.tanhC!, inputs.hs!, inputs.cs!] : [])];
-    const view = viewOf(backend);
     const gateSize = batch * 4 * hidden;
+    const cell = simdCell(backend, hidden);
+    if (cell !== undefined) return [...simdForward(cell, stock, backend, args as unknown as Args, bufs), ...fresh];
+    const view = viewOf(backend);
     const xp = backend.makeOutput([batch, 4 * hidden], 'float32'); // x_t·U + b: a copy of the step's rows
     view(xp).set(view(projected).subarray(t * gateSize, (t + 1) * gateSize));
     let z = xp;
@@ -177,6 +199,8 @@ function backwardStep(stock: StockKernel): KernelFunc {
     const fresh = inputs.dZ === undefined ? [backend.makeOutput([time * batch, 4 * hidden], 'float32')] : [];
     const dZ = inputs.dZ ?? fresh[0];
     const dcPrev = backend.makeOutput([batch, hidden], 'float32');
+    const cell = simdCell(backend, hidden);
+    if (cell !== undefined) return [simdBackward(cell, stock, backend, args as unknown as Args, dZ, dcPrev), dcPrev, ...fresh];
     const dhPass = mask === undefined ? undefined : new Float32Array(batch * hidden); // dh handed on at padding
     const dz = t === 0 ? undefined : backend.makeOutput([batch, 4 * hidden], 'float32'); // dz_t, for the matMul
     const view = viewOf(backend);
@@ -203,6 +227,54 @@ function backwardStep(stock: StockKernel): KernelFunc {
     }
     return [dhPrev, dcPrev, ...fresh];
   };
+}
+
+/** forwardStep with the SIMD cell, into `bufs` (outputs, and the trace when attrs.trace); returns h and c. */
+function simdForward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, { inputs, attrs }: Args, bufs: TensorInfo[]): TensorInfo[] {
+  const { projected, hPrev, cPrev, recurrent, mask } = inputs as Record<string, TensorInfo>;
+  const [t, time, trace] = [attrs.t as number, attrs.time as number, attrs.trace as boolean];
+  const [batch, hidden] = cPrev.shape;
+  const [gateSize, stateSize] = [batch * 4 * hidden, batch * hidden];
+  const hv = t === 0 ? undefined : call(stock, backend, 'BatchMatMul', { a: hPrev, b: recurrent }); // h_{t-1}·V
+  const [h, c] = [0, 1].map(() => backend.makeOutput([batch, hidden], 'float32'));
+  // s and tanh(c) go into step t of the trace, or without one into scratch tensors
+  const scratch = trace ? [] : [backend.makeOutput([batch, 4 * hidden], 'float32'), backend.makeOutput([batch, hidden], 'float32')];
+  const p = (x?: TensorInfo) => heapOffset(backend, x);
+  const [s, tanhC, hs, cs] = trace
+    ? [p(bufs[1]) + 4 * t * gateSize, ...[2, 3, 4].map((i) => p(bufs[i]) + 4 * t * stateSize)]
+    : [p(scratch[0]), p(scratch[1]), 0, 0];
+  cell.forward(p(hv), p(projected) + 4 * t * gateSize, p(cPrev), p(hPrev), p(mask), t, time, batch, hidden, p(h), p(c), p(bufs[0]), s, tanhC, hs, cs);
+  for (const x of [hv, ...scratch]) if (x !== undefined) backend.disposeData(x.dataId);
+  return [h, c];
+}
+
+/** backwardStep with the SIMD cell: dz_t into dZ and into the matMul's operand in one pass; returns dhPrev. */
+function simdBackward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, { inputs, attrs }: Args, dZ: TensorInfo, dcPrev: TensorInfo): TensorInfo {
+  const { dOutputs, dhNext, dcIn, gates, tanhC, cs, recurrentT, mask } = inputs as Record<string, TensorInfo>;
+  const [t, time] = [attrs.t as number, attrs.time as number];
+  const [batch, hidden] = dcIn.shape;
+  const [gateSize, stateSize] = [batch * 4 * hidden, batch * hidden];
+  const dz = t === 0 ? undefined : backend.makeOutput([batch, 4 * hidden], 'float32'); // dz_t, for the matMul
+  const dhPass = mask === undefined ? undefined : backend.makeOutput([batch, hidden], 'float32'); // dh handed on at padding
+  const p = (x?: TensorInfo) => heapOffset(backend, x);
+  const dZt = p(dZ) + 4 * t * gateSize; // step t's rows of dZ
+  cell.backward(p(dOutputs), p(dhNext), p(dcIn), p(gates) + 4 * t * gateSize, p(tanhC) + 4 * t * stateSize,
+    t === 0 ? 0 : p(cs) + 4 * (t - 1) * stateSize, p(mask), t, time, batch, hidden, dZt, dz === undefined ? dZt : p(dz), p(dcPrev), p(dhPass));
+  let dhPrev: TensorInfo;
+  if (dz === undefined) {
+    dhPrev = backend.makeOutput([batch, hidden], 'float32'); // h_{-1} is a constant: its gradient is not used
+    viewOf(backend)(dhPrev).fill(0);
+  } else {
+    dhPrev = call(stock, backend, 'BatchMatMul', { a: dz, b: recurrentT }); // dz·Vᵀ  [B, H]
+    backend.disposeData(dz.dataId);
+    if (dhPass !== undefined) {
+      const withPass = call(stock, backend, 'Add', { a: dhPrev, b: dhPass });
+      backend.disposeData(dhPrev.dataId);
+      dhPrev = withPass;
+    }
+  }
+  if (dhPass !== undefined) backend.disposeData(dhPass.dataId);
+  return dhPrev;
 }
 
 export function lstmStepKernelConfigs(stock: StockKernel): KernelConfig[] {

@@ -67,7 +67,10 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const bias = tf.mul(w.bias, k) as tf.Tensor1D; // [4H]
   const xFlat = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, input]) as tf.Tensor2D; // [time*batch, input]
   const projected = tf.fused.matMul({ a: xFlat, b: kernel as tf.Tensor2D, bias }); // [time*batch, 4H]
-  if (stepKernelsAvailable()) return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, mask, trace, [batch, time, hidden]);
+  if (stepKernelsAvailable()) {
+    const maskF = mask === undefined ? undefined : (tf.cast(mask, 'float32') as tf.Tensor2D); // the kernels read floats
+    return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, maskF, trace, [batch, time, hidden]);
+  }
   const xps = tf.unstack(tf.reshape(projected, [time, batch, 4 * hidden])) as tf.Tensor2D[]; // time × [batch, 4H]
   const keeps = mask === undefined ? undefined : stepMasks(mask, hidden);
   let h = tf.zeros([batch, hidden]) as tf.Tensor2D;

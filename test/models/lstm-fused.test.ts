@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { installFixedWasmKernels, restoreStockWasmKernels } from '../../src/backend/wasm-kernels.js';
+import { simdCellInUse } from '../../src/backend/wasm-lstm-step.js';
 import { gradientIsRecorded, lstmFused } from '../../src/models/lstm-fused.js';
 import { lstmReference } from '../../src/models/lstm-reference.js';
 import '../../src/models/tfjs-patches.js'; // tfjs 4.22's builtin LSTM cannot differentiate one-step sequences without it
@@ -18,6 +19,7 @@ interface Case {
   input: number;
   hidden: number;
   lengths?: number[]; // post-padded ragged sequences (the data layer's long layout)
+  biasScale?: number; // bias standard deviation (0.5 unless given)
 }
 
 const CASES: Case[] = [
@@ -27,6 +29,9 @@ const CASES: Case[] = [
   { batch: 2, time: 12, input: 3, hidden: 5 },
   { batch: 4, time: 6, input: 3, hidden: 5, lengths: [6, 1, 3, 5] },
   { batch: 2, time: 3, input: 2, hidden: 4, lengths: [2, 3] },
+  // hidden a multiple of 4: on wasm with fixed kernels, the SIMD cell (lstm-cell.wat) instead of the JS loops
+  { batch: 5, time: 7, input: 3, hidden: 8, lengths: [7, 1, 4, 7, 2] },
+  { batch: 3, time: 4, input: 3, hidden: 12, biasScale: 60 }, // many gates saturated: pre-activations far beyond ±87
 ];
 
 /** A stack of `layers` LSTMs, each uni- or bidirectional ("bi by reversing", concat merge), with its trainable variables. */
@@ -99,7 +104,7 @@ function randomWeights(c: Case, layers: number, dirs: number): tf.Tensor[][] {
   const out: tf.Tensor[][] = [];
   for (let l = 0; l < layers; l++) {
     const input = l === 0 ? c.input : c.hidden * dirs;
-    for (let d = 0; d < dirs; d++) out.push([randn(rng, [input, 4 * c.hidden], 0.5), randn(rng, [c.hidden, 4 * c.hidden], 0.5), randn(rng, [4 * c.hidden], 0.5)]);
+    for (let d = 0; d < dirs; d++) out.push([randn(rng, [input, 4 * c.hidden], 0.5), randn(rng, [c.hidden, 4 * c.hidden], 0.5), randn(rng, [4 * c.hidden], c.biasScale ?? 0.5)]);
   }
   return out;
 }
@@ -154,6 +159,7 @@ for (const backend of BACKENDS) {
       compareAll(CASES[0], 1, true);
       compareAll(CASES[4], 2, false);
       compareAll(CASES[1], 2, true);
+      compareAll(CASES[6], 2, true);
     });
   });
 }
@@ -162,6 +168,11 @@ describe('lstmFused paths and memory (wasm, fixed kernels)', () => {
   before(async () => {
     await tf.setBackend('wasm');
     installFixedWasmKernels();
+  });
+
+  test('the step kernels run the SIMD cell when the hidden size is a multiple of 4, else the JS loops', () => {
+    assert.equal(simdCellInUse(tf.backend(), 8), true, 'dist/wasm/lstm-cell.wasm is built by npm run build');
+    assert.equal(simdCellInUse(tf.backend(), 6), false);
   });
 
   test('gradientIsRecorded is false outside a gradient and true inside one', () => {

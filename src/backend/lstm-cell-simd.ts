@@ -1,0 +1,30 @@
+// The SIMD LSTM cell (lstm-cell.wat, compiled into dist/wasm by `npm run build`), instantiated on tfjs's wasm heap.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Both calls take byte offsets into the wasm heap (0 where a pointer is optional); see lstm-cell.wat. */
+export interface SimdCell {
+  forward(
+    hv: number, xp: number, cPrev: number, hPrev: number, mask: number, t: number, time: number, batch: number, hidden: number,
+    hOut: number, cOut: number, outputs: number, s: number, tanhC: number, hs: number, cs: number,
+  ): void;
+  backward(
+    dOutputs: number, dhNext: number, dcIn: number, gates: number, tanhC: number, cPrev: number, mask: number,
+    t: number, time: number, batch: number, hidden: number, dZ: number, dz: number, dcPrev: number, dhPass: number,
+  ): void;
+}
+
+// From src/backend (tsx) and from dist/backend (the built CLI) alike, two levels up is the package root.
+const WASM_DIR = new URL('../../dist/wasm/', import.meta.url);
+
+/**
+ * The cell on this memory (the threaded build's is shared, and needs the shared variant), or undefined when the
+ * module is not built (run `npm run build`): the step kernels then use their JavaScript loops.
+ */
+export function loadSimdCell(memory: WebAssembly.Memory): SimdCell | undefined {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const file = fileURLToPath(new URL(shared ? 'lstm-cell-shared.wasm' : 'lstm-cell.wasm', WASM_DIR));
+  if (!existsSync(file)) return undefined;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory } });
+  return instance.exports as unknown as SimdCell;
+}

@@ -1,0 +1,206 @@
+;; The elementwise part of one LSTM time step, forward and backward, in wasm SIMD (4 floats a lane group).
+;; Same equations as src/models/lstm-fused.ts; called by src/backend/wasm-lstm-step.ts on the wasm backend's own
+;; heap (this module imports tfjs's memory; scripts/build-wasm.mjs builds a shared-memory variant for the threaded
+;; build). Pointers are byte offsets into that heap; every row length (hidden) is a multiple of 4.
+;;
+;; Layout (f32, row-major): z, s, dz [batch, 4H] with gate blocks i, f, g, o; states [batch, H];
+;; outputs and dOutputs [batch, time, H]; mask [batch, time] (1 a real step, 0 padding).
+;; The g block of z is pre-scaled by 2 (lstm-fused.ts), so one sigmoid serves all four gates: g = 2σ(2z_g) − 1.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Constants, four lanes each (of σ, from xMax on).
+  (global $one v128 (v128.const f32x4 1 1 1 1))
+  (global $two v128 (v128.const f32x4 2 2 2 2))
+  (global $four v128 (v128.const f32x4 4 4 4 4))
+  (global $xMax v128 (v128.const f32x4 80 80 80 80))
+  (global $xMin v128 (v128.const f32x4 -80 -80 -80 -80))
+  (global $log2e v128 (v128.const f32x4 1.44269504089 1.44269504089 1.44269504089 1.44269504089))
+  (global $roundBias v128 (v128.const f32x4 12583039 12583039 12583039 12583039)) ;; 1.5·2^23 + 127
+  (global $ln2hi v128 (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))
+  (global $ln2lo v128 (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))
+  (global $p0 v128 (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+  (global $p1 v128 (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3))
+  (global $p2 v128 (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3))
+  (global $p3 v128 (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2))
+  (global $p4 v128 (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1))
+  (global $p5 v128 (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1))
+
+  ;; dst[0:n] = σ(a + b) (b = 0: σ(a)) over n floats, n a multiple of 4; dst may be a.
+  ;; σ(z) = 1 / (1 + e^x) with x = −z, and e^x as in Cephes' expf: x = m·ln2 + r with m an integer and
+  ;; |r| ≤ ln2/2, e^r by a degree-7 polynomial (relative error ~1e-7), e^x = e^r·2^m. Adding roundBias rounds
+  ;; x·log2e to the integer m and leaves m + 127 in the float's low bits (XNNPACK's trick): shifted into the
+  ;; exponent field, they are 2^m. x is clamped to ±80 so that 2^m and e^x stay normal floats (σ is then exact
+  ;; to float precision: e^−80 < 2^−115). pmin/pmax are the plain SSE min/max, which σ can use (no NaN here).
+  (func $sigmoid (param $dst i32) (param $a i32) (param $b i32) (param $n i32)
+    (local $end i32) (local $x v128) (local $m v128) (local $r v128) (local $q v128) (local $twoM v128)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (local.set $x (v128.load (local.get $a)))
+      (if (local.get $b) (then
+        (local.set $x (f32x4.add (local.get $x) (v128.load (local.get $b))))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))))
+      (local.set $x (f32x4.pmax (f32x4.pmin (f32x4.neg (local.get $x)) (global.get $xMax)) (global.get $xMin)))
+      (local.set $m (f32x4.add (f32x4.mul (local.get $x) (global.get $log2e)) (global.get $roundBias)))
+      (local.set $twoM (i32x4.shl (local.get $m) (i32.const 23)))
+      (local.set $m (f32x4.sub (local.get $m) (global.get $roundBias)))
+      ;; r = x − m·ln2, with ln2 = ln2hi − ln2lo in two parts (Cody–Waite), so that m·ln2hi is exact
+      (local.set $r (f32x4.sub (f32x4.sub (local.get $x) (f32x4.mul (local.get $m) (global.get $ln2hi)))
+        (f32x4.mul (local.get $m) (global.get $ln2lo))))
+      ;; e^r = 1 + r + r²·q(r)
+      (local.set $q (f32x4.add (f32x4.mul (global.get $p0) (local.get $r)) (global.get $p1)))
+      (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (global.get $p2)))
+      (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (global.get $p3)))
+      (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (global.get $p4)))
+      (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (global.get $p5)))
+      (local.set $q (f32x4.add (f32x4.add (f32x4.mul (local.get $q) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+        (global.get $one)))
+      ;; σ = 1 / (1 + e^r·2^m)
+      (v128.store (local.get $dst)
+        (f32x4.div (global.get $one) (f32x4.add (global.get $one) (f32x4.mul (local.get $q) (local.get $twoM)))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (br $next))))
+
+  ;; 1 when row b of the mask is a real step at t (or there is no mask), else 0, as a lane mask.
+  (func $keep (param $mask i32) (param $b i32) (param $t i32) (param $time i32) (result v128)
+    (if (i32.eqz (local.get $mask)) (then (return (v128.const i32x4 -1 -1 -1 -1))))
+    (i32x4.splat (i32.sub (i32.const 0)
+      (f32.gt (f32.load (i32.add (local.get $mask) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $time)) (local.get $t)) (i32.const 2))))
+        (f32.const 0.5)))))
+
+  ;; One step forward for every row b:
+  ;;   z = xp_t (+ h_{t-1}·V when hv ≠ 0),  s = σ(z),  g = 2s_g − 1
+  ;;   c = f⊙c_{t-1} + i⊙g,  tanh(c) = 2σ(2c) − 1,  h = o⊙tanh(c);  at padding h and c carry over.
+  ;; Writes h, c, outputs[b, t], s [batch, 4H] and tanh(c) [batch, H] (step t of the trace, or scratch), and when
+  ;; hs ≠ 0 step t of hs and cs. A row goes through in passes over its 4H floats, which stay in the L1 cache.
+  (func (export "forward")
+    (param $hv i32) (param $xp i32) (param $cPrev i32) (param $hPrev i32) (param $mask i32)
+    (param $t i32) (param $time i32) (param $batch i32) (param $hidden i32)
+    (param $hOut i32) (param $cOut i32) (param $outputs i32)
+    (param $s i32) (param $tanhC i32) (param $hs i32) (param $cs i32)
+    (local $b i32) (local $j i32) (local $rowBytes i32) (local $g i32) (local $k i32) (local $at i32)
+    (local $keep v128) (local $c v128) (local $tc v128) (local $h v128)
+    (local.set $rowBytes (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $b (i32.const 0))
+    (block $rowsDone (loop $rows
+      (br_if $rowsDone (i32.ge_u (local.get $b) (local.get $batch)))
+      (local.set $keep (call $keep (local.get $mask) (local.get $b) (local.get $t) (local.get $time)))
+      ;; g: byte offset of row b in a [batch, 4H] tensor; k: in a [batch, H] one
+      (local.set $g (i32.mul (local.get $b) (i32.shl (local.get $rowBytes) (i32.const 2))))
+      (local.set $k (i32.mul (local.get $b) (local.get $rowBytes)))
+      (call $sigmoid (i32.add (local.get $s) (local.get $g)) (i32.add (local.get $xp) (local.get $g))
+        (if (result i32) (local.get $hv) (then (i32.add (local.get $hv) (local.get $g))) (else (i32.const 0)))
+        (i32.shl (local.get $hidden) (i32.const 2)))
+      ;; c = f⊙c_{t-1} + i⊙(2s_g − 1) into c, and 2c into the tanh(c) row
+      (local.set $j (i32.const 0))
+      (block $cellDone (loop $cell
+        (br_if $cellDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $at (i32.add (local.get $s) (i32.add (local.get $g) (local.get $j)))) ;; s_i at (b, j)
+        (local.set $c (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $at) (local.get $rowBytes))) (v128.load (i32.add (local.get $cPrev) (i32.add (local.get $k) (local.get $j)))))
+          (f32x4.mul (v128.load (local.get $at)) (f32x4.sub
+            (f32x4.mul (v128.load (i32.add (local.get $at) (i32.shl (local.get $rowBytes) (i32.const 1)))) (global.get $two))
+            (global.get $one)))))
+        (v128.store (i32.add (local.get $cOut) (i32.add (local.get $k) (local.get $j))) (local.get $c))
+        (v128.store (i32.add (local.get $tanhC) (i32.add (local.get $k) (local.get $j))) (f32x4.add (local.get $c) (local.get $c)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $cell)))
+      (call $sigmoid (i32.add (local.get $tanhC) (local.get $k)) (i32.add (local.get $tanhC) (local.get $k)) (i32.const 0) (local.get $hidden))
+      ;; tanh(c) = 2σ(2c) − 1, h = o⊙tanh(c), and the carry-over at padding
+      (local.set $j (i32.const 0))
+      (block $outDone (loop $out
+        (br_if $outDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $at (i32.add (local.get $k) (local.get $j))) ;; (b, j) in a [batch, H] tensor
+        (local.set $tc (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $tanhC) (local.get $at))) (global.get $two))
+          (global.get $one)))
+        (v128.store (i32.add (local.get $tanhC) (local.get $at)) (local.get $tc))
+        (local.set $c (v128.bitselect (v128.load (i32.add (local.get $cOut) (local.get $at)))
+          (v128.load (i32.add (local.get $cPrev) (local.get $at))) (local.get $keep)))
+        (local.set $h (v128.bitselect
+          (f32x4.mul (v128.load (i32.add (local.get $s) (i32.add (i32.add (local.get $g) (local.get $j)) (i32.mul (local.get $rowBytes) (i32.const 3))))) (local.get $tc))
+          (v128.load (i32.add (local.get $hPrev) (local.get $at))) (local.get $keep)))
+        (v128.store (i32.add (local.get $hOut) (local.get $at)) (local.get $h))
+        (v128.store (i32.add (local.get $cOut) (local.get $at)) (local.get $c))
+        ;; outputs[b, t, j]
+        (v128.store (i32.add (local.get $outputs)
+          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $time)) (local.get $t)) (local.get $rowBytes)) (local.get $j))) (local.get $h))
+        (if (local.get $hs) (then
+          (v128.store (i32.add (local.get $hs) (local.get $at)) (local.get $h))
+          (v128.store (i32.add (local.get $cs) (local.get $at)) (local.get $c))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $out)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $rows))))
+
+  ;; One step back for every row b, with dh = dOutputs[b, t] + dhNext and σ' = s(1 − s):
+  ;;   u = dc + dh⊙o⊙(1 − tanh²c)                      everything reaching c_t
+  ;;   dz = [u⊙g⊙σ'_i, u⊙c_{t-1}⊙σ'_f, u⊙i⊙4σ'_g, dh⊙tanh(c)⊙σ'_o],   dc_{t-1} = u⊙f
+  ;; into dZ (step t's rows) and into dz (the operand of the next dz·Vᵀ; may be dZ itself). cPrev = 0: c_{-1} = 0.
+  ;; A padded row passes dh (into dhPass) and dc on unchanged and has zero dz; with a mask, dhPass is 0 elsewhere.
+  (func (export "backward")
+    (param $dOutputs i32) (param $dhNext i32) (param $dcIn i32) (param $gates i32) (param $tanhC i32) (param $cPrev i32)
+    (param $mask i32) (param $t i32) (param $time i32) (param $batch i32) (param $hidden i32)
+    (param $dZ i32) (param $dz i32) (param $dcPrev i32) (param $dhPass i32)
+    (local $b i32) (local $j i32) (local $rowBytes i32) (local $g i32) (local $k i32) (local $keep v128)
+    (local $dh v128) (local $i v128) (local $f v128) (local $sg v128) (local $o v128) (local $tc v128) (local $cp v128)
+    (local $u v128) (local $v v128)
+    (local.set $rowBytes (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $b (i32.const 0))
+    (block $rowsDone (loop $rows
+      (br_if $rowsDone (i32.ge_u (local.get $b) (local.get $batch)))
+      (local.set $keep (call $keep (local.get $mask) (local.get $b) (local.get $t) (local.get $time)))
+      (local.set $j (i32.const 0))
+      (block $colsDone (loop $cols
+        (br_if $colsDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        ;; g: byte offset of gate i at (b, j) in a [batch, 4H] tensor; k: of (b, j) in a [batch, H] one
+        (local.set $g (i32.add (i32.mul (local.get $b) (i32.shl (local.get $rowBytes) (i32.const 2))) (local.get $j)))
+        (local.set $k (i32.add (i32.mul (local.get $b) (local.get $rowBytes)) (local.get $j)))
+        (local.set $dh (f32x4.add
+          (v128.load (i32.add (local.get $dOutputs)
+            (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $time)) (local.get $t)) (local.get $rowBytes)) (local.get $j))))
+          (v128.load (i32.add (local.get $dhNext) (local.get $k)))))
+        (local.set $i (v128.load (i32.add (local.get $gates) (local.get $g))))
+        (local.set $f (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (local.get $rowBytes)))))
+        (local.set $sg (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.shl (local.get $rowBytes) (i32.const 1))))))
+        (local.set $o (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.mul (local.get $rowBytes) (i32.const 3))))))
+        (local.set $tc (v128.load (i32.add (local.get $tanhC) (local.get $k))))
+        (local.set $cp (if (result v128) (local.get $cPrev)
+          (then (v128.load (i32.add (local.get $cPrev) (local.get $k))))
+          (else (v128.const f32x4 0 0 0 0))))
+        ;; u = dc + dh⊙o⊙(1 − tc²), zero at padding (so is every dz below)
+        (local.set $u (v128.and (local.get $keep) (f32x4.add (v128.load (i32.add (local.get $dcIn) (local.get $k)))
+          (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o)) (f32x4.sub (global.get $one) (f32x4.mul (local.get $tc) (local.get $tc)))))))
+        ;; dz_i = u⊙(2s_g − 1)⊙i(1 − i)
+        (local.set $v (f32x4.mul (f32x4.mul (local.get $u) (f32x4.sub (f32x4.add (local.get $sg) (local.get $sg)) (global.get $one)))
+          (f32x4.mul (local.get $i) (f32x4.sub (global.get $one) (local.get $i)))))
+        (v128.store (i32.add (local.get $dZ) (local.get $g)) (local.get $v))
+        (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
+        (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
+        ;; dz_f = u⊙c_{t-1}⊙f(1 − f)
+        (local.set $v (f32x4.mul (f32x4.mul (local.get $u) (local.get $cp)) (f32x4.mul (local.get $f) (f32x4.sub (global.get $one) (local.get $f)))))
+        (v128.store (i32.add (local.get $dZ) (local.get $g)) (local.get $v))
+        (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
+        (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
+        ;; dz_g = u⊙i⊙4s_g(1 − s_g)
+        (local.set $v (f32x4.mul (f32x4.mul (local.get $u) (local.get $i))
+          (f32x4.mul (f32x4.mul (global.get $four) (local.get $sg)) (f32x4.sub (global.get $one) (local.get $sg)))))
+        (v128.store (i32.add (local.get $dZ) (local.get $g)) (local.get $v))
+        (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
+        (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
+        ;; dz_o = dh⊙tc⊙o(1 − o)
+        (local.set $v (v128.and (local.get $keep)
+          (f32x4.mul (f32x4.mul (local.get $dh) (local.get $tc)) (f32x4.mul (local.get $o) (f32x4.sub (global.get $one) (local.get $o))))))
+        (v128.store (i32.add (local.get $dZ) (local.get $g)) (local.get $v))
+        (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
+        ;; dc_{t-1} = u⊙f, or dc itself at padding; dhPass = dh at padding, else 0
+        (v128.store (i32.add (local.get $dcPrev) (local.get $k))
+          (v128.bitselect (f32x4.mul (local.get $u) (local.get $f)) (v128.load (i32.add (local.get $dcIn) (local.get $k))) (local.get $keep)))
+        (if (local.get $dhPass) (then
+          (v128.store (i32.add (local.get $dhPass) (local.get $k)) (v128.andnot (local.get $dh) (local.get $keep)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $cols)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $rows))))
+)
