@@ -17,6 +17,7 @@ export function printDataSummary(s: DataSummary): void {
     ...(s.classCounts ? s.classes.map((c) => s.classCounts![split][c] ?? 0) : []),
   ]);
   print(formatTable(['split', what, ...s.classes.map((c) => `class ${c}`)], rows));
+  for (const note of s.notes ?? []) print(`note: ${note}`);
 }
 
 export function printModelSummary(m: { layers: { name: string; type: string; outputShape: string; params: number }[]; params: number }): void {

@@ -63,6 +63,7 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
   const resumed = flags.resume ? await loadResumable(flags.resume, config) : undefined;
   if (resumed) log(`resuming ${flags.resume} after epoch ${resumed.meta.trainState.epoch}${resumed.meta.trainState.inProgress ? ` (+${resumed.meta.trainState.inProgress.batchesDone} batches)` : ''}`);
   const prepared = resumed?.prepared ?? (await prepare(config));
+  if (!flags.dryRun && !resumed) for (const note of prepared.dataset.summary.notes ?? []) log(`note: ${note}`);
   if (flags.dryRun) {
     printDataSummary(prepared.dataset.summary);
     printModelSummary(describeModel(prepared.model));

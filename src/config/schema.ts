@@ -50,7 +50,7 @@ const dataCommon = {
   path: z.string().min(1).describe('the CSV file, relative to the config file'),
   features: columnList()
     .optional()
-    .describe('input columns; default: every numeric column that is not a target, label, id or order column'),
+    .describe('input columns; default: every numeric column that is not a target, label, id or order column (a forecast run notes when that leaves out the targets\' past or takes in a column that counts up like a time index)'),
   split: split.default(split.parse({})),
   normalize: z
     .enum(['zscore', 'minmax', 'none'])

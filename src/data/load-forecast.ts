@@ -59,6 +59,7 @@ export function loadForecast(table: CsvTable, cfg: ForecastDataConfig, absPath: 
     classes: [],
     sizes: splitSizes(splits),
     steps: cfg.window,
+    notes: fitted === undefined && cfg.features === undefined ? defaultFeatureNotes(features, targets, raw.featureRaw) : [],
   };
   return {
     task: 'forecast',
@@ -83,6 +84,27 @@ export function loadForecast(table: CsvTable, cfg: ForecastDataConfig, absPath: 
 function defaultFeatures(table: CsvTable, targets: string[]): string[] {
   const others = numericColumnsExcept(table, targets);
   return others.length > 0 ? others : [...targets];
+}
+
+/**
+ * What a user of the default features should know: that the targets' own past is left out (when other columns
+ * exist), and which features increase on every row like a time index (a chronological split then shows val and
+ * test only values beyond the training range). Each names the config line that changes it.
+ */
+function defaultFeatureNotes(features: string[], targets: string[], featureRaw: Float64Array): string[] {
+  const width = features.length;
+  const rows = featureRaw.length / width;
+  const increasing = (j: number) => rows > 2 && Array.from({ length: rows - 1 }, (_, r) => r).every((r) => featureRaw[(r + 1) * width + j] > featureRaw[r * width + j]);
+  const indexLike = features.filter((_, j) => increasing(j));
+  const suggested = [...new Set([...targets, ...features.filter((f) => !indexLike.includes(f))])];
+  const fix = `set "features": ${JSON.stringify(suggested)} in data to change that`;
+  const notes: string[] = [];
+  const unseen = targets.filter((t) => !features.includes(t));
+  if (unseen.length > 0)
+    notes.push(`data.features is not set, so the features are the numeric columns other than the targets: the model does not see the past of ${unseen.join(', ')}; ${fix}`);
+  for (const name of indexLike)
+    notes.push(`feature ${name} increases on every row, like a time index: split by time, val and test hold only values beyond those seen in training; ${fix}`);
+  return notes;
 }
 
 /** Parses the feature and target columns (a column may be both) and applies the missing-value policy. */

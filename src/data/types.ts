@@ -46,6 +46,8 @@ export interface DataSummary {
   /** classify: count of each class per split */
   classCounts?: Record<'train' | 'val' | 'test', Record<string, number>>;
   steps: number;
+  /** things worth knowing about the data that are not errors, e.g. what a default left out */
+  notes?: string[];
 }
 
 /** What a checkpoint stores so that new data is transformed exactly like the training data. */

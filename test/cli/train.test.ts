@@ -37,6 +37,21 @@ test('lstm-train writes a complete run directory and prints the final metrics', 
   assert.match(svg, /small — builtin LSTM \(wasm\)/);
 });
 
+test('without data.features, a forecast run says what the default left out and what it took in', () => {
+  const dir = tempDir();
+  const base = smallForecastConfig();
+  const { features, ...data } = base.data;
+  assert.deepEqual(features, ['value', 'aux']);
+  const cfg = writeJson(join(dir, 'cfg.json'), { ...base, data });
+  const r = runCli('lstm-train', ['--config', cfg, '--dry-run'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /features \(2\): t, aux/);
+  assert.match(r.stdout, /note: data\.features is not set, .* does not see the past of value; set "features": \["value","aux"\] in data to change that/);
+  assert.match(r.stdout, /note: feature t increases on every row, like a time index/);
+  const listed = runCli('lstm-train', ['--config', writeJson(join(dir, 'listed.json'), base), '--dry-run'], dir);
+  assert.doesNotMatch(listed.stdout, /note:/);
+});
+
 test('an invalid config lists every problem, exits 2 and writes nothing', () => {
   const dir = tempDir();
   const base = smallForecastConfig();

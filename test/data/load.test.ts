@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadDataset } from '../../src/data/load.js';
-import { formatSummary } from '../../src/data/summary.js';
 import { csv, forecastCfg, rejectsWith, writeCsv } from './helpers.js';
 
 const text = csv('t,v', Array.from({ length: 30 }, (_, i) => [i, i % 5]));
@@ -36,6 +35,18 @@ test('the summary counts rows, features, targets and windows per split', async (
     classes: [],
     sizes: { train: 21 - 3, val: 5 - 3, test: 4 - 3 }, // rows 21/5/4 (rounded cumulatively), window 3 + horizon 1
     steps: 3,
+    notes: ds.summary.notes,
   });
-  assert.match(formatSummary(ds.summary).join('\n'), /windows: train 18, val 2, test 1/);
+});
+
+test('default forecast features come with notes: the targets left out, and a column that counts up like a time index', async () => {
+  const { dir } = writeCsv('data.csv', text);
+  const defaulted = await loadDataset(forecastCfg({ targets: ['v'], window: 3 }), { baseDir: dir, seed: 1 });
+  assert.deepEqual(defaulted.summary.features, ['t']);
+  const [past, index, ...rest] = defaulted.summary.notes!;
+  assert.match(past, /^data\.features is not set, .*the model does not see the past of v; set "features": \["v"\] in data/);
+  assert.match(index, /^feature t increases on every row, like a time index: .*; set "features": \["v"\] in data/);
+  assert.deepEqual(rest, []);
+  const listed = await loadDataset(forecastCfg({ targets: ['v'], features: ['t'], window: 3 }), { baseDir: dir, seed: 1 });
+  assert.deepEqual(listed.summary.notes, [], 'features given: nothing to say');
 });
