@@ -65,12 +65,16 @@ async function resolveConfig(flags: CompareFlags): Promise<Config> {
   return withFlags(config, flags);
 }
 
-/** --out must be new or empty: compare.csv and report.md of another comparison would be overwritten. */
+/** --out must be new or empty: compare.csv and report.md of another comparison would be overwritten. Checked first. */
+function checkOut(flags: CompareFlags): void {
+  const dir = flags.out === undefined || flags.checkOnly ? undefined : resolve(flags.out);
+  if (dir !== undefined && existsSync(dir) && readdirSync(dir).length > 0)
+    throw new ConfigError('--out', [`--out: expected a new or empty directory, got ${dir} which holds files`], 'choose another --out, or leave it out for a fresh stamped directory');
+}
+
 function compareDir(flags: CompareFlags, config: Config): string {
   if (!flags.out) return createRunDir(config.output.dir, `compare-${config.name}`);
   const dir = resolve(flags.out);
-  if (existsSync(dir) && readdirSync(dir).length > 0)
-    throw new ConfigError('--out', [`--out: expected a new or empty directory, got ${dir} which holds files`], 'choose another --out, or leave it out for a fresh stamped directory');
   mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -84,6 +88,7 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   const variants: Variant[] = flags.variants ? parseVariants(flags.variants) : [...VARIANTS];
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
   const config = await resolveConfig(flags);
+  checkOut(flags);
   const backend = await startBackend(config, log); // several models: 'auto' means one thread
   const dataset = await loadData(config);
   const parity = checkParity(config, dataset);

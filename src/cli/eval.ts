@@ -65,13 +65,13 @@ function printClassify(r: Extract<EvalReport, { task: 'classify' }>, out: (s: st
 }
 
 export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven = false): Promise<number> {
+  if (flags.data && splitGiven && flags.split !== 'all')
+    throw new ConfigError('command line', [`--split: a split of the checkpoint's own data cannot be taken from --data ${flags.data}, which is evaluated whole`]);
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const info = flags.json ? (s: string) => process.stderr.write(`${s}\n`) : out;
   const trained = ((await readMeta(resolve(checkpoint))).config as Config | undefined)?.model; // 'auto' threads follow the model
   const backend = await selectBackend(flags.backend ?? 'auto', flags.stockKernels ? 'stock' : 'fixed', flags.threads ?? 'auto', trained);
   const { model, meta } = (await loadCheckpoint(checkpoint)) as { model: import('@tensorflow/tfjs').LayersModel; meta: CheckpointMeta };
-  if (flags.data && splitGiven && flags.split !== 'all')
-    throw new ConfigError('command line', [`--split: a split of the checkpoint's own data cannot be taken from --data ${flags.data}, which is evaluated whole`]);
   const dataset = await loadCheckpointData(meta, flags.data ? resolve(flags.data) : undefined);
   const split: SplitName = flags.data ? 'all' : flags.split;
   const { report, predictions, split: data } = evaluate(model, dataset, split, flags.batchSize);

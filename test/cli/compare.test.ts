@@ -99,5 +99,6 @@ test('usage errors: an unknown variant, no config, a non-empty --out (exit 2, no
   const taken = runCli('lstm-compare', ['--config', cfg, '--out', dir, '--quiet'], dir);
   assert.equal(taken.code, 2);
   assert.match(taken.stderr, /--out: expected a new or empty directory/);
+  assert.doesNotMatch(taken.stdout, /parity/, 'said before any work is done');
   assert.deepEqual(listTree(dir), ['cfg.json']);
 });

@@ -163,6 +163,7 @@ test('usage errors: a bad --batch-size, --split with --data, an unwritable --pre
   evalFails(best, ['--batch-size', 'abc'], /--batch-size.*expected a positive integer, got "abc"/);
   evalFails(best, ['--batch-size', '0'], /--batch-size.*expected a positive integer, got "0"/);
   evalFails(best, ['--data', join(DATA, 'sine.csv'), '--split', 'val'], /--split:.*evaluated whole/);
+  evalFails(join(dir, 'no-checkpoint'), ['--data', join(DATA, 'sine.csv'), '--split', 'val'], /--split:.*evaluated whole/); // said before any work
   evalFails(best, ['--predictions', '/nonexistent-dir/p.csv'], /--predictions: expected a writable location, got \/nonexistent-dir\/p\.csv \(ENOENT\)/);
 });
 
