@@ -1,5 +1,5 @@
 // The loss-curve chart: train and val loss per epoch, for one run or several variants overlaid.
-import type { VegaLiteSpec } from './render.js';
+import { chartHeader, type PlotTitle, type VegaLiteSpec } from './render.js';
 
 export interface LossRow {
   epoch: number;
@@ -9,9 +9,7 @@ export interface LossRow {
   loss: number;
 }
 
-export interface LossPlotOptions {
-  title: string;
-  subtitle?: string;
+export interface LossPlotOptions extends PlotTitle {
   /** legend title for the series colours when several are overlaid */
   seriesTitle?: string;
 }
@@ -48,8 +46,7 @@ export function lossCurveSpec(rows: LossRow[], opts: LossPlotOptions): VegaLiteS
         }
       : { color: { field: 'split', type: 'nominal', title: 'split', scale: splitScale } };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: opts.subtitle === undefined ? opts.title : { text: opts.title, subtitle: opts.subtitle },
+    ...chartHeader(opts),
     data: { values },
     mark: { type: 'line', point: epochs <= MAX_EPOCHS_WITH_POINTS, interpolate: 'linear' },
     encoding: {

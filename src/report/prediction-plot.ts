@@ -1,5 +1,5 @@
 // Evaluation charts: a forecast's actual vs predicted values over time, and a classifier's confusion matrix.
-import type { VegaLiteSpec } from './render.js';
+import { chartHeader, type PlotTitle, type VegaLiteSpec } from './render.js';
 
 export interface ForecastRow {
   /** the data-row index of the predicted row: the x axis */
@@ -8,17 +8,6 @@ export interface ForecastRow {
   /** original units */
   actual: number;
   predicted: number;
-}
-
-export interface PlotTitle {
-  title: string;
-  subtitle?: string;
-}
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-
-function titleOf(opts: PlotTitle): VegaLiteSpec['title'] {
-  return opts.subtitle === undefined ? opts.title : { text: opts.title, subtitle: opts.subtitle };
 }
 
 /** One panel per target (each with its own y scale), actual solid and predicted dashed, in original units. */
@@ -30,8 +19,7 @@ export function forecastSpec(rows: ForecastRow[], opts: PlotTitle): VegaLiteSpec
   const targets = [...new Set(rows.map((r) => r.target))];
   const kindScale = { domain: ['actual', 'predicted'] };
   return {
-    $schema: SCHEMA,
-    title: titleOf(opts),
+    ...chartHeader(opts),
     data: { values },
     facet: { row: { field: 'target', type: 'nominal', title: null, sort: targets, header: { labelAngle: 0, labelAlign: 'left' } } },
     spec: {
@@ -66,8 +54,7 @@ export function confusionSpec(classes: string[], matrix: number[][], opts: PlotT
   const step = cellSize(classes.length);
   const axis = (title: string) => ({ field: title, type: 'ordinal', sort: classes, title });
   return {
-    $schema: SCHEMA,
-    title: titleOf(opts),
+    ...chartHeader(opts),
     data: { values },
     width: { step },
     height: { step },

@@ -7,6 +7,19 @@ import { Resvg } from '@resvg/resvg-js';
 
 export type VegaLiteSpec = TopLevelSpec;
 
+export interface PlotTitle {
+  title: string;
+  subtitle?: string;
+}
+
+/** What every chart of ours starts with: the Vega-Lite version it is written for, and its title (and subtitle). */
+export function chartHeader(opts: PlotTitle) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.subtitle === undefined ? opts.title : { text: opts.title, subtitle: opts.subtitle },
+  };
+}
+
 /**
  * The house style: white background, a plot area that makes the whole image about 640 px wide, fonts large
  * enough to read in a PNG at 1x. Families are listed most-specific first; resvg picks the first it has.
