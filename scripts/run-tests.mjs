@@ -1,6 +1,7 @@
 // Runs every test/**/*.test.ts with node's built-in test runner (TypeScript through tsx).
 // Node 20's --test takes no globs, so the files are listed here. Pass paths or substrings to narrow.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -20,9 +21,12 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
+// The tests (and the CLIs they start) make their temporary folders under one of ours, removed at the end.
+const scratch = mkdtempSync(join(tmpdir(), 'lstm-train-tests-'));
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--import', './test/setup.ts', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } },
+  { stdio: 'inherit', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', TMPDIR: scratch } },
 );
+rmSync(scratch, { recursive: true, force: true });
 process.exit(result.status ?? 1);
