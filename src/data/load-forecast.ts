@@ -4,7 +4,7 @@ import type { ForecastDataConfig } from '../config/schema.js';
 import { columnIndex, numericColumnsExcept, numericMatrix } from './columns.js';
 import type { CsvTable } from './csv.js';
 import { forecastSplit, windowEnds, type Series } from './forecast.js';
-import { applyMissing, previousRowInGroup } from './missing.js';
+import { applyMissing, locateIn, previousRowInGroup } from './missing.js';
 import { applyScaler, fitScaler } from './scaler.js';
 import { chronologicalSegments, type Segments } from './split.js';
 import { splitSizes } from './summary.js';
@@ -112,9 +112,10 @@ function readSeries(table: CsvTable, cfg: ForecastDataConfig, features: string[]
   const featureCols = features.map((n) => columnIndex(table, n, 'feature'));
   const targetCols = targets.map((n) => columnIndex(table, n, 'target'));
   const cols = [...new Set([...featureCols, ...targetCols])];
-  const values = numericMatrix(table, table.rows.map((_, r) => r), cols);
+  const rows = table.rows.map((_, r) => r);
+  const values = numericMatrix(table, rows, cols);
   const kept = applyMissing(values, cols.length, cfg.missing, {
-    locate: (i, j) => ({ where: `${table.file}:${table.rows[i].line}:${cols[j] + 1}`, column: table.header[cols[j]] }),
+    locate: locateIn(table, rows, cols),
     previous: previousRowInGroup(cols.length),
   });
   const pick = (which: number[]) => gather(values, cols.length, kept, which.map((c) => cols.indexOf(c)));

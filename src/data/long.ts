@@ -2,7 +2,7 @@
 import { DataError, describeValue } from '../errors.js';
 import { columnIndex, numericColumnsExcept, numericMatrix, parseCell } from './columns.js';
 import type { CsvTable } from './csv.js';
-import { applyMissing, previousRowInGroup, rowsWithKeys, type MissingPolicy } from './missing.js';
+import { applyMissing, locateIn, previousRowInGroup, rowsWithKeys, type MissingPolicy } from './missing.js';
 import { padSequences, type Sequences } from './sequences.js';
 
 export interface LongOptions {
@@ -31,7 +31,7 @@ export function readLong(table: CsvTable, opts: LongOptions): Sequences {
   const f = featureCols.length;
   const values = numericMatrix(table, ordered, featureCols);
   const kept = applyMissing(values, f, opts.missing, {
-    locate: (i, j) => ({ where: `${table.file}:${table.rows[ordered[i]].line}:${featureCols[j] + 1}`, column: featureNames[j] }),
+    locate: locateIn(table, ordered, featureCols),
     previous: previousRowInGroup(f, groupOf),
   });
   const parts: number[][] = groups.map(() => []);

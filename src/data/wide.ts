@@ -2,7 +2,7 @@
 import { DataError } from '../errors.js';
 import { columnIndex, numericColumnsExcept, numericMatrix } from './columns.js';
 import type { CsvTable } from './csv.js';
-import { applyMissing, rowsWithKeys, type MissingPolicy } from './missing.js';
+import { applyMissing, locateIn, rowsWithKeys, type MissingPolicy } from './missing.js';
 import type { Sequences } from './sequences.js';
 
 /** The columns of one wide row: cols[t * features + j] holds feature j at step t. */
@@ -74,7 +74,7 @@ export function readWide(
   const rows = rowsWithKeys(table, [labelCol], opts.missing);
   const values = numericMatrix(table, rows, cols);
   const kept = applyMissing(values, cols.length, opts.missing, {
-    locate: (i, j) => ({ where: `${table.file}:${table.rows[rows[i]].line}:${cols[j] + 1}`, column: table.header[cols[j]] }),
+    locate: locateIn(table, rows, cols),
     previous: (i, j) => (j >= f ? i * cols.length + j - f : -1),
   });
   const x = new Float64Array(kept.length * cols.length);
