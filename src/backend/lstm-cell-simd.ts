@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export interface SimdCell {
   forward(
     hv: number, xp: number, cPrev: number, hPrev: number, mask: number, t: number, time: number, batch: number, hidden: number,
-    hOut: number, cOut: number, outputs: number, s: number, tanhC: number, hs: number, cs: number,
+    hOut: number, cOut: number, outputs: number, s: number, tanhC: number, hNext: number, hStride: number, cs: number,
   ): void;
   backward(
     dOutputs: number, dhNext: number, dcIn: number, gates: number, tanhC: number, cPrev: number, mask: number,

@@ -73,13 +73,14 @@
   ;; One step forward for every row b:
   ;;   z = xp_t (+ h_{t-1}·V when hv ≠ 0),  s = σ(z),  g = 2s_g − 1
   ;;   c = f⊙c_{t-1} + i⊙g,  tanh(c) = 2σ(2c) − 1,  h = o⊙tanh(c);  at padding h and c carry over.
-  ;; Writes h, c, outputs[b, t], s [batch, 4H] and tanh(c) [batch, H] (step t of the trace, or scratch), and when
-  ;; hs ≠ 0 step t of hs and cs. A row goes through in passes over its 4H floats, which stay in the L1 cache.
+  ;; Writes h, c, outputs[b, t], s [batch, 4H] and tanh(c) [batch, H] (step t of the trace, or scratch), when
+  ;; hNext ≠ 0 h again at hNext + b·hStride (rows of the weight gradient's operands), and when cs ≠ 0 step t of cs.
+  ;; A row goes through in passes over its 4H floats, which stay in the L1 cache.
   (func (export "forward")
     (param $hv i32) (param $xp i32) (param $cPrev i32) (param $hPrev i32) (param $mask i32)
     (param $t i32) (param $time i32) (param $batch i32) (param $hidden i32)
     (param $hOut i32) (param $cOut i32) (param $outputs i32)
-    (param $s i32) (param $tanhC i32) (param $hs i32) (param $cs i32)
+    (param $s i32) (param $tanhC i32) (param $hNext i32) (param $hStride i32) (param $cs i32)
     (local $b i32) (local $j i32) (local $rowBytes i32) (local $g i32) (local $k i32) (local $at i32)
     (local $keep v128) (local $c v128) (local $tc v128) (local $h v128)
     (local.set $rowBytes (i32.shl (local.get $hidden) (i32.const 2)))
@@ -126,9 +127,9 @@
         ;; outputs[b, t, j]
         (v128.store (i32.add (local.get $outputs)
           (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $time)) (local.get $t)) (local.get $rowBytes)) (local.get $j))) (local.get $h))
-        (if (local.get $hs) (then
-          (v128.store (i32.add (local.get $hs) (local.get $at)) (local.get $h))
-          (v128.store (i32.add (local.get $cs) (local.get $at)) (local.get $c))))
+        (if (local.get $hNext) (then
+          (v128.store (i32.add (local.get $hNext) (i32.add (i32.mul (local.get $b) (local.get $hStride)) (local.get $j))) (local.get $h))))
+        (if (local.get $cs) (then (v128.store (i32.add (local.get $cs) (local.get $at)) (local.get $c))))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $out)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))

@@ -125,19 +125,40 @@ function viewOf(backend: WasmBackend) {
   return (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array; // every tensor here is float32
 }
 
-/** The whole-sequence buffers a forward pass fills step by step, in output order. */
-function forwardBuffers(backend: WasmBackend, time: number, batch: number, hidden: number, trace: boolean): TensorInfo[] {
-  const shapes = [[batch, time, hidden], ...(trace ? [[time, batch, 4 * hidden], [time, batch, hidden], [time, batch, hidden], [time, batch, hidden]] : [])];
-  return shapes.map((shape) => backend.makeOutput(shape, 'float32'));
+/**
+ * The whole-sequence buffers a forward pass fills step by step, in output order: outputs, and with a trace (given
+ * xFlat [T·B, I]) gates, tanhC, operands and cs. operands [T·B, I + H + 1] = [X | H_prev | 1], the right side of
+ * the weight-gradient matMul, starts as X, h_{-1} = 0 and the ones; each step but the last writes its h into it.
+ */
+function forwardBuffers(backend: WasmBackend, time: number, batch: number, hidden: number, xFlat?: TensorInfo): TensorInfo[] {
+  const outputs = backend.makeOutput([batch, time, hidden], 'float32');
+  if (xFlat === undefined) return [outputs];
+  const input = xFlat.shape[1];
+  const width = input + hidden + 1;
+  const [gates, tanhC, operands, cs] = [[time, batch, 4 * hidden], [time, batch, hidden], [time * batch, width], [time, batch, hidden]].map((shape) => backend.makeOutput(shape, 'float32'));
+  const [x, ops] = [xFlat, operands].map(viewOf(backend));
+  for (let r = 0; r < time * batch; r++) {
+    ops.set(x.subarray(r * input, (r + 1) * input), r * width);
+    ops[r * width + input + hidden] = 1;
+    if (r < batch) ops.fill(0, r * width + input, r * width + input + hidden);
+  }
+  return [outputs, gates, tanhC, operands, cs];
+}
+
+/** Byte offset of step t + 1's H_prev block of operands (where h_t goes), and the bytes from one row to the next. */
+function hNextAt(backend: WasmBackend, operands: TensorInfo, t: number, batch: number, hidden: number): [number, number] {
+  const width = operands.shape[1];
+  return [heapOffset(backend, operands) + 4 * ((t + 1) * batch * width + width - 1 - hidden), 4 * width];
 }
 
 /**
  * Inputs projected [T·B, 4H] (x·U + b for every step, time-major), hPrev, cPrev [B, H], recurrent V [H, 4H] (g
- * blocks pre-scaled by 2), optional mask [B, T] (1 real step, 0 padding), and from step 1 on the buffers step 0 made:
- * outputs [B, T, H] and, with attrs.trace, gates [T, B, 4H] (s = σ(z)), tanhC, hs, cs [T, B, H]. attrs: t, time,
- * trace. Outputs h, c [B, H], and at t = 0 (h_{-1} = 0: no matMul) the buffers too. Each step writes its part of
- * the buffers in place: our kernel alone ever holds them before the last step, and gluing per-step tensors
- * together afterwards cost more than the step's elementwise work.
+ * blocks pre-scaled by 2), optional mask [B, T] (1 real step, 0 padding), at t = 0 with a trace xFlat [T·B, I], and
+ * from step 1 on the buffers step 0 made: outputs [B, T, H] and, with attrs.trace, gates [T, B, 4H] (s = σ(z)),
+ * tanhC [T, B, H], operands [T·B, I + H + 1] and cs [T, B, H]. attrs: t, time, trace. Outputs h, c [B, H], and at
+ * t = 0 (h_{-1} = 0: no matMul) the buffers too. Each step writes its part of the buffers in place: our kernel
+ * alone ever holds them before the last step, and gluing per-step tensors together afterwards cost more than the
+ * step's elementwise work.
  */
 function forwardStep(stock: StockKernel): KernelFunc {
   return (args) => {
@@ -145,8 +166,8 @@ function forwardStep(stock: StockKernel): KernelFunc {
     const { projected, hPrev, cPrev, recurrent, mask } = inputs as Record<string, TensorInfo>;
     const [batch, hidden] = cPrev.shape;
     const [t, time, trace] = [attrs.t as number, attrs.time as number, attrs.trace as boolean];
-    const fresh = t === 0 ? forwardBuffers(backend, time, batch, hidden, trace) : [];
-    const bufs = t === 0 ? fresh : [inputs.outputs!, ...(trace ? [inputs.gates!, inputs.tanhC!, inputs.hs!, inputs.cs!] : [])];
+    const fresh = t === 0 ? forwardBuffers(backend, time, batch, hidden, trace ? inputs.xFlat : undefined) : [];
+    const bufs = t === 0 ? fresh : [inputs.outputs!, ...(trace ? [inputs.gates!, inputs.tanhC!, inputs.operands!, inputs.cs!] : [])];
     const gateSize = batch * 4 * hidden;
     const cell = simdCell(backend, hidden);
     if (cell !== undefined) return [...simdForward(cell, stock, backend, args as unknown as Args, bufs), ...fresh];
@@ -174,8 +195,13 @@ function forwardStep(stock: StockKernel): KernelFunc {
       const stateAt = t * batch * hidden;
       view(bufs[1]).set(sV, t * gateSize);
       view(bufs[2]).set(tanhV, stateAt);
-      view(bufs[3]).set(hV, stateAt);
       view(bufs[4]).set(cV, stateAt);
+      if (t < time - 1) {
+        // h_t is step t + 1's block of H_prev in operands [T·B, I + H + 1]
+        const [operands, width] = [view(bufs[3]), bufs[3].shape[1]];
+        const at = (t + 1) * batch * width + width - 1 - hidden;
+        for (let b = 0; b < batch; b++) operands.set(hV.subarray(b * hidden, (b + 1) * hidden), at + b * width);
+      }
     }
     backend.disposeData(s.dataId);
     backend.disposeData(tanhC.dataId);
@@ -240,10 +266,11 @@ function simdForward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, {
   // s and tanh(c) go into step t of the trace, or without one into scratch tensors
   const scratch = trace ? [] : [backend.makeOutput([batch, 4 * hidden], 'float32'), backend.makeOutput([batch, hidden], 'float32')];
   const p = (x?: TensorInfo) => heapOffset(backend, x);
-  const [s, tanhC, hs, cs] = trace
-    ? [p(bufs[1]) + 4 * t * gateSize, ...[2, 3, 4].map((i) => p(bufs[i]) + 4 * t * stateSize)]
-    : [p(scratch[0]), p(scratch[1]), 0, 0];
-  cell.forward(p(hv), p(projected) + 4 * t * gateSize, p(cPrev), p(hPrev), p(mask), t, time, batch, hidden, p(h), p(c), p(bufs[0]), s, tanhC, hs, cs);
+  const [s, tanhC, cs] = trace
+    ? [p(bufs[1]) + 4 * t * gateSize, p(bufs[2]) + 4 * t * stateSize, p(bufs[4]) + 4 * t * stateSize]
+    : [p(scratch[0]), p(scratch[1]), 0];
+  const [hNext, hStride] = trace && t < time - 1 ? hNextAt(backend, bufs[3], t, batch, hidden) : [0, 0];
+  cell.forward(p(hv), p(projected) + 4 * t * gateSize, p(cPrev), p(hPrev), p(mask), t, time, batch, hidden, p(h), p(c), p(bufs[0]), s, tanhC, hNext, hStride, cs);
   for (const x of [hv, ...scratch]) if (x !== undefined) backend.disposeData(x.dataId);
   return [h, c];
 }

@@ -43,10 +43,9 @@ export function gradientIsRecorded(): boolean {
 
 /** What the backward pass needs from the forward one (all time-major). */
 interface ForwardTrace {
-  xFlat: tf.Tensor2D; // [time*batch, input]
+  operands: tf.Tensor2D; // [time*batch, input+H+1]  [X | H_prev | 1]: h_{t-1} (h_{-1} = 0) next to x_t, and a 1
   gates: tf.Tensor3D; // [time, batch, 4H]  σ(k ⊙ z): i, f, (g+1)/2, o
   tanhC: tf.Tensor3D; // [time, batch, H]   tanh of each step's new cell state (before masking)
-  hs: tf.Tensor3D; // [time, batch, H]      h after each step (carried over at padding)
   cs: tf.Tensor3D; // [time, batch, H]      c after each step (carried over at padding)
 }
 
@@ -96,29 +95,32 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const outputs = tf.transpose(hsTimeMajor, [1, 0, 2]); // [batch, time, H]
   const result: LstmResult = { outputs, h, c };
   if (!trace) return { result, trace: undefined };
-  return { result, trace: { xFlat, gates: stack3(gates), tanhC: stack3(tanhCs), hs: hsTimeMajor, cs: stack3(cs) } as ForwardTrace };
+  const hPrev = tf.concat([tf.zeros([1, batch, hidden]), tf.slice(hsTimeMajor, 0, time - 1)]); // h_{t-1}  [time, batch, H]
+  const operands = tf.concat([xFlat, tf.reshape(hPrev, [time * batch, hidden]), tf.ones([time * batch, 1])], 1) as tf.Tensor2D;
+  return { result, trace: { operands, gates: stack3(gates), tanhC: stack3(tanhCs), cs: stack3(cs) } as ForwardTrace };
 }
 
 /**
  * The loop of forward() as one registered kernel per step (src/backend/wasm-lstm-step.ts), with the same results;
- * step 0 allocates the whole-sequence buffers (outputs [batch, time, H], and the trace) and every step writes its
- * part of them, so nothing is stacked or transposed afterwards. The kernel reads column t of the whole mask itself.
+ * step 0 allocates the whole-sequence buffers (outputs [batch, time, H], and the trace, operands filled with X and
+ * the ones) and every step writes its part of them, so nothing is stacked, transposed or concatenated afterwards.
+ * The kernel reads column t of the whole mask itself.
  */
 function kernelForward(xFlat: tf.Tensor2D, projected: tf.Tensor2D, recurrent: tf.Tensor2D, mask: tf.Tensor2D | undefined, trace: boolean, [batch, time, hidden]: number[]) {
   let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
   let c = tf.zeros([batch, hidden]) as tf.Tensor2D;
   let buffers: tf.Tensor[] = [];
-  const names = ['outputs', 'gates', 'tanhC', 'hs', 'cs'];
+  const names = ['outputs', 'gates', 'tanhC', 'operands', 'cs'];
   for (let t = 0; t < time; t++) {
-    const inputs: tf.NamedTensorMap = { projected, hPrev: h, cPrev: c, recurrent, ...(mask ? { mask } : {}) };
+    const inputs: tf.NamedTensorMap = { projected, hPrev: h, cPrev: c, recurrent, ...(mask ? { mask } : {}), ...(t === 0 && trace ? { xFlat } : {}) };
     buffers.forEach((b, k) => (inputs[names[k]] = b));
     const outs = tf.engine().runKernel(LSTM_STEP_KERNELS.forward, inputs, { t, time, trace }) as tf.Tensor[];
     [h, c] = outs as tf.Tensor2D[];
     if (t === 0) buffers = outs.slice(2);
   }
-  const [outputs, gates, tanhC, hs, cs] = buffers as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+  const [outputs, gates, tanhC, operands, cs] = buffers as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor3D];
   const result: LstmResult = { outputs, h, c };
-  return { result, trace: trace ? ({ xFlat, gates, tanhC, hs, cs } as ForwardTrace) : undefined };
+  return { result, trace: trace ? ({ operands, gates, tanhC, cs } as ForwardTrace) : undefined };
 }
 
 /** Per-step "is a real step" masks, broadcast to [batch, H] so tf.where can pick between new and carried state. */
@@ -166,7 +168,7 @@ function trainingPath(x: tf.Tensor3D, weights: LstmWeights, mask: tf.Tensor2D | 
     forwardFunc: (_backend, save) => {
       const { result, trace } = forward(x, weights, maskF, true);
       const t = trace!;
-      save([t.xFlat, t.gates, t.tanhC, t.hs, t.cs, weights.kernel, weights.recurrentKernel, ...(maskF ? [maskF] : [])]);
+      save([t.operands, t.gates, t.tanhC, t.cs, weights.kernel, weights.recurrentKernel, ...(maskF ? [maskF] : [])]);
       return [result.outputs, result.h, result.c];
     },
     backwardsFunc: (dys, saved) => backward(dys, saved, x.shape),
@@ -200,8 +202,8 @@ function unstack2(t: tf.Tensor): tf.Tensor2D[] {
  * 1.5× faster on wasm than H_prevᵀ·dZ), and dX lazily.
  */
 function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): GradientMap {
-  const [xFlat, gates, tanhC, hs, cs, kernel, recurrentKernel, mask] = saved as [
-    tf.Tensor2D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined,
+  const [operands, gates, tanhC, cs, kernel, recurrentKernel, mask] = saved as [
+    tf.Tensor2D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined,
   ];
   const [batch, time, input] = xShape;
   const hidden = recurrentKernel.shape[0];
@@ -211,10 +213,7 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
   const dZ = stepKernelsAvailable()
     ? kernelBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT)
     : (tf.concat(opBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT)) as tf.Tensor2D); // [time*batch, 4H]
-  const hPrev = tf.concat([tf.zeros([1, batch, hidden]), tf.slice(hs, 0, time - 1)]); // h_{t-1}  [time, batch, H]
-  // The column of ones makes the same matMul sum dZ over all rows: the bias gradient.
-  const ones = tf.ones([time * batch, 1]);
-  const operands = tf.concat([xFlat, tf.reshape(hPrev, [time * batch, hidden]), ones], 1); // [time*batch, input+H+1]
+  // operands [X | H_prev | 1]: the column of ones makes the same matMul sum dZ over all rows, the bias gradient.
   const dParams = tf.transpose(tf.matMul(tf.transpose(dZ), operands)); // [input+H+1, 4H]
   const [dKernel, dRecurrent, dBias] = tf.split(dParams, [input, hidden, 1]); // [input, 4H], [H, 4H], [1, 4H]
   const dx = () => {
