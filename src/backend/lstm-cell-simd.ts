@@ -10,8 +10,9 @@ export interface SimdCell {
   ): void;
   backward(
     dOutputs: number, dhNext: number, dcIn: number, gates: number, tanhC: number, cPrev: number, mask: number,
-    t: number, time: number, batch: number, hidden: number, dZ: number, dz: number, dcPrev: number, dhPass: number,
+    t: number, time: number, batch: number, hidden: number, dz: number, dcPrev: number, dhPass: number,
   ): void;
+  transpose(src: number, rows: number, cols: number, dst: number, dstStride: number): void;
 }
 
 // From src/backend (tsx) and from dist/backend (the built CLI) alike, two levels up is the package root.

@@ -138,12 +138,12 @@
   ;; One step back for every row b, with dh = dOutputs[b, t] + dhNext and σ' = s(1 − s):
   ;;   u = dc + dh⊙o⊙(1 − tanh²c)                      everything reaching c_t
   ;;   dz = [u⊙g⊙σ'_i, u⊙c_{t-1}⊙σ'_f, u⊙i⊙4σ'_g, dh⊙tanh(c)⊙σ'_o],   dc_{t-1} = u⊙f
-  ;; into dZ (step t's rows) and into dz (the operand of the next dz·Vᵀ; may be dZ itself). cPrev = 0: c_{-1} = 0.
+  ;; into dz [batch, 4H]. cPrev = 0: c_{-1} = 0.
   ;; A padded row passes dh (into dhPass) and dc on unchanged and has zero dz; with a mask, dhPass is 0 elsewhere.
   (func (export "backward")
     (param $dOutputs i32) (param $dhNext i32) (param $dcIn i32) (param $gates i32) (param $tanhC i32) (param $cPrev i32)
     (param $mask i32) (param $t i32) (param $time i32) (param $batch i32) (param $hidden i32)
-    (param $dZ i32) (param $dz i32) (param $dcPrev i32) (param $dhPass i32)
+    (param $dz i32) (param $dcPrev i32) (param $dhPass i32)
     (local $b i32) (local $j i32) (local $rowBytes i32) (local $g i32) (local $k i32) (local $keep v128)
     (local $dh v128) (local $i v128) (local $f v128) (local $sg v128) (local $o v128) (local $tc v128) (local $cp v128)
     (local $u v128) (local $v v128)
@@ -176,24 +176,20 @@
         ;; dz_i = u⊙(2s_g − 1)⊙i(1 − i)
         (local.set $v (f32x4.mul (f32x4.mul (local.get $u) (f32x4.sub (f32x4.add (local.get $sg) (local.get $sg)) (global.get $one)))
           (f32x4.mul (local.get $i) (f32x4.sub (global.get $one) (local.get $i)))))
-        (v128.store (i32.add (local.get $dZ) (local.get $g)) (local.get $v))
         (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
         (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
         ;; dz_f = u⊙c_{t-1}⊙f(1 − f)
         (local.set $v (f32x4.mul (f32x4.mul (local.get $u) (local.get $cp)) (f32x4.mul (local.get $f) (f32x4.sub (global.get $one) (local.get $f)))))
-        (v128.store (i32.add (local.get $dZ) (local.get $g)) (local.get $v))
         (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
         (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
         ;; dz_g = u⊙i⊙4s_g(1 − s_g)
         (local.set $v (f32x4.mul (f32x4.mul (local.get $u) (local.get $i))
           (f32x4.mul (f32x4.mul (global.get $four) (local.get $sg)) (f32x4.sub (global.get $one) (local.get $sg)))))
-        (v128.store (i32.add (local.get $dZ) (local.get $g)) (local.get $v))
         (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
         (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
         ;; dz_o = dh⊙tc⊙o(1 − o)
         (local.set $v (v128.and (local.get $keep)
           (f32x4.mul (f32x4.mul (local.get $dh) (local.get $tc)) (f32x4.mul (local.get $o) (f32x4.sub (global.get $one) (local.get $o))))))
-        (v128.store (i32.add (local.get $dZ) (local.get $g)) (local.get $v))
         (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
         ;; dc_{t-1} = u⊙f, or dc itself at padding; dhPass = dh at padding, else 0
         (v128.store (i32.add (local.get $dcPrev) (local.get $k))
@@ -204,4 +200,52 @@
         (br $cols)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $rows))))
+
+  ;; dst[c, r] = src[r, c] for src [rows, cols] (cols a multiple of 4), dst rows dstStride bytes apart: dz_t into
+  ;; its columns of dZᵀ. Whole 4×4 blocks go through registers (two rounds of shuffles); leftover rows one by one.
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $dstStride i32)
+    (local $r i32) (local $c i32) (local $rowBytes i32) (local $at i32) (local $to i32)
+    (local $a v128) (local $b v128) (local $x v128) (local $y v128) (local $ab02 v128) (local $ab13 v128) (local $xy02 v128) (local $xy13 v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $blocksDone (loop $blockRows
+      (br_if $blocksDone (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (block $rowDone (loop $blocks
+        (br_if $rowDone (i32.ge_u (local.get $c) (local.get $cols)))
+        ;; rows r … r+3 of the block: a, b, x, y
+        (local.set $at (i32.add (local.get $src) (i32.add (i32.mul (local.get $r) (local.get $rowBytes)) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $a (v128.load (local.get $at)))
+        (local.set $b (v128.load (i32.add (local.get $at) (local.get $rowBytes))))
+        (local.set $x (v128.load (i32.add (local.get $at) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+        (local.set $y (v128.load (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+        ;; a0 b0 a1 b1 | a2 b2 a3 b3 | x0 y0 x1 y1 | x2 y2 x3 y3
+        (local.set $ab02 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+        (local.set $ab13 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+        (local.set $xy02 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $y)))
+        (local.set $xy13 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $y)))
+        ;; columns c … c+3 of the block, each a0 b0 x0 y0 and so on, into dst rows c … c+3 at column r
+        (local.set $to (i32.add (local.get $dst) (i32.add (i32.mul (local.get $c) (local.get $dstStride)) (i32.shl (local.get $r) (i32.const 2)))))
+        (v128.store (local.get $to) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab02) (local.get $xy02)))
+        (v128.store (i32.add (local.get $to) (local.get $dstStride))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab02) (local.get $xy02)))
+        (v128.store (i32.add (local.get $to) (i32.shl (local.get $dstStride) (i32.const 1)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab13) (local.get $xy13)))
+        (v128.store (i32.add (local.get $to) (i32.mul (local.get $dstStride) (i32.const 3)))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab13) (local.get $xy13)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $blocks)))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
+      (br $blockRows)))
+    (block $tailDone (loop $tail
+      (br_if $tailDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (block $colsDone (loop $cols
+        (br_if $colsDone (i32.ge_u (local.get $c) (local.get $cols)))
+        (f32.store (i32.add (local.get $dst) (i32.add (i32.mul (local.get $c) (local.get $dstStride)) (i32.shl (local.get $r) (i32.const 2))))
+          (f32.load (i32.add (local.get $src) (i32.add (i32.mul (local.get $r) (local.get $rowBytes)) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $cols)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $tail))))
 )

@@ -64,42 +64,41 @@ interface BackwardArrays {
   cPrev: Float32Array; // c_{t-1} [B, H] at cPrevAt
   cPrevAt: number;
   keep?: Float32Array; // [B, T]
-  dZ: Float32Array; // out [T·B, 4H], step t's rows written
+  dz: Float32Array; // out [B, 4H]
+  dZT: Float32Array; // out [4H, T·B], step t's columns written
   dcPrev: Float32Array; // out [B, H]
   dhPass?: Float32Array; // out [B, H], zeros on entry; only with keep
 }
 
-/** dz_t (w.r.t. the unscaled pre-activations) into its rows of dZ, and dc_{t-1}; see lstm-fused.ts. */
+/** dz_t (w.r.t. the unscaled pre-activations) into dz and its columns of dZᵀ, and dc_{t-1}; see lstm-fused.ts. */
 function cellBackward(a: BackwardArrays, t: number, time: number, batch: number, hidden: number): void {
-  const { dOutputs, dhNext, dcIn, gates, tanhC, cPrev, cPrevAt, keep, dZ, dcPrev, dhPass } = a;
+  const { dOutputs, dhNext, dcIn, gates, tanhC, cPrev, cPrevAt, keep, dz, dZT, dcPrev, dhPass } = a;
   const stateAt = t * batch * hidden;
   const c0 = cPrevAt - stateAt; // tanhC and c_{t-1} share the index k + stateAt
+  const columns = time * batch; // of dZᵀ
   for (let b = 0; b < batch; b++) {
-    const row = (t * batch + b) * 4 * hidden; // in gates and in dZ alike
+    const row = (t * batch + b) * 4 * hidden; // in gates
     const outAt = (b * time + t) * hidden - b * hidden;
-    if (keep !== undefined && !(keep[b * time + t] > 0.5)) {
-      // A padded step hands dh and dc to the previous step unchanged and contributes no dz.
-      for (let k = b * hidden; k < (b + 1) * hidden; k++) {
-        dhPass![k] = dOutputs[outAt + k] + dhNext[k];
-        dcPrev[k] = dcIn[k];
-      }
-      dZ.fill(0, row, row + 4 * hidden);
-      continue;
-    }
+    const real = keep === undefined || keep[b * time + t] > 0.5;
     for (let j = 0, k = b * hidden; j < hidden; j++, k++) {
       const g = row + j;
       const dh = dOutputs[outAt + k] + dhNext[k];
+      // A padded step hands dh and dc to the previous step unchanged and contributes no dz.
+      if (!real) dhPass![k] = dh;
       const i = gates[g];
       const f = gates[g + hidden];
       const sg = gates[g + 2 * hidden];
       const o = gates[g + 3 * hidden];
       const tc = tanhC[stateAt + k];
-      const u = dcIn[k] + dh * o * (1 - tc * tc); // everything reaching c_t
-      dZ[g] = u * (2 * sg - 1) * i * (1 - i); // dz_i = u⊙g⊙σ'
-      dZ[g + hidden] = u * cPrev[c0 + stateAt + k] * f * (1 - f); // dz_f = u⊙c_{t-1}⊙σ'
-      dZ[g + 2 * hidden] = u * i * 4 * sg * (1 - sg); // dz_g = u⊙i⊙(1 − g²)
-      dZ[g + 3 * hidden] = dh * tc * o * (1 - o); // dz_o = dh⊙tanh(c)⊙σ'
-      dcPrev[k] = u * f;
+      const u = real ? dcIn[k] + dh * o * (1 - tc * tc) : 0; // everything reaching c_t
+      const dzI = u * (2 * sg - 1) * i * (1 - i); // dz_i = u⊙g⊙σ'
+      const dzF = u * cPrev[c0 + stateAt + k] * f * (1 - f); // dz_f = u⊙c_{t-1}⊙σ'
+      const dzG = u * i * 4 * sg * (1 - sg); // dz_g = u⊙i⊙(1 − g²)
+      const dzO = real ? dh * tc * o * (1 - o) : 0; // dz_o = dh⊙tanh(c)⊙σ'
+      const [d, e] = [b * 4 * hidden + j, j * columns + t * batch + b]; // (b, j) in dz; (j, t·B + b) in dZᵀ
+      [dz[d], dz[d + hidden], dz[d + 2 * hidden], dz[d + 3 * hidden]] = [dzI, dzF, dzG, dzO];
+      [dZT[e], dZT[e + hidden * columns], dZT[e + 2 * hidden * columns], dZT[e + 3 * hidden * columns]] = [dzI, dzF, dzG, dzO];
+      dcPrev[k] = real ? u * f : dcIn[k];
     }
   }
 }
@@ -212,9 +211,10 @@ function forwardStep(stock: StockKernel): KernelFunc {
 /**
  * Inputs dOutputs [B, T, H] (the gradient reaching every output), dhNext [B, H] (reaching h_t from step t+1, or
  * from the final h), dcIn [B, H] (reaching c_t), the forward's gates [T, B, 4H], tanhC and cs [T, B, H], recurrentT
- * Vᵀ [4H, H], mask? [B, T], and from the second call on dZ [T·B, 4H]. attrs: t, time. Outputs dhPrev = dz·Vᵀ
- * (+ dh at padding; zero at t = 0, no matMul), dcPrev, and at the first call (t = T − 1) dZ, whose rows of step t
- * each call writes in place: the weight gradients multiply all of dZ at once, with nothing to glue together.
+ * Vᵀ [4H, H], mask? [B, T], and from the second call on dZT [4H, T·B]. attrs: t, time. Outputs dhPrev = dz·Vᵀ
+ * (+ dh at padding; zero at t = 0, no matMul), dcPrev, and at the first call (t = T − 1) dZT = dZᵀ, whose columns
+ * of step t each call writes in place: the weight gradients multiply all of it at once, with nothing to glue
+ * together or transpose.
  */
 function backwardStep(stock: StockKernel): KernelFunc {
   return (args) => {
@@ -222,34 +222,24 @@ function backwardStep(stock: StockKernel): KernelFunc {
     const { dOutputs, dhNext, dcIn, gates, tanhC, cs, recurrentT, mask } = inputs as Record<string, TensorInfo>;
     const [t, time] = [attrs.t as number, attrs.time as number];
     const [batch, hidden] = dcIn.shape;
-    const fresh = inputs.dZ === undefined ? [backend.makeOutput([time * batch, 4 * hidden], 'float32')] : [];
-    const dZ = inputs.dZ ?? fresh[0];
+    const fresh = inputs.dZT === undefined ? [backend.makeOutput([4 * hidden, time * batch], 'float32')] : [];
+    const dZT = inputs.dZT ?? fresh[0];
     const dcPrev = backend.makeOutput([batch, hidden], 'float32');
+    const dz = backend.makeOutput([batch, 4 * hidden], 'float32'); // dz_t, for the matMul
     const cell = simdCell(backend, hidden);
-    if (cell !== undefined) return [simdBackward(cell, stock, backend, args as unknown as Args, dZ, dcPrev), dcPrev, ...fresh];
+    if (cell !== undefined) return [simdBackward(cell, stock, backend, args as unknown as Args, dz, dZT, dcPrev), dcPrev, ...fresh];
     const dhPass = mask === undefined ? undefined : new Float32Array(batch * hidden); // dh handed on at padding
-    const dz = t === 0 ? undefined : backend.makeOutput([batch, 4 * hidden], 'float32'); // dz_t, for the matMul
     const view = viewOf(backend);
     const cPrev = t === 0 ? new Float32Array(batch * hidden) : view(cs);
-    const dZV = view(dZ);
     cellBackward({
       dOutputs: view(dOutputs), dhNext: view(dhNext), dcIn: view(dcIn), gates: view(gates), tanhC: view(tanhC),
       cPrev, cPrevAt: t === 0 ? 0 : (t - 1) * batch * hidden, keep: mask === undefined ? undefined : view(mask),
-      dZ: dZV, dcPrev: view(dcPrev), dhPass,
+      dz: view(dz), dZT: view(dZT), dcPrev: view(dcPrev), dhPass,
     }, t, time, batch, hidden);
-    let dhPrev: TensorInfo;
-    if (dz === undefined) {
-      dhPrev = backend.makeOutput([batch, hidden], 'float32');
-      view(dhPrev).fill(0);
-    } else {
-      const rows = t * batch * 4 * hidden;
-      view(dz).set(dZV.subarray(rows, rows + batch * 4 * hidden));
-      dhPrev = call(stock, backend, 'BatchMatMul', { a: dz, b: recurrentT }); // dz·Vᵀ  [B, H]
-      backend.disposeData(dz.dataId);
-      if (dhPass !== undefined) {
-        const dv = view(dhPrev);
-        for (let k = 0; k < dv.length; k++) dv[k] += dhPass[k];
-      }
+    const dhPrev = dhPrevOf(stock, backend, t, dz, recurrentT);
+    if (dhPass !== undefined) {
+      const dv = view(dhPrev);
+      for (let k = 0; k < dv.length; k++) dv[k] += dhPass[k];
     }
     return [dhPrev, dcPrev, ...fresh];
   };
@@ -275,32 +265,35 @@ function simdForward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, {
   return [h, c];
 }
 
-/** backwardStep with the SIMD cell: dz_t into dZ and into the matMul's operand in one pass; returns dhPrev. */
-function simdBackward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, { inputs, attrs }: Args, dZ: TensorInfo, dcPrev: TensorInfo): TensorInfo {
+/** dh_{t-1} = dz_t·Vᵀ [B, H] (zero at t = 0: h_{-1} is a constant, its gradient unused); disposes dz. */
+function dhPrevOf(stock: StockKernel, backend: WasmBackend, t: number, dz: TensorInfo, recurrentT: TensorInfo): TensorInfo {
+  let dhPrev: TensorInfo;
+  if (t === 0) {
+    dhPrev = backend.makeOutput([dz.shape[0], recurrentT.shape[1]], 'float32');
+    viewOf(backend)(dhPrev).fill(0);
+  } else dhPrev = call(stock, backend, 'BatchMatMul', { a: dz, b: recurrentT });
+  backend.disposeData(dz.dataId);
+  return dhPrev;
+}
+
+/** backwardStep with the SIMD cell: dz_t, then its transpose into step t's columns of dZᵀ; returns dhPrev. */
+function simdBackward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, { inputs, attrs }: Args, dz: TensorInfo, dZT: TensorInfo, dcPrev: TensorInfo): TensorInfo {
   const { dOutputs, dhNext, dcIn, gates, tanhC, cs, recurrentT, mask } = inputs as Record<string, TensorInfo>;
   const [t, time] = [attrs.t as number, attrs.time as number];
   const [batch, hidden] = dcIn.shape;
   const [gateSize, stateSize] = [batch * 4 * hidden, batch * hidden];
-  const dz = t === 0 ? undefined : backend.makeOutput([batch, 4 * hidden], 'float32'); // dz_t, for the matMul
   const dhPass = mask === undefined ? undefined : backend.makeOutput([batch, hidden], 'float32'); // dh handed on at padding
   const p = (x?: TensorInfo) => heapOffset(backend, x);
-  const dZt = p(dZ) + 4 * t * gateSize; // step t's rows of dZ
   cell.backward(p(dOutputs), p(dhNext), p(dcIn), p(gates) + 4 * t * gateSize, p(tanhC) + 4 * t * stateSize,
-    t === 0 ? 0 : p(cs) + 4 * (t - 1) * stateSize, p(mask), t, time, batch, hidden, dZt, dz === undefined ? dZt : p(dz), p(dcPrev), p(dhPass));
-  let dhPrev: TensorInfo;
-  if (dz === undefined) {
-    dhPrev = backend.makeOutput([batch, hidden], 'float32'); // h_{-1} is a constant: its gradient is not used
-    viewOf(backend)(dhPrev).fill(0);
-  } else {
-    dhPrev = call(stock, backend, 'BatchMatMul', { a: dz, b: recurrentT }); // dz·Vᵀ  [B, H]
-    backend.disposeData(dz.dataId);
-    if (dhPass !== undefined) {
-      const withPass = call(stock, backend, 'Add', { a: dhPrev, b: dhPass });
-      backend.disposeData(dhPrev.dataId);
-      dhPrev = withPass;
-    }
+    t === 0 ? 0 : p(cs) + 4 * (t - 1) * stateSize, p(mask), t, time, batch, hidden, p(dz), p(dcPrev), p(dhPass));
+  cell.transpose(p(dz), batch, 4 * hidden, p(dZT) + 4 * t * batch, 4 * time * batch);
+  let dhPrev = dhPrevOf(stock, backend, t, dz, recurrentT);
+  if (dhPass !== undefined) {
+    const withPass = call(stock, backend, 'Add', { a: dhPrev, b: dhPass });
+    backend.disposeData(dhPrev.dataId);
+    backend.disposeData(dhPass.dataId);
+    dhPrev = withPass;
   }
-  if (dhPass !== undefined) backend.disposeData(dhPass.dataId);
   return dhPrev;
 }
 

@@ -210,14 +210,14 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
   const [dOutputs, dhLast, dcLast] = dys as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
   const recurrentT = tf.transpose(recurrentKernel); // [4H, H], kept on the right in the loop
   const steps = { gates, tanhC, cs, mask };
-  const dZ = stepKernelsAvailable()
+  const dZT = stepKernelsAvailable()
     ? kernelBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT)
-    : (tf.concat(opBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT)) as tf.Tensor2D); // [time*batch, 4H]
+    : (tf.transpose(tf.concat(opBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT))) as tf.Tensor2D); // [4H, time*batch]
   // operands [X | H_prev | 1]: the column of ones makes the same matMul sum dZ over all rows, the bias gradient.
-  const dParams = tf.transpose(tf.matMul(tf.transpose(dZ), operands)); // [input+H+1, 4H]
+  const dParams = tf.transpose(tf.matMul(dZT, operands)); // [input+H+1, 4H]
   const [dKernel, dRecurrent, dBias] = tf.split(dParams, [input, hidden, 1]); // [input, 4H], [H, 4H], [1, 4H]
   const dx = () => {
-    const dxFlat = tf.matMul(dZ, tf.transpose(kernel)); // [time*batch, input]
+    const dxFlat = tf.matMul(tf.transpose(dZT), tf.transpose(kernel)); // [time*batch, input]
     return tf.transpose(tf.reshape(dxFlat, [time, batch, input]), [1, 0, 2]); // [batch, time, input]
   };
   return { x: dx, kernel: () => dKernel, recurrentKernel: () => dRecurrent, bias: () => tf.reshape(dBias, [4 * hidden]) };
@@ -246,21 +246,21 @@ function opBackwardLoop(dOutputs: tf.Tensor3D, dhLast: tf.Tensor2D, dcLast: tf.T
 }
 
 /**
- * dZ [time*batch, 4H] from one registered kernel per step, t = time−1 … 0 (see src/backend/wasm-lstm-step.ts):
- * the kernel reads step t of the saved whole-sequence tensors itself, and writes dz_t into its rows of dZ.
+ * dZᵀ [4H, time*batch] from one registered kernel per step, t = time−1 … 0 (see src/backend/wasm-lstm-step.ts):
+ * the kernel reads step t of the saved whole-sequence tensors itself, and writes dz_t into its columns of dZᵀ.
  */
 function kernelBackwardLoop(dOutputs: tf.Tensor3D, dhLast: tf.Tensor2D, dcLast: tf.Tensor2D, saved: SavedSteps, recurrentT: tf.Tensor): tf.Tensor2D {
   const time = saved.tanhC.shape[0];
   const fixed: tf.NamedTensorMap = { dOutputs, gates: saved.gates, tanhC: saved.tanhC, cs: saved.cs, recurrentT, ...(saved.mask ? { mask: saved.mask } : {}) };
   let [dh, dc]: tf.Tensor[] = [dhLast, dcLast]; // h_{T-1} is also the final h: its gradient joins at the last step
-  let dZ: tf.Tensor | undefined;
+  let dZT: tf.Tensor | undefined;
   for (let t = time - 1; t >= 0; t--) {
-    const inputs: tf.NamedTensorMap = { ...fixed, dhNext: dh, dcIn: dc, ...(dZ ? { dZ } : {}) };
+    const inputs: tf.NamedTensorMap = { ...fixed, dhNext: dh, dcIn: dc, ...(dZT ? { dZT } : {}) };
     const outs = tf.engine().runKernel(LSTM_STEP_KERNELS.backward, inputs, { t, time }) as tf.Tensor[];
     [dh, dc] = outs;
-    dZ ??= outs[2];
+    dZT ??= outs[2];
   }
-  return dZ as tf.Tensor2D;
+  return dZT as tf.Tensor2D;
 }
 
 /** One step back: dh_t, dc_t → dz_t, dh_{t-1}, dc_{t-1} (see the equations at the top). */
