@@ -26,6 +26,11 @@ export function loadSimdCell(memory: WebAssembly.Memory): SimdCell | undefined {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const file = fileURLToPath(new URL(shared ? 'lstm-cell-shared.wasm' : 'lstm-cell.wasm', WASM_DIR));
   if (!existsSync(file)) return undefined;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory } });
-  return instance.exports as unknown as SimdCell;
+  const cell = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory } }).exports as unknown as SimdCell;
+  // A module built from an older lstm-cell.wat would take the arguments it knows and silently compute wrong steps.
+  const arity = { forward: 17, backward: 14, transpose: 5 };
+  for (const [name, n] of Object.entries(arity))
+    if ((cell as unknown as Record<string, (...a: number[]) => void>)[name]?.length !== n)
+      throw new Error(`${file} does not match src/backend/lstm-cell.wat (${name} should take ${n} arguments): run npm run build`);
+  return cell;
 }

@@ -30,8 +30,9 @@
   ;; σ(z) = 1 / (1 + e^x) with x = −z, and e^x as in Cephes' expf: x = m·ln2 + r with m an integer and
   ;; |r| ≤ ln2/2, e^r by a degree-7 polynomial (relative error ~1e-7), e^x = e^r·2^m. Adding roundBias rounds
   ;; x·log2e to the integer m and leaves m + 127 in the float's low bits (XNNPACK's trick): shifted into the
-  ;; exponent field, they are 2^m. x is clamped to ±80 so that 2^m and e^x stay normal floats (σ is then exact
-  ;; to float precision: e^−80 < 2^−115). pmin/pmax are the plain SSE min/max, which σ can use (no NaN here).
+  ;; exponent field, they are 2^m. x is clamped to ±80 so that 2^m and e^x stay normal floats: for z > 80, σ is 1
+  ;; to float precision (e^−80 < 2^−115); for z < −80 it stays at σ(−80) ≈ 1.8e-35 instead of going nearer 0, an
+  ;; absolute error below 2e-35. pmin/pmax are the plain SSE min/max, which σ can use (no NaN here).
   (func $sigmoid (param $dst i32) (param $a i32) (param $b i32) (param $n i32)
     (local $end i32) (local $x v128) (local $m v128) (local $r v128) (local $q v128) (local $twoM v128)
     (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
@@ -45,7 +46,7 @@
       (local.set $m (f32x4.add (f32x4.mul (local.get $x) (global.get $log2e)) (global.get $roundBias)))
       (local.set $twoM (i32x4.shl (local.get $m) (i32.const 23)))
       (local.set $m (f32x4.sub (local.get $m) (global.get $roundBias)))
-      ;; r = x − m·ln2, with ln2 = ln2hi − ln2lo in two parts (Cody–Waite), so that m·ln2hi is exact
+      ;; r = x − m·ln2, with ln2 = ln2hi + ln2lo in two parts (Cody–Waite), so that m·ln2hi is exact
       (local.set $r (f32x4.sub (f32x4.sub (local.get $x) (f32x4.mul (local.get $m) (global.get $ln2hi)))
         (f32x4.mul (local.get $m) (global.get $ln2lo))))
       ;; e^r = 1 + r + r²·q(r)
@@ -205,7 +206,7 @@
   ;; its columns of dZᵀ. Whole 4×4 blocks go through registers (two rounds of shuffles); leftover rows one by one.
   (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $dstStride i32)
     (local $r i32) (local $c i32) (local $rowBytes i32) (local $at i32) (local $to i32)
-    (local $a v128) (local $b v128) (local $x v128) (local $y v128) (local $ab02 v128) (local $ab13 v128) (local $xy02 v128) (local $xy13 v128)
+    (local $a v128) (local $b v128) (local $x v128) (local $y v128) (local $ab01 v128) (local $ab23 v128) (local $xy01 v128) (local $xy23 v128)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $r (i32.const 0))
     (block $blocksDone (loop $blockRows
@@ -220,19 +221,19 @@
         (local.set $x (v128.load (i32.add (local.get $at) (i32.shl (local.get $rowBytes) (i32.const 1)))))
         (local.set $y (v128.load (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (i32.const 3)))))
         ;; a0 b0 a1 b1 | a2 b2 a3 b3 | x0 y0 x1 y1 | x2 y2 x3 y3
-        (local.set $ab02 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
-        (local.set $ab13 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
-        (local.set $xy02 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $y)))
-        (local.set $xy13 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $y)))
+        (local.set $ab01 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+        (local.set $ab23 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+        (local.set $xy01 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $y)))
+        (local.set $xy23 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $y)))
         ;; columns c … c+3 of the block, each a0 b0 x0 y0 and so on, into dst rows c … c+3 at column r
         (local.set $to (i32.add (local.get $dst) (i32.add (i32.mul (local.get $c) (local.get $dstStride)) (i32.shl (local.get $r) (i32.const 2)))))
-        (v128.store (local.get $to) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab02) (local.get $xy02)))
+        (v128.store (local.get $to) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab01) (local.get $xy01)))
         (v128.store (i32.add (local.get $to) (local.get $dstStride))
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab02) (local.get $xy02)))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab01) (local.get $xy01)))
         (v128.store (i32.add (local.get $to) (i32.shl (local.get $dstStride) (i32.const 1)))
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab13) (local.get $xy13)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab23) (local.get $xy23)))
         (v128.store (i32.add (local.get $to) (i32.mul (local.get $dstStride) (i32.const 3)))
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab13) (local.get $xy13)))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab23) (local.get $xy23)))
         (local.set $c (i32.add (local.get $c) (i32.const 4)))
         (br $blocks)))
       (local.set $r (i32.add (local.get $r) (i32.const 4)))

@@ -8,7 +8,8 @@ import { loadSimdCell, type SimdCell } from './lstm-cell-simd.js';
  * Why: a step of lstmFused is ~11 tfjs ops forward and ~8 backward on [batch, H] tensors. On wasm each op costs
  * ~15–20 µs of dispatch, more than its arithmetic, so at W1's sizes the ops, not the matMuls, dominated the step.
  * Here a step is one kernel: the stock BatchMatMul kernel (XNNPACK) called directly, and all the elementwise work
- * in one pass of our SIMD cell (lstm-cell.wat) over the wasm heap. When the hidden size is not a multiple of 4
+ * in one pass of our SIMD cell (lstm-cell.wat) over the wasm heap (with a mask, backward adds the dh handed on at
+ * padding with the stock Add kernel). When the hidden size is not a multiple of 4
  * (or the cell is not built), the stock Add and Sigmoid kernels and plain JavaScript loops do that part instead,
  * with tanh(c) = 2σ(2c) − 1 keeping the transcendental work in the Sigmoid kernel. Same equations as
  * lstm-fused.ts (there, the portable op version); same tests.
@@ -74,15 +75,14 @@ interface BackwardArrays {
 function cellBackward(a: BackwardArrays, t: number, time: number, batch: number, hidden: number): void {
   const { dOutputs, dhNext, dcIn, gates, tanhC, cPrev, cPrevAt, keep, dz, dZT, dcPrev, dhPass } = a;
   const stateAt = t * batch * hidden;
-  const c0 = cPrevAt - stateAt; // tanhC and c_{t-1} share the index k + stateAt
   const columns = time * batch; // of dZᵀ
   for (let b = 0; b < batch; b++) {
     const row = (t * batch + b) * 4 * hidden; // in gates
-    const outAt = (b * time + t) * hidden - b * hidden;
+    const out = (b * time + t) * hidden; // dOutputs[b, t]
     const real = keep === undefined || keep[b * time + t] > 0.5;
     for (let j = 0, k = b * hidden; j < hidden; j++, k++) {
       const g = row + j;
-      const dh = dOutputs[outAt + k] + dhNext[k];
+      const dh = dOutputs[out + j] + dhNext[k];
       // A padded step hands dh and dc to the previous step unchanged and contributes no dz.
       if (!real) dhPass![k] = dh;
       const i = gates[g];
@@ -92,12 +92,19 @@ function cellBackward(a: BackwardArrays, t: number, time: number, batch: number,
       const tc = tanhC[stateAt + k];
       const u = real ? dcIn[k] + dh * o * (1 - tc * tc) : 0; // everything reaching c_t
       const dzI = u * (2 * sg - 1) * i * (1 - i); // dz_i = u⊙g⊙σ'
-      const dzF = u * cPrev[c0 + stateAt + k] * f * (1 - f); // dz_f = u⊙c_{t-1}⊙σ'
+      const dzF = u * cPrev[cPrevAt + k] * f * (1 - f); // dz_f = u⊙c_{t-1}⊙σ'
       const dzG = u * i * 4 * sg * (1 - sg); // dz_g = u⊙i⊙(1 − g²)
       const dzO = real ? dh * tc * o * (1 - o) : 0; // dz_o = dh⊙tanh(c)⊙σ'
-      const [d, e] = [b * 4 * hidden + j, j * columns + t * batch + b]; // (b, j) in dz; (j, t·B + b) in dZᵀ
-      [dz[d], dz[d + hidden], dz[d + 2 * hidden], dz[d + 3 * hidden]] = [dzI, dzF, dzG, dzO];
-      [dZT[e], dZT[e + hidden * columns], dZT[e + 2 * hidden * columns], dZT[e + 3 * hidden * columns]] = [dzI, dzF, dzG, dzO];
+      const d = b * 4 * hidden + j; // (b, j) in dz
+      dz[d] = dzI;
+      dz[d + hidden] = dzF;
+      dz[d + 2 * hidden] = dzG;
+      dz[d + 3 * hidden] = dzO;
+      const e = j * columns + t * batch + b; // (j, t·B + b) in dZᵀ
+      dZT[e] = dzI;
+      dZT[e + hidden * columns] = dzF;
+      dZT[e + 2 * hidden * columns] = dzG;
+      dZT[e + 3 * hidden * columns] = dzO;
       dcPrev[k] = real ? u * f : dcIn[k];
     }
   }
@@ -117,7 +124,7 @@ function simdCell(backend: WasmBackend, hidden: number): SimdCell | undefined {
 
 /** Whether the step kernels run the SIMD cell on the current wasm backend for this hidden size (for tests, bench). */
 export function simdCellInUse(backend: unknown, hidden: number): boolean {
-  return simdCell(backend as WasmBackend, hidden) !== undefined;
+  return (backend as Partial<WasmBackend>).wasm !== undefined && simdCell(backend as WasmBackend, hidden) !== undefined;
 }
 
 function viewOf(backend: WasmBackend) {
@@ -287,14 +294,16 @@ function simdBackward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, 
   cell.backward(p(dOutputs), p(dhNext), p(dcIn), p(gates) + 4 * t * gateSize, p(tanhC) + 4 * t * stateSize,
     t === 0 ? 0 : p(cs) + 4 * (t - 1) * stateSize, p(mask), t, time, batch, hidden, p(dz), p(dcPrev), p(dhPass));
   cell.transpose(p(dz), batch, 4 * hidden, p(dZT) + 4 * t * batch, 4 * time * batch);
-  let dhPrev = dhPrevOf(stock, backend, t, dz, recurrentT);
-  if (dhPass !== undefined) {
-    const withPass = call(stock, backend, 'Add', { a: dhPrev, b: dhPass });
-    backend.disposeData(dhPrev.dataId);
+  const dhPrev = dhPrevOf(stock, backend, t, dz, recurrentT);
+  if (dhPass === undefined) return dhPrev;
+  if (t === 0) {
     backend.disposeData(dhPass.dataId);
-    dhPrev = withPass;
+    return dhPrev;
   }
-  return dhPrev;
+  const withPass = call(stock, backend, 'Add', { a: dhPrev, b: dhPass }); // + dh handed on at padding
+  backend.disposeData(dhPrev.dataId);
+  backend.disposeData(dhPass.dataId);
+  return withPass;
 }
 
 export function lstmStepKernelConfigs(stock: StockKernel): KernelConfig[] {

@@ -187,7 +187,7 @@ function backwardFactors(gates: tf.Tensor3D, tanhC: tf.Tensor3D, cs: tf.Tensor3D
   let pd = tf.mul(tf.concat([g, cPrev, i, tanhC], 2), dAct); // [time, batch, 4H]
   const q = tf.mul(o, tf.sub(1, tf.square(tanhC))); // [time, batch, H]   ∂h/∂c through h = o·tanh(c)
   if (mask === undefined) return { pd: unstack2(pd), q: unstack2(q), f: unstack2(f) };
-  const m = tf.reshape(tf.transpose(mask), [time, batch, 1]); // [time, batch, 1]
+  const m = tf.cast(tf.greater(tf.reshape(tf.transpose(mask), [time, batch, 1]), 0.5), 'float32'); // [time, batch, 1], 1 a real step
   pd = tf.mul(pd, m);
   return { pd: unstack2(pd), q: unstack2(q), f: unstack2(tf.mul(f, m)), pass: unstack2(tf.sub(1, m)) };
 }
@@ -217,6 +217,7 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
   const dParams = tf.transpose(tf.matMul(dZT, operands)); // [input+H+1, 4H]
   const [dKernel, dRecurrent, dBias] = tf.split(dParams, [input, hidden, 1]); // [input, 4H], [H, 4H], [1, 4H]
   const dx = () => {
+    // dZ·Uᵀ after transposing dZᵀ back: U·dZᵀ (no transpose) measured no faster, as dZᵀ is then the packed operand
     const dxFlat = tf.matMul(tf.transpose(dZT), tf.transpose(kernel)); // [time*batch, input]
     return tf.transpose(tf.reshape(dxFlat, [time, batch, input]), [1, 0, 2]); // [batch, time, input]
   };

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
 import { lstmFused } from '../../src/models/lstm-fused.js';
+import { simdCellInUse } from '../../src/backend/wasm-lstm-step.js';
 import { Rng } from '../../src/util/rng.js';
 
 /** A masked fused LSTM's outputs and its gradients w.r.t. x and every weight, as plain arrays. */
@@ -44,14 +45,18 @@ test('the threaded wasm build runs XNNPACK on 2 threads and gives the single-thr
 
   const threaded = await selectBackend('wasm', 'fixed', 2);
   assert.deepEqual([threaded.name, threaded.wasmThreads], ['wasm', 2]);
-  const actual = lstmWithGradients(11);
-  assert.equal(actual.length, expected.length);
-  actual.forEach((a, k) => {
-    let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - expected[k][i]));
-    assert.ok(worst <= 1e-6, `${k === 0 ? 'outputs' : `gradient ${k}`}: threaded differs by ${worst}`);
-  });
+  assert.equal(simdCellInUse(tf.backend(), 24), true, 'the SIMD cell built for shared memory runs on the threaded build');
+  const same = (actual: Float32Array[], what: string) => {
+    assert.equal(actual.length, expected.length);
+    actual.forEach((a, k) => {
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - expected[k][i]));
+      assert.ok(worst <= 1e-6, `${k === 0 ? 'outputs' : `gradient ${k}`}: ${what} differs by ${worst}`);
+    });
+  };
+  same(lstmWithGradients(11), 'threaded');
   assert.deepEqual(sliceAfterGrowth(), Array.from({ length: 10 }, (_, j) => 2999 * 4000 + 3990 + j));
+  same(lstmWithGradients(11), 'threaded, after the heap grew'); // the SIMD cell sees the grown memory too
 });
 
 test('a process on the threaded build exits by itself when its work is done', () => {
