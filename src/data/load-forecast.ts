@@ -97,13 +97,15 @@ function defaultFeatureNotes(features: string[], targets: string[], featureRaw: 
   const increasing = (j: number) => rows > 2 && Array.from({ length: rows - 1 }, (_, r) => r).every((r) => featureRaw[(r + 1) * width + j] > featureRaw[r * width + j]);
   const indexLike = features.filter((_, j) => increasing(j));
   const suggested = [...new Set([...targets, ...features.filter((f) => !indexLike.includes(f))])];
-  const fix = `set "features": ${JSON.stringify(suggested)} in data to change that`;
+  // when the defaults already are the targets alone (a single-series file), there is no better list to suggest
+  const differs = suggested.length !== features.length || suggested.some((f) => !features.includes(f));
+  const fix = differs ? `; set "features": ${JSON.stringify(suggested)} in data to change that` : '';
   const notes: string[] = [];
   const unseen = targets.filter((t) => !features.includes(t));
   if (unseen.length > 0)
-    notes.push(`data.features is not set, so the features are the numeric columns other than the targets: the model does not see the past of ${unseen.join(', ')}; ${fix}`);
+    notes.push(`data.features is not set, so the features are the numeric columns other than the targets: the model does not see the past of ${unseen.join(', ')}${fix}`);
   for (const name of indexLike)
-    notes.push(`feature ${name} increases on every row, like a time index: split by time, val and test hold only values beyond those seen in training; ${fix}`);
+    notes.push(`feature ${name} increases on every row, like a time index: split by time, val and test hold only values beyond those seen in training${fix}`);
   return notes;
 }
 

@@ -49,4 +49,8 @@ test('default forecast features come with notes: the targets left out, and a col
   assert.deepEqual(rest, []);
   const listed = await loadDataset(forecastCfg({ targets: ['v'], features: ['t'], window: 3 }), { baseDir: dir, seed: 1 });
   assert.deepEqual(listed.summary.notes, [], 'features given: nothing to say');
+  // a single cumulative series: the defaults are the target itself, and there is no other list to suggest
+  const { dir: one } = writeCsv('data.csv', csv('total', Array.from({ length: 30 }, (_, i) => [i * i])));
+  const cumulative = await loadDataset(forecastCfg({ targets: ['total'], window: 3 }), { baseDir: one, seed: 1 });
+  assert.deepEqual(cumulative.summary.notes, ['feature total increases on every row, like a time index: split by time, val and test hold only values beyond those seen in training']);
 });
