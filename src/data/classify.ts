@@ -12,13 +12,13 @@ export function classList(labels: string[]): string[] {
 }
 
 /** Each label's index in `classes`; a label not among them (e.g. unseen in training) is a DataError at its cell. */
-export function labelIndices(labels: string[], classes: string[], where: string[]): Int32Array {
+export function labelIndices(labels: string[], classes: string[], where: (k: number) => string): Int32Array {
   const index = new Map(classes.map((c, i) => [c, i]));
   return Int32Array.from(labels, (label, k) => {
     const i = index.get(label);
     if (i === undefined)
       throw new DataError(
-        where[k],
+        where(k),
         `expected a label the model was trained on (${classes.map((c) => describeValue(c)).join(', ')}), found ${describeValue(label)}`,
       );
     return i;

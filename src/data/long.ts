@@ -46,7 +46,7 @@ export function readLong(table: CsvTable, opts: LongOptions): Sequences {
     featureNames: [...featureNames],
     ...padded,
     labels: first.map((row) => row.cells[labelCol]),
-    labelWhere: first.map((row) => `${table.file}:${row.line}:${labelCol + 1}`),
+    labelWhere: (k) => `${table.file}:${first[k].line}:${labelCol + 1}`,
     ids: first.map((row) => row.cells[idCol]),
     rows: kept.length,
     droppedRows: table.rows.length - kept.length,

@@ -10,8 +10,8 @@ export interface Sequences {
   /** real steps per sequence (the rest is padding) */
   lengths: Int32Array;
   labels: string[];
-  /** `file:line:column` of each sequence's label cell, for label errors */
-  labelWhere: string[];
+  /** `file:line:column` of sequence k's label cell, for label errors (made only when one is reported) */
+  labelWhere: (k: number) => string;
   /** wide: 0-based data-row index in the file; long: the sequence id */
   ids: (number | string)[];
   /** data rows used, and data rows dropped by the missing policy */

@@ -86,7 +86,7 @@ export function readWide(
     x,
     lengths: new Int32Array(kept.length).fill(opts.steps),
     labels: used.map((row) => row.cells[labelCol]),
-    labelWhere: used.map((row) => `${table.file}:${row.line}:${labelCol + 1}`),
+    labelWhere: (k) => `${table.file}:${used[k].line}:${labelCol + 1}`,
     ids: kept.map((i) => rows[i]),
     rows: kept.length,
     droppedRows: table.rows.length - kept.length,
