@@ -123,18 +123,29 @@ function printTable(rows: BenchRow[]): void {
   for (const l of lines) console.log(l.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
 }
 
-function printRatios(rows: BenchRow[]): void {
+/**
+ * The ratios of the medians, and with several rounds the range of the same ratio taken round by round (both cases
+ * of a ratio ran in the same round, under the same load from elsewhere).
+ */
+function printRatios(rows: BenchRow[], byCase: Map<string, BenchRow[]>): void {
   const find = (w: string, impl: string, dir: string, phase: string) =>
     rows.find((r) => r.workload === w && r.impl === impl && r.direction === dir && r.phase === phase)?.samplesPerSec;
-  const ratio = (label: string, a?: number, b?: number) => {
-    if (a !== undefined && b !== undefined) console.log(`${label.padEnd(44)} ${(a / b).toFixed(2)}`);
+  const rounds = (w: string, impl: string, dir: string, phase: string) => byCase.get(`${w} ${impl} ${dir} ${phase}`) ?? [];
+  const ratio = (label: string, [w, dir, phase]: string[], top: string, bottom: string) => {
+    const [a, b] = [find(w, top, dir, phase), find(w, bottom, dir, phase)];
+    if (a === undefined || b === undefined) return;
+    const [as, bs] = [rounds(w, top, dir, phase), rounds(w, bottom, dir, phase)];
+    const each = as.slice(0, bs.length).map((r, i) => r.samplesPerSec / bs[i].samplesPerSec);
+    const spread = each.length > 1 ? `  (rounds ${Math.min(...each).toFixed(2)}–${Math.max(...each).toFixed(2)})` : '';
+    console.log(`${label.padEnd(44)} ${(a / b).toFixed(2)}${spread}`);
   };
   for (const w of ['W1', 'W2'])
     for (const dir of ['uni', 'bi'])
       for (const phase of ['train', 'infer']) {
-        ratio(`${w} ${dir} ${phase}: hand-fused / builtin-stock`, find(w, 'hand-fused', dir, phase), find(w, 'builtin-stock', dir, phase));
-        ratio(`${w} ${dir} ${phase}: builtin / builtin-stock`, find(w, 'builtin', dir, phase), find(w, 'builtin-stock', dir, phase));
-        ratio(`${w} ${dir} ${phase}: hand-fused / torch`, find(w, 'hand-fused', dir, phase), find(w, 'torch', dir, phase));
+        const at = [w, dir, phase];
+        ratio(`${w} ${dir} ${phase}: hand-fused / builtin-stock`, at, 'hand-fused', 'builtin-stock');
+        ratio(`${w} ${dir} ${phase}: builtin / builtin-stock`, at, 'builtin', 'builtin-stock');
+        ratio(`${w} ${dir} ${phase}: hand-fused / torch`, at, 'hand-fused', 'torch');
       }
 }
 
@@ -171,7 +182,7 @@ async function main(): Promise<void> {
   const order = (r: BenchRow) => `${r.workload} ${r.direction === 'uni' ? 0 : 1} ${r.phase === 'train' ? 0 : 1}`;
   all.sort((a, b) => order(a).localeCompare(order(b)));
   printTable(all);
-  printRatios(all);
+  printRatios(all, byCase);
   const results = all.map(({ workload, impl, direction, phase, samplesPerSec, peakRssMb, threads }) => ({ workload, impl, direction, phase, samplesPerSec, peakRssMb, threads }));
   mkdirSync(`${HERE}results`, { recursive: true });
   const file = `${HERE}results/${o.backend}.json`;
