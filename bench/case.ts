@@ -17,17 +17,25 @@ export interface CaseArgs {
   threads: number | 'auto';
 }
 
-/** Median wall-clock ms per call of `f`, over `reps` timed calls after `warmup` untimed ones. */
-export function medianMs(f: () => void, reps: number, warmup: number): number {
+/**
+ * Median wall-clock ms per call of `f`, over at least `reps` timed calls after `warmup` untimed ones, and with
+ * `minWindowMs`, over as many more as that much time takes (at most 500): a burst of load from elsewhere on a
+ * shared machine then cannot cover every sample of a fast case, as it can five 30 ms steps.
+ */
+export function medianMs(f: () => void, reps: number, warmup: number, minWindowMs = 0): number {
   for (let i = 0; i < warmup; i++) f();
   const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
+  const start = performance.now();
+  while (times.length < reps || (performance.now() - start < minWindowMs && times.length < 500)) {
     const t0 = performance.now();
     f();
     times.push(performance.now() - t0);
   }
   return median(times);
 }
+
+/** The least time each case's timed steps span; torch_lstm.py's repetitions of 20 batches span about as long. */
+const MIN_WINDOW_MS = 2000;
 
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024); // maxRSS is in KiB
@@ -66,7 +74,7 @@ export async function runCase(a: CaseArgs): Promise<BenchRow[]> {
     workload: w.name, impl: a.impl, direction: a.direction, phase,
     samplesPerSec: Math.round((w.batch / ms) * 1000 * 10) / 10, peakRssMb: peakRssMb(), threads: chosen.wasmThreads ?? 0,
   });
-  const inferMs = medianMs(() => tf.tidy(() => void (m.predict(x, { batchSize: w.batch }) as tf.Tensor).dataSync()), a.reps, a.warmup);
+  const inferMs = medianMs(() => tf.tidy(() => void (m.predict(x, { batchSize: w.batch }) as tf.Tensor).dataSync()), a.reps, a.warmup, MIN_WINDOW_MS);
   const infer = row('infer', inferMs);
   const variables = m.trainableWeights.map((v) => v.read() as tf.Variable);
   const trainStep = () =>
@@ -75,7 +83,7 @@ export async function runCase(a: CaseArgs): Promise<BenchRow[]> {
       optimizer.applyGradients(grads as tf.NamedTensorMap as { [name: string]: tf.Variable });
       value.dataSync();
     });
-  const trainMs = medianMs(trainStep, a.reps, a.warmup);
+  const trainMs = medianMs(trainStep, a.reps, a.warmup, MIN_WINDOW_MS);
   return [infer, row('train', trainMs)];
 }
 

@@ -9,7 +9,7 @@ Workloads mirror the TypeScript benchmark's:
   W1  classify: T=28, 28 features, hidden 128, batch 64, 10 classes, softmax cross-entropy, Adam(1e-3)
   W2  forecast: T=96, 8 features, hidden 64, batch 128, 1 target, MSE, Adam(1e-3)
 Both have one LSTM layer and a Linear head on the last step's output (H * directions → outputs).
-Each measurement is the median over --reps repetitions of STEPS_PER_REP batches, after a warm-up, on 2 threads
+Each measurement is batch / the median step time over --reps passes of STEPS_PER_REP batches, after a warm-up, on 2 threads
 (the machine the project targets has 2 cores), with OMP_WAIT_POLICY=PASSIVE unless set. Peak RSS is the process's maximum resident set so far, in MB.
 With --json, exactly one JSON object is printed on stdout.
 """
@@ -67,16 +67,17 @@ def make_batches(w, n, generator):
 
 
 def timed_reps(run_step, batches, reps):
-    """Median samples/s over `reps` repetitions of one pass over `batches`, after a warm-up."""
+    """Batch size / the median step time over `reps` passes over `batches` (each step timed), after a warm-up:
+    the same statistic as the TypeScript side's."""
     for x, y in batches[:WARMUP_STEPS]:
         run_step(x, y)
-    rates = []
+    seconds = []
     for _ in range(reps):
-        start = time.perf_counter()
         for x, y in batches:
+            start = time.perf_counter()
             run_step(x, y)
-        rates.append(sum(len(x) for x, _ in batches) / (time.perf_counter() - start))
-    return statistics.median(rates)
+            seconds.append(time.perf_counter() - start)
+    return len(batches[0][0]) / statistics.median(seconds)
 
 
 def peak_rss_mb():
