@@ -18,12 +18,15 @@ export interface CaseArgs {
 }
 
 /**
- * Median wall-clock ms per call of `f`, over at least `reps` timed calls after `warmup` untimed ones, and with
- * `minWindowMs`, over as many more as that much time takes (at most 500): a burst of load from elsewhere on a
- * shared machine then cannot cover every sample of a fast case, as it can five 30 ms steps.
+ * Median wall-clock ms per call of `f`, over at least `reps` timed calls after at least `warmup` untimed ones.
+ * With `minWindowMs`, the warm-up lasts at least half that and the timed calls at least that (at most 500 calls
+ * each): the first tens of steps of a fast case run slower (V8 and the wasm engine optimise the hot code while it
+ * runs: W1 hand-fused steps 3–7 take ~40 ms, steps 40–100 ~27 ms), and a burst of load from elsewhere on a
+ * shared machine cannot cover every sample, as it could five 30 ms steps.
  */
 export function medianMs(f: () => void, reps: number, warmup: number, minWindowMs = 0): number {
-  for (let i = 0; i < warmup; i++) f();
+  const warmStart = performance.now();
+  for (let i = 0; i < warmup || (performance.now() - warmStart < minWindowMs / 2 && i < 500); i++) f();
   const times: number[] = [];
   const start = performance.now();
   while (times.length < reps || (performance.now() - start < minWindowMs && times.length < 500)) {
