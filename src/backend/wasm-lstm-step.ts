@@ -151,10 +151,10 @@ function forwardBuffers(backend: WasmBackend, time: number, batch: number, hidde
   return [outputs, gates, tanhC, operands, cs];
 }
 
-/** Byte offset of step t + 1's H_prev block of operands (where h_t goes), and the bytes from one row to the next. */
-function hNextAt(backend: WasmBackend, operands: TensorInfo, t: number, batch: number, hidden: number): [number, number] {
+/** Where h_t goes in operands [T·B, I + H + 1]: the index of step t + 1's H_prev block, and the row width (floats). */
+function hNextAt(operands: TensorInfo, t: number, batch: number, hidden: number): [number, number] {
   const width = operands.shape[1];
-  return [heapOffset(backend, operands) + 4 * ((t + 1) * batch * width + width - 1 - hidden), 4 * width];
+  return [(t + 1) * batch * width + width - 1 - hidden, width];
 }
 
 /**
@@ -203,9 +203,7 @@ function forwardStep(stock: StockKernel): KernelFunc {
       view(bufs[2]).set(tanhV, stateAt);
       view(bufs[4]).set(cV, stateAt);
       if (t < time - 1) {
-        // h_t is step t + 1's block of H_prev in operands [T·B, I + H + 1]
-        const [operands, width] = [view(bufs[3]), bufs[3].shape[1]];
-        const at = (t + 1) * batch * width + width - 1 - hidden;
+        const [operands, [at, width]] = [view(bufs[3]), hNextAt(bufs[3], t, batch, hidden)];
         for (let b = 0; b < batch; b++) operands.set(hV.subarray(b * hidden, (b + 1) * hidden), at + b * width);
       }
     }
@@ -266,8 +264,9 @@ function simdForward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, {
   const [s, tanhC, cs] = trace
     ? [p(bufs[1]) + 4 * t * gateSize, p(bufs[2]) + 4 * t * stateSize, p(bufs[4]) + 4 * t * stateSize]
     : [p(scratch[0]), p(scratch[1]), 0];
-  const [hNext, hStride] = trace && t < time - 1 ? hNextAt(backend, bufs[3], t, batch, hidden) : [0, 0];
-  cell.forward(p(hv), p(projected) + 4 * t * gateSize, p(cPrev), p(hPrev), p(mask), t, time, batch, hidden, p(h), p(c), p(bufs[0]), s, tanhC, hNext, hStride, cs);
+  const [hNext, width] = trace && t < time - 1 ? hNextAt(bufs[3], t, batch, hidden) : [-1, 0];
+  const hNextBytes = hNext < 0 ? 0 : p(bufs[3]) + 4 * hNext;
+  cell.forward(p(hv), p(projected) + 4 * t * gateSize, p(cPrev), p(hPrev), p(mask), t, time, batch, hidden, p(h), p(c), p(bufs[0]), s, tanhC, hNextBytes, 4 * width, cs);
   for (const x of [hv, ...scratch]) if (x !== undefined) backend.disposeData(x.dataId);
   return [h, c];
 }
