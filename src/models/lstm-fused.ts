@@ -24,7 +24,10 @@ import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
  */
 export const lstmFused: LstmSequenceFn = (x, weights, mask) =>
   // A named scope: the engine looks a custom op's gradient up by its scope name, which must not be a kernel's.
-  tf.tidy('lstmFused', () => (gradientIsRecorded() ? trainingPath(x, weights, mask) : forward(x, weights, mask, false).result));
+  tf.tidy('lstmFused', () => {
+    const maskF = mask === undefined ? undefined : (tf.cast(mask, 'float32') as tf.Tensor2D); // the step kernels read floats
+    return gradientIsRecorded() ? trainingPath(x, weights, maskF) : forward(x, weights, maskF, false).result;
+  });
 
 /**
  * Kernels a backend may register to run a whole time step in one dispatch (src/backend/wasm-lstm-step.ts does, for
@@ -66,10 +69,7 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const bias = tf.mul(w.bias, k) as tf.Tensor1D; // [4H]
   const xFlat = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, input]) as tf.Tensor2D; // [time*batch, input]
   const projected = tf.fused.matMul({ a: xFlat, b: kernel as tf.Tensor2D, bias }); // [time*batch, 4H]
-  if (stepKernelsAvailable()) {
-    const maskF = mask === undefined ? undefined : (tf.cast(mask, 'float32') as tf.Tensor2D); // the kernels read floats
-    return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, maskF, trace, [batch, time, hidden]);
-  }
+  if (stepKernelsAvailable()) return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, mask, trace, [batch, time, hidden]);
   const xps = tf.unstack(tf.reshape(projected, [time, batch, 4 * hidden])) as tf.Tensor2D[]; // time × [batch, 4H]
   const keeps = mask === undefined ? undefined : stepMasks(mask, hidden);
   let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
@@ -161,14 +161,13 @@ interface KernelFuncEngine {
  * skipped for a first layer, whose input is data.
  */
 function trainingPath(x: tf.Tensor3D, weights: LstmWeights, mask: tf.Tensor2D | undefined): LstmResult {
-  const maskF = mask === undefined ? undefined : (tf.cast(mask, 'float32') as tf.Tensor2D);
   const engine = tf.engine() as unknown as KernelFuncEngine;
   const [outputs, h, c] = engine.runKernelFunc({
     inputs: { x, kernel: weights.kernel, recurrentKernel: weights.recurrentKernel, bias: weights.bias },
     forwardFunc: (_backend, save) => {
-      const { result, trace } = forward(x, weights, maskF, true);
+      const { result, trace } = forward(x, weights, mask, true);
       const t = trace!;
-      save([t.operands, t.gates, t.tanhC, t.cs, weights.kernel, weights.recurrentKernel, ...(maskF ? [maskF] : [])]);
+      save([t.operands, t.gates, t.tanhC, t.cs, weights.kernel, weights.recurrentKernel, ...(mask ? [mask] : [])]);
       return [result.outputs, result.h, result.c];
     },
     backwardsFunc: (dys, saved) => backward(dys, saved, x.shape),
