@@ -4,7 +4,15 @@ import { selectBackend } from '../src/backend/select.js';
 import { modelSchema } from '../src/config/schema.js';
 import { buildModel } from '../src/models/build.js';
 import { taskLoss } from '../src/train/loss.js';
-import { median, WORKLOADS, type BenchRow, type Direction, type Impl, type Workload, type WorkloadName } from './workloads.js';
+import {
+  median,
+  WORKLOADS,
+  type BenchRow,
+  type Direction,
+  type Impl,
+  type Workload,
+  type WorkloadName,
+} from './workloads.js';
 
 export interface CaseArgs {
   workload: WorkloadName;
@@ -54,7 +62,11 @@ function modelConfig(w: Workload, impl: CaseArgs['impl'], direction: Direction) 
 }
 
 function model(w: Workload, impl: CaseArgs['impl'], direction: Direction): tf.LayersModel {
-  return buildModel(modelConfig(w, impl, direction), { steps: w.steps, features: w.features, outputSize: w.outputs, masked: false }, 1);
+  return buildModel(
+    modelConfig(w, impl, direction),
+    { steps: w.steps, features: w.features, outputSize: w.outputs, masked: false },
+    1,
+  );
 }
 
 /** Synthetic batch: inputs ~ N(0, 1); one-hot random classes or N(0, 1) targets. */
@@ -68,21 +80,39 @@ function batch(w: Workload): { x: tf.Tensor3D; y: tf.Tensor2D } {
 export async function runCase(a: CaseArgs): Promise<BenchRow[]> {
   const kernels = a.impl === 'builtin-stock' ? 'stock' : 'fixed';
   const w = WORKLOADS[a.workload];
-  const chosen = await selectBackend(a.backend, kernels, a.impl === 'builtin-stock' ? 1 : a.threads, modelConfig(w, a.impl, a.direction));
+  const chosen = await selectBackend(
+    a.backend,
+    kernels,
+    a.impl === 'builtin-stock' ? 1 : a.threads,
+    modelConfig(w, a.impl, a.direction),
+  );
   if (chosen.name !== a.backend) throw new Error(`asked for backend ${a.backend}, got ${chosen.name}`);
   const m = model(w, a.impl, a.direction);
   const optimizer = tf.train.adam(1e-3);
   const { x, y } = batch(w);
   const row = (phase: 'train' | 'infer', ms: number): BenchRow => ({
-    workload: w.name, impl: a.impl, direction: a.direction, phase,
-    samplesPerSec: Math.round((w.batch / ms) * 1000 * 10) / 10, peakRssMb: peakRssMb(), threads: chosen.wasmThreads ?? 0,
+    workload: w.name,
+    impl: a.impl,
+    direction: a.direction,
+    phase,
+    samplesPerSec: Math.round((w.batch / ms) * 1000 * 10) / 10,
+    peakRssMb: peakRssMb(),
+    threads: chosen.wasmThreads ?? 0,
   });
-  const inferMs = medianMs(() => tf.tidy(() => void (m.predict(x, { batchSize: w.batch }) as tf.Tensor).dataSync()), a.reps, a.warmup, MIN_WINDOW_MS);
+  const inferMs = medianMs(
+    () => tf.tidy(() => void (m.predict(x, { batchSize: w.batch }) as tf.Tensor).dataSync()),
+    a.reps,
+    a.warmup,
+    MIN_WINDOW_MS,
+  );
   const infer = row('infer', inferMs);
   const variables = m.trainableWeights.map((v) => v.read() as tf.Variable);
   const trainStep = () =>
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => taskLoss(w.task, m.apply(x, { training: true }) as tf.Tensor2D, y), variables);
+      const { value, grads } = tf.variableGrads(
+        () => taskLoss(w.task, m.apply(x, { training: true }) as tf.Tensor2D, y),
+        variables,
+      );
       optimizer.applyGradients(grads as tf.NamedTensorMap as { [name: string]: tf.Variable });
       value.dataSync();
     });

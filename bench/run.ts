@@ -43,19 +43,22 @@ function parseOptions(argv: string[]): Options {
   const workload = values.workload!;
   if (!['W1', 'W2', 'all'].includes(workload)) fail(`--workload: expected W1, W2 or all, got ${workload}`);
   const backend = values.backend!;
-  if (!['wasm', 'cpu', 'tensorflow'].includes(backend)) fail(`--backend: expected wasm, cpu or tensorflow, got ${backend}`);
+  if (!['wasm', 'cpu', 'tensorflow'].includes(backend))
+    fail(`--backend: expected wasm, cpu or tensorflow, got ${backend}`);
   const reps = Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) fail(`--reps: expected a positive integer, got ${values.reps}`);
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds: expected a positive integer, got ${values.rounds}`);
   const impls = values.impl === 'all' ? [...IMPLS] : values.impl!.split(',');
-  for (const i of impls) if (!(IMPLS as readonly string[]).includes(i)) fail(`--impl: expected some of ${IMPLS.join(', ')}, got ${i}`);
+  for (const i of impls)
+    if (!(IMPLS as readonly string[]).includes(i)) fail(`--impl: expected some of ${IMPLS.join(', ')}, got ${i}`);
   // builtin-stock differs from builtin only on wasm, where the fixed kernels apply.
   const useImpls = (impls as CaseArgs['impl'][]).filter((i) => backend === 'wasm' || i !== 'builtin-stock');
   const direction = values.direction!;
   if (!['uni', 'bi', 'all'].includes(direction)) fail(`--direction: expected uni, bi or all, got ${direction}`);
   const threads = values.threads === 'auto' ? 'auto' : Number(values.threads);
-  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS)) fail(`--threads: expected auto or 1 to ${MAX_WASM_THREADS}, got ${values.threads}`);
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS))
+    fail(`--threads: expected auto or 1 to ${MAX_WASM_THREADS}, got ${values.threads}`);
   return {
     threads,
     workloads: workload === 'all' ? ['W1', 'W2'] : [workload as WorkloadName],
@@ -96,12 +99,18 @@ function torchAvailable(): boolean {
 function runTorch(o: Options, round: number): BenchRow[] {
   const workload = o.workloads.length === 2 ? 'all' : o.workloads[0];
   console.error(`torch: round ${round}/${o.rounds} ${TORCH_SCRIPT} --workload ${workload}`);
-  const child = spawnSync(PYTHON, [TORCH_SCRIPT, '--workload', workload, '--reps', String(o.reps), '--json'], { encoding: 'utf8' });
+  const child = spawnSync(PYTHON, [TORCH_SCRIPT, '--workload', workload, '--reps', String(o.reps), '--json'], {
+    encoding: 'utf8',
+  });
   if (child.status !== 0) {
     console.error(`torch: failed (exit ${child.status}):\n${child.stderr}`);
     return [];
   }
-  const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { torch: string; threads: number; rows: BenchRow[] };
+  const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+    torch: string;
+    threads: number;
+    rows: BenchRow[];
+  };
   console.error(`torch: ${result.torch}, ${result.threads} threads`);
   return result.rows.filter((r) => o.directions.includes(r.direction)).map((r) => ({ ...r, threads: result.threads }));
 }
@@ -117,10 +126,20 @@ function printTable(rows: BenchRow[]): void {
   for (const r of rows) {
     const base = stock.get(keyOf(r));
     const ratio = base ? `${(r.samplesPerSec / base).toFixed(1)}×` : '';
-    lines.push([r.workload, r.direction, r.phase, r.impl, String(r.threads), fmt(r.samplesPerSec), ratio, fmt(r.peakRssMb)]);
+    lines.push([
+      r.workload,
+      r.direction,
+      r.phase,
+      r.impl,
+      String(r.threads),
+      fmt(r.samplesPerSec),
+      ratio,
+      fmt(r.peakRssMb),
+    ]);
   }
   const widths = head.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
-  for (const l of lines) console.log(l.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  for (const l of lines)
+    console.log(l.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
 }
 
 /**
@@ -130,7 +149,8 @@ function printTable(rows: BenchRow[]): void {
 function printRatios(rows: BenchRow[], byCase: Map<string, BenchRow[]>): void {
   const find = (w: string, impl: string, dir: string, phase: string) =>
     rows.find((r) => r.workload === w && r.impl === impl && r.direction === dir && r.phase === phase)?.samplesPerSec;
-  const rounds = (w: string, impl: string, dir: string, phase: string) => byCase.get(`${w} ${impl} ${dir} ${phase}`) ?? [];
+  const rounds = (w: string, impl: string, dir: string, phase: string) =>
+    byCase.get(`${w} ${impl} ${dir} ${phase}`) ?? [];
   const ratio = (label: string, [w, dir, phase]: string[], top: string, bottom: string) => {
     const [a, b] = [find(w, top, dir, phase), find(w, bottom, dir, phase)];
     if (a === undefined || b === undefined) return;
@@ -174,7 +194,9 @@ async function main(): Promise<void> {
           // The slow stock configurations get one warm-up step; the others two.
           const warmup = impl === 'builtin-stock' || o.backend === 'cpu' ? 1 : 2;
           console.error(`tfjs: round ${round}/${o.rounds} ${workload} ${direction} ${impl} on ${o.backend}`);
-          record(runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup, threads: o.threads }));
+          record(
+            runCaseProcess({ workload, impl, direction, backend: o.backend, reps: o.reps, warmup, threads: o.threads }),
+          );
         }
     if (torchReady) record(runTorch(o, round));
   }
@@ -183,10 +205,21 @@ async function main(): Promise<void> {
   all.sort((a, b) => order(a).localeCompare(order(b)));
   printTable(all);
   printRatios(all, byCase);
-  const results = all.map(({ workload, impl, direction, phase, samplesPerSec, peakRssMb, threads }) => ({ workload, impl, direction, phase, samplesPerSec, peakRssMb, threads }));
+  const results = all.map(({ workload, impl, direction, phase, samplesPerSec, peakRssMb, threads }) => ({
+    workload,
+    impl,
+    direction,
+    phase,
+    samplesPerSec,
+    peakRssMb,
+    threads,
+  }));
   mkdirSync(`${HERE}results`, { recursive: true });
   const file = `${HERE}results/${o.backend}.json`;
-  writeFileSync(file, JSON.stringify({ backend: o.backend, node: process.version, cpus: cpus().length, rows: results }, null, 2) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify({ backend: o.backend, node: process.version, cpus: cpus().length, rows: results }, null, 2) + '\n',
+  );
   console.error(`wrote ${file}`);
 }
 

@@ -17,29 +17,46 @@ export function splitFusedStep(workload: WorkloadName, reps: number) {
   const w = WORKLOADS[workload];
   const [B, T, I, H] = [w.batch, w.steps, w.features, w.hidden];
   const x = tf.randomNormal([B, T, I]) as tf.Tensor3D;
-  const vars = [tf.randomNormal([I, 4 * H], 0, 0.1), tf.randomNormal([H, 4 * H], 0, 0.1), tf.zeros([4 * H])].map((t) => tf.variable(t));
-  const weights = { kernel: vars[0] as tf.Tensor2D, recurrentKernel: vars[1] as tf.Tensor2D, bias: vars[2] as tf.Tensor1D };
+  const vars = [tf.randomNormal([I, 4 * H], 0, 0.1), tf.randomNormal([H, 4 * H], 0, 0.1), tf.zeros([4 * H])].map((t) =>
+    tf.variable(t),
+  );
+  const weights = {
+    kernel: vars[0] as tf.Tensor2D,
+    recurrentKernel: vars[1] as tf.Tensor2D,
+    bias: vars[2] as tf.Tensor1D,
+  };
   const probe = tf.randomNormal([B, T, H]);
   const loss = () => tf.sum(tf.mul(lstmFused(x, weights).outputs, probe)) as tf.Scalar;
   const inference = medianMs(() => tf.tidy(() => void loss().dataSync()), reps, 3);
   const forwards: number[] = [];
-  const total = medianMs(() => tf.tidy(() => {
-    const t0 = performance.now();
-    const { grads } = tf.variableGrads(() => {
-      const l = loss();
-      l.dataSync();
-      forwards.push(performance.now() - t0);
-      return l;
-    }, vars);
-    Object.values(grads)[0].dataSync();
-  }), reps, 3);
+  const total = medianMs(
+    () =>
+      tf.tidy(() => {
+        const t0 = performance.now();
+        const { grads } = tf.variableGrads(() => {
+          const l = loss();
+          l.dataSync();
+          forwards.push(performance.now() - t0);
+          return l;
+        }, vars);
+        Object.values(grads)[0].dataSync();
+      }),
+    reps,
+    3,
+  );
   const forward = median(forwards.slice(3));
   const dZT = tf.randomNormal([4 * H, T * B]);
   const operands = tf.randomNormal([T * B, I + H + 1]);
   const renew = medianMs(() => tf.tidy(() => void tf.slice(tf.add(operands, 0), [0, 0], [1, 1]).dataSync()), reps, 3);
-  const weightGradients = medianMs(() => tf.tidy(() => {
-    tf.split(tf.transpose(tf.matMul(dZT, tf.add(operands, 0))), [I, H, 1])[0].dataSync();
-  }), reps, 3) - renew;
+  const weightGradients =
+    medianMs(
+      () =>
+        tf.tidy(() => {
+          tf.split(tf.transpose(tf.matMul(dZT, tf.add(operands, 0))), [I, H, 1])[0].dataSync();
+        }),
+      reps,
+      3,
+    ) - renew;
   const backward = total - forward;
   return { inference, forward, backward, weightGradients, backwardLoop: backward - weightGradients };
 }
@@ -50,7 +67,9 @@ if (process.argv[1]?.endsWith('split.ts')) {
   const { wasmThreads } = await selectBackend('wasm', 'fixed', threads);
   const s = splitFusedStep(workload, Number(process.argv[3] ?? 9));
   const line = (label: string, ms: number) => console.log(`  ${label.padEnd(34)} ${ms.toFixed(1).padStart(6)} ms`);
-  console.log(`hand-fused LSTM layer, ${workload}, one batch of ${WORKLOADS[workload].batch} (no head, no optimizer), wasm, ${wasmThreads} thread(s):`);
+  console.log(
+    `hand-fused LSTM layer, ${workload}, one batch of ${WORKLOADS[workload].batch} (no head, no optimizer), wasm, ${wasmThreads} thread(s):`,
+  );
   line('inference (no tape)', s.inference);
   line('training: forward (taped)', s.forward);
   line('training: backward', s.backward);

@@ -16,7 +16,10 @@ const text = readFileSync(source, 'utf8');
 if (!text.includes(unsharedImport)) throw new Error(`${source}: expected the line ${unsharedImport}`);
 const out = join(root, 'dist', 'wasm');
 mkdirSync(out, { recursive: true });
-for (const [name, wat] of [['lstm-cell.wasm', text], ['lstm-cell-shared.wasm', text.replace(unsharedImport, sharedImport)]]) {
+for (const [name, wat] of [
+  ['lstm-cell.wasm', text],
+  ['lstm-cell-shared.wasm', text.replace(unsharedImport, sharedImport)],
+]) {
   const module = wabt.parseWat(source, wat, { simd: true, threads: true });
   const binary = module.toBinary({}).buffer;
   module.destroy();

@@ -57,14 +57,18 @@ export function orderCsv(opts: { sequences?: number; steps?: number; seed?: numb
 }
 
 /** Classify data, long layout: `seq,step,x,y,label`, one step per row, sequences of 10..20 steps. */
-export function orderLongCsv(opts: { sequences?: number; minSteps?: number; maxSteps?: number; seed?: number } = {}): string {
+export function orderLongCsv(
+  opts: { sequences?: number; minSteps?: number; maxSteps?: number; seed?: number } = {},
+): string {
   const { sequences = 300, minSteps = 10, maxSteps = 20, seed = 13 } = opts;
   const rng = new Rng(seed);
   const lines = ['seq,step,x,y,label'];
   for (let i = 0; i < sequences; i++) {
     const steps = minSteps + Math.floor(rng.next() * (maxSteps - minSteps + 1));
     const { tx, ty, label } = bumpTimes(rng, steps);
-    bumpSequence(rng, steps, tx, ty).forEach(([x, y], t) => lines.push(`s${i},${t},${x.toFixed(3)},${y.toFixed(3)},${label}`));
+    bumpSequence(rng, steps, tx, ty).forEach(([x, y], t) =>
+      lines.push(`s${i},${t},${x.toFixed(3)},${y.toFixed(3)},${label}`),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -78,7 +82,9 @@ function main(): void {
     ['order-long.csv', orderLongCsv()],
   ];
   for (const [name, text] of files) writeFileSync(join(dir, name), text);
-  process.stdout.write(files.map(([name, text]) => `wrote data/${name} (${(text.length / 1024).toFixed(0)} KB)`).join('\n') + '\n');
+  process.stdout.write(
+    files.map(([name, text]) => `wrote data/${name} (${(text.length / 1024).toFixed(0)} KB)`).join('\n') + '\n',
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -23,7 +23,10 @@ function readmeMarkdown(rec: CompareRecord & { versions: Record<string, string> 
     '',
     markdownTable(parityHeaders, parityRows(rec.parity)),
     '',
-    ...rec.drift.map((d) => `Drift ${d.builtin} ↔ ${d.hand}: epoch-1 |Δ train loss| ${sci(d.firstEpochDiff)}, largest per-epoch |Δ| ${sci(d.maxDiff)} over ${d.trainLossDiffs.length} epochs.`),
+    ...rec.drift.map(
+      (d) =>
+        `Drift ${d.builtin} ↔ ${d.hand}: epoch-1 |Δ train loss| ${sci(d.firstEpochDiff)}, largest per-epoch |Δ| ${sci(d.maxDiff)} over ${d.trainLossDiffs.length} epochs.`,
+    ),
     '',
   ].join('\n');
 }

@@ -25,7 +25,16 @@ if (files.length === 0) {
 const scratch = mkdtempSync(join(tmpdir(), 'lstm-train-tests-'));
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--import', './test/setup.ts', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--import',
+    './test/setup.ts',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', TMPDIR: scratch } },
 );
 rmSync(scratch, { recursive: true, force: true });

@@ -44,7 +44,12 @@ async function useWasm(kernels: 'fixed' | 'stock', threads: WasmThreads, model?:
  * Selects and initialises a backend. tfjs's own console banner ("install our node backend") is silenced by
  * production mode; when auto falls back, `note` says so once in our words.
  */
-export async function selectBackend(requested: Backend, wasmKernels: 'fixed' | 'stock' = 'fixed', wasmThreads: WasmThreads = 'auto', model?: ThreadsFor): Promise<BackendChoice> {
+export async function selectBackend(
+  requested: Backend,
+  wasmKernels: 'fixed' | 'stock' = 'fixed',
+  wasmThreads: WasmThreads = 'auto',
+  model?: ThreadsFor,
+): Promise<BackendChoice> {
   tf.enableProdMode();
   if (requested === 'tensorflow' || requested === 'auto') {
     if (await loadNodeBackend()) {
@@ -53,15 +58,28 @@ export async function selectBackend(requested: Backend, wasmKernels: 'fixed' | '
       return { name: 'tensorflow' };
     }
     if (requested === 'tensorflow')
-      throw new ConfigError('--backend', ['backend: expected @tensorflow/tfjs-node to load, but it is not installed'], 'install it with `npm install @tensorflow/tfjs-node` (it downloads libtensorflow), or use --backend wasm');
+      throw new ConfigError(
+        '--backend',
+        ['backend: expected @tensorflow/tfjs-node to load, but it is not installed'],
+        'install it with `npm install @tensorflow/tfjs-node` (it downloads libtensorflow), or use --backend wasm',
+      );
   }
   if (requested === 'wasm' || requested === 'auto') {
     const threads = await useWasm(wasmKernels, wasmThreads, model);
     if (threads > 0)
-      return { name: 'wasm', wasmKernels, wasmThreads: threads, note: requested === 'auto' ? 'tfjs-node (optional, native) is not installed: using the wasm backend' : undefined };
+      return {
+        name: 'wasm',
+        wasmKernels,
+        wasmThreads: threads,
+        note:
+          requested === 'auto' ? 'tfjs-node (optional, native) is not installed: using the wasm backend' : undefined,
+      };
     if (requested === 'wasm') throw new ConfigError('--backend', ['backend: the wasm backend failed to initialise']);
   }
   await tf.setBackend('cpu');
   await tf.ready();
-  return { name: 'cpu', note: requested === 'auto' ? 'neither tfjs-node nor wasm could start: using the slow cpu backend' : undefined };
+  return {
+    name: 'cpu',
+    note: requested === 'auto' ? 'neither tfjs-node nor wasm could start: using the slow cpu backend' : undefined,
+  };
 }

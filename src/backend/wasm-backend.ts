@@ -22,6 +22,12 @@ export function heapOffset(backend: WasmBackend, t: TensorInfo | undefined): num
 export type StockKernel = (name: string) => KernelFunc;
 
 /** Runs a stock kernel on tensor infos of this backend; the caller disposes the result. */
-export function runStock(stock: StockKernel, backend: WasmBackend, name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown> = {}): TensorInfo {
+export function runStock(
+  stock: StockKernel,
+  backend: WasmBackend,
+  name: string,
+  inputs: Record<string, TensorInfo>,
+  attrs: Record<string, unknown> = {},
+): TensorInfo {
   return stock(name)({ inputs, backend, attrs } as never) as TensorInfo;
 }

@@ -55,7 +55,11 @@ function slice(stock: Stock): KernelFunc {
     const { inputs, attrs, backend } = args as unknown as Args;
     const x = inputs.x;
     if (x.dtype === 'string') return stock('Slice')(args);
-    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs!.begin as number[], attrs!.size as number[]);
+    const [begin, size] = tf.slice_util.parseSliceParams(
+      x as tf.Tensor,
+      attrs!.begin as number[],
+      attrs!.size as number[],
+    );
     return sliceFromHeap(backend, x, begin, size);
   };
 }
@@ -126,7 +130,11 @@ function untransposedMatMul(name: 'BatchMatMul' | '_FusedMatMul', stock: Stock):
     const a = prepared(inputs.a, transposeA);
     const b = prepared(inputs.b, transposeB);
     const newInputs = { ...inputs, a, b, ...(flatBias ? { bias: flatBias } : {}) };
-    const out = stock(name)({ inputs: newInputs, backend, attrs: { ...attrs, transposeA: false, transposeB: false } } as never);
+    const out = stock(name)({
+      inputs: newInputs,
+      backend,
+      attrs: { ...attrs, transposeA: false, transposeB: false },
+    } as never);
     for (const t of temps) backend.disposeData(t.dataId);
     return out;
   };
@@ -183,7 +191,8 @@ let added: string[] = [];
 
 function stockConfig(name: string): KernelConfig {
   const config = tf.getKernel(name, WASM);
-  if (config === undefined) throw new Error(`the wasm backend has no ${name} kernel: is @tensorflow/tfjs-backend-wasm 4.22.0 installed?`);
+  if (config === undefined)
+    throw new Error(`the wasm backend has no ${name} kernel: is @tensorflow/tfjs-backend-wasm 4.22.0 installed?`);
   return config;
 }
 
@@ -194,7 +203,8 @@ function stockConfig(name: string): KernelConfig {
 export function installFixedWasmKernels(): void {
   if (saved !== null) return;
   const stocks = new Map<string, KernelConfig>();
-  for (const name of [...Object.keys(FIXES), 'Transpose', 'Sigmoid', 'Add', 'Sub', 'Neg']) stocks.set(name, stockConfig(name));
+  for (const name of [...Object.keys(FIXES), 'Transpose', 'Sigmoid', 'Add', 'Sub', 'Neg'])
+    stocks.set(name, stockConfig(name));
   const stock: Stock = (name) => stocks.get(name)!.kernelFunc;
   saved = new Map();
   for (const [name, fix] of Object.entries(FIXES)) {

@@ -26,7 +26,14 @@ function call(stock: StockKernel, backend: WasmBackend, name: string, inputs: Re
 // whole-sequence buffers.
 
 /** c = f⊙c_{t-1} + i⊙g with g = 2σ(2z_g) − 1; also 2c, the argument of tanh(c) = 2σ(2c) − 1. */
-function cellUpdate(s: Float32Array, cPrev: Float32Array, c: Float32Array, twoC: Float32Array, batch: number, hidden: number): void {
+function cellUpdate(
+  s: Float32Array,
+  cPrev: Float32Array,
+  c: Float32Array,
+  twoC: Float32Array,
+  batch: number,
+  hidden: number,
+): void {
   for (let b = 0; b < batch; b++) {
     const row = b * 4 * hidden;
     for (let j = 0, k = b * hidden; j < hidden; j++, k++) {
@@ -38,7 +45,19 @@ function cellUpdate(s: Float32Array, cPrev: Float32Array, c: Float32Array, twoC:
 }
 
 /** tanh(c) = 2σ(2c) − 1 (written over σ(2c)) and h = o⊙tanh(c); at padded steps (mask [B, T] 0) h and c carry over. */
-function cellOutput(s: Float32Array, tanhC: Float32Array, h: Float32Array, c: Float32Array, hPrev: Float32Array, cPrev: Float32Array, mask: Float32Array | undefined, t: number, time: number, batch: number, hidden: number): void {
+function cellOutput(
+  s: Float32Array,
+  tanhC: Float32Array,
+  h: Float32Array,
+  c: Float32Array,
+  hPrev: Float32Array,
+  cPrev: Float32Array,
+  mask: Float32Array | undefined,
+  t: number,
+  time: number,
+  batch: number,
+  hidden: number,
+): void {
   for (let b = 0; b < batch; b++) {
     const o = b * 4 * hidden + 3 * hidden;
     const real = mask === undefined || mask[b * time + t] > 0.5;
@@ -52,7 +71,14 @@ function cellOutput(s: Float32Array, tanhC: Float32Array, h: Float32Array, c: Fl
 }
 
 /** Copies h [B, H] into step t of outputs [B, T, H]. */
-function writeOutputs(h: Float32Array, outputs: Float32Array, t: number, time: number, batch: number, hidden: number): void {
+function writeOutputs(
+  h: Float32Array,
+  outputs: Float32Array,
+  t: number,
+  time: number,
+  batch: number,
+  hidden: number,
+): void {
   for (let b = 0; b < batch; b++) outputs.set(h.subarray(b * hidden, (b + 1) * hidden), (b * time + t) * hidden);
 }
 
@@ -136,12 +162,23 @@ function viewOf(backend: WasmBackend) {
  * xFlat [T·B, I]) gates, tanhC, operands and cs. operands [T·B, I + H + 1] = [X | H_prev | 1], the right side of
  * the weight-gradient matMul, starts as X, h_{-1} = 0 and the ones; each step but the last writes its h into it.
  */
-function forwardBuffers(backend: WasmBackend, time: number, batch: number, hidden: number, xFlat?: TensorInfo): TensorInfo[] {
+function forwardBuffers(
+  backend: WasmBackend,
+  time: number,
+  batch: number,
+  hidden: number,
+  xFlat?: TensorInfo,
+): TensorInfo[] {
   const outputs = backend.makeOutput([batch, time, hidden], 'float32');
   if (xFlat === undefined) return [outputs];
   const input = xFlat.shape[1];
   const width = input + hidden + 1;
-  const [gates, tanhC, operands, cs] = [[time, batch, 4 * hidden], [time, batch, hidden], [time * batch, width], [time, batch, hidden]].map((shape) => backend.makeOutput(shape, 'float32'));
+  const [gates, tanhC, operands, cs] = [
+    [time, batch, 4 * hidden],
+    [time, batch, hidden],
+    [time * batch, width],
+    [time, batch, hidden],
+  ].map((shape) => backend.makeOutput(shape, 'float32'));
   const [x, ops] = [xFlat, operands].map(viewOf(backend));
   for (let r = 0; r < time * batch; r++) {
     ops.set(x.subarray(r * input, (r + 1) * input), r * width);
@@ -173,7 +210,10 @@ function forwardStep(stock: StockKernel): KernelFunc {
     const [batch, hidden] = cPrev.shape;
     const [t, time, trace] = [attrs.t as number, attrs.time as number, attrs.trace as boolean];
     const fresh = t === 0 ? forwardBuffers(backend, time, batch, hidden, trace ? inputs.xFlat : undefined) : [];
-    const bufs = t === 0 ? fresh : [inputs.outputs!, ...(trace ? [inputs.gates!, inputs.tanhC!, inputs.operands!, inputs.cs!] : [])];
+    const bufs =
+      t === 0
+        ? fresh
+        : [inputs.outputs!, ...(trace ? [inputs.gates!, inputs.tanhC!, inputs.operands!, inputs.cs!] : [])];
     const gateSize = batch * 4 * hidden;
     const cell = simdCell(backend, hidden);
     if (cell !== undefined) return [...simdForward(cell, stock, backend, args as unknown as Args, bufs), ...fresh];
@@ -195,7 +235,19 @@ function forwardStep(stock: StockKernel): KernelFunc {
     backend.disposeData(twoC.dataId);
     // The heap may have moved with each allocation: views are taken anew after the last one.
     const [sV, tanhV, hV, cV] = [s, tanhC, h, c].map(view);
-    cellOutput(sV, tanhV, hV, cV, view(hPrev), view(cPrev), mask === undefined ? undefined : view(mask), t, time, batch, hidden);
+    cellOutput(
+      sV,
+      tanhV,
+      hV,
+      cV,
+      view(hPrev),
+      view(cPrev),
+      mask === undefined ? undefined : view(mask),
+      t,
+      time,
+      batch,
+      hidden,
+    );
     writeOutputs(hV, view(bufs[0]), t, time, batch, hidden);
     if (trace) {
       const stateAt = t * batch * hidden;
@@ -232,15 +284,31 @@ function backwardStep(stock: StockKernel): KernelFunc {
     const dcPrev = backend.makeOutput([batch, hidden], 'float32');
     const dz = backend.makeOutput([batch, 4 * hidden], 'float32'); // dz_t, for the matMul
     const cell = simdCell(backend, hidden);
-    if (cell !== undefined) return [simdBackward(cell, stock, backend, args as unknown as Args, dz, dZT, dcPrev), dcPrev, ...fresh];
+    if (cell !== undefined)
+      return [simdBackward(cell, stock, backend, args as unknown as Args, dz, dZT, dcPrev), dcPrev, ...fresh];
     const dhPass = mask === undefined ? undefined : new Float32Array(batch * hidden); // dh handed on at padding
     const view = viewOf(backend);
     const cPrev = t === 0 ? new Float32Array(batch * hidden) : view(cs);
-    cellBackward({
-      dOutputs: view(dOutputs), dhNext: view(dhNext), dcIn: view(dcIn), gates: view(gates), tanhC: view(tanhC),
-      cPrev, cPrevAt: t === 0 ? 0 : (t - 1) * batch * hidden, keep: mask === undefined ? undefined : view(mask),
-      dz: view(dz), dZT: view(dZT), dcPrev: view(dcPrev), dhPass,
-    }, t, time, batch, hidden);
+    cellBackward(
+      {
+        dOutputs: view(dOutputs),
+        dhNext: view(dhNext),
+        dcIn: view(dcIn),
+        gates: view(gates),
+        tanhC: view(tanhC),
+        cPrev,
+        cPrevAt: t === 0 ? 0 : (t - 1) * batch * hidden,
+        keep: mask === undefined ? undefined : view(mask),
+        dz: view(dz),
+        dZT: view(dZT),
+        dcPrev: view(dcPrev),
+        dhPass,
+      },
+      t,
+      time,
+      batch,
+      hidden,
+    );
     const dhPrev = dhPrevOf(stock, backend, t, dz, recurrentT);
     if (dhPass !== undefined) {
       const dv = view(dhPrev);
@@ -251,7 +319,13 @@ function backwardStep(stock: StockKernel): KernelFunc {
 }
 
 /** forwardStep with the SIMD cell, into `bufs` (outputs, and the trace when attrs.trace); returns h and c. */
-function simdForward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, { inputs, attrs }: Args, bufs: TensorInfo[]): TensorInfo[] {
+function simdForward(
+  cell: SimdCell,
+  stock: StockKernel,
+  backend: WasmBackend,
+  { inputs, attrs }: Args,
+  bufs: TensorInfo[],
+): TensorInfo[] {
   const { projected, hPrev, cPrev, recurrent, mask } = inputs as Record<string, TensorInfo>;
   const [t, time, trace] = [attrs.t as number, attrs.time as number, attrs.trace as boolean];
   const [batch, hidden] = cPrev.shape;
@@ -259,20 +333,46 @@ function simdForward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, {
   const hv = t === 0 ? undefined : call(stock, backend, 'BatchMatMul', { a: hPrev, b: recurrent }); // h_{t-1}·V
   const [h, c] = [0, 1].map(() => backend.makeOutput([batch, hidden], 'float32'));
   // s and tanh(c) go into step t of the trace, or without one into scratch tensors
-  const scratch = trace ? [] : [backend.makeOutput([batch, 4 * hidden], 'float32'), backend.makeOutput([batch, hidden], 'float32')];
+  const scratch = trace
+    ? []
+    : [backend.makeOutput([batch, 4 * hidden], 'float32'), backend.makeOutput([batch, hidden], 'float32')];
   const p = (x?: TensorInfo) => heapOffset(backend, x);
   const [s, tanhC, cs] = trace
     ? [p(bufs[1]) + 4 * t * gateSize, p(bufs[2]) + 4 * t * stateSize, p(bufs[4]) + 4 * t * stateSize]
     : [p(scratch[0]), p(scratch[1]), 0];
   const [hNext, width] = trace && t < time - 1 ? hNextAt(bufs[3], t, batch, hidden) : [-1, 0];
   const hNextBytes = hNext < 0 ? 0 : p(bufs[3]) + 4 * hNext;
-  cell.forward(p(hv), p(projected) + 4 * t * gateSize, p(cPrev), p(hPrev), p(mask), t, time, batch, hidden, p(h), p(c), p(bufs[0]), s, tanhC, hNextBytes, 4 * width, cs);
+  cell.forward(
+    p(hv),
+    p(projected) + 4 * t * gateSize,
+    p(cPrev),
+    p(hPrev),
+    p(mask),
+    t,
+    time,
+    batch,
+    hidden,
+    p(h),
+    p(c),
+    p(bufs[0]),
+    s,
+    tanhC,
+    hNextBytes,
+    4 * width,
+    cs,
+  );
   for (const x of [hv, ...scratch]) if (x !== undefined) backend.disposeData(x.dataId);
   return [h, c];
 }
 
 /** dh_{t-1} = dz_t·Vᵀ [B, H] (zero at t = 0: h_{-1} is a constant, its gradient unused); disposes dz. */
-function dhPrevOf(stock: StockKernel, backend: WasmBackend, t: number, dz: TensorInfo, recurrentT: TensorInfo): TensorInfo {
+function dhPrevOf(
+  stock: StockKernel,
+  backend: WasmBackend,
+  t: number,
+  dz: TensorInfo,
+  recurrentT: TensorInfo,
+): TensorInfo {
   let dhPrev: TensorInfo;
   if (t === 0) {
     dhPrev = backend.makeOutput([dz.shape[0], recurrentT.shape[1]], 'float32');
@@ -283,15 +383,37 @@ function dhPrevOf(stock: StockKernel, backend: WasmBackend, t: number, dz: Tenso
 }
 
 /** backwardStep with the SIMD cell: dz_t, then its transpose into step t's columns of dZᵀ; returns dhPrev. */
-function simdBackward(cell: SimdCell, stock: StockKernel, backend: WasmBackend, { inputs, attrs }: Args, dz: TensorInfo, dZT: TensorInfo, dcPrev: TensorInfo): TensorInfo {
+function simdBackward(
+  cell: SimdCell,
+  stock: StockKernel,
+  backend: WasmBackend,
+  { inputs, attrs }: Args,
+  dz: TensorInfo,
+  dZT: TensorInfo,
+  dcPrev: TensorInfo,
+): TensorInfo {
   const { dOutputs, dhNext, dcIn, gates, tanhC, cs, recurrentT, mask } = inputs as Record<string, TensorInfo>;
   const [t, time] = [attrs.t as number, attrs.time as number];
   const [batch, hidden] = dcIn.shape;
   const [gateSize, stateSize] = [batch * 4 * hidden, batch * hidden];
   const dhPass = mask === undefined ? undefined : backend.makeOutput([batch, hidden], 'float32'); // dh handed on at padding
   const p = (x?: TensorInfo) => heapOffset(backend, x);
-  cell.backward(p(dOutputs), p(dhNext), p(dcIn), p(gates) + 4 * t * gateSize, p(tanhC) + 4 * t * stateSize,
-    t === 0 ? 0 : p(cs) + 4 * (t - 1) * stateSize, p(mask), t, time, batch, hidden, p(dz), p(dcPrev), p(dhPass));
+  cell.backward(
+    p(dOutputs),
+    p(dhNext),
+    p(dcIn),
+    p(gates) + 4 * t * gateSize,
+    p(tanhC) + 4 * t * stateSize,
+    t === 0 ? 0 : p(cs) + 4 * (t - 1) * stateSize,
+    p(mask),
+    t,
+    time,
+    batch,
+    hidden,
+    p(dz),
+    p(dcPrev),
+    p(dhPass),
+  );
   cell.transpose(p(dz), batch, 4 * hidden, p(dZT) + 4 * t * batch, 4 * time * batch);
   const dhPrev = dhPrevOf(stock, backend, t, dz, recurrentT);
   if (dhPass === undefined) return dhPrev;

@@ -101,18 +101,22 @@ export function registerWasmBackend(threads: number): void {
   if (threads === 1) {
     tf.registerBackend('wasm', stockFactory.factory, stockFactory.priority);
   } else {
-    tf.registerBackend('wasm', async () => {
-      const module = await startThreadedModule(threads);
-      setThreadsCount(threads);
-      const backend = new BackendWasm(module as never); // creates XNNPACK's pool: threads − 1 running workers
-      // Emscripten keeps running pthreads referenced, so the pool's idle workers would keep Node alive forever.
-      for (const worker of module.PThread.runningWorkers) worker.unref();
-      // The build pre-starts 8 workers (each a V8 isolate with the module); the pool took what it needs, and
-      // emscripten starts a new one should a thread ever be created later. The rest only cost memory.
-      for (const worker of module.PThread.unusedWorkers) void worker.terminate();
-      module.PThread.unusedWorkers.length = 0;
-      return backend;
-    }, stockFactory.priority);
+    tf.registerBackend(
+      'wasm',
+      async () => {
+        const module = await startThreadedModule(threads);
+        setThreadsCount(threads);
+        const backend = new BackendWasm(module as never); // creates XNNPACK's pool: threads − 1 running workers
+        // Emscripten keeps running pthreads referenced, so the pool's idle workers would keep Node alive forever.
+        for (const worker of module.PThread.runningWorkers) worker.unref();
+        // The build pre-starts 8 workers (each a V8 isolate with the module); the pool took what it needs, and
+        // emscripten starts a new one should a thread ever be created later. The rest only cost memory.
+        for (const worker of module.PThread.unusedWorkers) void worker.terminate();
+        module.PThread.unusedWorkers.length = 0;
+        return backend;
+      },
+      stockFactory.priority,
+    );
   }
   current = threads;
 }

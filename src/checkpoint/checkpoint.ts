@@ -14,8 +14,22 @@ import { CheckpointError } from '../errors.js';
 // registers the custom layer classes (HandLSTM, SeededDropout, SequenceMask) that loadLayersModel may meet
 import '../models/register.js';
 import { statOrUndefined, writeDurable } from './durable-fs.js';
-import { fileHandler, MODEL_JSON, parseJsonFile, readModelJson, readRequired, readWeights, WEIGHTS_BIN } from './io-handler.js';
-import { checkOptimizerState, loadOptimizerState, saveOptimizerState, type NamedTensor, type OptimizerInfo } from './optimizer-state.js';
+import {
+  fileHandler,
+  MODEL_JSON,
+  parseJsonFile,
+  readModelJson,
+  readRequired,
+  readWeights,
+  WEIGHTS_BIN,
+} from './io-handler.js';
+import {
+  checkOptimizerState,
+  loadOptimizerState,
+  saveOptimizerState,
+  type NamedTensor,
+  type OptimizerInfo,
+} from './optimizer-state.js';
 import { recoverDir, removeStale, replaceDir } from './swap.js';
 
 export { pruneCheckpoints, epochCheckpointName } from './prune.js';
@@ -47,9 +61,18 @@ export interface LoadedCheckpoint {
 /** meta.json's text; done first, so an unserialisable meta fails before anything is written. */
 function metaText(dir: string, meta: object): string {
   try {
-    return JSON.stringify(Object.assign({ formatVersion: FORMAT_VERSION }, meta, { formatVersion: FORMAT_VERSION }), null, 2) + '\n';
+    return (
+      JSON.stringify(
+        Object.assign({ formatVersion: FORMAT_VERSION }, meta, { formatVersion: FORMAT_VERSION }),
+        null,
+        2,
+      ) + '\n'
+    );
   } catch (error) {
-    throw new CheckpointError(join(dir, META_JSON), `the metadata cannot be written as JSON: ${(error as Error).message}`);
+    throw new CheckpointError(
+      join(dir, META_JSON),
+      `the metadata cannot be written as JSON: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -57,10 +80,14 @@ function metaText(dir: string, meta: object): string {
 async function assertReplaceable(dir: string): Promise<void> {
   const found = await statOrUndefined(dir);
   if (found === undefined) return;
-  if (!found.isDirectory()) throw new CheckpointError(dir, 'exists and is not a directory; refusing to replace it with a checkpoint');
+  if (!found.isDirectory())
+    throw new CheckpointError(dir, 'exists and is not a directory; refusing to replace it with a checkpoint');
   const names = await readdir(dir);
   if (names.length > 0 && !names.includes(META_JSON) && !names.includes(MODEL_JSON)) {
-    throw new CheckpointError(dir, `is a directory that is not a checkpoint (no ${META_JSON} or ${MODEL_JSON}); refusing to replace it`);
+    throw new CheckpointError(
+      dir,
+      `is a directory that is not a checkpoint (no ${META_JSON} or ${MODEL_JSON}); refusing to replace it`,
+    );
   }
 }
 
@@ -81,9 +108,11 @@ export async function saveCheckpoint(dir: string, parts: CheckpointParts): Promi
 async function readMetaFile(dir: string): Promise<Record<string, unknown>> {
   const path = join(dir, META_JSON);
   const meta = parseJsonFile(path, await readRequired(path, META_JSON)) as Record<string, unknown> | null;
-  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new CheckpointError(path, 'expected a JSON object');
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta))
+    throw new CheckpointError(path, 'expected a JSON object');
   const version = meta.formatVersion;
-  if (typeof version !== 'number') throw new CheckpointError(path, 'has no formatVersion: it was not written by lstm-train');
+  if (typeof version !== 'number')
+    throw new CheckpointError(path, 'has no formatVersion: it was not written by lstm-train');
   if (!SUPPORTED_FORMAT_VERSIONS.includes(version)) {
     throw new CheckpointError(
       path,
@@ -120,10 +149,12 @@ async function locate(dir: string): Promise<void> {
   const names = await readdir(dir);
   const missing = REQUIRED_FILES.filter((f) => !names.includes(f));
   if (missing.length === REQUIRED_FILES.length) {
-    const listing = names.length === 0 ? 'it is empty' : `found ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`;
+    const listing =
+      names.length === 0 ? 'it is empty' : `found ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`;
     throw new CheckpointError(dir, `not a checkpoint directory: ${listing} (${EXPECTED})`);
   }
-  if (missing.length > 0) throw new CheckpointError(dir, `incomplete checkpoint: ${missing.join(' and ')} missing (${EXPECTED})`);
+  if (missing.length > 0)
+    throw new CheckpointError(dir, `incomplete checkpoint: ${missing.join(' and ')} missing (${EXPECTED})`);
 }
 
 /** Only meta.json, checked: cheap enough to list or inspect checkpoints without building models. */

@@ -9,7 +9,15 @@ export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
 /** Bytes per stored value; string weights have no fixed size (layers models never have them). */
-const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+const BYTES_PER_VALUE: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  complex64: 8,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
 
 /** How many bytes the specs describe, or undefined when a string weight makes that unknowable. */
 export function weightBytes(specs: tf.io.WeightsManifestEntry[]): number | undefined {
@@ -42,7 +50,10 @@ export function parseJsonFile(path: string, bytes: Buffer): unknown {
   } catch (error) {
     const truncated = text.trim().length === 0 || /end of (JSON )?input|Unterminated/i.test(String(error));
     const detail = error instanceof Error ? error.message : String(error);
-    throw new CheckpointError(path, `${truncated ? 'truncated: ' : ''}not valid JSON (${text.length} bytes): ${detail}`);
+    throw new CheckpointError(
+      path,
+      `${truncated ? 'truncated: ' : ''}not valid JSON (${text.length} bytes): ${detail}`,
+    );
   }
 }
 
@@ -50,7 +61,13 @@ export function parseJsonFile(path: string, bytes: Buffer): unknown {
  * Weight bytes against what their specs add up to: a short file is a truncated write, a long one belongs to some
  * other model. `json` names the file the specs come from; `from`, how a message cites it.
  */
-export function checkWeightBytes(where: string, specs: tf.io.WeightsManifestEntry[], size: number, json: string, from = json): void {
+export function checkWeightBytes(
+  where: string,
+  specs: tf.io.WeightsManifestEntry[],
+  size: number,
+  json: string,
+  from = json,
+): void {
   const expected = weightBytes(specs);
   if (expected === undefined || size === expected) return;
   const problem = size < expected ? 'truncated' : `longer than ${json} says`;
@@ -78,7 +95,10 @@ export async function readModelJson(dir: string): Promise<tf.io.ModelJSON> {
  * Reads every weight file of the manifest, checking each group's bytes against what its specs add up to:
  * a short file is a truncated write, a long one belongs to some other model.
  */
-export async function readWeights(dir: string, manifest: tf.io.WeightsManifestConfig): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
+export async function readWeights(
+  dir: string,
+  manifest: tf.io.WeightsManifestConfig,
+): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
   const buffers: Buffer[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
   for (const group of manifest) {
@@ -127,7 +147,8 @@ export async function saveArtifacts(dir: string, artifacts: tf.io.ModelArtifacts
   if (artifacts.trainingConfig != null) modelJson.trainingConfig = artifacts.trainingConfig;
   if (artifacts.signature != null) modelJson.signature = artifacts.signature;
   if (artifacts.userDefinedMetadata != null) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
-  const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+  const weights =
+    artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
   await writeDurable(join(dir, MODEL_JSON), JSON.stringify(modelJson));
   await writeDurable(join(dir, WEIGHTS_BIN), new Uint8Array(weights));
   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };

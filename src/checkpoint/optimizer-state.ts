@@ -72,7 +72,9 @@ export async function checkOptimizerState(dir: string): Promise<void> {
  * The saved state as tensors in getWeights() order, ready for `optimizer.setWeights` (which copies them:
  * dispose them afterwards), or undefined when the checkpoint was saved without an optimizer.
  */
-export async function loadOptimizerState(dir: string): Promise<{ weights: NamedTensor[]; info: OptimizerInfo } | undefined> {
+export async function loadOptimizerState(
+  dir: string,
+): Promise<{ weights: NamedTensor[]; info: OptimizerInfo } | undefined> {
   const files = await readOptimizerFiles(dir);
   if (files === undefined) return undefined;
   const { json, data } = files;
@@ -94,8 +96,11 @@ export async function restoreOptimizerState(
 ): Promise<void> {
   try {
     if (optimizer.getClassName() !== saved.info.className) {
-      throw new CheckpointError(where, `the optimizer state is for ${saved.info.className}, but this run uses ${optimizer.getClassName()}`,
-        'resume with the optimizer the checkpoint was trained with, or start a new run');
+      throw new CheckpointError(
+        where,
+        `the optimizer state is for ${saved.info.className}, but this run uses ${optimizer.getClassName()}`,
+        'resume with the optimizer the checkpoint was trained with, or start a new run',
+      );
     }
     await optimizer.setWeights(saved.weights);
   } finally {

@@ -20,7 +20,8 @@ export function epochCheckpointName(epoch: number): string {
  * Synchronous: it is a handful of renames, and the training loop calls it between epochs.
  */
 export function pruneCheckpoints(dir: string, keep: number): string[] {
-  if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`pruneCheckpoints: keep must be a whole number >= 0, got ${keep}`);
+  if (!Number.isInteger(keep) || keep < 0)
+    throw new RangeError(`pruneCheckpoints: keep must be a whole number >= 0, got ${keep}`);
   if (!existsSync(dir)) return [];
   const names = readdirSync(dir);
   const epochs = names

@@ -85,7 +85,10 @@ export async function recoverDir(dir: string, isComplete: (candidate: string) =>
   const newestFirst = async (kind: 'tmp' | 'old') => {
     const found = siblings.filter((s) => s.kind === kind);
     const times = await Promise.all(found.map(async (s) => (await statOrUndefined(s.path))?.mtimeMs ?? 0));
-    return found.map((s, i) => ({ s, t: times[i] })).sort((a, b) => b.t - a.t).map((x) => x.s);
+    return found
+      .map((s, i) => ({ s, t: times[i] }))
+      .sort((a, b) => b.t - a.t)
+      .map((x) => x.s);
   };
   for (const candidate of [...(await newestFirst('tmp')), ...(await newestFirst('old'))]) {
     if (!(await isComplete(candidate.path))) continue;

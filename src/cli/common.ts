@@ -15,7 +15,8 @@ export function parseCount(value: string): number {
 /** Parser for --threads: "auto" or a whole number from 1 to 8, as the config's wasmThreads. */
 export function parseThreads(value: string): WasmThreads {
   const parsed = wasmThreadsSchema.safeParse(value === 'auto' ? value : Number(value));
-  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0].message.replace(/got .*$/, `got "${value}"`));
+  if (!parsed.success)
+    throw new InvalidArgumentError(parsed.error.issues[0].message.replace(/got .*$/, `got "${value}"`));
   return parsed.data;
 }
 
@@ -39,7 +40,11 @@ export function withFlags(config: Config, flags: ConfigOverrides): Config {
 }
 
 /** Selects the config's backend ('auto' threads follow `model`, when one model runs) and says which, via `log`. */
-export async function startBackend(config: Config, log: (s: string) => void, model?: Config['model']): Promise<BackendChoice> {
+export async function startBackend(
+  config: Config,
+  log: (s: string) => void,
+  model?: Config['model'],
+): Promise<BackendChoice> {
   const backend = await selectBackend(config.backend, config.wasmKernels, config.wasmThreads, model);
   log(`backend: ${describeBackend(backend)}${backend.note ? ` — ${backend.note}` : ''}`);
   return backend;
@@ -47,7 +52,9 @@ export async function startBackend(config: Config, log: (s: string) => void, mod
 
 /** The backend as the commands show it, e.g. `wasm (fixed kernels, 2 threads)`. */
 export function describeBackend(b: BackendChoice): string {
-  return b.wasmThreads ? `${b.name} (${b.wasmKernels} kernels, ${b.wasmThreads} thread${b.wasmThreads > 1 ? 's' : ''})` : b.name;
+  return b.wasmThreads
+    ? `${b.name} (${b.wasmKernels} kernels, ${b.wasmThreads} thread${b.wasmThreads > 1 ? 's' : ''})`
+    : b.name;
 }
 
 /** A path relative to the working directory when it lies below it: what a user would type. */

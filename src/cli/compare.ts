@@ -39,29 +39,44 @@ export interface CompareFlags {
 
 export function compareCommand(): Command {
   return new Command('lstm-compare')
-    .description('Check that the builtin and hand-written LSTMs agree (parity), then train them side by side and report')
+    .description(
+      'Check that the builtin and hand-written LSTMs agree (parity), then train them side by side and report',
+    )
     .version(TOOL_VERSION)
-    .option('-c, --config <file>', 'the JSON config (as lstm-train takes; with --from, default: the checkpoint\'s own)')
+    .option('-c, --config <file>', "the JSON config (as lstm-train takes; with --from, default: the checkpoint's own)")
     .option('--variants <list>', `comma-separated variants to train (default: ${VARIANTS.join(',')})`)
     .option('--check-only', 'run the parity check only; exit 1 if any pair fails')
-    .option('--from <checkpoint>', 'start every variant from this checkpoint\'s weights (builtin or hand) instead of the seed')
+    .option(
+      '--from <checkpoint>',
+      "start every variant from this checkpoint's weights (builtin or hand) instead of the seed",
+    )
     .option('-o, --out <dir>', 'the compare directory (default: <output.dir>/compare-<name>-<UTC stamp>)')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend (overrides the config)').choices(BACKENDS))
     .option('--epochs <n>', 'epochs per variant (overrides train.epochs)', parseCount)
-    .option('--threads <n>', 'wasm: XNNPACK threads, or auto (overrides wasmThreads; 1 = tfjs\'s single-threaded build)', parseThreads)
+    .option(
+      '--threads <n>',
+      "wasm: XNNPACK threads, or auto (overrides wasmThreads; 1 = tfjs's single-threaded build)",
+      parseThreads,
+    )
     .option('-q, --quiet', 'print only the parity result, the table and where the report is')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
     .exitOverride();
 }
 
-
-
 /** The config: --config, or the checkpoint's own with --from alone; then the command-line overrides. */
 async function resolveConfig(flags: CompareFlags): Promise<Config> {
-  let config = flags.config ? loadConfig(flags.config) : flags.from ? ((await readMeta(resolve(flags.from))).config as Config | undefined) : undefined;
+  let config = flags.config
+    ? loadConfig(flags.config)
+    : flags.from
+      ? ((await readMeta(resolve(flags.from))).config as Config | undefined)
+      : undefined;
   if (!config)
-    throw new ConfigError('command line', ['--config: expected a config file, got nothing'], 'lstm-compare --config configs/classify.json');
+    throw new ConfigError(
+      'command line',
+      ['--config: expected a config file, got nothing'],
+      'lstm-compare --config configs/classify.json',
+    );
   return withFlags(config, flags);
 }
 
@@ -69,7 +84,11 @@ async function resolveConfig(flags: CompareFlags): Promise<Config> {
 function checkOut(flags: CompareFlags): void {
   const dir = flags.out === undefined || flags.checkOnly ? undefined : resolve(flags.out);
   if (dir !== undefined && existsSync(dir) && readdirSync(dir).length > 0)
-    throw new ConfigError('--out', [`--out: expected a new or empty directory, got ${dir} which holds files`], 'choose another --out, or leave it out for a fresh stamped directory');
+    throw new ConfigError(
+      '--out',
+      [`--out: expected a new or empty directory, got ${dir} which holds files`],
+      'choose another --out, or leave it out for a fresh stamped directory',
+    );
 }
 
 function compareDir(flags: CompareFlags, config: Config): string {
@@ -80,7 +99,9 @@ function compareDir(flags: CompareFlags, config: Config): string {
 }
 
 function printParity(results: ParityResult[]): void {
-  process.stdout.write(`parity (identical weights, one batch, eval mode; tolerance 1e-5 outputs, 1e-4 gradients):\n${formatTable(parityHeaders, parityRows(results))}\n`);
+  process.stdout.write(
+    `parity (identical weights, one batch, eval mode; tolerance 1e-5 outputs, 1e-4 gradients):\n${formatTable(parityHeaders, parityRows(results))}\n`,
+  );
   for (const p of results.filter((r) => r.explanation)) process.stdout.write(`  ${p.pair}: ${p.explanation}\n`);
 }
 
@@ -96,7 +117,9 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   const failed = parity.some((p) => !p.pass);
   if (flags.checkOnly) return failed ? 1 : 0;
   if (failed) {
-    process.stderr.write('error: the parity check failed: the variants do not compute the same function, so racing them would mislead\n');
+    process.stderr.write(
+      'error: the parity check failed: the variants do not compute the same function, so racing them would mislead\n',
+    );
     return 1;
   }
   const from = flags.from ? await checkpointWeights(resolve(flags.from)) : undefined;
@@ -104,7 +127,16 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   try {
     if (from) assertFitsAll(config, shapeOf(dataset), variants, from);
     const dir = compareDir(flags, config);
-    return await raceAndReport({ config, dataset, variants, weights, dir, backend: backend.name, parity, quiet: !!flags.quiet });
+    return await raceAndReport({
+      config,
+      dataset,
+      variants,
+      weights,
+      dir,
+      backend: backend.name,
+      parity,
+      quiet: !!flags.quiet,
+    });
   } finally {
     weights.dispose();
   }
@@ -123,25 +155,44 @@ interface RaceInput {
 
 async function raceAndReport(o: RaceInput): Promise<number> {
   const metric = metricName(o.dataset.task);
-  const reporters = new Map(o.variants.map((v) => [v, createReporter({ quiet: o.quiet, metric, label: v.padEnd(10) })]));
+  const reporters = new Map(
+    o.variants.map((v) => [v, createReporter({ quiet: o.quiet, metric, label: v.padEnd(10) })]),
+  );
   const interrupts = watchInterrupts();
   try {
     const results = await race(o.config, o.dataset, {
-      variants: o.variants, initial: o.weights.initial, backend: o.backend, outDir: o.dir,
-      onEvent: (v, e) => reporters.get(v)!.event(e), interrupted: interrupts.requested,
+      variants: o.variants,
+      initial: o.weights.initial,
+      backend: o.backend,
+      outDir: o.dir,
+      onEvent: (v, e) => reporters.get(v)!.event(e),
+      interrupted: interrupts.requested,
     });
     reporters.forEach((r) => r.close());
     if (results.at(-1)?.stopReason === 'interrupted') {
-      process.stdout.write(`interrupted during ${results.at(-1)!.variant}; no report written (runs so far are in ${shortPath(o.dir)})\n`);
+      process.stdout.write(
+        `interrupted during ${results.at(-1)!.variant}; no report written (runs so far are in ${shortPath(o.dir)})\n`,
+      );
       return 130;
     }
     const drift = drifts(results);
     const files = await writeCompareReport(o.dir, {
-      name: o.config.name, task: o.dataset.task, metric, backend: o.backend, weights: o.weights.description,
-      dropout: o.config.model.dropout, kernel: o.config.model.kernel, parity: o.parity, variants: results, drift,
+      name: o.config.name,
+      task: o.dataset.task,
+      metric,
+      backend: o.backend,
+      weights: o.weights.description,
+      dropout: o.config.model.dropout,
+      kernel: o.config.model.kernel,
+      parity: o.parity,
+      variants: results,
+      drift,
     });
     process.stdout.write(`\n${formatTable(raceHeaders(metric), raceRows(results))}\n`);
-    for (const d of drift) process.stdout.write(`drift ${d.builtin} ↔ ${d.hand}: epoch-1 |Δ train loss| ${sci(d.firstEpochDiff)}, max ${sci(d.maxDiff)} (epoch ${d.maxEpoch})\n`);
+    for (const d of drift)
+      process.stdout.write(
+        `drift ${d.builtin} ↔ ${d.hand}: epoch-1 |Δ train loss| ${sci(d.firstEpochDiff)}, max ${sci(d.maxDiff)} (epoch ${d.maxEpoch})\n`,
+      );
     printWritten('compare directory', o.dir, files);
     return 0;
   } finally {

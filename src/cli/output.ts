@@ -30,7 +30,12 @@ export function createReporter(opts: { quiet: boolean; tty?: boolean; metric: st
       if (opts.quiet) return;
       if (e.type === 'epochStart' && tty) {
         bar = new cliProgress.SingleBar(
-          { format: `${prefix}epoch ${e.epoch}/${e.epochs} {bar} {value}/{total} loss {loss} {sps} samples/s ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true, stream: out },
+          {
+            format: `${prefix}epoch ${e.epoch}/${e.epochs} {bar} {value}/{total} loss {loss} {sps} samples/s ETA {eta_formatted}`,
+            hideCursor: true,
+            clearOnComplete: true,
+            stream: out,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(e.batches, e.firstBatch, { loss: '-', sps: '-' });

@@ -13,12 +13,18 @@ function typeOf(node: any): string {
   if (node.const !== undefined) return JSON.stringify(node.const);
   if (node.anyOf ?? node.oneOf) return (node.anyOf ?? node.oneOf).map(typeOf).join(' \\| ');
   if (node.type === 'array') return `${typeOf(node.items ?? {})}[]`;
-  if (node.type === 'integer' && node.minimum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER) return `integer ${node.minimum}…${node.maximum}`;
-  if (node.type === 'integer') return node.exclusiveMinimum === 0 ? 'integer > 0' : node.minimum === 0 ? 'integer ≥ 0' : 'integer';
+  if (node.type === 'integer' && node.minimum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER)
+    return `integer ${node.minimum}…${node.maximum}`;
+  if (node.type === 'integer')
+    return node.exclusiveMinimum === 0 ? 'integer > 0' : node.minimum === 0 ? 'integer ≥ 0' : 'integer';
   if (node.type === 'number') {
     const lo = node.minimum ?? (node.exclusiveMinimum !== undefined ? `>${node.exclusiveMinimum}` : undefined);
     const hi = node.maximum ?? (node.exclusiveMaximum !== undefined ? `<${node.exclusiveMaximum}` : undefined);
-    return lo !== undefined && hi !== undefined ? `number ${lo}…${hi}` : lo !== undefined ? `number ≥ ${lo}`.replace('≥ >', '> ') : 'number';
+    return lo !== undefined && hi !== undefined
+      ? `number ${lo}…${hi}`
+      : lo !== undefined
+        ? `number ≥ ${lo}`.replace('≥ >', '> ')
+        : 'number';
   }
   return node.type ?? 'object';
 }
@@ -26,7 +32,8 @@ function typeOf(node: any): string {
 function walk(node: any, path: string, rows: Row[], note = ''): void {
   const branches = node.oneOf ?? node.anyOf;
   if (branches) {
-    for (const b of branches) walk(b, path, rows, b.properties?.task?.const ? ` (task ${JSON.stringify(b.properties.task.const)})` : note);
+    for (const b of branches)
+      walk(b, path, rows, b.properties?.task?.const ? ` (task ${JSON.stringify(b.properties.task.const)})` : note);
     return;
   }
   for (const [key, child] of Object.entries<any>(node.properties ?? {})) {
@@ -51,7 +58,11 @@ function walk(node: any, path: string, rows: Row[], note = ''): void {
 function mergeTasks(rows: Row[]): Row[] {
   const note = / \(task "\w+"\)$/;
   const count = new Map<string, number>();
-  for (const r of rows) count.set(r.field + r.description.replace(note, ''), (count.get(r.field + r.description.replace(note, '')) ?? 0) + 1);
+  for (const r of rows)
+    count.set(
+      r.field + r.description.replace(note, ''),
+      (count.get(r.field + r.description.replace(note, '')) ?? 0) + 1,
+    );
   const seen = new Set<string>();
   return rows.flatMap((r) => {
     const key = r.field + r.description.replace(note, '');
@@ -66,9 +77,17 @@ export function configFieldTable(): string {
   walk(configJsonSchema(), '', rows);
   // the discriminator: one row naming both tasks
   const tasks = rows.filter((r) => r.field === 'data.task');
-  const task = { field: 'data.task', type: tasks.map((r) => r.type).join(' \\| '), default: 'required', description: tasks.map((r) => r.description.replace(/ \(task "\w+"\)$/, '')).join('; ') };
-  const unique = mergeTasks(rows).flatMap((r, i, all) => (r.field !== 'data.task' ? [r] : all.findIndex((x) => x.field === 'data.task') === i ? [task] : []));
+  const task = {
+    field: 'data.task',
+    type: tasks.map((r) => r.type).join(' \\| '),
+    default: 'required',
+    description: tasks.map((r) => r.description.replace(/ \(task "\w+"\)$/, '')).join('; '),
+  };
+  const unique = mergeTasks(rows).flatMap((r, i, all) =>
+    r.field !== 'data.task' ? [r] : all.findIndex((x) => x.field === 'data.task') === i ? [task] : [],
+  );
   const lines = ['| field | type | default | meaning |', '| --- | --- | --- | --- |'];
-  for (const r of unique) lines.push(`| \`${r.field}\` | ${r.type} | ${r.default} | ${r.description.replace(/\|/g, '\\|')} |`);
+  for (const r of unique)
+    lines.push(`| \`${r.field}\` | ${r.type} | ${r.default} | ${r.description.replace(/\|/g, '\\|')} |`);
   return lines.join('\n');
 }

@@ -14,7 +14,8 @@ export function formatPath(path: PropertyKey[]): string {
 
 function valueAt(root: unknown, path: PropertyKey[]): unknown {
   let v: unknown = root;
-  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   return v;
 }
 
@@ -24,7 +25,8 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
  */
 function knownKeys(jsonSchema: any, path: PropertyKey[], value: unknown): string[] {
   let nodes: any[] = [jsonSchema];
-  for (const key of path) nodes = nodes.flatMap(branches).flatMap((n) => (n.properties?.[key] ? [n.properties[key]] : []));
+  for (const key of path)
+    nodes = nodes.flatMap(branches).flatMap((n) => (n.properties?.[key] ? [n.properties[key]] : []));
   const matching = nodes.flatMap(branches).filter((n) => n.properties && matchesConsts(n, value));
   return [...new Set(matching.flatMap((n) => Object.keys(n.properties)))];
 }
@@ -50,7 +52,9 @@ function describeIssue(issue: Issue, input: unknown, jsonSchema: unknown): strin
       if (issue.message.startsWith('expected')) return [`${where}: ${issue.message}`];
       return [`${where}: expected ${article(issue.expected)}, got ${describeValue(found)}`];
     case 'invalid_value':
-      return [`${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(found)}`];
+      return [
+        `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(found)}`,
+      ];
     case 'invalid_union':
       if ((issue as any).note === 'No matching discriminator' || (issue as any).discriminator)
         return [`${where}: expected one of ${describeDiscriminator(issue)}, got ${describeValue(found)}`];
@@ -58,7 +62,9 @@ function describeIssue(issue: Issue, input: unknown, jsonSchema: unknown): strin
     case 'too_small':
     case 'too_big':
       if (issue.message.startsWith('expected')) return [`${where}: ${issue.message}`];
-      return [`${where}: expected ${issue.code === 'too_small' ? 'at least' : 'at most'} ${issue.code === 'too_small' ? issue.minimum : issue.maximum}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}${issue.code === 'too_small' && !issue.inclusive ? ' (exclusive)' : ''}, got ${describeValue(found)}`];
+      return [
+        `${where}: expected ${issue.code === 'too_small' ? 'at least' : 'at most'} ${issue.code === 'too_small' ? issue.minimum : issue.maximum}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}${issue.code === 'too_small' && !issue.inclusive ? ' (exclusive)' : ''}, got ${describeValue(found)}`,
+      ];
     default:
       return [`${where}: ${issue.message}`];
   }

@@ -24,8 +24,11 @@ export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 /** tfjs's threaded wasm build pre-creates 8 workers for XNNPACK's pool. */
 export const MAX_WASM_THREADS = 8;
 export const wasmThreadsSchema = (() => {
-  const error = (iss: { input?: unknown }) => `expected "auto" or a whole number from 1 to ${MAX_WASM_THREADS}, ${got(iss)}`;
-  return z.union([z.literal('auto'), z.number().int({ error }).min(1, { error }).max(MAX_WASM_THREADS, { error })], { error });
+  const error = (iss: { input?: unknown }) =>
+    `expected "auto" or a whole number from 1 to ${MAX_WASM_THREADS}, ${got(iss)}`;
+  return z.union([z.literal('auto'), z.number().int({ error }).min(1, { error }).max(MAX_WASM_THREADS, { error })], {
+    error,
+  });
 })();
 
 const split = z
@@ -50,7 +53,9 @@ const dataCommon = {
   path: z.string().min(1).describe('the CSV file, relative to the config file'),
   features: columnList()
     .optional()
-    .describe('input columns; default: every numeric column that is not a target, label, id or order column (a forecast run notes when that leaves out the targets\' past or takes in a column that counts up like a time index)'),
+    .describe(
+      "input columns; default: every numeric column that is not a target, label, id or order column (a forecast run notes when that leaves out the targets' past or takes in a column that counts up like a time index)",
+    ),
   split: split.default(split.parse({})),
   normalize: z
     .enum(['zscore', 'minmax', 'none'])
@@ -88,21 +93,37 @@ export const classifyDataSchema = z
   .strict()
   .superRefine((d, ctx) => {
     if (d.layout === 'wide' && d.steps === undefined)
-      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'expected a positive integer for the wide layout, got nothing' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: 'expected a positive integer for the wide layout, got nothing',
+      });
     if (d.layout === 'long' && d.sequenceId === undefined)
-      ctx.addIssue({ code: 'custom', path: ['sequenceId'], message: 'expected a column name for the long layout, got nothing' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sequenceId'],
+        message: 'expected a column name for the long layout, got nothing',
+      });
   });
 
 export const dataSchema = z.discriminatedUnion('task', [forecastDataSchema, classifyDataSchema]);
 
 export const modelSchema = z
   .object({
-    impl: z.enum(['builtin', 'hand']).default('builtin').describe("builtin: tfjs's LSTM layer; hand: our LSTM written from the gate equations"),
+    impl: z
+      .enum(['builtin', 'hand'])
+      .default('builtin')
+      .describe("builtin: tfjs's LSTM layer; hand: our LSTM written from the gate equations"),
     kernel: z
       .enum(['fused', 'reference'])
       .default('fused')
-      .describe('hand only: fused is the fast kernel (hand-written backward pass); reference steps through the equations'),
-    bidirectional: z.boolean().default(false).describe('run a second LSTM backwards in time and concatenate both outputs'),
+      .describe(
+        'hand only: fused is the fast kernel (hand-written backward pass); reference steps through the equations',
+      ),
+    bidirectional: z
+      .boolean()
+      .default(false)
+      .describe('run a second LSTM backwards in time and concatenate both outputs'),
     hiddenSize: positiveInt().default(64).describe('units in each LSTM (per direction)'),
     layers: positiveInt().default(1).describe('stacked LSTM layers'),
     dropout: z
@@ -114,7 +135,9 @@ export const modelSchema = z
     init: z
       .enum(['pytorch', 'keras'])
       .default('pytorch')
-      .describe('pytorch: every LSTM weight uniform ±1/√hiddenSize; keras: glorot kernel, orthogonal recurrent, forget bias 1'),
+      .describe(
+        'pytorch: every LSTM weight uniform ±1/√hiddenSize; keras: glorot kernel, orthogonal recurrent, forget bias 1',
+      ),
   })
   .strict();
 
@@ -129,11 +152,16 @@ export const trainSchema = z
   .object({
     epochs: positiveInt().default(20).describe('passes over the training split'),
     batchSize: positiveInt().default(64).describe('windows or sequences per batch'),
-    optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam').describe('adam (tfjs defaults: β1 0.9, β2 0.999, ε 1e-7), sgd (with momentum), or rmsprop'),
+    optimizer: z
+      .enum(['adam', 'sgd', 'rmsprop'])
+      .default('adam')
+      .describe('adam (tfjs defaults: β1 0.9, β2 0.999, ε 1e-7), sgd (with momentum), or rmsprop'),
     learningRate: positiveNumber().default(0.001).describe('step size of the optimizer (constant)'),
     momentum: z.number().min(0).lt(1).default(0.9).describe('sgd only'),
     clipNorm: z.number().min(0).default(1.0).describe('global gradient-norm clipping; 0 disables'),
-    earlyStopping: earlyStopping.default(earlyStopping.parse({})).describe('stop when val loss stops improving; the best checkpoint is kept'),
+    earlyStopping: earlyStopping
+      .default(earlyStopping.parse({}))
+      .describe('stop when val loss stops improving; the best checkpoint is kept'),
   })
   .strict();
 
@@ -152,9 +180,19 @@ export const configSchema = z
       .default('run')
       .describe('run name: the run directory is <output.dir>/<name>-<UTC timestamp>'),
     seed: nonNegativeInt().default(42).describe('seeds weight init, shuffling, splits and dropout masks'),
-    backend: z.enum(BACKENDS).default('auto').describe('auto: tensorflow (tfjs-node) if installed, else wasm, else cpu'),
-    wasmKernels: z.enum(['fixed', 'stock']).default('fixed').describe("wasm only: our faster kernels, or tfjs's stock ones"),
-    wasmThreads: wasmThreadsSchema.default('auto').describe("wasm only: XNNPACK threads; auto = the machine's cores (at most 4) for the fused hand kernel, 1 (tfjs's single-threaded build) for other models, which threads slow down"),
+    backend: z
+      .enum(BACKENDS)
+      .default('auto')
+      .describe('auto: tensorflow (tfjs-node) if installed, else wasm, else cpu'),
+    wasmKernels: z
+      .enum(['fixed', 'stock'])
+      .default('fixed')
+      .describe("wasm only: our faster kernels, or tfjs's stock ones"),
+    wasmThreads: wasmThreadsSchema
+      .default('auto')
+      .describe(
+        "wasm only: XNNPACK threads; auto = the machine's cores (at most 4) for the fused hand kernel, 1 (tfjs's single-threaded build) for other models, which threads slow down",
+      ),
     data: dataSchema,
     model: modelSchema.default(modelSchema.parse({})),
     train: trainSchema.default(trainSchema.parse({})),

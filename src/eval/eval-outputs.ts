@@ -13,11 +13,18 @@ import type { EvalReport } from './evaluate.js';
 const f32 = (x: number) => Number(x.toPrecision(7));
 
 /** One row per window or sequence: its id, the truth and the prediction in original units (classify: + probabilities). */
-export function predictionTable(p: Predictions, dataset: Dataset, split: SplitData): { headers: string[]; rows: (string | number)[][] } {
+export function predictionTable(
+  p: Predictions,
+  dataset: Dataset,
+  split: SplitData,
+): { headers: string[]; rows: (string | number)[][] } {
   if (dataset.task === 'forecast') {
     const k = dataset.targetNames.length;
     const headers = ['id', ...dataset.targetNames.flatMap((t) => [`${t}_true`, `${t}_pred`])];
-    const rows = split.ids.map((id, i) => [id, ...dataset.targetNames.flatMap((_, j) => [f32(p.yTrue![i * k + j]), f32(p.yPred![i * k + j])])]);
+    const rows = split.ids.map((id, i) => [
+      id,
+      ...dataset.targetNames.flatMap((_, j) => [f32(p.yTrue![i * k + j]), f32(p.yPred![i * k + j])]),
+    ]);
     return { headers, rows };
   }
   const classes = dataset.classes;
@@ -39,13 +46,38 @@ export function writePredictions(path: string, p: Predictions, dataset: Dataset,
 }
 
 /** forecast: predictions.svg/png, actual vs predicted over time; classify: confusion.svg/png. */
-export async function writeEvalPlot(dir: string, report: EvalReport, p: Predictions, dataset: Dataset, split: SplitData, title: string): Promise<string[]> {
-  if (report.task === 'classify') return writePlot(dir, 'confusion', confusionSpec(report.classes, report.confusion, { title, subtitle: `${report.split} split, ${report.count} sequences` }));
+export async function writeEvalPlot(
+  dir: string,
+  report: EvalReport,
+  p: Predictions,
+  dataset: Dataset,
+  split: SplitData,
+  title: string,
+): Promise<string[]> {
+  if (report.task === 'classify')
+    return writePlot(
+      dir,
+      'confusion',
+      confusionSpec(report.classes, report.confusion, {
+        title,
+        subtitle: `${report.split} split, ${report.count} sequences`,
+      }),
+    );
   const k = dataset.targetNames.length;
   const rows = split.ids.flatMap((id, i) =>
-    dataset.targetNames.map((target, j) => ({ id: Number(id), target, actual: p.yTrue![i * k + j], predicted: p.yPred![i * k + j] })),
+    dataset.targetNames.map((target, j) => ({
+      id: Number(id),
+      target,
+      actual: p.yTrue![i * k + j],
+      predicted: p.yPred![i * k + j],
+    })),
   );
-  return writePlot(dir, 'predictions', forecastSpec(rows, { title, subtitle: `${report.split} split, original units` }));
+  return writePlot(
+    dir,
+    'predictions',
+    forecastSpec(rows, { title, subtitle: `${report.split} split, original units` }),
+  );
 }
 
-export const plotDirFor = (predictionsPath: string | undefined) => (predictionsPath ? dirname(predictionsPath) : process.cwd());
+export const plotDirFor = (predictionsPath: string | undefined) =>
+  predictionsPath ? dirname(predictionsPath) : process.cwd();

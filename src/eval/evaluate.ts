@@ -5,8 +5,16 @@ import { DataError } from '../errors.js';
 import { loadDataset } from '../data/load.js';
 import { predictSplit, type Predictions } from './predict.js';
 import {
-  accuracy, argmaxRows, confusionMatrix, macroF1, majorityBaseline, perClassMetrics, regressionMetrics, skill,
-  type ClassMetrics, type RegressionMetrics,
+  accuracy,
+  argmaxRows,
+  confusionMatrix,
+  macroF1,
+  majorityBaseline,
+  perClassMetrics,
+  regressionMetrics,
+  skill,
+  type ClassMetrics,
+  type RegressionMetrics,
 } from './metrics.js';
 import type { CheckpointMeta } from '../train/meta.js';
 
@@ -77,12 +85,18 @@ function classifyReport(p: Predictions, classes: string[]): ClassifyReport {
 export function evaluate(model: tf.LayersModel, dataset: Dataset, splitName: SplitName, batchSize: number) {
   const split = dataset.splits[splitName];
   if (split.size === 0)
-    throw new DataError(dataset.summary.file, `expected examples in the ${splitName} split, found none`, splitName === 'test' ? 'the config has no test split: use --split val or --split all' : undefined);
+    throw new DataError(
+      dataset.summary.file,
+      `expected examples in the ${splitName} split, found none`,
+      splitName === 'test' ? 'the config has no test split: use --split val or --split all' : undefined,
+    );
   const predictions = predictSplit(model, dataset, split, batchSize);
   const report: EvalReport = {
     source: dataset.summary.file,
     split: splitName,
-    ...(dataset.task === 'forecast' ? forecastReport(predictions, dataset, split) : classifyReport(predictions, dataset.classes)),
+    ...(dataset.task === 'forecast'
+      ? forecastReport(predictions, dataset, split)
+      : classifyReport(predictions, dataset.classes)),
   };
   return { report, predictions, split };
 }

@@ -13,9 +13,18 @@ export interface RegressionMetrics {
 }
 
 /** Metrics of one target column: yTrue and yPred are [n, targets] row-major; `column` picks the target. */
-export function regressionMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, targets = 1, column = 0): RegressionMetrics {
+export function regressionMetrics(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  targets = 1,
+  column = 0,
+): RegressionMetrics {
   const n = yTrue.length / targets;
-  let se = 0, ae = 0, ape = 0, apeCount = 0, sum = 0;
+  let se = 0,
+    ae = 0,
+    ape = 0,
+    apeCount = 0,
+    sum = 0;
   for (let r = 0; r < n; r++) {
     const t = yTrue[r * targets + column];
     const e = yPred[r * targets + column] - t;

@@ -17,9 +17,15 @@ export interface Predictions {
   probabilities?: Float32Array;
 }
 
-const toOriginalUnits = (values: ArrayLike<number>, scaler?: Scaler) => (scaler ? inverseScaler(scaler, values) : Float32Array.from(values));
+const toOriginalUnits = (values: ArrayLike<number>, scaler?: Scaler) =>
+  scaler ? inverseScaler(scaler, values) : Float32Array.from(values);
 
-export function predictSplit(model: tf.LayersModel, dataset: Dataset, split: SplitData, batchSize: number): Predictions {
+export function predictSplit(
+  model: tf.LayersModel,
+  dataset: Dataset,
+  split: SplitData,
+  batchSize: number,
+): Predictions {
   const n = split.size;
   const width = dataset.outputSize;
   const outputs = new Float32Array(n * width);
@@ -42,7 +48,12 @@ export function predictSplit(model: tf.LayersModel, dataset: Dataset, split: Spl
   }
   const loss = n > 0 ? lossSum / n : NaN;
   if (dataset.task === 'classify') return { loss, count: n, labels, probabilities: outputs };
-  return { loss, count: n, yTrue: toOriginalUnits(targets, dataset.targetScaler), yPred: toOriginalUnits(outputs, dataset.targetScaler) };
+  return {
+    loss,
+    count: n,
+    yTrue: toOriginalUnits(targets, dataset.targetScaler),
+    yPred: toOriginalUnits(outputs, dataset.targetScaler),
+  };
 }
 
 /** The task's headline metric: MAE in original units (forecast) or accuracy (classify). */
@@ -54,7 +65,10 @@ export function headlineMetric(p: Predictions, classes: number): number {
 /** The headline metric of one batch's outputs (logits or scaled targets), with the same code as predictSplit's. */
 export function batchMetric(dataset: Dataset, batch: Batch, output: Float32Array): number {
   if (dataset.task === 'classify') return accuracy(batch.y, argmaxRows(output, dataset.outputSize));
-  return meanAbsoluteError(toOriginalUnits(batch.y, dataset.targetScaler), toOriginalUnits(output, dataset.targetScaler));
+  return meanAbsoluteError(
+    toOriginalUnits(batch.y, dataset.targetScaler),
+    toOriginalUnits(output, dataset.targetScaler),
+  );
 }
 
 export const metricName = (task: 'forecast' | 'classify') => (task === 'forecast' ? 'mae' : 'accuracy');

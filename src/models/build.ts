@@ -32,7 +32,8 @@ export function buildModel(model: ModelConfig, shape: ModelShape, seed: number):
   let h = mask ? (new SequenceMask({ name: 'sequence_mask' }).apply([x, mask]) as tf.SymbolicTensor) : x;
   for (let k = 1; k <= model.layers; k++) {
     h = lstmLayer(model, k, k < model.layers).apply(h) as tf.SymbolicTensor; // [batch, (steps,) hidden × directions]
-    if (model.dropout > 0) h = new SeededDropout({ rate: model.dropout, name: `dropout_${k}` }).apply(h) as tf.SymbolicTensor;
+    if (model.dropout > 0)
+      h = new SeededDropout({ rate: model.dropout, name: `dropout_${k}` }).apply(h) as tf.SymbolicTensor;
   }
   const head = tf.layers.dense({ units: shape.outputSize, name: 'head', kernelInitializer: 'zeros' });
   const output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
@@ -67,7 +68,9 @@ function lstmLayer(model: ModelConfig, k: number, returnSequences: boolean): tf.
 export function modelInputs(model: tf.LayersModel, x: tf.Tensor, mask?: tf.Tensor): tf.Tensor | tf.Tensor[] {
   const wantsMask = model.inputs.length === 2;
   if (wantsMask !== (mask !== undefined))
-    throw new Error(`modelInputs: model ${model.name} takes ${wantsMask ? 'x and a mask' : 'x only'}, got ${mask ? 'a mask' : 'no mask'}`);
+    throw new Error(
+      `modelInputs: model ${model.name} takes ${wantsMask ? 'x and a mask' : 'x only'}, got ${mask ? 'a mask' : 'no mask'}`,
+    );
   return mask === undefined ? x : [x, mask];
 }
 
@@ -77,7 +80,12 @@ export function countParams(model: tf.LayersModel): number {
 
 /** The model shape a dataset calls for. */
 export function shapeOf(dataset: Pick<Dataset, 'steps' | 'featureNames' | 'outputSize' | 'masked'>): ModelShape {
-  return { steps: dataset.steps, features: dataset.featureNames.length, outputSize: dataset.outputSize, masked: dataset.masked };
+  return {
+    steps: dataset.steps,
+    features: dataset.featureNames.length,
+    outputSize: dataset.outputSize,
+    masked: dataset.masked,
+  };
 }
 
 /** A table of the model for the dry-run summary: one row per layer, inputs included. */

@@ -17,6 +17,7 @@ export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
 /** The kernel for a name; a name that is not a kernel is a programmer error (the config schema guards users). */
 export function getKernel(name: KernelName): LstmSequenceFn {
   const kernel = KERNELS[name];
-  if (kernel === undefined) throw new Error(`unknown LSTM kernel ${JSON.stringify(name)}; expected one of ${KERNEL_NAMES.join(', ')}`);
+  if (kernel === undefined)
+    throw new Error(`unknown LSTM kernel ${JSON.stringify(name)}; expected one of ${KERNEL_NAMES.join(', ')}`);
   return kernel;
 }

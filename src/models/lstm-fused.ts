@@ -69,7 +69,8 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const bias = tf.mul(w.bias, k) as tf.Tensor1D; // [4H]
   const xFlat = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, input]) as tf.Tensor2D; // [time*batch, input]
   const projected = tf.fused.matMul({ a: xFlat, b: kernel as tf.Tensor2D, bias }); // [time*batch, 4H]
-  if (stepKernelsAvailable()) return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, mask, trace, [batch, time, hidden]);
+  if (stepKernelsAvailable())
+    return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, mask, trace, [batch, time, hidden]);
   const xps = tf.unstack(tf.reshape(projected, [time, batch, 4 * hidden])) as tf.Tensor2D[]; // time × [batch, 4H]
   const keeps = mask === undefined ? undefined : stepMasks(mask, hidden);
   let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
@@ -96,7 +97,10 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const result: LstmResult = { outputs, h, c };
   if (!trace) return { result, trace: undefined };
   const hPrev = tf.concat([tf.zeros([1, batch, hidden]), tf.slice(hsTimeMajor, 0, time - 1)]); // h_{t-1}  [time, batch, H]
-  const operands = tf.concat([xFlat, tf.reshape(hPrev, [time * batch, hidden]), tf.ones([time * batch, 1])], 1) as tf.Tensor2D;
+  const operands = tf.concat(
+    [xFlat, tf.reshape(hPrev, [time * batch, hidden]), tf.ones([time * batch, 1])],
+    1,
+  ) as tf.Tensor2D;
   return { result, trace: { operands, gates: stack3(gates), tanhC: stack3(tanhCs), cs: stack3(cs) } as ForwardTrace };
 }
 
@@ -106,19 +110,39 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
  * the ones) and every step writes its part of them, so nothing is stacked, transposed or concatenated afterwards.
  * The kernel reads column t of the whole mask itself.
  */
-function kernelForward(xFlat: tf.Tensor2D, projected: tf.Tensor2D, recurrent: tf.Tensor2D, mask: tf.Tensor2D | undefined, trace: boolean, [batch, time, hidden]: number[]) {
+function kernelForward(
+  xFlat: tf.Tensor2D,
+  projected: tf.Tensor2D,
+  recurrent: tf.Tensor2D,
+  mask: tf.Tensor2D | undefined,
+  trace: boolean,
+  [batch, time, hidden]: number[],
+) {
   let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
   let c = tf.zeros([batch, hidden]) as tf.Tensor2D;
   let buffers: tf.Tensor[] = [];
   const names = ['outputs', 'gates', 'tanhC', 'operands', 'cs'];
   for (let t = 0; t < time; t++) {
-    const inputs: tf.NamedTensorMap = { projected, hPrev: h, cPrev: c, recurrent, ...(mask ? { mask } : {}), ...(t === 0 && trace ? { xFlat } : {}) };
+    const inputs: tf.NamedTensorMap = {
+      projected,
+      hPrev: h,
+      cPrev: c,
+      recurrent,
+      ...(mask ? { mask } : {}),
+      ...(t === 0 && trace ? { xFlat } : {}),
+    };
     buffers.forEach((b, k) => (inputs[names[k]] = b));
     const outs = tf.engine().runKernel(LSTM_STEP_KERNELS.forward, inputs, { t, time, trace }) as tf.Tensor[];
     [h, c] = outs as tf.Tensor2D[];
     if (t === 0) buffers = outs.slice(2);
   }
-  const [outputs, gates, tanhC, operands, cs] = buffers as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor3D];
+  const [outputs, gates, tanhC, operands, cs] = buffers as [
+    tf.Tensor3D,
+    tf.Tensor3D,
+    tf.Tensor3D,
+    tf.Tensor2D,
+    tf.Tensor3D,
+  ];
   const result: LstmResult = { outputs, h, c };
   return { result, trace: trace ? ({ operands, gates, tanhC, cs } as ForwardTrace) : undefined };
 }
@@ -131,7 +155,14 @@ function stepMasks(mask: tf.Tensor2D, hidden: number): tf.Tensor2D[] {
 }
 
 /** One time step from the equations above; the first step skips h_{-1}·V (h_{-1} = 0). */
-function lstmStep(xp: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D, recurrent: tf.Tensor2D, first: boolean, keep?: tf.Tensor) {
+function lstmStep(
+  xp: tf.Tensor2D,
+  hPrev: tf.Tensor2D,
+  cPrev: tf.Tensor2D,
+  recurrent: tf.Tensor2D,
+  first: boolean,
+  keep?: tf.Tensor,
+) {
   const z = first ? xp : tf.add(xp, tf.matMul(hPrev, recurrent)); // [batch, 4H] (g block pre-scaled by 2)
   const s = tf.sigmoid(z) as tf.Tensor2D; // [batch, 4H]
   const [inputGate, forgetGate, halfCandidate, outputGate] = tf.split(s, 4, 1); // 4 × [batch, H]
@@ -202,7 +233,13 @@ function unstack2(t: tf.Tensor): tf.Tensor2D[] {
  */
 function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): GradientMap {
   const [operands, gates, tanhC, cs, kernel, recurrentKernel, mask] = saved as [
-    tf.Tensor2D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined,
+    tf.Tensor2D,
+    tf.Tensor3D,
+    tf.Tensor3D,
+    tf.Tensor3D,
+    tf.Tensor2D,
+    tf.Tensor2D,
+    tf.Tensor2D | undefined,
   ];
   const [batch, time, input] = xShape;
   const hidden = recurrentKernel.shape[0];
@@ -220,7 +257,12 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
     const dxFlat = tf.matMul(tf.transpose(dZT), tf.transpose(kernel)); // [time*batch, input]
     return tf.transpose(tf.reshape(dxFlat, [time, batch, input]), [1, 0, 2]); // [batch, time, input]
   };
-  return { x: dx, kernel: () => dKernel, recurrentKernel: () => dRecurrent, bias: () => tf.reshape(dBias, [4 * hidden]) };
+  return {
+    x: dx,
+    kernel: () => dKernel,
+    recurrentKernel: () => dRecurrent,
+    bias: () => tf.reshape(dBias, [4 * hidden]),
+  };
 }
 
 type Factors = ReturnType<typeof backwardFactors>;
@@ -232,7 +274,13 @@ interface SavedSteps {
 }
 
 /** dz_t for t = time−1 … 0 with tfjs ops (the portable path). */
-function opBackwardLoop(dOutputs: tf.Tensor3D, dhLast: tf.Tensor2D, dcLast: tf.Tensor2D, saved: SavedSteps, recurrentT: tf.Tensor): tf.Tensor2D[] {
+function opBackwardLoop(
+  dOutputs: tf.Tensor3D,
+  dhLast: tf.Tensor2D,
+  dcLast: tf.Tensor2D,
+  saved: SavedSteps,
+  recurrentT: tf.Tensor,
+): tf.Tensor2D[] {
   const dOut = tf.unstack(tf.transpose(dOutputs, [1, 0, 2])) as tf.Tensor2D[]; // time × [batch, H] (contiguous slices)
   dOut[dOut.length - 1] = tf.add(dOut[dOut.length - 1], dhLast); // h is the last output
   const factors = backwardFactors(saved.gates, saved.tanhC, saved.cs, saved.mask);
@@ -249,9 +297,22 @@ function opBackwardLoop(dOutputs: tf.Tensor3D, dhLast: tf.Tensor2D, dcLast: tf.T
  * dZᵀ [4H, time*batch] from one registered kernel per step, t = time−1 … 0 (see src/backend/wasm-lstm-step.ts):
  * the kernel reads step t of the saved whole-sequence tensors itself, and writes dz_t into its columns of dZᵀ.
  */
-function kernelBackwardLoop(dOutputs: tf.Tensor3D, dhLast: tf.Tensor2D, dcLast: tf.Tensor2D, saved: SavedSteps, recurrentT: tf.Tensor): tf.Tensor2D {
+function kernelBackwardLoop(
+  dOutputs: tf.Tensor3D,
+  dhLast: tf.Tensor2D,
+  dcLast: tf.Tensor2D,
+  saved: SavedSteps,
+  recurrentT: tf.Tensor,
+): tf.Tensor2D {
   const time = saved.tanhC.shape[0];
-  const fixed: tf.NamedTensorMap = { dOutputs, gates: saved.gates, tanhC: saved.tanhC, cs: saved.cs, recurrentT, ...(saved.mask ? { mask: saved.mask } : {}) };
+  const fixed: tf.NamedTensorMap = {
+    dOutputs,
+    gates: saved.gates,
+    tanhC: saved.tanhC,
+    cs: saved.cs,
+    recurrentT,
+    ...(saved.mask ? { mask: saved.mask } : {}),
+  };
   let [dh, dc]: tf.Tensor[] = [dhLast, dcLast]; // h_{T-1} is also the final h: its gradient joins at the last step
   let dZT: tf.Tensor | undefined;
   for (let t = time - 1; t >= 0; t--) {
@@ -264,7 +325,14 @@ function kernelBackwardLoop(dOutputs: tf.Tensor3D, dhLast: tf.Tensor2D, dcLast: 
 }
 
 /** One step back: dh_t, dc_t → dz_t, dh_{t-1}, dc_{t-1} (see the equations at the top). */
-function backwardStep(t: number, dOut: tf.Tensor2D, dhNext: tf.Tensor2D | undefined, dcIn: tf.Tensor2D, fs: Factors, recurrentT: tf.Tensor) {
+function backwardStep(
+  t: number,
+  dOut: tf.Tensor2D,
+  dhNext: tf.Tensor2D | undefined,
+  dcIn: tf.Tensor2D,
+  fs: Factors,
+  recurrentT: tf.Tensor,
+) {
   const dh = dhNext === undefined ? dOut : tf.add(dOut, dhNext); // [batch, H]
   const u = tf.add(dcIn, tf.mul(dh, fs.q[t])); // [batch, H]
   const dz = tf.mul(tf.concat([u, u, u, dh], 1), fs.pd[t]) as tf.Tensor2D; // [batch, 4H]

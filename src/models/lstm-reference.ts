@@ -14,7 +14,8 @@ export const lstmReference: LstmSequenceFn = (x, weights, mask) =>
     const [batch, time] = x.shape;
     const hidden = weights.recurrentKernel.shape[0];
     const inputs = tf.unstack(x, 1) as tf.Tensor2D[]; // time × [batch, input]
-    const stepMasks = mask === undefined ? undefined : (tf.unstack(tf.expandDims(tf.cast(mask, 'float32'), 2), 1) as tf.Tensor2D[]); // time × [batch, 1]
+    const stepMasks =
+      mask === undefined ? undefined : (tf.unstack(tf.expandDims(tf.cast(mask, 'float32'), 2), 1) as tf.Tensor2D[]); // time × [batch, 1]
     let state: LstmState = { h: tf.zeros([batch, hidden]), c: tf.zeros([batch, hidden]) };
     const outputs: tf.Tensor2D[] = [];
     for (let t = 0; t < time; t++) {

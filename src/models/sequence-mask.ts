@@ -36,6 +36,8 @@ tf.serialization.registerClass(SequenceMask);
 
 function expectPair(inputs: tf.Tensor | tf.Tensor[]): [tf.Tensor, tf.Tensor] {
   if (!Array.isArray(inputs) || inputs.length !== 2)
-    throw new Error(`SequenceMask: expected inputs [x, mask], got ${Array.isArray(inputs) ? inputs.length : 1} tensor(s)`);
+    throw new Error(
+      `SequenceMask: expected inputs [x, mask], got ${Array.isArray(inputs) ? inputs.length : 1} tensor(s)`,
+    );
   return [inputs[0], inputs[1]];
 }

@@ -41,7 +41,13 @@ export function lossCurveSpec(rows: LossRow[], opts: LossPlotOptions): VegaLiteS
             field: 'split',
             type: 'nominal',
             title: 'split',
-            scale: { ...splitScale, range: [[1, 0], [6, 4]] },
+            scale: {
+              ...splitScale,
+              range: [
+                [1, 0],
+                [6, 4],
+              ],
+            },
           },
         }
       : { color: { field: 'split', type: 'nominal', title: 'split', scale: splitScale } };

@@ -21,15 +21,40 @@ export function forecastSpec(rows: ForecastRow[], opts: PlotTitle): VegaLiteSpec
   return {
     ...chartHeader(opts),
     data: { values },
-    facet: { row: { field: 'target', type: 'nominal', title: null, sort: targets, header: { labelAngle: 0, labelAlign: 'left' } } },
+    facet: {
+      row: {
+        field: 'target',
+        type: 'nominal',
+        title: null,
+        sort: targets,
+        header: { labelAngle: 0, labelAlign: 'left' },
+      },
+    },
     spec: {
       height: targets.length > 1 ? 160 : 280,
       mark: { type: 'line', strokeWidth: 1.5 },
       encoding: {
-        x: { field: 'id', type: 'quantitative', title: 'row', axis: { format: 'd' }, scale: { zero: false, nice: false } },
+        x: {
+          field: 'id',
+          type: 'quantitative',
+          title: 'row',
+          axis: { format: 'd' },
+          scale: { zero: false, nice: false },
+        },
         y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
         color: { field: 'kind', type: 'nominal', title: null, scale: { ...kindScale, range: ['#4c78a8', '#e45756'] } },
-        strokeDash: { field: 'kind', type: 'nominal', title: null, scale: { ...kindScale, range: [[1, 0], [5, 3]] } },
+        strokeDash: {
+          field: 'kind',
+          type: 'nominal',
+          title: null,
+          scale: {
+            ...kindScale,
+            range: [
+              [1, 0],
+              [5, 3],
+            ],
+          },
+        },
       },
     },
     resolve: { scale: { y: 'independent' } },
@@ -45,11 +70,17 @@ function cellSize(classes: number): number {
  * The confusion matrix as a heatmap: rows are the actual class, columns the predicted one, each cell its count
  * (`matrix[actual][predicted]`), in the given class order. Text turns white on dark cells to stay legible.
  */
-export function confusionSpec(classes: string[], matrix: number[][], opts: PlotTitle = { title: 'confusion matrix' }): VegaLiteSpec {
+export function confusionSpec(
+  classes: string[],
+  matrix: number[][],
+  opts: PlotTitle = { title: 'confusion matrix' },
+): VegaLiteSpec {
   if (matrix.length !== classes.length || matrix.some((row) => row.length !== classes.length)) {
     throw new Error(`confusionSpec: expected a ${classes.length}x${classes.length} matrix`);
   }
-  const values = matrix.flatMap((row, a) => row.map((count, p) => ({ actual: classes[a], predicted: classes[p], count })));
+  const values = matrix.flatMap((row, a) =>
+    row.map((count, p) => ({ actual: classes[a], predicted: classes[p], count })),
+  );
   const max = Math.max(1, ...values.map((v) => v.count));
   const step = cellSize(classes.length);
   const axis = (title: string) => ({ field: title, type: 'ordinal', sort: classes, title });
@@ -62,7 +93,9 @@ export function confusionSpec(classes: string[], matrix: number[][], opts: PlotT
     layer: [
       {
         mark: { type: 'rect', stroke: 'white' },
-        encoding: { color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues', domain: [0, max] }, title: 'count' } },
+        encoding: {
+          color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues', domain: [0, max] }, title: 'count' },
+        },
       },
       {
         mark: { type: 'text', fontSize: Math.max(9, Math.min(14, step / 3)) },

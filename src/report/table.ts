@@ -11,7 +11,11 @@ export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x === 0) return '0';
   const abs = Math.abs(x);
-  if (abs >= 1e6 || abs < 1e-3) return x.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  if (abs >= 1e6 || abs < 1e-3)
+    return x
+      .toExponential(3)
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
   if (Number.isInteger(x)) return String(x);
   if (abs >= 1000) return x.toFixed(0);
   return stripZeros(x.toPrecision(4));

@@ -6,7 +6,14 @@ import { TrainingError } from '../errors.js';
 import { setDropoutSeed } from '../models/dropout.js';
 import { batchMetric, headlineMetric, predictSplit } from '../eval/predict.js';
 import { Rng } from '../util/rng.js';
-import { afterEpoch, batchesOf, shouldStopEarly, type EpochProgress, type HistoryRow, type TrainState } from './state.js';
+import {
+  afterEpoch,
+  batchesOf,
+  shouldStopEarly,
+  type EpochProgress,
+  type HistoryRow,
+  type TrainState,
+} from './state.js';
 import { trainableVariables, trainStep } from './step.js';
 
 export type TrainEvent =
@@ -37,8 +44,16 @@ function epochPlan(state: TrainState, trainSize: number, batchSize: number) {
   const runRng = new Rng(state.rngState);
   const epochSeed = state.inProgress?.epochSeed ?? runRng.int();
   const order = new Rng(epochSeed).shuffle(Array.from({ length: trainSize }, (_, i) => i));
-  const epochRng = new Rng(state.inProgress?.epochRngState ?? (epochSeed ^ 0x5bd1e995));
-  const progress: EpochProgress = state.inProgress ?? { epochSeed, batchesDone: 0, epochRngState: epochRng.state, lossSum: 0, metricSum: 0, samples: 0, seconds: 0 };
+  const epochRng = new Rng(state.inProgress?.epochRngState ?? epochSeed ^ 0x5bd1e995);
+  const progress: EpochProgress = state.inProgress ?? {
+    epochSeed,
+    batchesDone: 0,
+    epochRngState: epochRng.state,
+    lossSum: 0,
+    metricSum: 0,
+    samples: 0,
+    seconds: 0,
+  };
   return { batches: batchesOf(order, batchSize), epochRng, progress: { ...progress }, rngStateAfter: runRng.state };
 }
 
@@ -47,7 +62,13 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
   const epoch = state.epoch + 1;
   const plan = epochPlan(state, dataset.splits.train.size, train.batchSize);
   const { progress, epochRng } = plan;
-  o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, batches: plan.batches.length, firstBatch: progress.batchesDone });
+  o.onEvent?.({
+    type: 'epochStart',
+    epoch,
+    epochs: o.epochs,
+    batches: plan.batches.length,
+    firstBatch: progress.batchesDone,
+  });
   const started = performance.now() - progress.seconds * 1000;
   const variables = trainableVariables(model);
   for (let b = progress.batchesDone; b < plan.batches.length; b++) {
@@ -55,10 +76,26 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
     const batch = dataset.splits.train.batch(plan.batches[b]);
     const step = trainStep(model, variables, optimizer, dataset.task, batch, dataset.outputSize, train.clipNorm);
     if (!Number.isFinite(step.loss))
-      throw new TrainingError(`the training loss became ${step.loss} at epoch ${epoch}, batch ${b + 1}`, 'try a lower train.learningRate, or a clipNorm such as 1');
-    Object.assign(progress, { batchesDone: b + 1, epochRngState: epochRng.state, lossSum: progress.lossSum + step.loss * batch.batchSize, metricSum: progress.metricSum + batchMetric(dataset, batch, step.output) * batch.batchSize, samples: progress.samples + batch.batchSize });
+      throw new TrainingError(
+        `the training loss became ${step.loss} at epoch ${epoch}, batch ${b + 1}`,
+        'try a lower train.learningRate, or a clipNorm such as 1',
+      );
+    Object.assign(progress, {
+      batchesDone: b + 1,
+      epochRngState: epochRng.state,
+      lossSum: progress.lossSum + step.loss * batch.batchSize,
+      metricSum: progress.metricSum + batchMetric(dataset, batch, step.output) * batch.batchSize,
+      samples: progress.samples + batch.batchSize,
+    });
     progress.seconds = (performance.now() - started) / 1000;
-    o.onEvent?.({ type: 'batch', epoch, batch: b + 1, batches: plan.batches.length, loss: progress.lossSum / progress.samples, samplesPerSec: progress.samples / progress.seconds });
+    o.onEvent?.({
+      type: 'batch',
+      epoch,
+      batch: b + 1,
+      batches: plan.batches.length,
+      loss: progress.lossSum / progress.samples,
+      samplesPerSec: progress.samples / progress.seconds,
+    });
     await new Promise((resolve) => setImmediate(resolve)); // the step is synchronous: let a pending Ctrl-C be seen
     if (o.interrupted?.() && b + 1 < plan.batches.length) {
       const paused = { ...state, rngState: plan.rngStateAfter, inProgress: { ...progress } };
@@ -78,7 +115,10 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
     samplesPerSec: progress.samples / progress.seconds,
   };
   if (!Number.isFinite(row.valLoss))
-    throw new TrainingError(`the validation loss became ${row.valLoss} at epoch ${epoch}`, 'try a lower train.learningRate');
+    throw new TrainingError(
+      `the validation loss became ${row.valLoss} at epoch ${epoch}`,
+      'try a lower train.learningRate',
+    );
   const next = afterEpoch({ ...state, rngState: plan.rngStateAfter }, row, train.earlyStopping.minDelta);
   await o.save(next.state, { improved: next.improved, interrupted: false }); // the epoch is complete: save all of it
   o.onEvent?.({ type: 'epochEnd', row, improved: next.improved }); // after the save: a printed epoch is on disk

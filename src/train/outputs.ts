@@ -30,7 +30,13 @@ export function writeHistory(runDir: string, history: HistoryRow[], task: 'forec
   const headers = Object.keys(historyRecords([{} as HistoryRow], metricName(task))[0]);
   const csvPath = join(runDir, 'history.csv');
   const jsonPath = join(runDir, 'history.json');
-  writeFileSync(csvPath, toCsv(headers, records.map((r) => headers.map((h) => r[h]))));
+  writeFileSync(
+    csvPath,
+    toCsv(
+      headers,
+      records.map((r) => headers.map((h) => r[h])),
+    ),
+  );
   writeFileSync(jsonPath, JSON.stringify(records, null, 2) + '\n');
   return [csvPath, jsonPath];
 }

@@ -19,7 +19,12 @@ const lastOf = (runDir: string) => join(runDir, 'checkpoints', 'last');
 
 function requireLast(runDir: string): string {
   const last = lastOf(runDir);
-  if (!existsSync(last)) throw new CheckpointError(runDir, 'not a run directory to resume: checkpoints/last is missing', 'pass the run directory that lstm-train printed, e.g. runs/sine-20261127-022030');
+  if (!existsSync(last))
+    throw new CheckpointError(
+      runDir,
+      'not a run directory to resume: checkpoints/last is missing',
+      'pass the run directory that lstm-train printed, e.g. runs/sine-20261127-022030',
+    );
   return last;
 }
 
@@ -32,9 +37,20 @@ export async function storedConfig(runDir: string): Promise<Config> {
 function checkSomethingToDo(state: TrainState, config: Config): void {
   const { patience } = config.train.earlyStopping;
   if (shouldStopEarly(state, patience))
-    throw new ConfigError('--resume', [`the run stopped early after epoch ${state.epoch} (val loss had not improved for ${patience} epochs): there is nothing to resume`], 'start a new run with a larger train.earlyStopping.patience (0 disables it)');
-  if (config.train.epochs <= state.epoch) // a partial epoch after them is beyond --epochs too
-    throw new ConfigError('--resume', [`--epochs: expected more than the ${state.epoch} epochs already done, got ${config.train.epochs}`], `lstm-train --resume <run> --epochs ${state.epoch + 1}`);
+    throw new ConfigError(
+      '--resume',
+      [
+        `the run stopped early after epoch ${state.epoch} (val loss had not improved for ${patience} epochs): there is nothing to resume`,
+      ],
+      'start a new run with a larger train.earlyStopping.patience (0 disables it)',
+    );
+  if (config.train.epochs <= state.epoch)
+    // a partial epoch after them is beyond --epochs too
+    throw new ConfigError(
+      '--resume',
+      [`--epochs: expected more than the ${state.epoch} epochs already done, got ${config.train.epochs}`],
+      `lstm-train --resume <run> --epochs ${state.epoch + 1}`,
+    );
 }
 
 /** `config`: the stored one (storedConfig) with the command line's overrides, e.g. a new epoch count or backend. */
@@ -52,7 +68,10 @@ export async function loadResumable(runDir: string, config: Config): Promise<Res
     options: {
       runDir,
       state: meta.trainState,
-      optimizerState: checkpoint.optimizerWeights && checkpoint.optimizerInfo ? { weights: checkpoint.optimizerWeights, info: checkpoint.optimizerInfo } : undefined,
+      optimizerState:
+        checkpoint.optimizerWeights && checkpoint.optimizerInfo
+          ? { weights: checkpoint.optimizerWeights, info: checkpoint.optimizerInfo }
+          : undefined,
     },
   };
 }

@@ -13,7 +13,9 @@ export function createRunDir(parent: string, name: string, now = new Date()): st
   try {
     mkdirSync(parent, { recursive: true });
   } catch (e) {
-    throw new ConfigError('output', [`output.dir (or --out): expected a folder that can be created and written, got ${parent} (${(e as NodeJS.ErrnoException).code})`]);
+    throw new ConfigError('output', [
+      `output.dir (or --out): expected a folder that can be created and written, got ${parent} (${(e as NodeJS.ErrnoException).code})`,
+    ]);
   }
   const base = join(parent, `${name}-${utcStamp(now)}`);
   for (let n = 1; ; n++) {

@@ -7,7 +7,13 @@ import type { Config } from '../config/schema.js';
 import type { Dataset } from '../data/types.js';
 import { loadDataset } from '../data/load.js';
 import { buildModel, countParams, shapeOf } from '../models/build.js';
-import { epochCheckpointName, loadCheckpoint, pruneCheckpoints, restoreOptimizerState, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import {
+  epochCheckpointName,
+  loadCheckpoint,
+  pruneCheckpoints,
+  restoreOptimizerState,
+  saveCheckpoint,
+} from '../checkpoint/checkpoint.js';
 import { evaluateSplits, type SplitScores } from '../eval/summary.js';
 import { lossTitle, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
 import { createRunDir } from './run-dir.js';
@@ -101,12 +107,22 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
     writeHistory(runDir, state.history, p.dataset.task);
   };
   const { state, stopReason } = await fit({
-    model, optimizer, dataset: p.dataset, train: config.train, state: o.state ?? initialState(config.seed),
-    epochs: o.epochs ?? config.train.epochs, onEvent: o.onEvent, interrupted: o.interrupted, save,
+    model,
+    optimizer,
+    dataset: p.dataset,
+    train: config.train,
+    state: o.state ?? initialState(config.seed),
+    epochs: o.epochs ?? config.train.epochs,
+    onEvent: o.onEvent,
+    interrupted: o.interrupted,
+    save,
   }).catch((e) => {
     if (!(e instanceof TrainingError)) throw e;
     const last = join(checkpoints, 'last');
-    throw new TrainingError(`${e.message}; ${existsSync(last) ? `the last good checkpoint is kept: ${last}` : 'no checkpoint was written'}`, e.suggestion);
+    throw new TrainingError(
+      `${e.message}; ${existsSync(last) ? `the last good checkpoint is kept: ${last}` : 'no checkpoint was written'}`,
+      e.suggestion,
+    );
   });
   optimizer.dispose();
   if (stopReason === 'interrupted') return { runDir, stopReason, state, files: [join(checkpoints, 'last')] };
@@ -116,7 +132,15 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   const files = [
     ...writeHistory(runDir, state.history, p.dataset.task),
     ...(await writeLossPlot(runDir, state.history, lossTitle(p, o.backend))),
-    writeSummary(runDir, { p, state, scores, stopReason, backend: o.backend, params: countParams(model), wallSeconds: (performance.now() - started) / 1000 }),
+    writeSummary(runDir, {
+      p,
+      state,
+      scores,
+      stopReason,
+      backend: o.backend,
+      params: countParams(model),
+      wallSeconds: (performance.now() - started) / 1000,
+    }),
     join(checkpoints, 'best'),
     join(checkpoints, 'last'),
   ];

@@ -42,7 +42,11 @@ export function initialState(seed: number): TrainState {
 }
 
 /** Records a finished epoch: whether val improved by more than minDelta, and the early-stopping counter. */
-export function afterEpoch(state: TrainState, row: HistoryRow, minDelta: number): { state: TrainState; improved: boolean } {
+export function afterEpoch(
+  state: TrainState,
+  row: HistoryRow,
+  minDelta: number,
+): { state: TrainState; improved: boolean } {
   const improved = row.valLoss < state.bestValLoss - minDelta;
   return {
     improved,

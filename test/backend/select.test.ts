@@ -36,7 +36,10 @@ test(`an explicit tensorflow backend ${native ? 'loads' : 'is a clear error with
     assert.equal((await selectBackend('tensorflow')).name, 'tensorflow');
     return;
   }
-  await assert.rejects(selectBackend('tensorflow'), (e: Error) => e instanceof ConfigError && /tfjs-node/.test(e.message) && /--backend wasm/.test(e.suggestion ?? ''));
+  await assert.rejects(
+    selectBackend('tensorflow'),
+    (e: Error) => e instanceof ConfigError && /tfjs-node/.test(e.message) && /--backend wasm/.test(e.suggestion ?? ''),
+  );
 });
 
 test('cpu and wasm are chosen as asked; wasm installs our kernels unless stock ones are asked for', async () => {

@@ -18,7 +18,10 @@ function randomValues(shape: number[], scale = 1): Float32Array {
 }
 
 /** Runs `f` on a backend and returns every result's shape and values (tensors made inside are disposed). */
-function run(backend: 'cpu' | 'wasm', f: () => tf.Tensor | tf.Tensor[]): { shape: number[]; values: Float32Array | Int32Array | Uint8Array }[] {
+function run(
+  backend: 'cpu' | 'wasm',
+  f: () => tf.Tensor | tf.Tensor[],
+): { shape: number[]; values: Float32Array | Int32Array | Uint8Array }[] {
   tf.setBackend(backend);
   return tf.tidy(() => {
     const out = f();
@@ -32,7 +35,11 @@ function assertSameAsCpu(f: () => tf.Tensor | tf.Tensor[], what: string, atol = 
   tf.setBackend('wasm');
   const dataIds = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
   const actual = run('wasm', f);
-  assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), dataIds, `${what}: wasm memory leaked`);
+  assert.equal(
+    (tf.backend() as unknown as { numDataIds(): number }).numDataIds(),
+    dataIds,
+    `${what}: wasm memory leaked`,
+  );
   assert.equal(actual.length, expected.length, `${what}: number of outputs`);
   actual.forEach((a, k) => {
     const e = expected[k];
@@ -68,7 +75,10 @@ describe('fixed wasm kernels equal the cpu backend', () => {
       const size = shape.map((d, i) => (rng.uniform(0, 1) < 0.2 ? -1 : int(0, d - begin[i])));
       const values = randomValues(shape, 10);
       const dtype = trial % 4 === 3 ? 'int32' : 'float32';
-      assertSameAsCpu(() => tf.slice(tf.tensor(values, shape, dtype), begin, size), `slice ${shape} at ${begin} size ${size} ${dtype}`);
+      assertSameAsCpu(
+        () => tf.slice(tf.tensor(values, shape, dtype), begin, size),
+        `slice ${shape} at ${begin} size ${size} ${dtype}`,
+      );
     }
   });
 
@@ -83,7 +93,10 @@ describe('fixed wasm kernels equal the cpu backend', () => {
       }
       const values = randomValues(shape, 10);
       const dtype = trial % 3 === 2 ? 'int32' : 'float32';
-      assertSameAsCpu(() => tf.transpose(tf.tensor(values, shape, dtype), perm), `transpose ${shape} by ${perm} ${dtype}`);
+      assertSameAsCpu(
+        () => tf.transpose(tf.tensor(values, shape, dtype), perm),
+        `transpose ${shape} by ${perm} ${dtype}`,
+      );
     }
     const tall = randomValues([300, 37]);
     assertSameAsCpu(() => tf.transpose(tf.tensor(tall, [300, 37])), 'transpose [300, 37]');
@@ -104,9 +117,12 @@ describe('fixed wasm kernels equal the cpu backend', () => {
       const axis = int(0, shape.length - 1);
       const d = shape[axis];
       const sizes = d >= 3 && trial % 2 ? [1, d - 3, 2] : d;
-      const pieces = Array.isArray(sizes) ? sizes : [1, d].find((k) => d % k === 0 && k > 1) ?? 1;
+      const pieces = Array.isArray(sizes) ? sizes : ([1, d].find((k) => d % k === 0 && k > 1) ?? 1);
       const values = randomValues(shape);
-      assertSameAsCpu(() => tf.split(tf.tensor(values, shape), pieces, axis), `split ${shape} into ${pieces} on axis ${axis}`);
+      assertSameAsCpu(
+        () => tf.split(tf.tensor(values, shape), pieces, axis),
+        `split ${shape} into ${pieces} on axis ${axis}`,
+      );
     }
   });
 
@@ -155,7 +171,11 @@ describe('fixed wasm kernels equal the cpu backend', () => {
       const aShape = ta ? [k, m] : [m, k];
       const bShape = tb ? [n, k] : [k, n];
       const [a, b] = [randomValues(aShape), randomValues(bShape)];
-      const f = () => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, ta, tb))))([tf.tensor(a, aShape), tf.tensor(b, bShape)]);
+      const f = () =>
+        tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, ta, tb))))([
+          tf.tensor(a, aShape),
+          tf.tensor(b, bShape),
+        ]);
       assertSameAsCpu(f, `matMul gradients ${aShape} × ${bShape}`, 1e-4);
     }
   });
@@ -179,7 +199,11 @@ describe('fixed wasm kernels equal the cpu backend', () => {
     x.dispose();
     assert.deepEqual(y.dataSync(), values);
     y.dispose();
-    assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), before, 'freed with the last reference');
+    assert.equal(
+      (tf.backend() as unknown as { numDataIds(): number }).numDataIds(),
+      before,
+      'freed with the last reference',
+    );
     assertSameAsCpu(() => tf.clone(tf.tensor([3, -1, 7], [3], 'int32')), 'int32 clone');
   });
 

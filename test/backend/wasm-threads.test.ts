@@ -12,16 +12,29 @@ import { Rng } from '../../src/util/rng.js';
 function lstmWithGradients(seed: number): Float32Array[] {
   const rng = new Rng(seed);
   const [batch, time, input, hidden] = [16, 9, 5, 24];
-  const randn = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal() * 0.5), shape);
+  const randn = (shape: number[]) =>
+    tf.tensor(
+      Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal() * 0.5),
+      shape,
+    );
   return tf.tidy(() => {
     const x = randn([batch, time, input]) as tf.Tensor3D;
-    const mask = tf.tensor2d(Array.from({ length: batch * time }, (_, k) => (k % time < time - (k % 3) ? 1 : 0)), [batch, time]);
-    const w = { kernel: randn([input, 4 * hidden]) as tf.Tensor2D, recurrentKernel: randn([hidden, 4 * hidden]) as tf.Tensor2D, bias: randn([4 * hidden]) as tf.Tensor1D };
+    const mask = tf.tensor2d(
+      Array.from({ length: batch * time }, (_, k) => (k % time < time - (k % 3) ? 1 : 0)),
+      [batch, time],
+    );
+    const w = {
+      kernel: randn([input, 4 * hidden]) as tf.Tensor2D,
+      recurrentKernel: randn([hidden, 4 * hidden]) as tf.Tensor2D,
+      bias: randn([4 * hidden]) as tf.Tensor1D,
+    };
     const probe = randn([batch, time, hidden]);
     const run = (xs: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D) =>
       lstmFused(xs, { kernel, recurrentKernel, bias }, mask).outputs;
     const outputs = run(x, w.kernel, w.recurrentKernel, w.bias);
-    const grads = tf.grads((xs, k, r, b) => tf.sum(tf.mul(run(xs as tf.Tensor3D, k as tf.Tensor2D, r as tf.Tensor2D, b as tf.Tensor1D), probe)))([x, w.kernel, w.recurrentKernel, w.bias]);
+    const grads = tf.grads((xs, k, r, b) =>
+      tf.sum(tf.mul(run(xs as tf.Tensor3D, k as tf.Tensor2D, r as tf.Tensor2D, b as tf.Tensor1D), probe)),
+    )([x, w.kernel, w.recurrentKernel, w.bias]);
     return [outputs, ...grads].map((t) => t.dataSync() as Float32Array);
   });
 }
@@ -45,7 +58,11 @@ test('the threaded wasm build runs XNNPACK on 2 threads and gives the single-thr
 
   const threaded = await selectBackend('wasm', 'fixed', 2);
   assert.deepEqual([threaded.name, threaded.wasmThreads], ['wasm', 2]);
-  assert.equal(simdCellInUse(tf.backend(), 24), true, 'the SIMD cell built for shared memory runs on the threaded build');
+  assert.equal(
+    simdCellInUse(tf.backend(), 24),
+    true,
+    'the SIMD cell built for shared memory runs on the threaded build',
+  );
   const same = (actual: Float32Array[], what: string) => {
     assert.equal(actual.length, expected.length);
     actual.forEach((a, k) => {
@@ -55,7 +72,10 @@ test('the threaded wasm build runs XNNPACK on 2 threads and gives the single-thr
     });
   };
   same(lstmWithGradients(11), 'threaded');
-  assert.deepEqual(sliceAfterGrowth(), Array.from({ length: 10 }, (_, j) => 2999 * 4000 + 3990 + j));
+  assert.deepEqual(
+    sliceAfterGrowth(),
+    Array.from({ length: 10 }, (_, j) => 2999 * 4000 + 3990 + j),
+  );
   same(lstmWithGradients(11), 'threaded, after the heap grew'); // the SIMD cell sees the grown memory too
 });
 
@@ -64,7 +84,10 @@ test('a process on the threaded build exits by itself when its work is done', ()
   const script = `import { selectBackend } from ${JSON.stringify(new URL('../../src/backend/select.ts', import.meta.url).href)};
     const b = await selectBackend('wasm', 'fixed', 2); const tf = await import('@tensorflow/tfjs');
     console.log(b.wasmThreads, tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync()[0]);`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(r.signal, null, 'the process had to be killed: it did not exit by itself');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), '2 64');

@@ -89,7 +89,10 @@ test('Adam state round trip: the restored optimizer makes the same next update',
   const resumed = await predictions(restored.model, x);
   const naive = await predictions(fresh.model, x);
   resumed.forEach((v, i) => assert.ok(Math.abs(v - after[i]) < 1e-6, `resumed ${v} vs uninterrupted ${after[i]}`));
-  assert.ok(naive.some((v, i) => Math.abs(v - after[i]) > 1e-4), 'a fresh optimizer would have stepped differently');
+  assert.ok(
+    naive.some((v, i) => Math.abs(v - after[i]) > 1e-4),
+    'a fresh optimizer would have stepped differently',
+  );
   tf.dispose([x, y]);
   [model, restored.model, fresh.model].forEach((m) => m.dispose());
 });
@@ -149,9 +152,19 @@ test('corruption: a truncated or non-JSON model.json', async () => {
 test('corruption: weights.bin shorter or longer than the manifest says', async () => {
   const { dir, weightsSize } = await corruptible();
   await truncate(join(dir, 'weights.bin'), weightsSize - 10);
-  await assertCheckpointError(loadCheckpoint(dir), /weights\.bin/, /truncated/, new RegExp(`expected ${weightsSize} bytes.*found ${weightsSize - 10}`));
+  await assertCheckpointError(
+    loadCheckpoint(dir),
+    /weights\.bin/,
+    /truncated/,
+    new RegExp(`expected ${weightsSize} bytes.*found ${weightsSize - 10}`),
+  );
   await truncate(join(dir, 'weights.bin'), weightsSize + 4);
-  await assertCheckpointError(loadCheckpoint(dir), /weights\.bin/, /longer/, new RegExp(`expected ${weightsSize} bytes.*found ${weightsSize + 4}`));
+  await assertCheckpointError(
+    loadCheckpoint(dir),
+    /weights\.bin/,
+    /longer/,
+    new RegExp(`expected ${weightsSize} bytes.*found ${weightsSize + 4}`),
+  );
   await unlink(join(dir, 'weights.bin'));
   await assertCheckpointError(loadCheckpoint(dir), /weights\.bin missing/);
 });
@@ -159,14 +172,23 @@ test('corruption: weights.bin shorter or longer than the manifest says', async (
 test('corruption: optimizer.bin truncated', async () => {
   const { dir, optimizerSize } = await corruptible();
   await truncate(join(dir, 'optimizer.bin'), optimizerSize - 4);
-  await assertCheckpointError(loadCheckpoint(dir), /optimizer\.bin/, new RegExp(`expected ${optimizerSize} bytes.*found ${optimizerSize - 4}`));
+  await assertCheckpointError(
+    loadCheckpoint(dir),
+    /optimizer\.bin/,
+    new RegExp(`expected ${optimizerSize} bytes.*found ${optimizerSize - 4}`),
+  );
 });
 
 test('meta.json: a formatVersion this code does not read, none at all, or broken JSON', async () => {
   const { dir } = await corruptible();
   const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
   await writeFile(join(dir, 'meta.json'), JSON.stringify({ ...meta, formatVersion: 2 }));
-  await assertCheckpointError(loadCheckpoint(dir), /meta\.json/, /formatVersion 2 is not supported/, /reads formatVersion 1/);
+  await assertCheckpointError(
+    loadCheckpoint(dir),
+    /meta\.json/,
+    /formatVersion 2 is not supported/,
+    /reads formatVersion 1/,
+  );
   await assertCheckpointError(readMeta(dir), /meta\.json/, /formatVersion 2/);
   const { formatVersion: _, ...without } = meta;
   await writeFile(join(dir, 'meta.json'), JSON.stringify(without));
@@ -177,11 +199,25 @@ test('meta.json: a formatVersion this code does not read, none at all, or broken
 
 test('not a checkpoint: missing path, a file, an empty or unrelated directory, a missing file', async () => {
   const p = await parent();
-  await assertCheckpointError(loadCheckpoint(join(p, 'nope')), /nope/, /does not exist/, /model\.json, weights\.bin, meta\.json/);
+  await assertCheckpointError(
+    loadCheckpoint(join(p, 'nope')),
+    /nope/,
+    /does not exist/,
+    /model\.json, weights\.bin, meta\.json/,
+  );
   await writeFile(join(p, 'file.txt'), 'hello');
-  await assertCheckpointError(loadCheckpoint(join(p, 'file.txt')), /file\.txt/, /not a checkpoint directory: it is a file/, /model\.json/);
+  await assertCheckpointError(
+    loadCheckpoint(join(p, 'file.txt')),
+    /file\.txt/,
+    /not a checkpoint directory: it is a file/,
+    /model\.json/,
+  );
   await mkdir(join(p, 'empty'));
-  await assertCheckpointError(loadCheckpoint(join(p, 'empty')), /not a checkpoint directory: it is empty/, /model\.json/);
+  await assertCheckpointError(
+    loadCheckpoint(join(p, 'empty')),
+    /not a checkpoint directory: it is empty/,
+    /model\.json/,
+  );
   await writeFile(join(p, 'empty', 'notes.md'), '#');
   await assertCheckpointError(readMeta(join(p, 'empty')), /found notes\.md/);
   const { dir } = await corruptible();
@@ -210,7 +246,11 @@ test('a save that fails midway leaves the old checkpoint loadable and nothing el
 
   const circular: Record<string, unknown> = { epoch: 3 };
   circular.self = circular;
-  await assertCheckpointError(saveCheckpoint(dir, { model: good, meta: circular }), /meta\.json/, /cannot be written as JSON/);
+  await assertCheckpointError(
+    saveCheckpoint(dir, { model: good, meta: circular }),
+    /meta\.json/,
+    /cannot be written as JSON/,
+  );
   await assert.rejects(saveCheckpoint(dir, { model: good, meta: { epoch: 4, n: 10n } }), CheckpointError);
   assert.deepEqual(await listing(p), ['last']);
   assert.equal((await readMeta(dir)).epoch, 1);
@@ -266,20 +306,33 @@ test('recovery: killed between the renames with an incomplete new one, the old c
 test('a model with the custom layers (hand LSTM, bidirectional, masked, dropout) round-trips', async () => {
   const { buildModel } = await import('../../src/models/build.js');
   const { modelSchema } = await import('../../src/config/schema.js');
-  const config = modelSchema.parse({ impl: 'hand', kernel: 'fused', bidirectional: true, layers: 2, hiddenSize: 3, dropout: 0.2 });
+  const config = modelSchema.parse({
+    impl: 'hand',
+    kernel: 'fused',
+    bidirectional: true,
+    layers: 2,
+    hiddenSize: 3,
+    dropout: 0.2,
+  });
   const model = buildModel(config, { steps: 5, features: 2, outputSize: 3, masked: true }, 42);
   const dir = join(await parent(), 'best');
   await saveCheckpoint(dir, { model, meta: { epoch: 1 } });
   const loaded = await loadCheckpoint(dir);
   const { x, y } = batch();
-  const mask = tf.tensor2d(Array.from({ length: 40 }, (_, i) => (i % 5 < 3 + (Math.floor(i / 5) % 3) ? 1 : 0)), [8, 5]);
+  const mask = tf.tensor2d(
+    Array.from({ length: 40 }, (_, i) => (i % 5 < 3 + (Math.floor(i / 5) % 3) ? 1 : 0)),
+    [8, 5],
+  );
   const run = async (m: tf.LayersModel) => {
     const out = m.predict([x, mask]) as tf.Tensor;
     const values = Array.from(await out.data());
     out.dispose();
     return values;
   };
-  assert.deepEqual(loaded.model.layers.map((l) => l.getClassName()), model.layers.map((l) => l.getClassName()));
+  assert.deepEqual(
+    loaded.model.layers.map((l) => l.getClassName()),
+    model.layers.map((l) => l.getClassName()),
+  );
   assert.deepEqual(await run(loaded.model), await run(model));
   tf.dispose([x, y, mask]);
   [model, loaded.model].forEach((m) => m.dispose());

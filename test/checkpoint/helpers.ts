@@ -9,15 +9,29 @@ import * as tf from '@tensorflow/tfjs';
 export function makeModel(seed: number): tf.LayersModel {
   const init = (s: number) => tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: seed * 10 + s });
   const model = tf.sequential();
-  model.add(tf.layers.lstm({ units: 3, inputShape: [5, 2], kernelInitializer: init(1), recurrentInitializer: init(2), biasInitializer: init(3) }));
+  model.add(
+    tf.layers.lstm({
+      units: 3,
+      inputShape: [5, 2],
+      kernelInitializer: init(1),
+      recurrentInitializer: init(2),
+      biasInitializer: init(3),
+    }),
+  );
   model.add(tf.layers.dense({ units: 1, kernelInitializer: init(4), biasInitializer: init(5) }));
   return model;
 }
 
 /** A fixed batch: x [8, 5, 2], y [8, 1]. */
 export function batch(): { x: tf.Tensor3D; y: tf.Tensor2D } {
-  const x = tf.tensor3d(Array.from({ length: 80 }, (_, i) => Math.sin(i * 0.37)), [8, 5, 2]);
-  const y = tf.tensor2d(Array.from({ length: 8 }, (_, i) => Math.cos(i * 0.5)), [8, 1]);
+  const x = tf.tensor3d(
+    Array.from({ length: 80 }, (_, i) => Math.sin(i * 0.37)),
+    [8, 5, 2],
+  );
+  const y = tf.tensor2d(
+    Array.from({ length: 8 }, (_, i) => Math.cos(i * 0.5)),
+    [8, 1],
+  );
   return { x, y };
 }
 

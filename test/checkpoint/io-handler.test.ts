@@ -16,7 +16,13 @@ test('model.save(fileHandler(dir)) writes the tfjs-node file:// layout', async (
     const model = makeModel(1);
     await model.save(fileHandler(dir));
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
-    assert.deepEqual(Object.keys(json).sort(), ['convertedBy', 'format', 'generatedBy', 'modelTopology', 'weightsManifest']);
+    assert.deepEqual(Object.keys(json).sort(), [
+      'convertedBy',
+      'format',
+      'generatedBy',
+      'modelTopology',
+      'weightsManifest',
+    ]);
     assert.equal(json.format, 'layers-model');
     assert.match(json.generatedBy, /^TensorFlow\.js tfjs-layers v\d/);
     assert.equal(json.convertedBy, null);
@@ -53,7 +59,16 @@ test('tf.loadLayersModel(fileHandler(dir)) gives back a model with identical pre
 });
 
 test('weightBytes counts bytes per dtype and gives up on strings', () => {
-  assert.equal(weightBytes([{ name: 'a', shape: [2, 3], dtype: 'float32' }, { name: 'b', shape: [], dtype: 'int32' }]), 28);
-  assert.equal(weightBytes([{ name: 'a', shape: [4], dtype: 'float32', quantization: { dtype: 'uint8', min: 0, scale: 1 } }]), 4);
+  assert.equal(
+    weightBytes([
+      { name: 'a', shape: [2, 3], dtype: 'float32' },
+      { name: 'b', shape: [], dtype: 'int32' },
+    ]),
+    28,
+  );
+  assert.equal(
+    weightBytes([{ name: 'a', shape: [4], dtype: 'float32', quantization: { dtype: 'uint8', min: 0, scale: 1 } }]),
+    4,
+  );
   assert.equal(weightBytes([{ name: 's', shape: [1], dtype: 'string' }]), undefined);
 });

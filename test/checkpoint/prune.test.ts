@@ -28,10 +28,23 @@ test('pruneCheckpoints keeps the newest epochs plus best and last, and clears de
     await fakeCheckpoint(join(root, `.best.old-${process.pid}-abcdef03`)); // a live save's: left alone
 
     const removed = pruneCheckpoints(root, 2);
-    assert.deepEqual(removed.sort(), ['epoch-0001', 'epoch-0002', 'epoch-0003'].map((n) => join(root, n)));
-    assert.deepEqual(await listing(root), [`.best.old-${process.pid}-abcdef03`, 'best', 'epoch-0004', 'epoch-0010', 'epoch-0011', 'last']);
+    assert.deepEqual(
+      removed.sort(),
+      ['epoch-0001', 'epoch-0002', 'epoch-0003'].map((n) => join(root, n)),
+    );
+    assert.deepEqual(await listing(root), [
+      `.best.old-${process.pid}-abcdef03`,
+      'best',
+      'epoch-0004',
+      'epoch-0010',
+      'epoch-0011',
+      'last',
+    ]);
 
-    assert.deepEqual(pruneCheckpoints(root, 0), ['epoch-0011', 'epoch-0010'].map((n) => join(root, n)));
+    assert.deepEqual(
+      pruneCheckpoints(root, 0),
+      ['epoch-0011', 'epoch-0010'].map((n) => join(root, n)),
+    );
     assert.deepEqual(await listing(root), [`.best.old-${process.pid}-abcdef03`, 'best', 'epoch-0004', 'last']);
     assert.deepEqual(pruneCheckpoints(join(root, 'missing'), 3), []);
     assert.throws(() => pruneCheckpoints(root, -1), RangeError);

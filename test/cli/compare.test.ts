@@ -26,18 +26,32 @@ test('lstm-compare checks parity, trains all four variants and writes the compar
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /builtin ↔ hand\s+\S+\s+\S+\s+\S+\s+PASS/);
   assert.match(r.stdout, /builtin-bi ↔ hand-bi\s.*PASS/);
-  assert.match(r.stdout, /variant\s+params\s+train loss\s+val loss\s+train accuracy\s+val accuracy\s+best epoch\s+s\/epoch\s+train samples\/s\s+infer samples\/s/);
+  assert.match(
+    r.stdout,
+    /variant\s+params\s+train loss\s+val loss\s+train accuracy\s+val accuracy\s+best epoch\s+s\/epoch\s+train samples\/s\s+infer samples\/s/,
+  );
   for (const v of VARIANTS) assert.match(r.stdout, new RegExp(`^${v}\\s+\\d+\\s`, 'm'), `a table row for ${v}`);
   assert.match(r.stdout, /drift builtin ↔ hand: epoch-1 \|Δ train loss\| /);
   const [compare] = readdirSync(join(dir, 'runs'));
   assert.match(compare, /^compare-order-\d{8}-\d{6}$/);
   const out = join(dir, 'runs', compare);
-  for (const f of ['compare.csv', 'compare.json', 'loss.svg', 'loss.png', 'loss.vl.json', 'report.md']) assert.ok(existsSync(join(out, f)), `${f} is missing`);
-  const runs = readdirSync(out).filter((f) => !f.includes('.')).sort();
-  assert.deepEqual(runs.map((r) => r.replace(/-\d{8}-\d{6}$/, '')), VARIANTS);
-  for (const run of runs) for (const f of ['summary.json', 'history.csv', 'loss.png', 'config.json']) assert.ok(existsSync(join(out, run, f)), `${run}/${f}`);
+  for (const f of ['compare.csv', 'compare.json', 'loss.svg', 'loss.png', 'loss.vl.json', 'report.md'])
+    assert.ok(existsSync(join(out, f)), `${f} is missing`);
+  const runs = readdirSync(out)
+    .filter((f) => !f.includes('.'))
+    .sort();
+  assert.deepEqual(
+    runs.map((r) => r.replace(/-\d{8}-\d{6}$/, '')),
+    VARIANTS,
+  );
+  for (const run of runs)
+    for (const f of ['summary.json', 'history.csv', 'loss.png', 'config.json'])
+      assert.ok(existsSync(join(out, run, f)), `${run}/${f}`);
   const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
-  assert.equal(csv[0], 'variant,params,train_loss,val_loss,train_accuracy,val_accuracy,best_epoch,epochs,seconds_per_epoch,train_samples_per_sec,inference_samples_per_sec,run_dir');
+  assert.equal(
+    csv[0],
+    'variant,params,train_loss,val_loss,train_accuracy,val_accuracy,best_epoch,epochs,seconds_per_epoch,train_samples_per_sec,inference_samples_per_sec,run_dir',
+  );
   assert.equal(csv.length, 5);
   const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
   assert.equal(json.parity.length >= 2, true);
@@ -46,7 +60,14 @@ test('lstm-compare checks parity, trains all four variants and writes the compar
   const config = JSON.parse(readFileSync(join(out, runs[3], 'config.json'), 'utf8'));
   assert.deepEqual([config.name, config.model.impl, config.model.bidirectional], ['hand-bi', 'hand', true]);
   const md = readFileSync(join(out, 'report.md'), 'utf8');
-  for (const part of ['| variant | params |', '![loss curves of every variant](loss.png)', '## Parity', '| builtin ↔ hand |', '## Drift', 'largest per-epoch |Δ train loss|'])
+  for (const part of [
+    '| variant | params |',
+    '![loss curves of every variant](loss.png)',
+    '## Parity',
+    '| builtin ↔ hand |',
+    '## Drift',
+    'largest per-epoch |Δ train loss|',
+  ])
     assert.ok(md.includes(part), `report.md lacks ${part}`);
   const svg = readFileSync(join(out, 'loss.svg'), 'utf8');
   for (const v of VARIANTS) assert.ok(svg.includes(`>${v}<`), `legend entry ${v}`);
@@ -65,7 +86,13 @@ test('--check-only prints the parity result, exits 0 and writes nothing', () => 
 
 test('--from a hand checkpoint starts builtin and hand from its weights; bi variants do not fit it (exit 2)', () => {
   const dir = tempDir('lstm-compare-');
-  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ model: { impl: 'hand', hiddenSize: 4, dropout: 0 }, train: { epochs: 1, batchSize: 128, learningRate: 0.01 } }));
+  const cfg = writeJson(
+    join(dir, 'cfg.json'),
+    smallForecastConfig({
+      model: { impl: 'hand', hiddenSize: 4, dropout: 0 },
+      train: { epochs: 1, batchSize: 128, learningRate: 0.01 },
+    }),
+  );
   assert.equal(runCli('lstm-train', ['--config', cfg, '--quiet'], dir).code, 0);
   const [run] = readdirSync(join(dir, 'runs'));
   const best = join(dir, 'runs', run, 'checkpoints', 'best');
@@ -76,11 +103,18 @@ test('--from a hand checkpoint starts builtin and hand from its weights; bi vari
   assert.match(bad.stderr, /hint: compare only the variants it fits: --variants builtin,hand/);
 
   const out = join(dir, 'cmp');
-  const r = runCli('lstm-compare', ['--from', best, '--variants', 'hand,builtin', '--epochs', '1', '--out', out, '--quiet'], dir);
+  const r = runCli(
+    'lstm-compare',
+    ['--from', best, '--variants', 'hand,builtin', '--epochs', '1', '--out', out, '--quiet'],
+    dir,
+  );
   assert.equal(r.code, 0, r.stderr);
   const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
   assert.equal(json.weights, best);
-  assert.deepEqual(json.variants.map((v: { variant: string }) => v.variant), ['builtin', 'hand']);
+  assert.deepEqual(
+    json.variants.map((v: { variant: string }) => v.variant),
+    ['builtin', 'hand'],
+  );
   const [builtin, hand] = json.variants.map((v: { history: { trainLoss: number }[] }) => v.history[0].trainLoss);
   assert.ok(Math.abs(builtin - hand) <= 1e-4, `both start from the checkpoint: ${builtin} vs ${hand}`);
   const first = JSON.parse(readFileSync(join(dir, 'runs', run, 'history.json'), 'utf8'))[0];
@@ -92,7 +126,10 @@ test('usage errors: an unknown variant, no config, a non-empty --out (exit 2, no
   const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig());
   const unknown = runCli('lstm-compare', ['--config', cfg, '--variants', 'builtin,torch'], dir);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /--variants: expected a comma-separated list of builtin, builtin-bi, hand, hand-bi; got "torch"/);
+  assert.match(
+    unknown.stderr,
+    /--variants: expected a comma-separated list of builtin, builtin-bi, hand, hand-bi; got "torch"/,
+  );
   const none = runCli('lstm-compare', [], dir);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /--config: expected a config file, got nothing/);

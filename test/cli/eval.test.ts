@@ -19,9 +19,12 @@ before(() => {
   dir = tempDir('lstm-eval-');
   forecastRun = train(smallForecastConfig());
   classifyRun = train({
-    name: 'cls', seed: 3, backend: 'wasm',
+    name: 'cls',
+    seed: 3,
+    backend: 'wasm',
     data: { task: 'classify', path: join(DATA, 'order.csv'), layout: 'wide', steps: 20 },
-    model: { hiddenSize: 8 }, train: { epochs: 2, batchSize: 64, learningRate: 0.01 },
+    model: { hiddenSize: 8 },
+    train: { epochs: 2, batchSize: 64, learningRate: 0.01 },
   });
 });
 
@@ -54,12 +57,20 @@ test('--threads: the checkpoint gives the same metrics on two XNNPACK threads as
   assert.ok(Math.abs(a.loss - b.loss) < 1e-6, `${a.loss} vs ${b.loss}`);
   assert.ok(Math.abs(a.targets[0].model.mae - b.targets[0].model.mae) < 1e-6);
   assert.match(runCli('lstm-eval', [best, '--threads', '2'], dir).stdout, /backend wasm \(fixed kernels, 2 threads\)/);
-  assert.match(runCli('lstm-eval', [best], dir).stdout, /backend wasm \(fixed kernels, 1 thread\)/, 'auto: one thread for the builtin LSTM');
+  assert.match(
+    runCli('lstm-eval', [best], dir).stdout,
+    /backend wasm \(fixed kernels, 1 thread\)/,
+    'auto: one thread for the builtin LSTM',
+  );
 });
 
 test('forecast: --predictions writes one row per window in original units, --plot draws them', () => {
   const out = tempDir();
-  const r = runCli('lstm-eval', [join(forecastRun, 'checkpoints', 'best'), '--predictions', 'pred.csv', '--plot', '--json'], out);
+  const r = runCli(
+    'lstm-eval',
+    [join(forecastRun, 'checkpoints', 'best'), '--predictions', 'pred.csv', '--plot', '--json'],
+    out,
+  );
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout); // --json: only JSON on stdout
   const lines = readFileSync(join(out, 'pred.csv'), 'utf8').trim().split('\n');
@@ -87,7 +98,10 @@ test('classify: accuracy, macro-F1, per-class table, confusion matrix and majori
   const json = JSON.parse(runCli('lstm-eval', [best, '--json', '--split', 'all'], out).stdout);
   const total = json.confusion.flat().reduce((a: number, b: number) => a + b, 0);
   assert.equal(total, json.count);
-  assert.equal(json.perClass.reduce((a: number, c: { support: number }) => a + c.support, 0), json.count);
+  assert.equal(
+    json.perClass.reduce((a: number, c: { support: number }) => a + c.support, 0),
+    json.count,
+  );
 });
 
 test('--data evaluates a new CSV with the stored scaler', () => {
@@ -118,8 +132,16 @@ function brokenCopy(edit: (ckpt: string) => void): string {
 test('checkpoint errors: not a checkpoint, truncated model.json or weights.bin, incompatible meta.json', () => {
   evalFails(forecastRun, [], /checkpoint|model\.json/i);
   evalFails(join(dir, 'nowhere'), [], /nowhere/);
-  evalFails(brokenCopy((c) => truncateSync(join(c, 'model.json'), 40)), [], /model\.json/);
-  evalFails(brokenCopy((c) => truncateSync(join(c, 'weights.bin'), statSync(join(c, 'weights.bin')).size - 8)), [], /weights\.bin.*expected \d+ bytes/);
+  evalFails(
+    brokenCopy((c) => truncateSync(join(c, 'model.json'), 40)),
+    [],
+    /model\.json/,
+  );
+  evalFails(
+    brokenCopy((c) => truncateSync(join(c, 'weights.bin'), statSync(join(c, 'weights.bin')).size - 8)),
+    [],
+    /weights\.bin.*expected \d+ bytes/,
+  );
   evalFails(
     brokenCopy((c) => {
       const meta = JSON.parse(readFileSync(join(c, 'meta.json'), 'utf8'));
@@ -144,9 +166,12 @@ test('data errors: a CSV without the columns the checkpoint needs, a label not s
 
 test('a hand-rolled bidirectional checkpoint on ragged long-layout sequences: predictions keyed by sequence id', () => {
   const run = train({
-    name: 'long', seed: 5, backend: 'wasm',
+    name: 'long',
+    seed: 5,
+    backend: 'wasm',
     data: { task: 'classify', path: join(DATA, 'order-long.csv'), layout: 'long', sequenceId: 'seq', orderBy: 'step' },
-    model: { impl: 'hand', bidirectional: true, hiddenSize: 8 }, train: { epochs: 1, batchSize: 64 },
+    model: { impl: 'hand', bidirectional: true, hiddenSize: 8 },
+    train: { epochs: 1, batchSize: 64 },
   });
   const out = tempDir();
   const r = runCli('lstm-eval', [join(run, 'checkpoints', 'best'), '--json', '--predictions', 'p.csv'], out);
@@ -154,7 +179,13 @@ test('a hand-rolled bidirectional checkpoint on ragged long-layout sequences: pr
   const report = JSON.parse(r.stdout);
   const rows = readFileSync(join(out, 'p.csv'), 'utf8').trim().split('\n').slice(1);
   assert.equal(rows.length, report.count);
-  const seqIds = new Set(readFileSync(join(DATA, 'order-long.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]));
+  const seqIds = new Set(
+    readFileSync(join(DATA, 'order-long.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]),
+  );
   for (const row of rows) assert.ok(seqIds.has(row.split(',')[0]), `${row.split(',')[0]} is a sequence id`);
 });
 
@@ -163,12 +194,25 @@ test('usage errors: a bad --batch-size, --split with --data, an unwritable --pre
   evalFails(best, ['--batch-size', 'abc'], /--batch-size.*expected a positive integer, got "abc"/);
   evalFails(best, ['--batch-size', '0'], /--batch-size.*expected a positive integer, got "0"/);
   evalFails(best, ['--data', join(DATA, 'sine.csv'), '--split', 'val'], /--split:.*evaluated whole/);
-  evalFails(join(dir, 'no-checkpoint'), ['--data', join(DATA, 'sine.csv'), '--split', 'val'], /--split:.*evaluated whole/); // said before any work
-  evalFails(best, ['--predictions', '/nonexistent-dir/p.csv'], /--predictions: expected a writable location, got \/nonexistent-dir\/p\.csv \(ENOENT\)/);
+  evalFails(
+    join(dir, 'no-checkpoint'),
+    ['--data', join(DATA, 'sine.csv'), '--split', 'val'],
+    /--split:.*evaluated whole/,
+  ); // said before any work
+  evalFails(
+    best,
+    ['--predictions', '/nonexistent-dir/p.csv'],
+    /--predictions: expected a writable location, got \/nonexistent-dir\/p\.csv \(ENOENT\)/,
+  );
 });
 
 test('a config without a test split: the default --split test says so instead of printing NaN', () => {
-  const run = train(smallForecastConfig({ data: { ...smallForecastConfig().data, split: { train: 0.8, val: 0.2, test: 0 } }, train: { epochs: 1, batchSize: 256 } }));
+  const run = train(
+    smallForecastConfig({
+      data: { ...smallForecastConfig().data, split: { train: 0.8, val: 0.2, test: 0 } },
+      train: { epochs: 1, batchSize: 256 },
+    }),
+  );
   evalFails(join(run, 'checkpoints', 'best'), [], /expected examples in the test split, found none/);
   const val = runCli('lstm-eval', [join(run, 'checkpoints', 'best'), '--split', 'val'], dir);
   assert.equal(val.code, 0, val.stderr);

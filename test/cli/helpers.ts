@@ -14,7 +14,11 @@ export interface CliResult {
 }
 
 export function runCli(bin: 'lstm-train' | 'lstm-eval' | 'lstm-compare', args: string[], cwd: string): CliResult {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -44,7 +48,13 @@ export function smallForecastConfig(overrides: Record<string, unknown> = {}) {
     name: 'small',
     seed: 7,
     backend: 'wasm',
-    data: { task: 'forecast', path: join(DATA, 'sine.csv'), features: ['value', 'aux'], targets: ['value'], window: 12 },
+    data: {
+      task: 'forecast',
+      path: join(DATA, 'sine.csv'),
+      features: ['value', 'aux'],
+      targets: ['value'],
+      window: 12,
+    },
     model: { hiddenSize: 8, dropout: 0.1 },
     train: { epochs: 2, batchSize: 128, learningRate: 0.01 },
     output: { dir: 'runs' },

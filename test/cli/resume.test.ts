@@ -4,7 +4,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runCli, smallForecastConfig, startCli, tempDir, writeJson } from './helpers.js';
 
-const config = smallForecastConfig({ train: { epochs: 4, batchSize: 64, learningRate: 0.01, earlyStopping: { patience: 0 } } });
+const config = smallForecastConfig({
+  train: { epochs: 4, batchSize: 64, learningRate: 0.01, earlyStopping: { patience: 0 } },
+});
 
 function onlyRun(dir: string): string {
   const runs = readdirSync(join(dir, 'runs'));
@@ -43,7 +45,10 @@ test('2 epochs plus a resumed 2 give the weights and history of 4 uninterrupted 
   const resumed = runCli('lstm-train', ['--resume', run, '--epochs', '4'], dir);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /resuming .* after epoch 2/);
-  assert.ok(maxDiff(weights(run), uninterrupted().weights) <= 1e-6, `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`);
+  assert.ok(
+    maxDiff(weights(run), uninterrupted().weights) <= 1e-6,
+    `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`,
+  );
   const h = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8'));
   const ref = JSON.parse(readFileSync(join(uninterrupted().run, 'history.json'), 'utf8'));
   assert.equal(h.length, 4);
@@ -70,21 +75,32 @@ test('Ctrl-C finishes the batch, writes checkpoints/last, prints the resume comm
   const run = onlyRun(dir);
   assert.ok(stdout.includes(`resume with: lstm-train --resume ${join('runs', basename(run))}\n`), stdout);
   // --epochs no more than the epochs completed leaves nothing to train, the partial epoch included
-  const { epoch, inProgress } = JSON.parse(readFileSync(join(run, 'checkpoints', 'last', 'meta.json'), 'utf8')).trainState;
+  const { epoch, inProgress } = JSON.parse(
+    readFileSync(join(run, 'checkpoints', 'last', 'meta.json'), 'utf8'),
+  ).trainState;
   assert.ok(inProgress?.batchesDone > 0, `interrupted mid-epoch: ${JSON.stringify(inProgress)}`);
   const paused = weights(run);
   const nothing = runCli('lstm-train', ['--resume', run, '--epochs', String(epoch)], dir);
   assert.equal(nothing.code, 2, nothing.stdout + nothing.stderr);
-  assert.match(nothing.stderr, new RegExp(`--epochs: expected more than the ${epoch} epochs already done, got ${epoch}`));
+  assert.match(
+    nothing.stderr,
+    new RegExp(`--epochs: expected more than the ${epoch} epochs already done, got ${epoch}`),
+  );
   assert.equal(maxDiff(weights(run), paused), 0);
   const resumed = runCli('lstm-train', ['--resume', run], dir);
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.ok(maxDiff(weights(run), uninterrupted().weights) <= 1e-6, `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`);
+  assert.ok(
+    maxDiff(weights(run), uninterrupted().weights) <= 1e-6,
+    `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`,
+  );
 });
 
 test('a second Ctrl-C exits at once and leaves a loadable checkpoint', async () => {
   const dir = tempDir();
-  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ train: { epochs: 50, batchSize: 32, earlyStopping: { patience: 0 } } }));
+  const cfg = writeJson(
+    join(dir, 'cfg.json'),
+    smallForecastConfig({ train: { epochs: 50, batchSize: 32, earlyStopping: { patience: 0 } } }),
+  );
   const child = startCli('lstm-train', ['--config', cfg], dir);
   let stdout = '';
   child.stdout.on('data', (d) => {
@@ -114,7 +130,13 @@ test('two runs started at once with the same name get different directories', as
 
 test('keepCheckpoints keeps the newest N epoch checkpoints besides best and last', () => {
   const dir = tempDir();
-  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ train: { epochs: 4, batchSize: 256, earlyStopping: { patience: 0 } }, output: { dir: 'runs', keepCheckpoints: 2 } }));
+  const cfg = writeJson(
+    join(dir, 'cfg.json'),
+    smallForecastConfig({
+      train: { epochs: 4, batchSize: 256, earlyStopping: { patience: 0 } },
+      output: { dir: 'runs', keepCheckpoints: 2 },
+    }),
+  );
   assert.equal(runCli('lstm-train', ['--config', cfg, '--quiet'], dir).code, 0);
   assert.deepEqual(readdirSync(join(onlyRun(dir), 'checkpoints')).sort(), ['best', 'epoch-0003', 'epoch-0004', 'last']);
 });
@@ -139,5 +161,8 @@ test('an output folder that cannot be created is a clear error', () => {
   const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig());
   const r = runCli('lstm-train', ['--config', cfg, '--out', '/dev/null/runs'], dir);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /output\.dir \(or --out\): expected a folder that can be created and written, got \/dev\/null\/runs \(ENOTDIR\)/);
+  assert.match(
+    r.stderr,
+    /output\.dir \(or --out\): expected a folder that can be created and written, got \/dev\/null\/runs \(ENOTDIR\)/,
+  );
 });

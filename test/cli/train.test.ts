@@ -16,17 +16,32 @@ test('lstm-train writes a complete run directory and prints the final metrics', 
   assert.equal(runs.length, 1);
   assert.match(runs[0], /^small-\d{8}-\d{6}$/);
   const run = join(dir, 'runs', runs[0]);
-  for (const f of ['config.json', 'history.csv', 'history.json', 'loss.svg', 'loss.png', 'loss.vl.json', 'summary.json'])
+  for (const f of [
+    'config.json',
+    'history.csv',
+    'history.json',
+    'loss.svg',
+    'loss.png',
+    'loss.vl.json',
+    'summary.json',
+  ])
     assert.ok(existsSync(join(run, f)), `${f} is missing`);
   for (const c of ['best', 'last', 'epoch-0001', 'epoch-0002'])
-    for (const f of ['model.json', 'weights.bin', 'meta.json']) assert.ok(existsSync(join(run, 'checkpoints', c, f)), `${c}/${f} is missing`);
-  assert.ok(r.stdout.includes(`run directory: runs/${runs[0]}\n`), 'the run directory is printed relative to the working directory');
+    for (const f of ['model.json', 'weights.bin', 'meta.json'])
+      assert.ok(existsSync(join(run, 'checkpoints', c, f)), `${c}/${f} is missing`);
+  assert.ok(
+    r.stdout.includes(`run directory: runs/${runs[0]}\n`),
+    'the run directory is printed relative to the working directory',
+  );
 
   const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
   assert.equal(config.model.init, 'pytorch', 'defaults are filled in');
   assert.equal(config.data.path, join(DATA, 'sine.csv'));
   const history = readFileSync(join(run, 'history.csv'), 'utf8').trim().split('\n');
-  assert.equal(history[0], 'epoch,train_loss,val_loss,train_mae,val_mae,learning_rate,epoch_seconds,train_samples_per_sec');
+  assert.equal(
+    history[0],
+    'epoch,train_loss,val_loss,train_mae,val_mae,learning_rate,epoch_seconds,train_samples_per_sec',
+  );
   assert.equal(history.length, 3);
   const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
   assert.equal(summary.backend, 'wasm');
@@ -46,7 +61,10 @@ test('without data.features, a forecast run says what the default left out and w
   const r = runCli('lstm-train', ['--config', cfg, '--dry-run'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /features \(2\): t, aux/);
-  assert.match(r.stdout, /note: data\.features is not set, .* does not see the past of value; set "features": \["value","aux"\] in data to change that/);
+  assert.match(
+    r.stdout,
+    /note: data\.features is not set, .* does not see the past of value; set "features": \["value","aux"\] in data to change that/,
+  );
   assert.match(r.stdout, /note: feature t increases on every row, like a time index/);
   const listed = runCli('lstm-train', ['--config', writeJson(join(dir, 'listed.json'), base), '--dry-run'], dir);
   assert.doesNotMatch(listed.stdout, /note:/);
@@ -66,7 +84,10 @@ test('an invalid config lists every problem, exits 2 and writes nothing', () => 
 
 test('--dry-run prints the data and model summaries and writes nothing', () => {
   const dir = tempDir();
-  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ model: { impl: 'hand', bidirectional: true, hiddenSize: 8 } }));
+  const cfg = writeJson(
+    join(dir, 'cfg.json'),
+    smallForecastConfig({ model: { impl: 'hand', bidirectional: true, hiddenSize: 8 } }),
+  );
   const r = runCli('lstm-train', ['--config', cfg, '--dry-run'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /features \(2\): value, aux/);
@@ -78,7 +99,13 @@ test('--dry-run prints the data and model summaries and writes nothing', () => {
 
 test('--threads 2 trains the fused hand kernel on two XNNPACK threads, and the process ends by itself', () => {
   const dir = tempDir();
-  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ model: { impl: 'hand', kernel: 'fused', hiddenSize: 8 }, train: { epochs: 1, batchSize: 128 } }));
+  const cfg = writeJson(
+    join(dir, 'cfg.json'),
+    smallForecastConfig({
+      model: { impl: 'hand', kernel: 'fused', hiddenSize: 8 },
+      train: { epochs: 1, batchSize: 128 },
+    }),
+  );
   const r = runCli('lstm-train', ['--config', cfg, '--threads', '2', '--quiet'], dir);
   assert.equal(r.code, 0, r.stderr);
   const bad = writeJson(join(dir, 'bad.json'), smallForecastConfig({ wasmThreads: 'many' }));
@@ -124,13 +151,22 @@ const badData: { name: string; csv: string; data?: Record<string, unknown>; expe
   { name: 'header only', csv: 'value,aux\n', expect: /bad\.csv.*(no data rows|header)/ },
   { name: 'too few rows', csv: 'value,aux\n' + '1,2\n'.repeat(10), expect: /bad\.csv.*rows/ },
   { name: 'ragged row', csv: 'value,aux\n1,2\n3\n', expect: /bad\.csv:3.*expected 2 columns.*found 1/ },
-  { name: 'empty cell with missing=error', csv: 'value,aux\n1,2\n,4\n' + '1,2\n'.repeat(40), expect: /bad\.csv:3:1.*empty/ },
+  {
+    name: 'empty cell with missing=error',
+    csv: 'value,aux\n1,2\n,4\n' + '1,2\n'.repeat(40),
+    expect: /bad\.csv:3:1.*empty/,
+  },
 ];
 
 const wide = (rows: [number, number, string][]) => 'a_0,a_1,label\n' + rows.map((r) => r.join(',')).join('\n') + '\n';
 const classify = { task: 'classify', path: 'bad.csv', layout: 'wide', steps: 2 };
 badData.push(
-  { name: 'single-class label column', csv: wide(Array.from({ length: 20 }, (_, i) => [i, i, 'a'])), data: classify, expect: /bad\.csv.*expected at least 2 classes.*found 1/ },
+  {
+    name: 'single-class label column',
+    csv: wide(Array.from({ length: 20 }, (_, i) => [i, i, 'a'])),
+    data: classify,
+    expect: /bad\.csv.*expected at least 2 classes.*found 1/,
+  },
   {
     name: 'a class with too few examples to stratify',
     csv: wide([...Array.from({ length: 20 }, (_, i): [number, number, string] => [i, i, 'a']), [1, 1, 'b']]),
@@ -143,7 +179,18 @@ for (const c of badData) {
   test(`bad data: ${c.name}`, () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.csv'), c.csv);
-    const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ data: c.data ?? { task: 'forecast', path: 'bad.csv', features: ['value', 'aux'], targets: ['value'], window: 4 } }));
+    const cfg = writeJson(
+      join(dir, 'cfg.json'),
+      smallForecastConfig({
+        data: c.data ?? {
+          task: 'forecast',
+          path: 'bad.csv',
+          features: ['value', 'aux'],
+          targets: ['value'],
+          window: 4,
+        },
+      }),
+    );
     const r = runCli('lstm-train', ['--config', cfg], dir);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, c.expect);

@@ -37,13 +37,24 @@ test('defaults are filled in and paths resolve against the config folder', () =>
 
 test('every problem is reported at once with its JSON path, what was expected and what was found', () => {
   const found = problems(() =>
-    parseConfig({ data: { ...forecast, window: 0 }, model: { hiddenSize: -3 }, train: { learningrate: 0.1, epochs: 1.5 }, backend: 'gpu' }, 'x.json'),
+    parseConfig(
+      {
+        data: { ...forecast, window: 0 },
+        model: { hiddenSize: -3 },
+        train: { learningrate: 0.1, epochs: 1.5 },
+        backend: 'gpu',
+      },
+      'x.json',
+    ),
   );
   assert.ok(found.includes('model.hiddenSize: expected a positive integer, got -3'), found.join('\n'));
   assert.ok(found.includes('data.window: expected a positive integer, got 0'), found.join('\n'));
   assert.ok(found.includes('train.epochs: expected a positive integer, got 1.5'), found.join('\n'));
   assert.ok(found.includes('train.learningrate: unknown key; did you mean "learningRate"?'), found.join('\n'));
-  assert.ok(found.some((p) => p.startsWith('backend: expected one of "auto", "tensorflow", "wasm", "cpu", got "gpu"')), found.join('\n'));
+  assert.ok(
+    found.some((p) => p.startsWith('backend: expected one of "auto", "tensorflow", "wasm", "cpu", got "gpu"')),
+    found.join('\n'),
+  );
   assert.equal(found.length, 5);
 });
 
@@ -55,22 +66,34 @@ test('unknown keys in a task-specific section suggest that task’s keys only', 
 });
 
 test('classify layouts require their own fields; splits must sum to 1', () => {
-  assert.deepEqual(problems(() => parseConfig({ data: { task: 'classify', path: 'a.csv', layout: 'long' } }, 'x')), [
-    'data.sequenceId: expected a column name for the long layout, got nothing',
-  ]);
-  assert.deepEqual(problems(() => parseConfig({ data: { task: 'classify', path: 'a.csv' } }, 'x')), [
-    'data.steps: expected a positive integer for the wide layout, got nothing',
-  ]);
-  assert.deepEqual(problems(() => parseConfig({ data: { ...forecast, split: { train: 0.5, val: 0.2, test: 0.2 } } }, 'x')), [
-    'data.split: expected train + val + test to sum to 1, got 0.9',
-  ]);
-  assert.deepEqual(problems(() => parseConfig({ data: { task: 'regress', path: 'a' } }, 'x')), ['data.task: expected one of "forecast", "classify", got "regress"']);
-  assert.deepEqual(problems(() => parseConfig({}, 'x')), ['data: missing; expected an object']);
+  assert.deepEqual(
+    problems(() => parseConfig({ data: { task: 'classify', path: 'a.csv', layout: 'long' } }, 'x')),
+    ['data.sequenceId: expected a column name for the long layout, got nothing'],
+  );
+  assert.deepEqual(
+    problems(() => parseConfig({ data: { task: 'classify', path: 'a.csv' } }, 'x')),
+    ['data.steps: expected a positive integer for the wide layout, got nothing'],
+  );
+  assert.deepEqual(
+    problems(() => parseConfig({ data: { ...forecast, split: { train: 0.5, val: 0.2, test: 0.2 } } }, 'x')),
+    ['data.split: expected train + val + test to sum to 1, got 0.9'],
+  );
+  assert.deepEqual(
+    problems(() => parseConfig({ data: { task: 'regress', path: 'a' } }, 'x')),
+    ['data.task: expected one of "forecast", "classify", got "regress"'],
+  );
+  assert.deepEqual(
+    problems(() => parseConfig({}, 'x')),
+    ['data: missing; expected an object'],
+  );
 });
 
 test('invalid JSON names the file, line and column', () => {
   const path = writeConfig('broken.json', '{\n  "name": "x",\n  "data": { "task": "forecast", }\n}');
-  assert.throws(() => loadConfig(path), (e: Error) => e instanceof ConfigError && e.message.includes(`${path}:3:`) && /expected valid JSON/.test(e.message));
+  assert.throws(
+    () => loadConfig(path),
+    (e: Error) => e instanceof ConfigError && e.message.includes(`${path}:3:`) && /expected valid JSON/.test(e.message),
+  );
   assert.throws(() => loadConfig(join(dir, 'missing.json')), /cannot read the config file \(no such file\)/);
 });
 

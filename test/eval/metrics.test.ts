@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  accuracy, argmaxRows, confusionMatrix, macroF1, majorityBaseline, meanAbsoluteError, perClassMetrics, regressionMetrics, skill,
+  accuracy,
+  argmaxRows,
+  confusionMatrix,
+  macroF1,
+  majorityBaseline,
+  meanAbsoluteError,
+  perClassMetrics,
+  regressionMetrics,
+  skill,
 } from '../../src/eval/metrics.js';
 
 test('regression metrics of one target column in [n, targets] data', () => {
@@ -32,15 +40,27 @@ test('skill against a baseline is positive only when the model has the lower MAE
 test('classification metrics from a confusion matrix', () => {
   const labels = [0, 0, 0, 1, 1, 2];
   const scores = [
-    [0.9, 0.1, 0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.1, 0.8, 0.1], [0.5, 0.4, 0.1], [0.2, 0.2, 0.6],
+    [0.9, 0.1, 0],
+    [0.2, 0.7, 0.1],
+    [0.6, 0.3, 0.1],
+    [0.1, 0.8, 0.1],
+    [0.5, 0.4, 0.1],
+    [0.2, 0.2, 0.6],
   ].flat();
   const predicted = argmaxRows(scores, 3);
   assert.deepEqual([...predicted], [0, 1, 0, 1, 0, 2]);
   assert.equal(accuracy(labels, predicted), 4 / 6);
   const m = confusionMatrix(labels, predicted, 3);
-  assert.deepEqual(m, [[2, 1, 0], [1, 1, 0], [0, 0, 1]]);
+  assert.deepEqual(m, [
+    [2, 1, 0],
+    [1, 1, 0],
+    [0, 0, 1],
+  ]);
   const per = perClassMetrics(m);
-  assert.deepEqual(per.map((c) => c.support), [3, 2, 1]);
+  assert.deepEqual(
+    per.map((c) => c.support),
+    [3, 2, 1],
+  );
   assert.equal(per[0].precision, 2 / 3);
   assert.equal(per[0].recall, 2 / 3);
   assert.equal(per[1].precision, 1 / 2);
@@ -51,7 +71,10 @@ test('classification metrics from a confusion matrix', () => {
 });
 
 test('a class that is never predicted has precision 0, not NaN', () => {
-  const per = perClassMetrics([[2, 0], [1, 0]]);
+  const per = perClassMetrics([
+    [2, 0],
+    [1, 0],
+  ]);
   assert.equal(per[1].precision, 0);
   assert.equal(per[1].f1, 0);
 });

@@ -15,7 +15,11 @@ const lstmParams = (input: number, H: number) => 4 * H * (input + H + 1);
 
 test('layers, names, output shapes and parameter counts read as the config says', () => {
   const H = 4;
-  const model = buildModel(modelConfig({ impl: 'builtin', bidirectional: true, layers: 2, dropout: 0.1, hiddenSize: H }), { ...shape, masked: true }, 1);
+  const model = buildModel(
+    modelConfig({ impl: 'builtin', bidirectional: true, layers: 2, dropout: 0.1, hiddenSize: H }),
+    { ...shape, masked: true },
+    1,
+  );
   const summary = describeModel(model);
   assert.deepEqual(
     summary.layers.map((l) => [l.name, l.type, l.outputShape, l.params]),
@@ -32,12 +36,27 @@ test('layers, names, output shapes and parameter counts read as the config says'
   );
   assert.equal(summary.params, 2 * lstmParams(3, H) + 2 * lstmParams(2 * H, H) + 2 * H * 2 + 2);
   assert.equal(countParams(model), summary.params);
-  const hand = describeModel(buildModel(modelConfig({ impl: 'hand', bidirectional: true, layers: 2, dropout: 0.1, hiddenSize: H }), { ...shape, masked: true }, 1));
-  assert.deepEqual(hand.layers.map((l) => l.name).filter((n) => n.includes('lstm')), ['hand_bi_lstm_1', 'hand_bi_lstm_2']);
+  const hand = describeModel(
+    buildModel(
+      modelConfig({ impl: 'hand', bidirectional: true, layers: 2, dropout: 0.1, hiddenSize: H }),
+      { ...shape, masked: true },
+      1,
+    ),
+  );
+  assert.deepEqual(
+    hand.layers.map((l) => l.name).filter((n) => n.includes('lstm')),
+    ['hand_bi_lstm_1', 'hand_bi_lstm_2'],
+  );
   assert.equal(hand.params, summary.params);
   const uni = describeModel(buildModel(modelConfig({ hiddenSize: H }), shape, 1));
-  assert.deepEqual(uni.layers.map((l) => l.name), ['x', 'lstm_1', 'head']);
-  assert.equal(describeModel(buildModel(modelConfig({ impl: 'hand', hiddenSize: H }), shape, 1)).layers[1].name, 'hand_lstm_1');
+  assert.deepEqual(
+    uni.layers.map((l) => l.name),
+    ['x', 'lstm_1', 'head'],
+  );
+  assert.equal(
+    describeModel(buildModel(modelConfig({ impl: 'hand', hiddenSize: H }), shape, 1)).layers[1].name,
+    'hand_lstm_1',
+  );
 });
 
 test('output is [batch, outputSize]; a masked model takes [x, mask], modelInputs says so', () => {
@@ -53,12 +72,18 @@ test('output is [batch, outputSize]; a masked model takes [x, mask], modelInputs
 
 for (const impl of ['builtin', 'hand'] as const) {
   test(`${impl}: no tensor leaks across forward + backward passes (model.apply + tf.variableGrads)`, () => {
-    const model = buildModel(modelConfig({ impl, bidirectional: true, layers: 2, dropout: 0.2 }), { ...shape, masked: true }, 1);
+    const model = buildModel(
+      modelConfig({ impl, bidirectional: true, layers: 2, dropout: 0.2 }),
+      { ...shape, masked: true },
+      1,
+    );
     const x = randn(new Rng(2), [4, 6, 3]);
     const mask = raggedMask([6, 3, 1, 5], 6);
     const step = (seed: number) => {
       setDropoutSeed(model, seed);
-      const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.apply([x, mask], { training: true }) as tf.Tensor)) as tf.Scalar);
+      const { value, grads } = tf.variableGrads(
+        () => tf.mean(tf.square(model.apply([x, mask], { training: true }) as tf.Tensor)) as tf.Scalar,
+      );
       tf.dispose([value, grads]);
       tf.dispose(model.apply([x, mask]) as tf.Tensor);
     };
@@ -79,10 +104,12 @@ async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
 /** Saves through model.save with a custom handler (what a checkpoint does), loads from memory. */
 async function saveAndLoad(model: tf.LayersModel): Promise<tf.LayersModel> {
   let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   return tf.loadLayersModel(tf.io.fromMemory(saved!));
 }
 
@@ -102,9 +129,13 @@ for (const config of SAVED) {
     for (const load of [roundTrip, saveAndLoad]) {
       const loaded = await load(model);
       // classes everywhere; configs of our own layers (tfjs adds `implementation: null` to a reloaded LSTM's)
-      const describe = (m: tf.LayersModel) => m.layers.map((l) => [l.getClassName(), CUSTOM.has(l.getClassName()) ? l.getConfig() : null]);
+      const describe = (m: tf.LayersModel) =>
+        m.layers.map((l) => [l.getClassName(), CUSTOM.has(l.getClassName()) ? l.getConfig() : null]);
       assert.deepEqual(describe(loaded), describe(model));
-      assert.deepEqual((loaded.apply([x, mask]) as tf.Tensor).dataSync(), (model.apply([x, mask]) as tf.Tensor).dataSync());
+      assert.deepEqual(
+        (loaded.apply([x, mask]) as tf.Tensor).dataSync(),
+        (model.apply([x, mask]) as tf.Tensor).dataSync(),
+      );
       setDropoutSeed(model, 9);
       setDropoutSeed(loaded, 9);
       const train = (m: tf.LayersModel) => (m.apply([x, mask], { training: true }) as tf.Tensor).dataSync();

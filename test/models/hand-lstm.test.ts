@@ -47,7 +47,12 @@ function forwardAndGrads(model: tf.LayersModel, x: tf.Tensor, r: tf.Tensor, mask
 }
 
 function pair(c: Case, extra: Partial<ModelConfig> = {}) {
-  const shape: ModelShape = { steps: c.steps, features: FEATURES, outputSize: OUTPUTS, masked: c.lengths !== undefined };
+  const shape: ModelShape = {
+    steps: c.steps,
+    features: FEATURES,
+    outputSize: OUTPUTS,
+    masked: c.lengths !== undefined,
+  };
   const builtin = buildModel(modelConfig({ ...c.config, ...extra, impl: 'builtin' }), shape, 1);
   const hand = buildModel(modelConfig({ ...c.config, ...extra, impl: 'hand' }), shape, 2); // other seed: weights must move
   hand.setWeights(builtin.getWeights());
@@ -65,7 +70,9 @@ for (const c of CASES) {
     const b = forwardAndGrads(hand, x, r, mask);
     assertClose(b.output, a.output, FORWARD_ATOL, 'output');
     assert.equal(b.grads.length, a.grads.length);
-    a.grads.forEach((g, k) => assertClose(b.grads[k], g, GRADIENT_ATOL, `gradient of ${b.names[k]} (builtin ${a.names[k]})`));
+    a.grads.forEach((g, k) =>
+      assertClose(b.grads[k], g, GRADIENT_ATOL, `gradient of ${b.names[k]} (builtin ${a.names[k]})`),
+    );
     if (c.lengths) {
       // padded steps must not matter: their input gradient is exactly 0 in both
       const padded = tf.sub(1, tf.expandDims(mask!, 2));
@@ -93,12 +100,19 @@ test('the mask is honoured by both: noise in padded steps changes nothing', () =
 test('weights move builtin → hand → builtin unchanged, in the same order (forward then backward)', () => {
   const { builtin, hand } = pair(CASES[3]);
   const original = builtin.getWeights().map((w) => w.dataSync().slice());
-  const other = buildModel(modelConfig({ impl: 'builtin', layers: 2, bidirectional: true }), { steps: 4, features: FEATURES, outputSize: OUTPUTS, masked: false }, 3);
+  const other = buildModel(
+    modelConfig({ impl: 'builtin', layers: 2, bidirectional: true }),
+    { steps: 4, features: FEATURES, outputSize: OUTPUTS, masked: false },
+    3,
+  );
   other.setWeights(hand.getWeights());
   const moved = other.getWeights();
   assert.equal(moved.length, original.length);
   moved.forEach((w, k) => assert.deepEqual(w.dataSync(), original[k], `weight ${k}`));
-  assert.deepEqual(hand.getWeights().map((w) => w.shape), builtin.getWeights().map((w) => w.shape));
+  assert.deepEqual(
+    hand.getWeights().map((w) => w.shape),
+    builtin.getWeights().map((w) => w.shape),
+  );
 });
 
 test('with dropout, train mode on the same dropout seed gives the same output and gradients in both', () => {

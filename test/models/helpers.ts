@@ -14,7 +14,10 @@ export async function useCpu(): Promise<void> {
 /** A tensor of standard-normal values from our seeded Rng (tfjs's own random ops differ across versions). */
 export function randn(rng: Rng, shape: number[], scale = 1): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Array.from({ length: n }, () => rng.normal() * scale), shape);
+  return tf.tensor(
+    Array.from({ length: n }, () => rng.normal() * scale),
+    shape,
+  );
 }
 
 /** A [batch, time] mask of 1s for the first lengths[b] steps, 0s after (post-padding, as the data layer pads). */
@@ -31,7 +34,12 @@ export function assertClose(actual: tf.Tensor, expected: tf.Tensor, atol: number
   assert.ok(worst <= atol, `${what}: max |difference| ${worst} > ${atol}`);
 }
 
-export function assertArraysClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, what: string): void {
+export function assertArraysClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  atol: number,
+  what: string,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < actual.length; i++)
     assert.ok(Math.abs(actual[i] - expected[i]) <= atol, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
@@ -42,7 +50,16 @@ export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 }
 
 export function modelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
-  return { impl: 'builtin', kernel: 'reference', bidirectional: false, hiddenSize: 4, layers: 1, dropout: 0, init: 'pytorch', ...overrides };
+  return {
+    impl: 'builtin',
+    kernel: 'reference',
+    bidirectional: false,
+    hiddenSize: 4,
+    layers: 1,
+    dropout: 0,
+    init: 'pytorch',
+    ...overrides,
+  };
 }
 
 /** Plain-number LSTM weights: kernel[in][4H], recurrent[H][4H], bias[4H], gate order i, f, g, o. */
@@ -90,7 +107,11 @@ export function jsLstmStep(x: number[], hPrev: number[], cPrev: number[], w: JsW
 }
 
 /** A whole sequence for one example; at a padded step (mask 0) h, c and the output carry over. */
-export function jsLstmSequence(xs: number[][], w: JsWeights, mask?: number[]): { outputs: number[][]; h: number[]; c: number[] } {
+export function jsLstmSequence(
+  xs: number[][],
+  w: JsWeights,
+  mask?: number[],
+): { outputs: number[][]; h: number[]; c: number[] } {
   const H = w.recurrent.length;
   let h = new Array<number>(H).fill(0);
   let c = new Array<number>(H).fill(0);

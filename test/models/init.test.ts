@@ -12,7 +12,9 @@ before(useCpu);
 const shape = { steps: 4, features: 3, outputSize: 2, masked: false };
 const H = 5;
 const weightsOf = (config: Partial<ModelConfig>, seed: number) =>
-  buildModel(modelConfig({ hiddenSize: H, ...config }), shape, seed).getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() }));
+  buildModel(modelConfig({ hiddenSize: H, ...config }), shape, seed)
+    .getWeights()
+    .map((w) => ({ shape: w.shape, values: w.dataSync() }));
 
 for (const init of ['pytorch', 'keras'] as const) {
   test(`${init}: the same seed gives the same weights, another seed other weights, builtin and hand alike`, () => {
@@ -46,7 +48,9 @@ test('keras: glorot kernel, orthogonal recurrent gate blocks (VᵀV = I), bias 0
   for (let gate = 0; gate < 4; gate++) {
     const block = tf.slice(V, [0, gate * H], [H, H]) as tf.Tensor2D;
     const gram = tf.matMul(block, block, true, false).arraySync() as number[][];
-    gram.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - (i === j ? 1 : 0)) < 1e-5, `gate ${gate} [${i},${j}] = ${v}`)));
+    gram.forEach((row, i) =>
+      row.forEach((v, j) => assert.ok(Math.abs(v - (i === j ? 1 : 0)) < 1e-5, `gate ${gate} [${i},${j}] = ${v}`)),
+    );
   }
   assert.deepEqual(Array.from(bias.values), [...Array(H).fill(0), ...Array(H).fill(1), ...Array(2 * H).fill(0)]);
   assert.ok(headKernel.values.every((v) => Math.abs(v) <= Math.sqrt(6 / (H + 2))));

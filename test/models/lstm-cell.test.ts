@@ -30,9 +30,18 @@ test('gate order is i, f, g, o: a large forget-gate bias alone keeps c_{t-1}', (
   const hidden = 2;
   const bias = new Float32Array(4 * hidden);
   bias.fill(100, hidden, 2 * hidden);
-  const weights = { kernel: tf.zeros([1, 4 * hidden]) as tf.Tensor2D, recurrentKernel: tf.zeros([hidden, 4 * hidden]) as tf.Tensor2D, bias: tf.tensor1d(bias) };
+  const weights = {
+    kernel: tf.zeros([1, 4 * hidden]) as tf.Tensor2D,
+    recurrentKernel: tf.zeros([hidden, 4 * hidden]) as tf.Tensor2D,
+    bias: tf.tensor1d(bias),
+  };
   const cPrev = [0.3, -1.2];
   const { h, c } = lstmCell(tf.tensor2d([[5]]), { h: tf.zeros([1, hidden]), c: tf.tensor2d([cPrev]) }, weights);
   assertArraysClose(c.dataSync(), cPrev, FORWARD_ATOL, 'c');
-  assertArraysClose(h.dataSync(), cPrev.map((v) => 0.5 * Math.tanh(v)), FORWARD_ATOL, 'h');
+  assertArraysClose(
+    h.dataSync(),
+    cPrev.map((v) => 0.5 * Math.tanh(v)),
+    FORWARD_ATOL,
+    'h',
+  );
 });

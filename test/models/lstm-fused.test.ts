@@ -46,7 +46,11 @@ function kernelStack(kernel: LstmSequenceFn, weights: tf.Tensor[][], bidirection
   const dirs = bidirectional ? 2 : 1;
   const weightsOf = (layer: number, dir: number) => {
     const [kernelW, recurrentKernel, bias] = vars.slice((layer * dirs + dir) * 3, (layer * dirs + dir) * 3 + 3);
-    return { kernel: kernelW as tf.Tensor2D, recurrentKernel: recurrentKernel as tf.Tensor2D, bias: bias as tf.Tensor1D };
+    return {
+      kernel: kernelW as tf.Tensor2D,
+      recurrentKernel: recurrentKernel as tf.Tensor2D,
+      bias: bias as tf.Tensor1D,
+    };
   };
   const run = (x: tf.Tensor3D, mask?: tf.Tensor2D) => {
     let h: tf.Tensor3D = x;
@@ -71,7 +75,12 @@ function builtinStack(weights: tf.Tensor[][], hidden: number, bidirectional: boo
   const dirs = bidirectional ? 2 : 1;
   const layers: tf.layers.Layer[] = [];
   for (let l = 0; l < weights.length / dirs; l++) {
-    const lstm = tf.layers.lstm({ units: hidden, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid' });
+    const lstm = tf.layers.lstm({
+      units: hidden,
+      returnSequences: true,
+      returnState: true,
+      recurrentActivation: 'sigmoid',
+    });
     layers.push(bidirectional ? tf.layers.bidirectional({ layer: lstm as tf.RNN, mergeMode: 'concat' }) : lstm);
   }
   const run = (x: tf.Tensor3D, mask?: tf.Tensor2D) => {
@@ -105,7 +114,12 @@ function randomWeights(c: Case, layers: number, dirs: number): tf.Tensor[][] {
   const out: tf.Tensor[][] = [];
   for (let l = 0; l < layers; l++) {
     const input = l === 0 ? c.input : c.hidden * dirs;
-    for (let d = 0; d < dirs; d++) out.push([randn(rng, [input, 4 * c.hidden], 0.5), randn(rng, [c.hidden, 4 * c.hidden], 0.5), randn(rng, [4 * c.hidden], c.biasScale ?? 0.5)]);
+    for (let d = 0; d < dirs; d++)
+      out.push([
+        randn(rng, [input, 4 * c.hidden], 0.5),
+        randn(rng, [c.hidden, 4 * c.hidden], 0.5),
+        randn(rng, [4 * c.hidden], c.biasScale ?? 0.5),
+      ]);
   }
   return out;
 }
@@ -126,10 +140,23 @@ function compareAll(c: Case, layers: number, bidirectional: boolean): void {
   const [, fused] = results[0];
   const label = `${JSON.stringify(c)} layers ${layers}${bidirectional ? ' bi' : ''} on ${tf.getBackend()}`;
   for (const [name, other] of results.slice(1)) {
-    fused.values.forEach((v, k) => assertClose(v, other.values[k], FORWARD_ATOL, `${label}: fused vs ${name} value ${k}`));
-    fused.gradients.forEach((g, k) => assertClose(g, other.gradients[k], GRADIENT_ATOL, `${label}: fused vs ${name} gradient ${k}`));
+    fused.values.forEach((v, k) =>
+      assertClose(v, other.values[k], FORWARD_ATOL, `${label}: fused vs ${name} value ${k}`),
+    );
+    fused.gradients.forEach((g, k) =>
+      assertClose(g, other.gradients[k], GRADIENT_ATOL, `${label}: fused vs ${name} gradient ${k}`),
+    );
   }
-  tf.dispose([x, mask, probes, weights.flat(), stacks.map(([, s]) => s.vars), results.map(([, r]) => [r.values, r.gradients])].flat(3) as tf.Tensor[]);
+  tf.dispose(
+    [
+      x,
+      mask,
+      probes,
+      weights.flat(),
+      stacks.map(([, s]) => s.vars),
+      results.map(([, r]) => [r.values, r.gradients]),
+    ].flat(3) as tf.Tensor[],
+  );
 }
 
 const BACKENDS = [
@@ -216,7 +243,15 @@ describe('lstmFused paths and memory (wasm, fixed kernels)', () => {
       const step = () =>
         tf.tidy(() => {
           const loss = () => {
-            const r = lstmFused(x, { kernel: kernel as tf.Tensor2D, recurrentKernel: recurrentKernel as tf.Tensor2D, bias: bias as tf.Tensor1D }, mask);
+            const r = lstmFused(
+              x,
+              {
+                kernel: kernel as tf.Tensor2D,
+                recurrentKernel: recurrentKernel as tf.Tensor2D,
+                bias: bias as tf.Tensor1D,
+              },
+              mask,
+            );
             return tf.losses.meanSquaredError(y, tf.matMul(r.h, head)) as tf.Scalar;
           };
           return optimizer.minimize(loss, true)!.dataSync()[0];

@@ -10,7 +10,9 @@ before(useCpu);
 const [batch, time, inputSize, hidden] = [4, 6, 3, 5];
 
 function randomSequences(rng: Rng): number[][][] {
-  return Array.from({ length: batch }, () => Array.from({ length: time }, () => Array.from({ length: inputSize }, () => rng.normal())));
+  return Array.from({ length: batch }, () =>
+    Array.from({ length: time }, () => Array.from({ length: inputSize }, () => rng.normal())),
+  );
 }
 
 function checkAgainstJs(masks?: number[][]) {
@@ -22,7 +24,8 @@ function checkAgainstJs(masks?: number[][]) {
   const [outputs, hs, cs] = [result.outputs.arraySync(), result.h.arraySync(), result.c.arraySync()];
   for (let b = 0; b < batch; b++) {
     const expected = jsLstmSequence(xs[b], w, masks?.[b]);
-    for (let t = 0; t < time; t++) assertArraysClose(outputs[b][t], expected.outputs[t], FORWARD_ATOL, `outputs[${b}][${t}]`);
+    for (let t = 0; t < time; t++)
+      assertArraysClose(outputs[b][t], expected.outputs[t], FORWARD_ATOL, `outputs[${b}][${t}]`);
     assertArraysClose(hs[b], expected.h, FORWARD_ATOL, `h[${b}]`);
     assertArraysClose(cs[b], expected.c, FORWARD_ATOL, `c[${b}]`);
   }
@@ -58,7 +61,9 @@ test('sequence length 1 is one cell step', () => {
   const xs = [[[0.5, -1, 2]], [[0, 0.1, -0.3]]];
   const result = lstmReference(tf.tensor3d(xs), toLstmWeights(w));
   assert.deepEqual(result.outputs.shape, [2, 1, hidden]);
-  xs.forEach((seq, b) => assertArraysClose(result.outputs.arraySync()[b][0], jsLstmSequence(seq, w).h, FORWARD_ATOL, `h[${b}]`));
+  xs.forEach((seq, b) =>
+    assertArraysClose(result.outputs.arraySync()[b][0], jsLstmSequence(seq, w).h, FORWARD_ATOL, `h[${b}]`),
+  );
 });
 
 test('no tensor outlives the call except the result', () => {

@@ -12,7 +12,10 @@ import { loadTorchFixtures, type TorchCase, type TorchLstmWeights } from '../fix
 const ATOL = 1e-5;
 const cases = loadTorchFixtures();
 
-const kernels: [string, LstmSequenceFn][] = [['lstmReference', lstmReference], ['lstmFused', lstmFused]];
+const kernels: [string, LstmSequenceFn][] = [
+  ['lstmReference', lstmReference],
+  ['lstmFused', lstmFused],
+];
 
 /** What a stack of (bi)directional LSTM layers gives back: the last layer's output and every final state. */
 interface StackResult {
@@ -58,7 +61,10 @@ function runKernelStack(lstm: LstmSequenceFn, x: tf.Tensor3D, weights: LstmWeigh
     const results = layer.map((w, d) => (d === 0 ? lstm(input, w) : runBackward(lstm, input, w)));
     h.push(results.map((r) => r.h));
     c.push(results.map((r) => r.c));
-    input = tf.concat(results.map((r) => r.outputs), 2);
+    input = tf.concat(
+      results.map((r) => r.outputs),
+      2,
+    );
   }
   return { output: input, h, c };
 }
@@ -104,7 +110,12 @@ function checkKernel(lstm: LstmSequenceFn, c: TorchCase, part: Part): void {
 /** tfjs's own layers, configured like torch (sigmoid, not tfjs's default hardSigmoid). */
 function builtinLayers(c: TorchCase): tf.layers.Layer[] {
   return c.weights.map(() => {
-    const lstm = tf.layers.lstm({ units: c.hidden, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid' });
+    const lstm = tf.layers.lstm({
+      units: c.hidden,
+      returnSequences: true,
+      returnState: true,
+      recurrentActivation: 'sigmoid',
+    });
     return c.bidirectional ? tf.layers.bidirectional({ layer: lstm as tf.RNN, mergeMode: 'concat' }) : lstm;
   });
 }
@@ -134,7 +145,10 @@ function checkBuiltin(c: TorchCase, part: Part): void {
       if (part === 'forward') return assertForward(c, runBuiltinStack(layers, x));
       const vars = [x, ...layers.flatMap((layer) => layer.trainableWeights.map((w) => w.read() as tf.Variable))];
       const { grads } = tf.variableGrads(() => tf.sum(tf.mul(runBuiltinStack(layers, x).output, r)), vars);
-      assertGrads(c, vars.map((v) => grads[v.name]));
+      assertGrads(
+        c,
+        vars.map((v) => grads[v.name]),
+      );
     });
   } finally {
     layers.forEach((layer) => layer.dispose());

@@ -14,7 +14,6 @@ function pngSize(png: Buffer): { width: number; height: number } {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
-
 function curve(series: string, start: number, decay: number, epochs = 12): LossRow[] {
   return Array.from({ length: epochs }, (_, i) => [
     { epoch: i + 1, series, split: 'train' as const, loss: start * Math.exp(-decay * i) },
@@ -69,7 +68,10 @@ test('writePlot writes svg, png and the spec', async () => {
   try {
     const spec = lossCurveSpec([...curve('builtin', 1, 0.1), ...curve('hand-fused', 1, 0.3)], { title: 'compare' });
     const paths = await writePlot(join(dir, 'plots'), 'loss', spec);
-    assert.deepEqual(paths, ['loss.svg', 'loss.png', 'loss.vl.json'].map((f) => join(dir, 'plots', f)));
+    assert.deepEqual(
+      paths,
+      ['loss.svg', 'loss.png', 'loss.vl.json'].map((f) => join(dir, 'plots', f)),
+    );
     assert.ok((await readFile(paths[0], 'utf8')).includes('compare'));
     assert.ok((await readFile(paths[1])).subarray(0, 8).equals(PNG_SIGNATURE));
     assert.deepEqual(JSON.parse(await readFile(paths[2], 'utf8')), JSON.parse(JSON.stringify(spec)));
@@ -84,8 +86,18 @@ test('forecast and confusion charts render with their labels', async () => {
     { id: 100 + i, target: 'load', actual: 50 + i, predicted: 49 + i },
   ]).flat();
   const forecast = await renderSpec(forecastSpec(rows, { title: 'forecast: test split' }));
-  for (const text of ['forecast: test split', 'temp', 'load', 'predicted']) assert.ok(forecast.svg.includes(text), text);
-  const confusion = await renderSpec(confusionSpec(['cat', 'dog', 'eel'], [[5, 1, 0], [2, 7, 0], [0, 0, 913]]));
+  for (const text of ['forecast: test split', 'temp', 'load', 'predicted'])
+    assert.ok(forecast.svg.includes(text), text);
+  const confusion = await renderSpec(
+    confusionSpec(
+      ['cat', 'dog', 'eel'],
+      [
+        [5, 1, 0],
+        [2, 7, 0],
+        [0, 0, 913],
+      ],
+    ),
+  );
   for (const text of ['cat', 'eel', '>913<', 'actual', 'predicted']) assert.ok(confusion.svg.includes(text), text);
   assert.throws(() => confusionSpec(['a', 'b'], [[1, 2]]), /2x2/);
 });

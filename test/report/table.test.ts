@@ -22,10 +22,13 @@ test('formatNumber keeps about 4 significant digits without noise', () => {
 });
 
 test('formatTable right-aligns numeric columns and left-aligns text', () => {
-  const out = formatTable(['variant', 'val_loss', 'epochs'], [
-    ['builtin', 0.012345, 10],
-    ['hand-fused', 1.5, 200],
-  ]);
+  const out = formatTable(
+    ['variant', 'val_loss', 'epochs'],
+    [
+      ['builtin', 0.012345, 10],
+      ['hand-fused', 1.5, 200],
+    ],
+  );
   const lines = out.split('\n');
   assert.equal(lines.length, 4);
   assert.deepEqual(lines, [
@@ -39,7 +42,14 @@ test('formatTable right-aligns numeric columns and left-aligns text', () => {
 });
 
 test('formatTable honours explicit alignment, indent, and counts code points for width', () => {
-  const out = formatTable(['name', 'n'], [['é—x', 1], ['ab', null]], { align: ['right', 'left'], indent: '  ' });
+  const out = formatTable(
+    ['name', 'n'],
+    [
+      ['é—x', 1],
+      ['ab', null],
+    ],
+    { align: ['right', 'left'], indent: '  ' },
+  );
   assert.deepEqual(out.split('\n'), ['  name  n', '  ----  -', '   é—x  1', '    ab']);
 });
 

@@ -47,7 +47,11 @@ for (const name of ['forecast', 'classify']) {
       assert.equal(h.length, 4);
       assert.ok(h[3].valLoss < 0.5 * h[0].valLoss, `val loss ${h.map((r) => r.valLoss.toFixed(4)).join(' → ')}`);
       // no tensor leaks: the live tensor count is the same after every epoch
-      assert.deepEqual(tensorsAtEpochEnd, tensorsAtEpochEnd.map(() => tensorsAtEpochEnd[0]), `live tensors per epoch: ${tensorsAtEpochEnd}`);
+      assert.deepEqual(
+        tensorsAtEpochEnd,
+        tensorsAtEpochEnd.map(() => tensorsAtEpochEnd[0]),
+        `live tensors per epoch: ${tensorsAtEpochEnd}`,
+      );
     });
   }
 }

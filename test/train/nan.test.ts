@@ -17,7 +17,10 @@ before(async () => {
 
 test('NaN in the loss stops the run at that batch; checkpoints/last keeps the last good epoch', async () => {
   const out = tempDir('lstm-nan-');
-  const config = resolvePaths(parseConfig(smallForecastConfig({ train: { epochs: 5, batchSize: 256, earlyStopping: { patience: 0 } } }), 'test'), out);
+  const config = resolvePaths(
+    parseConfig(smallForecastConfig({ train: { epochs: 5, batchSize: 256, earlyStopping: { patience: 0 } } }), 'test'),
+    out,
+  );
   const prepared = await prepare(config);
   // corrupt the training data from the 2nd epoch's 3rd batch on, as an overflowing feature would
   const train = prepared.dataset.splits.train;
@@ -31,7 +34,9 @@ test('NaN in the loss stops the run at that batch; checkpoints/last keeps the la
   };
   await assert.rejects(
     trainRun(prepared, { backend: tf.getBackend(), outDir: out }),
-    (e: Error) => e instanceof TrainingError && /the training loss became NaN at epoch 2, batch 3; the last good checkpoint is kept/.test(e.message),
+    (e: Error) =>
+      e instanceof TrainingError &&
+      /the training loss became NaN at epoch 2, batch 3; the last good checkpoint is kept/.test(e.message),
   );
   const run = join(out, readdirSync(out)[0]);
   const last = await loadCheckpoint(join(run, 'checkpoints', 'last'));

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const row = (epoch: number, valLoss: number): HistoryRow => ({
-  epoch, trainLoss: 1, valLoss, trainMetric: 0, valMetric: 0, learningRate: 0.1, seconds: 1, samplesPerSec: 1,
+  epoch,
+  trainLoss: 1,
+  valLoss,
+  trainMetric: 0,
+  valMetric: 0,
+  learningRate: 0.1,
+  seconds: 1,
+  samplesPerSec: 1,
 });
 
 test('early stopping counts epochs without an improvement larger than minDelta', () => {
