@@ -1,7 +1,15 @@
 // Where and why two LSTMs that should agree do not: the first layer, direction, time step and gate, and the cause.
 import * as tf from '@tensorflow/tfjs';
 import type { LstmWeights } from '../models/types.js';
-import { CELL_HYPOTHESES, EQUATIONS, QUANTITIES, runDirection, stepCell, type CellReading, type Quantity } from './equations.js';
+import {
+  CELL_HYPOTHESES,
+  EQUATIONS,
+  QUANTITIES,
+  runDirection,
+  stepCell,
+  type CellReading,
+  type Quantity,
+} from './equations.js';
 import { directionWeights, layerSequence, lstmLayerInput, lstmLayers } from './layer-probe.js';
 
 export type Diagnosis = {
@@ -26,7 +34,8 @@ export interface Candidate {
   model: tf.LayersModel;
 }
 
-export const NO_CAUSE = 'none of the usual causes (hardSigmoid, forget bias, gate order, bidirectional merge/time alignment) reproduces it';
+export const NO_CAUSE =
+  'none of the usual causes (hardSigmoid, forget bias, gate order, bidirectional merge/time alignment) reproduces it';
 
 export const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
@@ -45,7 +54,12 @@ const stepOf = (x: tf.Tensor3D, t: number) => tf.squeeze(tf.slice(x, [0, t, 0], 
  * departs, names the first divergent step and quantity and tests the usual causes as hypotheses. An empty result
  * means every LSTM layer agrees with the equations: the difference lies after them or only in the gradients.
  */
-export function diagnose(candidates: Candidate[], inputs: tf.Tensor | tf.Tensor[], mask: tf.Tensor2D | undefined, tol: number): Diagnosis[] {
+export function diagnose(
+  candidates: Candidate[],
+  inputs: tf.Tensor | tf.Tensor[],
+  mask: tf.Tensor2D | undefined,
+  tol: number,
+): Diagnosis[] {
   const depth = lstmLayers(candidates[0].model).length;
   for (let k = 0; k < depth; k++) {
     const found = tf.tidy(() => {
@@ -57,7 +71,13 @@ export function diagnose(candidates: Candidate[], inputs: tf.Tensor | tf.Tensor[
   return [];
 }
 
-function diagnoseLayer(c: Candidate, layer: tf.layers.Layer, input: tf.Tensor3D, mask: tf.Tensor2D | undefined, tol: number): Diagnosis | undefined {
+function diagnoseLayer(
+  c: Candidate,
+  layer: tf.layers.Layer,
+  input: tf.Tensor3D,
+  mask: tf.Tensor2D | undefined,
+  tol: number,
+): Diagnosis | undefined {
   const observed = layerSequence(layer, input, mask); // [batch, time, H·directions]
   const weights = directionWeights(layer);
   const bi = weights.length === 2;
@@ -72,11 +92,20 @@ function diagnoseLayer(c: Candidate, layer: tf.layers.Layer, input: tf.Tensor3D,
   if (backward) {
     const merge = mergeHypotheses(forward.h, backward.h, () => runDirection(input, weights[1], mask, EQUATIONS).h);
     const hit = merge.find((m) => maxAbs(observed, m.output) <= tol);
-    if (hit) return { ...base, direction: 'merge', step: firstStep(observed, expected as tf.Tensor3D, tol), quantity: 'h', cause: hit.cause, explained: true };
+    if (hit)
+      return {
+        ...base,
+        direction: 'merge',
+        step: firstStep(observed, expected as tf.Tensor3D, tol),
+        quantity: 'h',
+        cause: hit.cause,
+        explained: true,
+      };
   }
   const H = weights[0].recurrentKernel.shape[0];
   const forwardHalf = tf.slice(observed, [0, 0, 0], [-1, -1, H]) as tf.Tensor3D;
-  if (maxAbs(forwardHalf, forward.h) > tol) return { ...base, direction: 'forward', ...explainDirection(forwardHalf, forward, input, weights[0], mask, tol) };
+  if (maxAbs(forwardHalf, forward.h) > tol)
+    return { ...base, direction: 'forward', ...explainDirection(forwardHalf, forward, input, weights[0], mask, tol) };
   const backwardHalf = tf.reverse(tf.slice(observed, [0, 0, H], [-1, -1, H]), 1) as tf.Tensor3D; // processing order
   const found = explainDirection(backwardHalf, backward!, reversedInput, weights[1], reversedMask, tol);
   return { ...base, direction: 'backward', ...found, step: input.shape[1] - 1 - found.step };
@@ -85,9 +114,18 @@ function diagnoseLayer(c: Candidate, layer: tf.layers.Layer, input: tf.Tensor3D,
 /** The usual bidirectional wiring mistakes, as the layer outputs they would produce. */
 function mergeHypotheses(forward: tf.Tensor3D, backwardProc: tf.Tensor3D, backwardUnreversed: () => tf.Tensor3D) {
   return [
-    { cause: 'bidirectional merge order: the backward half comes first', output: tf.concat([tf.reverse(backwardProc, 1), forward], 2) },
-    { cause: 'bidirectional time alignment: the backward outputs are not reversed back to forward time', output: tf.concat([forward, backwardProc], 2) },
-    { cause: 'bidirectional time alignment: the backward LSTM reads the sequence forwards', output: tf.concat([forward, backwardUnreversed()], 2) },
+    {
+      cause: 'bidirectional merge order: the backward half comes first',
+      output: tf.concat([tf.reverse(backwardProc, 1), forward], 2),
+    },
+    {
+      cause: 'bidirectional time alignment: the backward outputs are not reversed back to forward time',
+      output: tf.concat([forward, backwardProc], 2),
+    },
+    {
+      cause: 'bidirectional time alignment: the backward LSTM reads the sequence forwards',
+      output: tf.concat([forward, backwardUnreversed()], 2),
+    },
   ];
 }
 
@@ -107,7 +145,14 @@ function explainDirection(
 }
 
 /** From the state both agree on before `step`, the first of i, f, g, o, c, h that the mistaken reading changes. */
-function firstQuantity(x: tf.Tensor3D, truth: { h: tf.Tensor3D; c: tf.Tensor3D }, w: LstmWeights, step: number, reading: CellReading, tol: number): Quantity {
+function firstQuantity(
+  x: tf.Tensor3D,
+  truth: { h: tf.Tensor3D; c: tf.Tensor3D },
+  w: LstmWeights,
+  step: number,
+  reading: CellReading,
+  tol: number,
+): Quantity {
   return tf.tidy(() => {
     const [batch, , H] = truth.h.shape;
     const hPrev = step === 0 ? tf.zeros([batch, H]) : stepOf(truth.h, step - 1);

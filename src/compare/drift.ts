@@ -33,6 +33,14 @@ export function drifts(results: { variant: Variant; history: HistoryRow[] }[]): 
       const trainLossDiffs = epochDiffs(byVariant.get(builtin)!, byVariant.get(hand)!, 'trainLoss');
       const valLossDiffs = epochDiffs(byVariant.get(builtin)!, byVariant.get(hand)!, 'valLoss');
       const maxDiff = Math.max(0, ...trainLossDiffs);
-      return { builtin, hand, trainLossDiffs, valLossDiffs, firstEpochDiff: trainLossDiffs[0] ?? NaN, maxDiff, maxEpoch: trainLossDiffs.indexOf(maxDiff) + 1 };
+      return {
+        builtin,
+        hand,
+        trainLossDiffs,
+        valLossDiffs,
+        firstEpochDiff: trainLossDiffs[0] ?? NaN,
+        maxDiff,
+        maxEpoch: trainLossDiffs.indexOf(maxDiff) + 1,
+      };
     });
 }

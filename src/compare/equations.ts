@@ -29,7 +29,13 @@ export const EQUATIONS: CellReading = { gate: tf.sigmoid, gateOrder: [0, 1, 2, 3
  *   c = f ⊙ c_{t-1} + i ⊙ g,   h = o ⊙ tanh(c)
  * The caller owns memory (run inside tf.tidy).
  */
-export function stepCell(x: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D, w: LstmWeights, r: CellReading): StepTrace {
+export function stepCell(
+  x: tf.Tensor2D,
+  hPrev: tf.Tensor2D,
+  cPrev: tf.Tensor2D,
+  w: LstmWeights,
+  r: CellReading,
+): StepTrace {
   const z = tf.add(tf.add(tf.matMul(x, w.kernel), tf.matMul(hPrev, w.recurrentKernel)), w.bias) as tf.Tensor2D; // [batch, 4H]
   const blocks = tf.split(z, 4, 1) as tf.Tensor2D[]; // 4 × [batch, H]
   const [zi, zf, zg, zo] = r.gateOrder.map((k) => blocks[k]);
@@ -48,7 +54,12 @@ export interface DirectionRun {
 }
 
 /** One direction over a whole sequence from a zero state, in processing order; padding (mask 0) carries h and c over. */
-export function runDirection(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, r: CellReading): DirectionRun {
+export function runDirection(
+  x: tf.Tensor3D,
+  w: LstmWeights,
+  mask: tf.Tensor2D | undefined,
+  r: CellReading,
+): DirectionRun {
   return tf.tidy(() => {
     const [batch, time] = x.shape;
     const hidden = w.recurrentKernel.shape[0];
@@ -79,14 +90,23 @@ function gateOrders(): { name: string; order: [number, number, number, number] }
         for (const d of [0, 1, 2, 3]) {
           if (new Set([a, b, c, d]).size < 4 || (a === 0 && b === 1 && c === 2 && d === 3)) continue;
           const stored = [0, 1, 2, 3].map((gate) => names[[a, b, c, d].indexOf(gate)]).join(', ');
-          out.push({ name: `gate order: the weight blocks are read as ${stored} instead of i, f, g, o`, order: [a, b, c, d] });
+          out.push({
+            name: `gate order: the weight blocks are read as ${stored} instead of i, f, g, o`,
+            order: [a, b, c, d],
+          });
         }
   return out;
 }
 
 /** The usual per-cell mistakes, each a way of reading the shared weights; tried in this order. */
 export const CELL_HYPOTHESES: { cause: string; reading: CellReading }[] = [
-  { cause: 'recurrent activation hardSigmoid instead of sigmoid (tfjs LSTM default)', reading: { ...EQUATIONS, gate: hardSigmoid } },
-  { cause: 'a forget-gate bias of +1 added at run time (unitForgetBias / forget_bias)', reading: { ...EQUATIONS, forgetBias: 1 } },
+  {
+    cause: 'recurrent activation hardSigmoid instead of sigmoid (tfjs LSTM default)',
+    reading: { ...EQUATIONS, gate: hardSigmoid },
+  },
+  {
+    cause: 'a forget-gate bias of +1 added at run time (unitForgetBias / forget_bias)',
+    reading: { ...EQUATIONS, forgetBias: 1 },
+  },
   ...gateOrders().map(({ name, order }) => ({ cause: name, reading: { ...EQUATIONS, gateOrder: order } })),
 ];

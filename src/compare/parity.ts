@@ -50,12 +50,16 @@ function outputAndGrads(model: tf.LayersModel, batch: Batch, task: Dataset['task
   });
 }
 
-
 /**
  * Runs one batch through both models (the caller has given them identical weights) and compares outputs and
  * gradients; on failure, diagnoses the first LSTM layer where either departs from the equations.
  */
-export function compareModels(reference: Candidate, candidate: Candidate, batch: Batch, dataset: Pick<Dataset, 'task' | 'outputSize'>): ParityResult {
+export function compareModels(
+  reference: Candidate,
+  candidate: Candidate,
+  batch: Batch,
+  dataset: Pick<Dataset, 'task' | 'outputSize'>,
+): ParityResult {
   const a = outputAndGrads(reference.model, batch, dataset.task, dataset.outputSize);
   const b = outputAndGrads(candidate.model, batch, dataset.task, dataset.outputSize);
   const forwardMaxDiff = maxAbs(a.output, b.output);

@@ -63,7 +63,10 @@ export async function race(config: Config, dataset: Dataset, o: RaceOptions): Pr
     const model = buildModel(vConfig.model, shapeOf(dataset), config.seed);
     applyWeights(model, o.initial(variant), variant);
     try {
-      const run = await trainRun({ config: vConfig, dataset, model }, { backend: o.backend, outDir: o.outDir, onEvent: (e) => o.onEvent?.(variant, e), interrupted: o.interrupted });
+      const run = await trainRun(
+        { config: vConfig, dataset, model },
+        { backend: o.backend, outDir: o.outDir, onEvent: (e) => o.onEvent?.(variant, e), interrupted: o.interrupted },
+      );
       const history = run.state.history;
       const seconds = history.reduce((a, r) => a + r.seconds, 0);
       results.push({

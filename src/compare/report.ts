@@ -35,7 +35,10 @@ export function lossRows(variants: VariantResult[]): LossRow[] {
 }
 
 export function plotTitle(rec: CompareRecord): { title: string; subtitle: string } {
-  return { title: `${rec.name} — LSTM variants compared (${rec.backend})`, subtitle: `train solid, val dashed; builtin wide under hand; all from the same initial weights (${rec.weights})` };
+  return {
+    title: `${rec.name} — LSTM variants compared (${rec.backend})`,
+    subtitle: `train solid, val dashed; builtin wide under hand; all from the same initial weights (${rec.weights})`,
+  };
 }
 
 /** The paragraph on drift, from the measured per-epoch differences. */
@@ -58,11 +61,19 @@ export function driftParagraph(rec: CompareRecord): string {
  * curves often coincide exactly, and a plain overlay would hide one under the other.
  */
 export function compareSpec(rec: CompareRecord): VegaLiteSpec {
-  const spec = lossCurveSpec(lossRows(rec.variants), { ...plotTitle(rec), seriesTitle: 'variant' }) as VegaLiteSpec & { mark: object };
+  const spec = lossCurveSpec(lossRows(rec.variants), { ...plotTitle(rec), seriesTitle: 'variant' }) as VegaLiteSpec & {
+    mark: object;
+  };
   if (rec.variants.length < 2) return spec;
   const { mark, ...rest } = spec;
-  const layer = (test: string, strokeWidth: number) => ({ transform: [{ filter: test }], mark: { ...mark, strokeWidth } });
-  return { ...rest, layer: [layer("indexof(datum.series, 'builtin') === 0", 5), layer("indexof(datum.series, 'builtin') !== 0", 2)] } as VegaLiteSpec;
+  const layer = (test: string, strokeWidth: number) => ({
+    transform: [{ filter: test }],
+    mark: { ...mark, strokeWidth },
+  });
+  return {
+    ...rest,
+    layer: [layer("indexof(datum.series, 'builtin') === 0", 5), layer("indexof(datum.series, 'builtin') !== 0", 2)],
+  } as VegaLiteSpec;
 }
 
 function reportMarkdown(rec: CompareRecord, dir: string): string {
@@ -91,7 +102,10 @@ function reportMarkdown(rec: CompareRecord, dir: string): string {
     '',
     '## Runs',
     '',
-    ...rec.variants.map((v) => `- ${v.variant}: [${relative(dir, v.runDir)}](${relative(dir, v.runDir)}) (${v.stopReason}, ${v.history.length} epochs)`),
+    ...rec.variants.map(
+      (v) =>
+        `- ${v.variant}: [${relative(dir, v.runDir)}](${relative(dir, v.runDir)}) (${v.stopReason}, ${v.history.length} epochs)`,
+    ),
     '',
   ].join('\n');
 }
@@ -107,4 +121,3 @@ export async function writeCompareReport(dir: string, rec: CompareRecord): Promi
   writeFileSync(md, reportMarkdown(rec, dir));
   return [csv, json, ...plots, md];
 }
-

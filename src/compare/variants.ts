@@ -14,11 +14,16 @@ export const isBidirectional = (v: Variant) => v.endsWith('-bi');
 
 /** "builtin,hand-bi" → ['builtin', 'hand-bi'], in the canonical order, each once; unknown names are a ConfigError. */
 export function parseVariants(list: string): Variant[] {
-  const names = list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const unknown = names.filter((n) => !(VARIANTS as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length > 0) {
     const problem = names.length === 0 ? 'got nothing' : `got ${unknown.map((n) => JSON.stringify(n)).join(', ')}`;
-    throw new ConfigError('--variants', [`--variants: expected a comma-separated list of ${VARIANTS.join(', ')}; ${problem}`]);
+    throw new ConfigError('--variants', [
+      `--variants: expected a comma-separated list of ${VARIANTS.join(', ')}; ${problem}`,
+    ]);
   }
   return VARIANTS.filter((v) => names.includes(v));
 }

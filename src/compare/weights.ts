@@ -28,7 +28,10 @@ export function seededWeights(config: Config, shape: ModelShape): WeightSource {
     const bi = isBidirectional(v);
     if (!sets.has(bi)) {
       const builtin = buildModel(variantModel(config.model, bi ? 'builtin-bi' : 'builtin'), shape, config.seed);
-      sets.set(bi, builtin.getWeights().map((w) => w.clone()));
+      sets.set(
+        bi,
+        builtin.getWeights().map((w) => w.clone()),
+      );
       builtin.dispose();
     }
     return sets.get(bi)!;
@@ -37,7 +40,9 @@ export function seededWeights(config: Config, shape: ModelShape): WeightSource {
 }
 
 /** The weights of a checkpoint (builtin or hand), for every variant; `fitting` checks which variants they fit. */
-export async function checkpointWeights(dir: string): Promise<WeightSource & { weights: tf.Tensor[]; meta: { config?: Config } }> {
+export async function checkpointWeights(
+  dir: string,
+): Promise<WeightSource & { weights: tf.Tensor[]; meta: { config?: Config } }> {
   const loaded = await loadCheckpoint(dir);
   const weights = loaded.model.getWeights().map((w) => w.clone());
   loaded.model.dispose();
@@ -48,7 +53,10 @@ export async function checkpointWeights(dir: string): Promise<WeightSource & { w
 /** Sets `model`'s weights, after checking that they have the model's count and shapes. */
 export function applyWeights(model: tf.LayersModel, weights: tf.Tensor[], what: string): void {
   if (!fits(model, weights))
-    throw new CheckpointError(what, `its weights ${shapeText(weights)} do not fit the model ${model.name}'s ${shapeText(model.getWeights())}`);
+    throw new CheckpointError(
+      what,
+      `its weights ${shapeText(weights)} do not fit the model ${model.name}'s ${shapeText(model.getWeights())}`,
+    );
   model.setWeights(weights);
 }
 
@@ -62,7 +70,12 @@ export function fits(model: tf.LayersModel, weights: tf.Tensor[]): boolean {
  * checkpoint of other data or hidden size). A mismatch is an error naming the variants, not a silent skip:
  * a comparison that quietly drops half its variants would mislead.
  */
-export function assertFitsAll(config: Config, shape: ModelShape, variants: Variant[], source: { weights: tf.Tensor[]; description: string }): void {
+export function assertFitsAll(
+  config: Config,
+  shape: ModelShape,
+  variants: Variant[],
+  source: { weights: tf.Tensor[]; description: string },
+): void {
   const misfits = variants.filter((v) => {
     const model = buildModel(variantModel(config.model, v), shape, config.seed);
     const ok = fits(model, source.weights);
@@ -74,6 +87,8 @@ export function assertFitsAll(config: Config, shape: ModelShape, variants: Varia
   throw new CheckpointError(
     source.description,
     `its weights do not fit variant${misfits.length > 1 ? 's' : ''} ${misfits.join(', ')} (hidden size ${config.model.hiddenSize}, ${config.model.layers} layer(s), ${shape.features} features, ${shape.outputSize} outputs)`,
-    fitting.length > 0 ? `compare only the variants it fits: --variants ${fitting.join(',')}` : 'use a config with the same data, hiddenSize and layers as the checkpoint, or leave out --config to use its own',
+    fitting.length > 0
+      ? `compare only the variants it fits: --variants ${fitting.join(',')}`
+      : 'use a config with the same data, hiddenSize and layers as the checkpoint, or leave out --config to use its own',
   );
 }

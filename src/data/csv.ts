@@ -45,7 +45,10 @@ export async function readCsv(absPath: string, file: string): Promise<CsvTable> 
       if (record.length === 1 && record[0] === '') continue; // a line of blanks: as empty as an empty line
       if (header === undefined) header = checkHeader(record, file, line);
       else if (record.length !== header.length)
-        throw new DataError(`${file}:${line}`, `expected ${header.length} columns (as in the header), found ${record.length}`);
+        throw new DataError(
+          `${file}:${line}`,
+          `expected ${header.length} columns (as in the header), found ${record.length}`,
+        );
       else rows.push({ line, cells: record });
     }
   } catch (err) {
@@ -64,17 +67,24 @@ async function assertReadableFile(absPath: string, file: string): Promise<void> 
     if (!s.isFile()) throw new DataError(file, 'expected a CSV file, found a directory or other non-file');
   } catch (err) {
     if (err instanceof DataError) throw err;
-    throw new DataError(file, `expected a CSV file, found none (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw new DataError(
+      file,
+      `expected a CSV file, found none (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
   }
 }
 
 function checkHeader(record: string[], file: string, line: number): string[] {
   const seen = new Map<string, number>();
   record.forEach((name, i) => {
-    if (name === '') throw new DataError(`${file}:${line}:${i + 1}`, 'expected a column name in the header, found an empty cell');
+    if (name === '')
+      throw new DataError(`${file}:${line}:${i + 1}`, 'expected a column name in the header, found an empty cell');
     const first = seen.get(name);
     if (first !== undefined)
-      throw new DataError(`${file}:${line}:${i + 1}`, `expected unique column names, found "${name}" again (first in column ${first + 1})`);
+      throw new DataError(
+        `${file}:${line}:${i + 1}`,
+        `expected unique column names, found "${name}" again (first in column ${first + 1})`,
+      );
     seen.set(name, i);
   });
   return record;

@@ -37,7 +37,8 @@ export function forecastSplit(
 ): SplitData {
   const check = (indices: number[]) => {
     for (const i of indices)
-      if (!(Number.isInteger(i) && i >= 0 && i < ends.length)) throw new RangeError(`example index ${i} outside 0..${ends.length - 1}`);
+      if (!(Number.isInteger(i) && i >= 0 && i < ends.length))
+        throw new RangeError(`example index ${i} outside 0..${ends.length - 1}`);
   };
   return {
     size: ends.length,

@@ -24,11 +24,15 @@ export function loadClassify(
 ): Dataset {
   const seqs = readSequences(table, cfg, fitted?.featureScaler.columns ?? cfg.features);
   if (seqs.lengths.length === 0)
-    throw new DataError(table.file, `expected at least one sequence, found none (all ${seqs.droppedRows} rows were dropped for empty cells)`);
+    throw new DataError(
+      table.file,
+      `expected at least one sequence, found none (all ${seqs.droppedRows} rows were dropped for empty cells)`,
+    );
   const classes = fitted?.classes ?? classList(seqs.labels);
   const y = labelIndices(seqs.labels, classes, seqs.labelWhere);
   const parts = stratifiedSplit(y, classes, cfg.split, seed, { file: table.file, strict: !fitted });
-  const featureScaler = fitted?.featureScaler ?? fitScaler(cfg.normalize, seqs.featureNames, realSteps(seqs, parts.train));
+  const featureScaler =
+    fitted?.featureScaler ?? fitScaler(cfg.normalize, seqs.featureNames, realSteps(seqs, parts.train));
   const f = seqs.featureNames.length;
   const data: ScaledSequences = {
     x: zeroPadding(applyScaler(featureScaler, seqs.x), seqs.lengths, seqs.steps, f),
@@ -43,7 +47,11 @@ export function loadClassify(
     train: classifySplit(data, parts.train, masked),
     val: classifySplit(data, parts.val, masked),
     test: classifySplit(data, parts.test, masked),
-    all: classifySplit(data, Array.from(y, (_, i) => i), masked),
+    all: classifySplit(
+      data,
+      Array.from(y, (_, i) => i),
+      masked,
+    ),
   };
   const countsIn = (members: number[]) => countClasses(y, members, classes);
   const summary = {
@@ -80,5 +88,11 @@ function readSequences(table: CsvTable, cfg: ClassifyDataConfig, features?: stri
     return readWide(table, { label: cfg.label, steps: cfg.steps, features, missing: cfg.missing });
   }
   if (cfg.sequenceId === undefined) throw new Error('long layout without sequenceId: the config was not validated');
-  return readLong(table, { label: cfg.label, sequenceId: cfg.sequenceId, orderBy: cfg.orderBy, features, missing: cfg.missing });
+  return readLong(table, {
+    label: cfg.label,
+    sequenceId: cfg.sequenceId,
+    orderBy: cfg.orderBy,
+    features,
+    missing: cfg.missing,
+  });
 }

@@ -22,7 +22,12 @@ interface RawSeries {
  * With `fitted` (a trained model's transforms) its feature and target columns and scalers are used as stored,
  * and only the whole series must hold one window; the split is computed exactly as in training.
  */
-export function loadForecast(table: CsvTable, cfg: ForecastDataConfig, absPath: string, fitted?: FittedTransforms): Dataset {
+export function loadForecast(
+  table: CsvTable,
+  cfg: ForecastDataConfig,
+  absPath: string,
+  fitted?: FittedTransforms,
+): Dataset {
   const targets = fitted?.targetScaler?.columns ?? cfg.targets;
   const features = fitted?.featureScaler.columns ?? cfg.features ?? defaultFeatures(table, targets);
   const raw = readSeries(table, cfg, features, targets);
@@ -31,8 +36,10 @@ export function loadForecast(table: CsvTable, cfg: ForecastDataConfig, absPath: 
   checkRowCounts(table, cfg, segments, n, fitted === undefined);
   const [trainStart, trainEnd] = segments.train;
   const trainRows = (m: Float64Array, width: number) => m.subarray(trainStart * width, trainEnd * width);
-  const featureScaler = fitted?.featureScaler ?? fitScaler(cfg.normalize, features, trainRows(raw.featureRaw, features.length));
-  const targetScaler = fitted?.targetScaler ?? fitScaler(cfg.normalize, targets, trainRows(raw.targetRaw, targets.length));
+  const featureScaler =
+    fitted?.featureScaler ?? fitScaler(cfg.normalize, features, trainRows(raw.featureRaw, features.length));
+  const targetScaler =
+    fitted?.targetScaler ?? fitScaler(cfg.normalize, targets, trainRows(raw.targetRaw, targets.length));
   const series: Series = {
     rows: n,
     x: applyScaler(featureScaler, raw.featureRaw),
@@ -59,7 +66,8 @@ export function loadForecast(table: CsvTable, cfg: ForecastDataConfig, absPath: 
     classes: [],
     sizes: splitSizes(splits),
     steps: cfg.window,
-    notes: fitted === undefined && cfg.features === undefined ? defaultFeatureNotes(features, targets, raw.featureRaw) : [],
+    notes:
+      fitted === undefined && cfg.features === undefined ? defaultFeatureNotes(features, targets, raw.featureRaw) : [],
   };
   return {
     task: 'forecast',
@@ -94,7 +102,11 @@ function defaultFeatures(table: CsvTable, targets: string[]): string[] {
 function defaultFeatureNotes(features: string[], targets: string[], featureRaw: Float64Array): string[] {
   const width = features.length;
   const rows = featureRaw.length / width;
-  const increasing = (j: number) => rows > 2 && Array.from({ length: rows - 1 }, (_, r) => r).every((r) => featureRaw[(r + 1) * width + j] > featureRaw[r * width + j]);
+  const increasing = (j: number) =>
+    rows > 2 &&
+    Array.from({ length: rows - 1 }, (_, r) => r).every(
+      (r) => featureRaw[(r + 1) * width + j] > featureRaw[r * width + j],
+    );
   const indexLike = features.filter((_, j) => increasing(j));
   const suggested = [...new Set([...targets, ...features.filter((f) => !indexLike.includes(f))])];
   // when the defaults already are the targets alone (a single-series file), there is no better list to suggest
@@ -103,9 +115,13 @@ function defaultFeatureNotes(features: string[], targets: string[], featureRaw: 
   const notes: string[] = [];
   const unseen = targets.filter((t) => !features.includes(t));
   if (unseen.length > 0)
-    notes.push(`data.features is not set, so the features are the numeric columns other than the targets: the model does not see the past of ${unseen.join(', ')}${fix}`);
+    notes.push(
+      `data.features is not set, so the features are the numeric columns other than the targets: the model does not see the past of ${unseen.join(', ')}${fix}`,
+    );
   for (const name of indexLike)
-    notes.push(`feature ${name} increases on every row, like a time index: split by time, val and test hold only values beyond those seen in training${fix}`);
+    notes.push(
+      `feature ${name} increases on every row, like a time index: split by time, val and test hold only values beyond those seen in training${fix}`,
+    );
   return notes;
 }
 
@@ -120,7 +136,13 @@ function readSeries(table: CsvTable, cfg: ForecastDataConfig, features: string[]
     locate: locateIn(table, rows, cols),
     previous: previousRowInGroup(cols.length),
   });
-  const pick = (which: number[]) => gather(values, cols.length, kept, which.map((c) => cols.indexOf(c)));
+  const pick = (which: number[]) =>
+    gather(
+      values,
+      cols.length,
+      kept,
+      which.map((c) => cols.indexOf(c)),
+    );
   return { featureRaw: pick(featureCols), targetRaw: pick(targetCols), kept };
 }
 
@@ -132,7 +154,13 @@ function gather(values: Float64Array, width: number, rows: number[], which: numb
 }
 
 /** The series must hold one window + horizon; when fitting, so must each split segment asked for. */
-function checkRowCounts(table: CsvTable, cfg: ForecastDataConfig, segments: Segments, n: number, fitting: boolean): void {
+function checkRowCounts(
+  table: CsvTable,
+  cfg: ForecastDataConfig,
+  segments: Segments,
+  n: number,
+  fitting: boolean,
+): void {
   const need = cfg.window + cfg.horizon;
   const dropped = table.rows.length - n;
   const note = dropped ? ` (after dropping ${dropped} rows with empty cells)` : '';

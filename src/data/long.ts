@@ -20,7 +20,10 @@ export function readLong(table: CsvTable, opts: LongOptions): Sequences {
   const orderCol = opts.orderBy === undefined ? undefined : columnIndex(table, opts.orderBy, 'order');
   const featureNames = opts.features ?? numericColumnsExcept(table, [opts.label, opts.sequenceId, opts.orderBy]);
   if (featureNames.length === 0)
-    throw new DataError(`${table.file}:1`, `expected at least one numeric feature column, found none among: ${table.header.join(', ')}`);
+    throw new DataError(
+      `${table.file}:1`,
+      `expected at least one numeric feature column, found none among: ${table.header.join(', ')}`,
+    );
   const featureCols = featureNames.map((n) => columnIndex(table, n, 'feature'));
   const keyed = rowsWithKeys(table, [labelCol, idCol, ...(orderCol === undefined ? [] : [orderCol])], opts.missing);
   const groups = groupRows(table, keyed, idCol, orderCol);

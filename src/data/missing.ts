@@ -35,14 +35,22 @@ export interface MissingContext {
 
 /** `locate` for a matrix read by numericMatrix(table, rows, cols): cell (i, j) is table row rows[i], column cols[j]. */
 export function locateIn(table: CsvTable, rows: number[], cols: number[]): MissingContext['locate'] {
-  return (i, j) => ({ where: `${table.file}:${table.rows[rows[i]].line}:${cols[j] + 1}`, column: table.header[cols[j]] });
+  return (i, j) => ({
+    where: `${table.file}:${table.rows[rows[i]].line}:${cols[j] + 1}`,
+    column: table.header[cols[j]],
+  });
 }
 
 /**
  * Applies the policy to a row-major matrix [rows, width] whose empty cells are NaN. Fills in place for `ffill`.
  * Returns the matrix rows to keep (all of them unless `drop`).
  */
-export function applyMissing(values: Float64Array, width: number, policy: MissingPolicy, ctx: MissingContext): number[] {
+export function applyMissing(
+  values: Float64Array,
+  width: number,
+  policy: MissingPolicy,
+  ctx: MissingContext,
+): number[] {
   const rows = width === 0 ? 0 : values.length / width;
   const kept: number[] = [];
   for (let i = 0; i < rows; i++) {

@@ -20,7 +20,10 @@ export interface Sequences {
 }
 
 /** Packs per-sequence [length, features] matrices into one [n, steps, features] array padded with zeros at the end. */
-export function padSequences(parts: Float64Array[], features: number): { x: Float64Array; lengths: Int32Array; steps: number } {
+export function padSequences(
+  parts: Float64Array[],
+  features: number,
+): { x: Float64Array; lengths: Int32Array; steps: number } {
   const lengths = Int32Array.from(parts, (p) => p.length / Math.max(1, features));
   const steps = lengths.reduce((a, b) => Math.max(a, b), 0);
   const x = new Float64Array(parts.length * steps * features);

@@ -28,7 +28,8 @@ export function wideColumns(table: CsvTable, label: string, steps: number, featu
     const positional = positionalColumns(table, numeric, steps);
     if (positional && sameNames(positional.featureNames, features)) return positional;
     const missing = features.flatMap((f) => Array.from({ length: steps }, (_, t) => `${f}_${t}`));
-    for (const name of missing) columnIndex(table, name, `wide-layout feature (<feature>_<step>, step 0..${steps - 1})`);
+    for (const name of missing)
+      columnIndex(table, name, `wide-layout feature (<feature>_<step>, step 0..${steps - 1})`);
   }
   const bases = [...new Set(numeric.map((n) => STEP_NAME.exec(n)?.[1] ?? ''))];
   const named = bases.includes('') ? undefined : namedColumns(table, bases, steps);

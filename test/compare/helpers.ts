@@ -11,14 +11,36 @@ export async function useCpu(): Promise<void> {
 }
 
 /** configs/forecast.json and configs/classify.json's data, with a small model and short training. */
-export function smallConfig(kind: 'forecast' | 'classify' | 'classify-long', model: Record<string, unknown> = {}, train: Record<string, unknown> = {}): Config {
+export function smallConfig(
+  kind: 'forecast' | 'classify' | 'classify-long',
+  model: Record<string, unknown> = {},
+  train: Record<string, unknown> = {},
+): Config {
   const data = {
-    forecast: { task: 'forecast', path: join(DATA, 'sine.csv'), features: ['value', 'aux'], targets: ['value'], window: 12 },
+    forecast: {
+      task: 'forecast',
+      path: join(DATA, 'sine.csv'),
+      features: ['value', 'aux'],
+      targets: ['value'],
+      window: 12,
+    },
     classify: { task: 'classify', path: join(DATA, 'order.csv'), layout: 'wide', steps: 20 },
-    'classify-long': { task: 'classify', path: join(DATA, 'order-long.csv'), layout: 'long', sequenceId: 'seq', orderBy: 'step' },
+    'classify-long': {
+      task: 'classify',
+      path: join(DATA, 'order-long.csv'),
+      layout: 'long',
+      sequenceId: 'seq',
+      orderBy: 'step',
+    },
   }[kind];
   return parseConfig(
-    { name: kind, seed: 3, data, model: { hiddenSize: 4, dropout: 0, ...model }, train: { epochs: 2, batchSize: 64, learningRate: 0.01, ...train } },
+    {
+      name: kind,
+      seed: 3,
+      data,
+      model: { hiddenSize: 4, dropout: 0, ...model },
+      train: { epochs: 2, batchSize: 64, learningRate: 0.01, ...train },
+    },
     'test config',
   );
 }

@@ -22,7 +22,10 @@ for (const [kind, model] of [
     const dataset = await datasetOf(config);
     const before = tf.memory().numTensors;
     const results = checkParity(config, dataset);
-    assert.deepEqual(results.slice(0, 2).map((r) => r.pair), ['builtin ↔ hand', 'builtin-bi ↔ hand-bi']);
+    assert.deepEqual(
+      results.slice(0, 2).map((r) => r.pair),
+      ['builtin ↔ hand', 'builtin-bi ↔ hand-bi'],
+    );
     for (const r of results) {
       assert.ok(r.pass, `${r.pair}: ${r.explanation}`);
       assert.ok(r.forwardMaxDiff <= 1e-5 && r.gradientMaxDiff <= 1e-4, r.pair);
@@ -34,7 +37,10 @@ for (const [kind, model] of [
 }
 
 /** A copy of `model` whose builtin LSTM layers have one config field changed (through the serialised model). */
-async function withLstmConfig(model: tf.LayersModel, edit: (config: Record<string, unknown>) => void): Promise<tf.LayersModel> {
+async function withLstmConfig(
+  model: tf.LayersModel,
+  edit: (config: Record<string, unknown>) => void,
+): Promise<tf.LayersModel> {
   const json = JSON.parse(JSON.stringify(model.toJSON(null, false)));
   for (const layer of json.config.layers) {
     if (layer.class_name === 'LSTM') edit(layer.config);
@@ -58,7 +64,12 @@ for (const v of ['builtin', 'builtin-bi'] as const) {
   test(`a builtin ${v} with hardSigmoid fails parity, diagnosed at step 0 in i with the right cause`, async () => {
     const { builtin, hand, dataset } = await pairFor(v);
     const wrong = await withLstmConfig(builtin, (c) => (c.recurrent_activation = 'hard_sigmoid'));
-    const r = compareModels({ name: 'builtin', model: wrong }, { name: 'hand', model: hand }, parityBatch(dataset), dataset);
+    const r = compareModels(
+      { name: 'builtin', model: wrong },
+      { name: 'hand', model: hand },
+      parityBatch(dataset),
+      dataset,
+    );
     assert.equal(r.pass, false);
     assert.ok(r.forwardMaxDiff > FORWARD_TOL, `forward |Δ| ${r.forwardMaxDiff}`);
     assert.equal(r.diagnosis.length, 1, 'only the builtin departs from the equations');
@@ -68,9 +79,15 @@ for (const v of ['builtin', 'builtin-bi'] as const) {
     assert.equal(d.step, 0);
     assert.equal(d.quantity, 'i');
     assert.match(d.cause, /hardSigmoid instead of sigmoid/);
-    assert.match(r.explanation!, /builtin .*lstm_1 \(forward direction\) departs from the equations at time step 0, first in i/);
+    assert.match(
+      r.explanation!,
+      /builtin .*lstm_1 \(forward direction\) departs from the equations at time step 0, first in i/,
+    );
     // the correct builtin passes against the same hand model
-    assert.ok(compareModels({ name: 'builtin', model: builtin }, { name: 'hand', model: hand }, parityBatch(dataset), dataset).pass);
+    assert.ok(
+      compareModels({ name: 'builtin', model: builtin }, { name: 'hand', model: hand }, parityBatch(dataset), dataset)
+        .pass,
+    );
   });
 }
 
@@ -80,7 +97,11 @@ test('a kernel that reads the gate blocks as i, g, f, o is diagnosed as a gate-o
       const [i, f, g, o] = tf.split(m, 4, axis);
       return tf.concat([i, g, f, o], axis);
     };
-    return { kernel: swap(w.kernel, 1) as tf.Tensor2D, recurrentKernel: swap(w.recurrentKernel, 1) as tf.Tensor2D, bias: swap(w.bias, 0) as tf.Tensor1D };
+    return {
+      kernel: swap(w.kernel, 1) as tf.Tensor2D,
+      recurrentKernel: swap(w.recurrentKernel, 1) as tf.Tensor2D,
+      bias: swap(w.bias, 0) as tf.Tensor1D,
+    };
   };
   const original = KERNELS.fused;
   KERNELS.fused = (x, w, mask) => tf.tidy(() => lstmReference(x, swapped(w), mask));
@@ -89,7 +110,12 @@ test('a kernel that reads the gate blocks as i, g, f, o is diagnosed as a gate-o
   const config = smallConfig('classify');
   const buggy = buildModel({ ...variantModel(config.model, 'hand'), kernel: 'fused' }, shapeOf(dataset), 5);
   buggy.setWeights(builtin.getWeights());
-  const r = compareModels({ name: 'builtin', model: builtin }, { name: 'hand (buggy kernel)', model: buggy }, parityBatch(dataset), dataset);
+  const r = compareModels(
+    { name: 'builtin', model: builtin },
+    { name: 'hand (buggy kernel)', model: buggy },
+    parityBatch(dataset),
+    dataset,
+  );
   assert.equal(r.pass, false);
   assert.equal(r.diagnosis.length, 1);
   assert.equal(r.diagnosis[0].implementation, 'hand (buggy kernel)');

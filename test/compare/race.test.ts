@@ -19,13 +19,22 @@ test('race: builtin and hand from identical weights, dropout 0, agree epoch by e
   const outDir = mkdtempSync(join(tmpdir(), 'compare-race-'));
   const before = tf.memory().numTensors;
   const weights = seededWeights(config, shapeOf(dataset));
-  const results = await race(config, dataset, { variants: ['builtin', 'hand'], initial: weights.initial, backend: 'cpu', outDir });
+  const results = await race(config, dataset, {
+    variants: ['builtin', 'hand'],
+    initial: weights.initial,
+    backend: 'cpu',
+    outDir,
+  });
   weights.dispose();
   assert.equal(tf.memory().numTensors, before, 'models, optimizers and weights are all disposed');
-  assert.deepEqual(results.map((r) => r.variant), ['builtin', 'hand']);
+  assert.deepEqual(
+    results.map((r) => r.variant),
+    ['builtin', 'hand'],
+  );
   for (const r of results) {
     assert.match(basename(r.runDir), new RegExp(`^${r.variant}-\\d{8}-\\d{6}`));
-    for (const f of ['summary.json', 'history.csv', 'loss.png', 'checkpoints/best/model.json']) assert.ok(existsSync(join(r.runDir, f)), `${r.variant}: ${f}`);
+    for (const f of ['summary.json', 'history.csv', 'loss.png', 'checkpoints/best/model.json'])
+      assert.ok(existsSync(join(r.runDir, f)), `${r.variant}: ${f}`);
     assert.equal(r.history.length, 3);
     assert.ok(r.params > 0 && r.secondsPerEpoch > 0 && r.trainSamplesPerSec > 0 && r.inferenceSamplesPerSec > 0);
     assert.ok(Number.isFinite(r.scores!.val.loss));
@@ -38,7 +47,8 @@ test('race: builtin and hand from identical weights, dropout 0, agree epoch by e
 });
 
 test('drift: per-epoch |Δ| over the epochs both ran, pairs only where both variants exist', () => {
-  const rows = (losses: number[]) => losses.map((trainLoss, k) => ({ epoch: k + 1, trainLoss, valLoss: trainLoss / 2 }) as HistoryRow);
+  const rows = (losses: number[]) =>
+    losses.map((trainLoss, k) => ({ epoch: k + 1, trainLoss, valLoss: trainLoss / 2 }) as HistoryRow);
   assert.deepEqual(epochDiffs(rows([1, 0.5, 0.25]), rows([1, 0.75]), 'trainLoss'), [0, 0.25]);
   const d = drifts([
     { variant: 'builtin', history: rows([1, 0.5, 0.3]) },

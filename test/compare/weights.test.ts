@@ -30,18 +30,28 @@ test('weights move builtin → hand → builtin through checkpoints exactly (eve
   const hand = buildModel(variantModel(config.model, 'hand'), shape, 12); // other seed: the weights must move
   applyWeights(hand, fromBuiltin.weights, 'builtin checkpoint');
   await saveCheckpoint(join(dir, 'hand'), { model: hand, meta: { config } });
-  assert.equal(fromBuiltin.meta.config?.name, 'classify', 'the meta comes along (lstm-compare --from takes its config)');
+  assert.equal(
+    fromBuiltin.meta.config?.name,
+    'classify',
+    'the meta comes along (lstm-compare --from takes its config)',
+  );
 
   const fromHand = await checkpointWeights(join(dir, 'hand'));
   const back = buildModel(variantModel(config.model, 'builtin'), shape, 13);
   applyWeights(back, fromHand.weights, 'hand checkpoint');
   assert.deepEqual(bits(back.getWeights()), original);
   const x = batchInputs(parityBatch(dataset));
-  assert.deepEqual(Array.from((builtin.predict(x) as tf.Tensor).dataSync()), Array.from((back.predict(x) as tf.Tensor).dataSync()));
+  assert.deepEqual(
+    Array.from((builtin.predict(x) as tf.Tensor).dataSync()),
+    Array.from((back.predict(x) as tf.Tensor).dataSync()),
+  );
   // the hand model computes the same function (to float32 rounding: the fused kernel sums in another order)
   const handOut = (hand.predict(x) as tf.Tensor).dataSync();
   const backOut = (back.predict(x) as tf.Tensor).dataSync();
-  assert.ok(handOut.every((v, i) => Math.abs(v - backOut[i]) <= 1e-5), 'hand and builtin outputs agree to 1e-5');
+  assert.ok(
+    handOut.every((v, i) => Math.abs(v - backOut[i]) <= 1e-5),
+    'hand and builtin outputs agree to 1e-5',
+  );
   fromBuiltin.dispose();
   fromHand.dispose();
 });
@@ -57,7 +67,9 @@ test('a uni checkpoint cannot start bi variants: the error names them and sugges
   assert.throws(
     () => assertFitsAll(config, shapeOf(dataset), ['builtin', 'builtin-bi', 'hand', 'hand-bi'], source),
     (e: unknown) =>
-      e instanceof CheckpointError && /do not fit variants builtin-bi, hand-bi/.test(e.message) && e.suggestion === 'compare only the variants it fits: --variants builtin,hand',
+      e instanceof CheckpointError &&
+      /do not fit variants builtin-bi, hand-bi/.test(e.message) &&
+      e.suggestion === 'compare only the variants it fits: --variants builtin,hand',
   );
   const wider = buildModel(variantModel({ ...config.model, hiddenSize: 5 }, 'builtin'), shapeOf(dataset), 1);
   assert.throws(() => applyWeights(wider, source.weights, dir), /do not fit the model/);

@@ -22,8 +22,13 @@ test('labels map to class indices; summary counts classes per split', async () =
   assert.deepEqual(Array.from(b.y), [2, 0, 1]);
   assert.ok(b.y instanceof Int32Array);
   const counts = ds.summary.classCounts!;
-  for (const c of ds.classes) assert.equal(counts.train[c] + counts.val[c] + counts.test[c], rows.filter((r) => r[2] === c).length);
-  assert.deepEqual(ds.summary.sizes, { train: ds.splits.train.size, val: ds.splits.val.size, test: ds.splits.test.size });
+  for (const c of ds.classes)
+    assert.equal(counts.train[c] + counts.val[c] + counts.test[c], rows.filter((r) => r[2] === c).length);
+  assert.deepEqual(ds.summary.sizes, {
+    train: ds.splits.train.size,
+    val: ds.splits.val.size,
+    test: ds.splits.test.size,
+  });
   assert.equal(ds.splits.train.size + ds.splits.val.size + ds.splits.test.size, 40);
 });
 
@@ -31,13 +36,18 @@ test('with fitted transforms: same data and seed reproduce the exact splits; not
   const first = await loadText(text, classifyCfg({ steps: 2 }), { seed: 9 });
   const fitted = { featureScaler: first.featureScaler, classes: first.classes };
   const again = await loadText(text, classifyCfg({ steps: 2 }), { seed: 9, fitted });
-  for (const part of ['train', 'val', 'test', 'all'] as const) assert.deepEqual(again.splits[part].ids, first.splits[part].ids, part);
+  for (const part of ['train', 'val', 'test', 'all'] as const)
+    assert.deepEqual(again.splits[part].ids, first.splits[part].ids, part);
   assert.deepEqual(again.splits.test.batch([0, 1]), first.splits.test.batch([0, 1]));
   const other = await loadText(text, classifyCfg({ steps: 2 }), { seed: 10 });
   assert.notDeepEqual(other.splits.test.ids, first.splits.test.ids);
 
   // New data with only some classes (and too few for a fresh split) still loads under the stored classes.
-  const small = csv('x_0,x_1,label', [[1, 1, '7'], [2, 4, '7'], [3, 9, '2']]);
+  const small = csv('x_0,x_1,label', [
+    [1, 1, '7'],
+    [2, 4, '7'],
+    [3, 9, '2'],
+  ]);
   const ds = await loadText(small, classifyCfg({ steps: 2 }), { seed: 9, fitted });
   assert.deepEqual(ds.classes, ['2', '7', '10']);
   assert.deepEqual(Array.from(ds.splits.all.batch([0, 1, 2]).y), [1, 1, 0]);
@@ -45,8 +55,15 @@ test('with fitted transforms: same data and seed reproduce the exact splits; not
 });
 
 test('a label not seen in training is a DataError at its cell', async () => {
-  const fitted = { featureScaler: { kind: 'none' as const, columns: ['x'], offset: [0], scale: [1] }, classes: ['2', '7', '10'] };
-  const bad = csv('x_0,x_1,label', [[1, 1, '7'], [2, 4, '3'], [3, 9, '2']]);
+  const fitted = {
+    featureScaler: { kind: 'none' as const, columns: ['x'], offset: [0], scale: [1] },
+    classes: ['2', '7', '10'],
+  };
+  const bad = csv('x_0,x_1,label', [
+    [1, 1, '7'],
+    [2, 4, '3'],
+    [3, 9, '2'],
+  ]);
   const { path } = writeCsv('new.csv', bad);
   await rejectsWith(
     loadDataset(classifyCfg({ steps: 2 }), { baseDir: '/nowhere', seed: 1, fitted, pathOverride: path }),
@@ -57,6 +74,9 @@ test('a label not seen in training is a DataError at its cell', async () => {
 });
 
 test('with fitted transforms the feature columns come from the stored scaler', async () => {
-  const fitted = { featureScaler: { kind: 'none' as const, columns: ['y'], offset: [0], scale: [1] }, classes: ['2', '7', '10'] };
+  const fitted = {
+    featureScaler: { kind: 'none' as const, columns: ['y'], offset: [0], scale: [1] },
+    classes: ['2', '7', '10'],
+  };
   await rejectsWith(loadText(text, classifyCfg({ steps: 2 }), { fitted }), 'data.csv:1: ', 'column "y_0"');
 });

@@ -53,5 +53,11 @@ test('Windows line endings and a byte-order mark are read like plain LF files', 
   const { path } = writeCsv('crlf.csv', '\uFEFFa,b\r\n1,2\r\n3,4\r\n');
   const t = await readCsv(path, 'crlf.csv');
   assert.deepEqual(t.header, ['a', 'b']);
-  assert.deepEqual(t.rows.map((r) => [r.line, ...r.cells]), [[2, '1', '2'], [3, '3', '4']]);
+  assert.deepEqual(
+    t.rows.map((r) => [r.line, ...r.cells]),
+    [
+      [2, '1', '2'],
+      [3, '3', '4'],
+    ],
+  );
 });

@@ -9,9 +9,20 @@ const N = 20;
 const a = (i: number) => 1.5 * i + 1;
 const b = (i: number) => (i * i) % 7;
 const c = (i: number) => -i;
-const tiny = csv('t,a,b,c', Array.from({ length: N }, (_, i) => [i, a(i), b(i), c(i)]));
+const tiny = csv(
+  't,a,b,c',
+  Array.from({ length: N }, (_, i) => [i, a(i), b(i), c(i)]),
+);
 const cfg = (o: Record<string, unknown> = {}) =>
-  forecastCfg({ features: ['a', 'b'], targets: ['a'], window: 3, horizon: 2, split: { train: 0.5, val: 0.25, test: 0.25 }, normalize: 'none', ...o });
+  forecastCfg({
+    features: ['a', 'b'],
+    targets: ['a'],
+    window: 3,
+    horizon: 2,
+    split: { train: 0.5, val: 0.25, test: 0.25 },
+    normalize: 'none',
+    ...o,
+  });
 
 test('windows and targets are exactly the rows they should be (hand-indexed)', async () => {
   const ds = await loadText(tiny, cfg());
@@ -19,7 +30,10 @@ test('windows and targets are exactly the rows they should be (hand-indexed)', a
   assert.deepEqual(ds.splits.train.ids, [2, 3, 4, 5, 6, 7]);
   assert.deepEqual(ds.splits.val.ids, [12]);
   assert.deepEqual(ds.splits.test.ids, [17]);
-  assert.deepEqual(ds.splits.all.ids, Array.from({ length: N - 4 }, (_, k) => k + 2));
+  assert.deepEqual(
+    ds.splits.all.ids,
+    Array.from({ length: N - 4 }, (_, k) => k + 2),
+  );
   const batch = ds.splits.train.batch([4, 0]);
   assert.equal(batch.batchSize, 2);
   assert.equal(batch.steps, 3);
@@ -63,7 +77,8 @@ test('scalers are fitted on the training rows only, and the target has its own',
   const ds = await loadText(tiny, cfg({ normalize: 'zscore' }));
   const train = Array.from({ length: 10 }, (_, i) => i);
   const mean = (f: (i: number) => number) => train.reduce((s, i) => s + f(i), 0) / train.length;
-  const std = (f: (i: number) => number) => Math.sqrt(train.reduce((s, i) => s + (f(i) - mean(f)) ** 2, 0) / train.length);
+  const std = (f: (i: number) => number) =>
+    Math.sqrt(train.reduce((s, i) => s + (f(i) - mean(f)) ** 2, 0) / train.length);
   assert.deepEqual(ds.featureScaler.columns, ['a', 'b']);
   assert.ok(Math.abs(ds.featureScaler.offset[0] - mean(a)) < 1e-12);
   assert.ok(Math.abs(ds.featureScaler.scale[1] - std(b)) < 1e-12);
@@ -74,19 +89,39 @@ test('scalers are fitted on the training rows only, and the target has its own',
   assert.ok(Math.abs(batch.y[0] - (a(19) - mean(a)) / std(a)) < 1e-5);
   // Inverse scaling brings y back to original units.
   const back = inverseScaler(ds.targetScaler!, ds.splits.train.batch([0, 1, 2]).y);
-  assert.deepEqual(Array.from(back, (v) => Math.round(v * 1e4) / 1e4), [a(4), a(5), a(6)]);
+  assert.deepEqual(
+    Array.from(back, (v) => Math.round(v * 1e4) / 1e4),
+    [a(4), a(5), a(6)],
+  );
 
   const mm = await loadText(tiny, cfg({ normalize: 'minmax' }));
   assert.deepEqual([mm.featureScaler.offset[0], mm.featureScaler.scale[0]], [a(0), a(9) - a(0)]);
 });
 
 test('too few rows overall, or in the train or val split, say how many are needed and found', async () => {
-  const rows = (n: number) => csv('a', Array.from({ length: n }, (_, i) => [i]));
-  await rejectsWith(loadText(rows(4), forecastCfg({ targets: ['a'], window: 3, horizon: 2 })), 'data.csv', 'expected at least 5 rows', 'found 4');
-  // 20 rows, val 15% = 3 rows < 5.
-  await rejectsWith(loadText(rows(20), forecastCfg({ targets: ['a'], window: 3, horizon: 2 })), 'at least 5 rows', 'val split', 'found 3');
+  const rows = (n: number) =>
+    csv(
+      'a',
+      Array.from({ length: n }, (_, i) => [i]),
+    );
   await rejectsWith(
-    loadText(rows(20), forecastCfg({ targets: ['a'], window: 3, horizon: 2, split: { train: 0.2, val: 0.6, test: 0.2 } })),
+    loadText(rows(4), forecastCfg({ targets: ['a'], window: 3, horizon: 2 })),
+    'data.csv',
+    'expected at least 5 rows',
+    'found 4',
+  );
+  // 20 rows, val 15% = 3 rows < 5.
+  await rejectsWith(
+    loadText(rows(20), forecastCfg({ targets: ['a'], window: 3, horizon: 2 })),
+    'at least 5 rows',
+    'val split',
+    'found 3',
+  );
+  await rejectsWith(
+    loadText(
+      rows(20),
+      forecastCfg({ targets: ['a'], window: 3, horizon: 2, split: { train: 0.2, val: 0.6, test: 0.2 } }),
+    ),
     'at least 5 rows',
     'train split',
     'found 4',
@@ -97,9 +132,17 @@ test('with fitted transforms the stored scalers are applied and the splits are t
   const first = await loadText(tiny, cfg({ normalize: 'zscore' }));
   const fitted = { featureScaler: first.featureScaler, targetScaler: first.targetScaler };
   // A shifted copy: were it re-fitted, the scaled values would not change; with the stored scalers they do.
-  const shifted = csv('t,a,b,c', Array.from({ length: N }, (_, i) => [i, a(i) + 100, b(i), c(i)]));
+  const shifted = csv(
+    't,a,b,c',
+    Array.from({ length: N }, (_, i) => [i, a(i) + 100, b(i), c(i)]),
+  );
   const { path } = writeCsv('new.csv', shifted);
-  const again = await loadDataset(cfg({ normalize: 'zscore' }), { baseDir: '/nonexistent', seed: 1, fitted, pathOverride: path });
+  const again = await loadDataset(cfg({ normalize: 'zscore' }), {
+    baseDir: '/nonexistent',
+    seed: 1,
+    fitted,
+    pathOverride: path,
+  });
   assert.equal(again.featureScaler, first.featureScaler);
   assert.deepEqual(again.splits.test.ids, first.splits.test.ids);
   const d = again.splits.test.batch([0]).x[0] - first.splits.test.batch([0]).x[0];
@@ -107,7 +150,13 @@ test('with fitted transforms the stored scalers are applied and the splits are t
 });
 
 test('a file with only the target column forecasts it from its own past', async () => {
-  const ds = await loadText(csv('a', Array.from({ length: 40 }, (_, i) => [i])), forecastCfg({ targets: ['a'], window: 4, normalize: 'none' }));
+  const ds = await loadText(
+    csv(
+      'a',
+      Array.from({ length: 40 }, (_, i) => [i]),
+    ),
+    forecastCfg({ targets: ['a'], window: 4, normalize: 'none' }),
+  );
   assert.deepEqual(ds.featureNames, ['a']);
   assert.deepEqual(Array.from(ds.splits.train.batch([0]).x), [0, 1, 2, 3]);
   assert.deepEqual(Array.from(ds.splits.train.batch([0]).y), [4]);

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classifyDataSchema, forecastDataSchema, type ClassifyDataConfig, type ForecastDataConfig } from '../../src/config/schema.js';
+import {
+  classifyDataSchema,
+  forecastDataSchema,
+  type ClassifyDataConfig,
+  type ForecastDataConfig,
+} from '../../src/config/schema.js';
 import { DataError } from '../../src/errors.js';
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset, FittedTransforms } from '../../src/data/types.js';
@@ -40,10 +45,12 @@ export async function rejectsWith(p: Promise<unknown>, ...fragments: string[]): 
     (e) => (caught = e),
   );
   assert.ok(caught instanceof DataError, `expected a DataError, got ${String(caught)}`);
-  for (const f of fragments) assert.ok(caught.message.includes(f), `message ${JSON.stringify(caught.message)} lacks ${JSON.stringify(f)}`);
+  for (const f of fragments)
+    assert.ok(caught.message.includes(f), `message ${JSON.stringify(caught.message)} lacks ${JSON.stringify(f)}`);
   assert.ok(!/\n\s+at /.test(caught.message), 'message must not carry a stack trace');
   return caught;
 }
 
 /** Rows "a,b,..." joined with a header into CSV text. */
-export const csv = (header: string, rows: (string | number)[][]) => [header, ...rows.map((r) => r.join(','))].join('\n') + '\n';
+export const csv = (header: string, rows: (string | number)[][]) =>
+  [header, ...rows.map((r) => r.join(','))].join('\n') + '\n';

@@ -5,7 +5,10 @@ import { join, relative } from 'node:path';
 import { loadDataset } from '../../src/data/load.js';
 import { csv, forecastCfg, rejectsWith, writeCsv } from './helpers.js';
 
-const text = csv('t,v', Array.from({ length: 30 }, (_, i) => [i, i % 5]));
+const text = csv(
+  't,v',
+  Array.from({ length: 30 }, (_, i) => [i, i % 5]),
+);
 
 test('cfg.path is relative to baseDir; pathOverride (absolute or cwd-relative) replaces it', async () => {
   const { dir } = writeCsv('unused.csv', 'x\n1\n');
@@ -17,7 +20,11 @@ test('cfg.path is relative to baseDir; pathOverride (absolute or cwd-relative) r
   assert.equal(ds.file, join(dir, 'data', 'series.csv'));
   assert.equal(ds.summary.file.endsWith('series.csv'), true);
 
-  const viaCwd = await loadDataset(cfg, { baseDir: '/nowhere', seed: 1, pathOverride: relative(process.cwd(), join(dir, 'data', 'series.csv')) });
+  const viaCwd = await loadDataset(cfg, {
+    baseDir: '/nowhere',
+    seed: 1,
+    pathOverride: relative(process.cwd(), join(dir, 'data', 'series.csv')),
+  });
   assert.equal(viaCwd.file, ds.file);
   await rejectsWith(loadDataset(cfg, { baseDir: dir, seed: 1 }), 'series.csv: ', 'expected a CSV file, found none');
 });
@@ -44,13 +51,27 @@ test('default forecast features come with notes: the targets left out, and a col
   const defaulted = await loadDataset(forecastCfg({ targets: ['v'], window: 3 }), { baseDir: dir, seed: 1 });
   assert.deepEqual(defaulted.summary.features, ['t']);
   const [past, index, ...rest] = defaulted.summary.notes!;
-  assert.match(past, /^data\.features is not set, .*the model does not see the past of v; set "features": \["v"\] in data/);
+  assert.match(
+    past,
+    /^data\.features is not set, .*the model does not see the past of v; set "features": \["v"\] in data/,
+  );
   assert.match(index, /^feature t increases on every row, like a time index: .*; set "features": \["v"\] in data/);
   assert.deepEqual(rest, []);
-  const listed = await loadDataset(forecastCfg({ targets: ['v'], features: ['t'], window: 3 }), { baseDir: dir, seed: 1 });
+  const listed = await loadDataset(forecastCfg({ targets: ['v'], features: ['t'], window: 3 }), {
+    baseDir: dir,
+    seed: 1,
+  });
   assert.deepEqual(listed.summary.notes, [], 'features given: nothing to say');
   // a single cumulative series: the defaults are the target itself, and there is no other list to suggest
-  const { dir: one } = writeCsv('data.csv', csv('total', Array.from({ length: 30 }, (_, i) => [i * i])));
+  const { dir: one } = writeCsv(
+    'data.csv',
+    csv(
+      'total',
+      Array.from({ length: 30 }, (_, i) => [i * i]),
+    ),
+  );
   const cumulative = await loadDataset(forecastCfg({ targets: ['total'], window: 3 }), { baseDir: one, seed: 1 });
-  assert.deepEqual(cumulative.summary.notes, ['feature total increases on every row, like a time index: split by time, val and test hold only values beyond those seen in training']);
+  assert.deepEqual(cumulative.summary.notes, [
+    'feature total increases on every row, like a time index: split by time, val and test hold only values beyond those seen in training',
+  ]);
 });

@@ -5,10 +5,19 @@ import { classifyCfg, csv, loadText, rejectsWith } from './helpers.js';
 // Sequences of different lengths, rows shuffled in the file; x = 10 * seq + step, so every cell is recognisable.
 const lengths = [3, 1, 2, 3, 2, 1];
 const labelOf = (s: number) => (s % 2 === 0 ? 'even' : 'odd');
-const steps = lengths.flatMap((len, s) => Array.from({ length: len }, (_, t) => [`s${s}`, t, 10 * s + t, -t, labelOf(s)]));
+const steps = lengths.flatMap((len, s) =>
+  Array.from({ length: len }, (_, t) => [`s${s}`, t, 10 * s + t, -t, labelOf(s)]),
+);
 const shuffled = [...steps].reverse(); // later steps come first in the file: the order column must put them back
 const cfg = (o: Record<string, unknown> = {}) =>
-  classifyCfg({ layout: 'long', sequenceId: 'seq', orderBy: 'step', normalize: 'none', split: { train: 0.5, val: 0.5, test: 0 }, ...o });
+  classifyCfg({
+    layout: 'long',
+    sequenceId: 'seq',
+    orderBy: 'step',
+    normalize: 'none',
+    split: { train: 0.5, val: 0.5, test: 0 },
+    ...o,
+  });
 
 test('long layout: sequences ordered by orderBy, padded at the end with zeros, with a mask', async () => {
   const ds = await loadText(csv('seq,step,x,y,label', shuffled), cfg());

@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import { orderCsv, orderLongCsv, sineCsv } from '../../scripts/make-data.js';
 import { classifyCfg, forecastCfg, loadText } from './helpers.js';
 
-const parse = (text: string) => text.trim().split('\n').slice(1).map((l) => l.split(','));
+const parse = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 
 test('the shipped CSVs are exactly what the generator writes, and small', () => {
   for (const [name, make, maxKb] of [
@@ -22,8 +27,14 @@ test('order data: the label is the order of the two bumps, classes balanced', ()
   const rows = parse(orderCsv({ sequences: 400 }));
   let agree = 0;
   for (const r of rows) {
-    const xs = r.slice(0, 40).filter((_, k) => k % 2 === 0).map(Number);
-    const ys = r.slice(0, 40).filter((_, k) => k % 2 === 1).map(Number);
+    const xs = r
+      .slice(0, 40)
+      .filter((_, k) => k % 2 === 0)
+      .map(Number);
+    const ys = r
+      .slice(0, 40)
+      .filter((_, k) => k % 2 === 1)
+      .map(Number);
     const argmax = (v: number[]) => v.indexOf(Math.max(...v));
     if ((argmax(xs) < argmax(ys) ? 'xy' : 'yx') === r[40]) agree++;
   }

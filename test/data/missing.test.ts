@@ -6,10 +6,23 @@ import { classifyCfg, csv, forecastCfg, loadText, rejectsWith } from './helpers.
 const rows = Array.from({ length: 12 }, (_, i) => [i, i === 3 ? '' : 10 * i]);
 const text = csv('t,a', rows);
 const cfg = (missing: string) =>
-  forecastCfg({ targets: ['a'], features: ['a'], window: 2, horizon: 1, split: { train: 0.5, val: 0.5, test: 0 }, normalize: 'none', missing });
+  forecastCfg({
+    targets: ['a'],
+    features: ['a'],
+    window: 2,
+    horizon: 1,
+    split: { train: 0.5, val: 0.5, test: 0 },
+    normalize: 'none',
+    missing,
+  });
 
 test('missing: error stops at the empty cell with file:line:column', async () => {
-  await rejectsWith(loadText(text, cfg('error')), 'data.csv:5:2: ', 'column "a"', 'expected a number, found an empty cell');
+  await rejectsWith(
+    loadText(text, cfg('error')),
+    'data.csv:5:2: ',
+    'column "a"',
+    'expected a number, found an empty cell',
+  );
 });
 
 test('missing: drop removes the row; ids stay the file data-row index', async () => {
@@ -29,7 +42,10 @@ test('missing: ffill carries the previous value forward', async () => {
 });
 
 test('missing: ffill with nothing before is an error', async () => {
-  const first = csv('t,a', Array.from({ length: 12 }, (_, i) => [i, i === 0 ? '' : i]));
+  const first = csv(
+    't,a',
+    Array.from({ length: 12 }, (_, i) => [i, i === 0 ? '' : i]),
+  );
   await rejectsWith(loadText(first, cfg('ffill')), 'data.csv:2:2: ', 'no earlier value to carry forward');
 });
 
@@ -44,7 +60,8 @@ test('wide layout: ffill carries from the previous step of the same row; drop dr
     [3, 3, 3, 'a'],
     [4, 4, 4, 'a'],
   ]);
-  const c = (missing: string) => classifyCfg({ steps: 3, normalize: 'none', missing, split: { train: 0.5, val: 0.5, test: 0 } });
+  const c = (missing: string) =>
+    classifyCfg({ steps: 3, normalize: 'none', missing, split: { train: 0.5, val: 0.5, test: 0 } });
   await rejectsWith(loadText(wide, c('ffill')), 'data.csv:6:1: ', 'no earlier value');
   await rejectsWith(loadText(wide, c('error')), 'data.csv:2:2: ', 'column "x_1"', 'empty cell');
   const dropped = await loadText(wide, c('drop'));
@@ -66,13 +83,27 @@ test('long layout: ffill stays within a sequence; an empty label drops its row o
     ['s4', 0, 4, 'b'],
   ]);
   const c = (missing: string) =>
-    classifyCfg({ layout: 'long', sequenceId: 'seq', orderBy: 'step', normalize: 'none', missing, split: { train: 0.5, val: 0.5, test: 0 } });
+    classifyCfg({
+      layout: 'long',
+      sequenceId: 'seq',
+      orderBy: 'step',
+      normalize: 'none',
+      missing,
+      split: { train: 0.5, val: 0.5, test: 0 },
+    });
   await rejectsWith(loadText(long, c('ffill')), 'data.csv:4:3: ', 'no earlier value'); // s2 starts empty: not filled from s1
   const dropped = await loadText(long, c('drop'));
   assert.deepEqual(Array.from(dropped.splits.all.batch([0, 1]).mask!), [1, 0, 1, 0]);
   assert.deepEqual(Array.from(dropped.splits.all.batch([1]).x), [2, 0]); // s2 keeps only its step 1
-  const emptyLabel = csv('seq,x,label', [['s1', 1, 'a'], ['s1', 2, ''], ['s2', 1, 'b'], ['s3', 1, 'a'], ['s4', 1, 'b']]);
-  const c2 = (missing: string) => classifyCfg({ layout: 'long', sequenceId: 'seq', missing, split: { train: 0.5, val: 0.5, test: 0 } });
+  const emptyLabel = csv('seq,x,label', [
+    ['s1', 1, 'a'],
+    ['s1', 2, ''],
+    ['s2', 1, 'b'],
+    ['s3', 1, 'a'],
+    ['s4', 1, 'b'],
+  ]);
+  const c2 = (missing: string) =>
+    classifyCfg({ layout: 'long', sequenceId: 'seq', missing, split: { train: 0.5, val: 0.5, test: 0 } });
   await rejectsWith(loadText(emptyLabel, c2('ffill')), 'data.csv:3:3: ', 'column "label"', 'expected a value');
   assert.equal((await loadText(emptyLabel, c2('drop'))).summary.droppedRows, 1);
 });

@@ -17,13 +17,25 @@ test('zscore uses the population mean and std; a constant column gets scale 1', 
 
 test('minmax maps the fitted range to [0, 1]; a constant column gets scale 1', () => {
   const s = fitScaler('minmax', ['a', 'b'], rows);
-  assert.deepEqual([s.offset, s.scale], [[1, 5], [3, 1]]);
+  assert.deepEqual(
+    [s.offset, s.scale],
+    [
+      [1, 5],
+      [3, 1],
+    ],
+  );
   assert.deepEqual(Array.from(applyScaler(s, rows)), [0, 0, 1 / 3, 0, 2 / 3, 0, 1, 0].map(Math.fround));
 });
 
 test('none is the identity', () => {
   const s = fitScaler('none', ['a', 'b'], rows);
-  assert.deepEqual([s.offset, s.scale], [[0, 0], [1, 1]]);
+  assert.deepEqual(
+    [s.offset, s.scale],
+    [
+      [0, 0],
+      [1, 1],
+    ],
+  );
   assert.deepEqual(Array.from(applyScaler(s, rows)), rows);
 });
 

@@ -8,7 +8,11 @@ const f = { train: 0.7, val: 0.15, test: 0.15 };
 
 test('chronological segments cover every row once, in order', () => {
   assert.deepEqual(chronologicalSegments(100, f), { train: [0, 70], val: [70, 85], test: [85, 100] });
-  assert.deepEqual(chronologicalSegments(11, { train: 0.7, val: 0.3, test: 0 }), { train: [0, 8], val: [8, 11], test: [11, 11] });
+  assert.deepEqual(chronologicalSegments(11, { train: 0.7, val: 0.3, test: 0 }), {
+    train: [0, 8],
+    val: [8, 11],
+    test: [11, 11],
+  });
 });
 
 // 60 of class 0, 30 of class 1, 10 of class 2, interleaved.
@@ -23,8 +27,16 @@ test('stratified: each class is split in the train/val/test proportions, and eve
     assert.equal(counts(s.train)[c], Math.round(n * 0.7), `class ${c} train`);
     assert.equal(counts(s.train)[c] + counts(s.val)[c], Math.round(n * 0.85), `class ${c} train+val`);
   });
-  assert.deepEqual([...s.train, ...s.val, ...s.test].sort((x, y) => x - y), labels.map((_, i) => i));
-  for (const part of [s.train, s.val, s.test]) assert.deepEqual(part, [...part].sort((x, y) => x - y), 'data order');
+  assert.deepEqual(
+    [...s.train, ...s.val, ...s.test].sort((x, y) => x - y),
+    labels.map((_, i) => i),
+  );
+  for (const part of [s.train, s.val, s.test])
+    assert.deepEqual(
+      part,
+      [...part].sort((x, y) => x - y),
+      'data order',
+    );
 });
 
 test('stratified: the same seed gives the same split, another seed another', () => {
@@ -43,14 +55,29 @@ test('a class too small for train and val is a DataError naming it and its count
   const few = [0, 0, 0, 0, 1];
   assert.throws(
     () => stratifiedSplit(few, ['a', 'b'], f, 1, { file: 'x.csv', strict: true }),
-    (e: unknown) => e instanceof DataError && e.message.includes('class "b" has 1 example') && e.message.startsWith('x.csv: '),
+    (e: unknown) =>
+      e instanceof DataError && e.message.includes('class "b" has 1 example') && e.message.startsWith('x.csv: '),
   );
   const s = stratifiedSplit(few, ['a', 'b'], f, 1, { file: 'x.csv', strict: false });
   assert.ok(s.train.includes(4));
 });
 
 test('through loadDataset: too few of a class, and a single-class label column', async () => {
-  const rows = (labs: string[]) => csv('x_0,x_1,label', labs.map((l, i) => [i, i + 1, l]));
-  await rejectsWith(loadText(rows(['a', 'a', 'a', 'b', 'a']), classifyCfg({ steps: 2 })), 'data.csv: ', 'class "b" has 1 example', 'at least 2');
-  await rejectsWith(loadText(rows(['a', 'a', 'a', 'a']), classifyCfg({ steps: 2 })), 'data.csv: ', 'expected at least 2 classes', 'found 1 ("a")');
+  const rows = (labs: string[]) =>
+    csv(
+      'x_0,x_1,label',
+      labs.map((l, i) => [i, i + 1, l]),
+    );
+  await rejectsWith(
+    loadText(rows(['a', 'a', 'a', 'b', 'a']), classifyCfg({ steps: 2 })),
+    'data.csv: ',
+    'class "b" has 1 example',
+    'at least 2',
+  );
+  await rejectsWith(
+    loadText(rows(['a', 'a', 'a', 'a']), classifyCfg({ steps: 2 })),
+    'data.csv: ',
+    'expected at least 2 classes',
+    'found 1 ("a")',
+  );
 });

@@ -8,7 +8,16 @@ const none = { normalize: 'none', split: { train: 0.5, val: 0.25, test: 0.25 } }
 test('named columns <feature>_<t> in any order become time-major steps', async () => {
   // Columns deliberately out of order; row i holds p_t = 10 i + t, q_t = -(10 i + t).
   const header = 'q_1,label,p_0,id,q_0,p_2,p_1,q_2';
-  const rows = labels.map((l, i) => [-(10 * i + 1), l, 10 * i, `r${i}`, -10 * i, 10 * i + 2, 10 * i + 1, -(10 * i + 2)]);
+  const rows = labels.map((l, i) => [
+    -(10 * i + 1),
+    l,
+    10 * i,
+    `r${i}`,
+    -10 * i,
+    10 * i + 2,
+    10 * i + 1,
+    -(10 * i + 2),
+  ]);
   const ds = await loadText(csv(header, rows), classifyCfg({ steps: 3, ...none }));
   assert.deepEqual(ds.featureNames, ['q', 'p']); // bases in order of first appearance (q_1 comes first)
   const b = ds.splits.all.batch([3]);
@@ -40,13 +49,21 @@ test('when neither way fits, the error says what was expected and what was found
     'found 3 numeric columns: u, v, w',
   );
   const named = labels.map((l, i) => [i, i, l]);
-  await rejectsWith(loadText(csv('x_0,x_1,label', named), classifyCfg({ steps: 3, features: ['x'] })), 'data.csv:1: ', 'column "x_2"');
+  await rejectsWith(
+    loadText(csv('x_0,x_1,label', named), classifyCfg({ steps: 3, features: ['x'] })),
+    'data.csv:1: ',
+    'column "x_2"',
+  );
 });
 
 test('the scaler is fitted on the training rows only, over all steps', async () => {
   // Values grow with the row, so train-only statistics differ from all-row ones.
   const rows = labels.map((l, i) => [i, 2 * i, l]);
-  const ds = await loadText(csv('x_0,x_1,label', rows), classifyCfg({ steps: 2, split: { train: 0.5, val: 0.25, test: 0.25 } }), { seed: 5 });
+  const ds = await loadText(
+    csv('x_0,x_1,label', rows),
+    classifyCfg({ steps: 2, split: { train: 0.5, val: 0.25, test: 0.25 } }),
+    { seed: 5 },
+  );
   const train = ds.splits.train.ids as number[];
   const values = train.flatMap((i) => [i, 2 * i]);
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
