@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend/select.js';
 import { modelSchema } from '../src/config/schema.js';
 import { buildModel } from '../src/models/build.js';
-import { taskLoss } from '../src/train/loss.js';
+import { taskOf } from '../src/task/index.js';
 import {
   median,
   WORKLOADS,
@@ -29,8 +29,8 @@ export interface CaseArgs {
  * Median wall-clock ms per call of `f`, over at least `reps` timed calls after at least `warmup` untimed ones.
  * With `minWindowMs`, the warm-up lasts at least half that and the timed calls at least that (at most 500 calls
  * each): the first tens of steps of a fast case run slower (V8 and the wasm engine optimise the hot code while it
- * runs: W1 hand-fused steps 3–7 take ~40 ms, steps 40–100 ~27 ms), and a burst of load from elsewhere on a
- * shared machine cannot cover every sample, as it could five 30 ms steps.
+ * runs; bench/README.md has the numbers), and a burst of load from elsewhere on a shared machine cannot cover
+ * every sample, as it could a handful of short steps.
  */
 export function medianMs(f: () => void, reps: number, warmup: number, minWindowMs = 0): number {
   const warmStart = performance.now();
@@ -71,8 +71,8 @@ function model(w: Workload, impl: CaseArgs['impl'], direction: Direction): tf.La
 
 /** Synthetic batch: inputs ~ N(0, 1); one-hot random classes or N(0, 1) targets. */
 function batch(w: Workload): { x: tf.Tensor3D; y: tf.Tensor2D } {
-  const x = tf.randomNormal([w.batch, w.steps, w.features], 0, 1, 'float32', 7) as tf.Tensor3D;
-  if (w.task === 'forecast') return { x, y: tf.randomNormal([w.batch, w.outputs], 0, 1, 'float32', 8) as tf.Tensor2D };
+  const x = tf.randomNormal<tf.Rank.R3>([w.batch, w.steps, w.features], 0, 1, 'float32', 7);
+  if (w.task === 'forecast') return { x, y: tf.randomNormal<tf.Rank.R2>([w.batch, w.outputs], 0, 1, 'float32', 8) };
   const classes = tf.randomUniform([w.batch], 0, w.outputs, 'int32', 9);
   return { x, y: tf.oneHot(classes, w.outputs).toFloat() as tf.Tensor2D };
 }
@@ -110,10 +110,10 @@ export async function runCase(a: CaseArgs): Promise<BenchRow[]> {
   const trainStep = () =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
-        () => taskLoss(w.task, m.apply(x, { training: true }) as tf.Tensor2D, y),
+        () => taskOf(w.task).loss(m.apply(x, { training: true }) as tf.Tensor2D, y),
         variables,
       );
-      optimizer.applyGradients(grads as tf.NamedTensorMap as { [name: string]: tf.Variable });
+      optimizer.applyGradients(grads as { [name: string]: tf.Variable });
       value.dataSync();
     });
   const trainMs = medianMs(trainStep, a.reps, a.warmup, MIN_WINDOW_MS);

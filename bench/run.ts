@@ -40,21 +40,21 @@ function parseOptions(argv: string[]): Options {
   const fail = (msg: string): never => {
     throw new Error(`bench: ${msg}`);
   };
-  const workload = values.workload!;
+  const workload = values.workload;
   if (!['W1', 'W2', 'all'].includes(workload)) fail(`--workload: expected W1, W2 or all, got ${workload}`);
-  const backend = values.backend!;
+  const backend = values.backend;
   if (!['wasm', 'cpu', 'tensorflow'].includes(backend))
     fail(`--backend: expected wasm, cpu or tensorflow, got ${backend}`);
   const reps = Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) fail(`--reps: expected a positive integer, got ${values.reps}`);
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds: expected a positive integer, got ${values.rounds}`);
-  const impls = values.impl === 'all' ? [...IMPLS] : values.impl!.split(',');
+  const impls = values.impl === 'all' ? [...IMPLS] : values.impl.split(',');
   for (const i of impls)
     if (!(IMPLS as readonly string[]).includes(i)) fail(`--impl: expected some of ${IMPLS.join(', ')}, got ${i}`);
   // builtin-stock differs from builtin only on wasm, where the fixed kernels apply.
   const useImpls = (impls as CaseArgs['impl'][]).filter((i) => backend === 'wasm' || i !== 'builtin-stock');
-  const direction = values.direction!;
+  const direction = values.direction;
   if (!['uni', 'bi', 'all'].includes(direction)) fail(`--direction: expected uni, bi or all, got ${direction}`);
   const threads = values.threads === 'auto' ? 'auto' : Number(values.threads);
   if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS))
@@ -63,7 +63,7 @@ function parseOptions(argv: string[]): Options {
     threads,
     workloads: workload === 'all' ? ['W1', 'W2'] : [workload as WorkloadName],
     backend: backend as Options['backend'],
-    torch: values.torch!,
+    torch: values.torch,
     reps,
     rounds,
     impls: useImpls,
@@ -174,7 +174,7 @@ function medianRow(runs: BenchRow[]): BenchRow {
   return { ...runs[0], samplesPerSec, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const o = parseOptions(process.argv.slice(2));
   // Rounds interleave the cases, so a burst of load from other processes on a shared machine hits all of them
   // alike rather than one; each case keeps its median rate over the rounds (and its largest peak RSS).
@@ -223,7 +223,9 @@ async function main(): Promise<void> {
   console.error(`wrote ${file}`);
 }
 
-main().catch((e: unknown) => {
+try {
+  main();
+} catch (e) {
   console.error(e instanceof Error ? e.message : e);
   process.exitCode = 1;
-});
+}

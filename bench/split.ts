@@ -16,7 +16,7 @@ import { medianMs } from './case.js';
 export function splitFusedStep(workload: WorkloadName, reps: number) {
   const w = WORKLOADS[workload];
   const [B, T, I, H] = [w.batch, w.steps, w.features, w.hidden];
-  const x = tf.randomNormal([B, T, I]) as tf.Tensor3D;
+  const x = tf.randomNormal<tf.Rank.R3>([B, T, I]);
   const vars = [tf.randomNormal([I, 4 * H], 0, 0.1), tf.randomNormal([H, 4 * H], 0, 0.1), tf.zeros([4 * H])].map((t) =>
     tf.variable(t),
   );
@@ -26,7 +26,7 @@ export function splitFusedStep(workload: WorkloadName, reps: number) {
     bias: vars[2] as tf.Tensor1D,
   };
   const probe = tf.randomNormal([B, T, H]);
-  const loss = () => tf.sum(tf.mul(lstmFused(x, weights).outputs, probe)) as tf.Scalar;
+  const loss = () => tf.sum<tf.Scalar>(tf.mul(lstmFused(x, weights).outputs, probe));
   const inference = medianMs(() => tf.tidy(() => void loss().dataSync()), reps, 3);
   const forwards: number[] = [];
   const total = medianMs(

@@ -9,7 +9,7 @@ function measure(): string {
   const [h, v] = [tf.randomNormal([64, 128]), tf.randomNormal([128, 512])];
   const [dZt, operands] = [tf.randomNormal([512, 1792]), tf.randomNormal([1792, 157])];
   const s = tf.randomNormal([64, 512]);
-  const x = tf.randomNormal([64, 28, 28]) as tf.Tensor3D;
+  const x = tf.randomNormal<tf.Rank.R3>([64, 28, 28]);
   const vars = [
     tf.variable(tf.randomNormal([28, 512], 0, 0.2)),
     tf.variable(tf.randomNormal([128, 512], 0, 0.1)),

@@ -1,5 +1,6 @@
 // `npm run build` (after tsc): compiles src/backend/lstm-cell.wat into dist/wasm/, once for tfjs's single-threaded
-// wasm build (its memory unshared) and once for the threaded one (shared memory, which an import must declare).
+// wasm build (its memory unshared) and once for the threaded one (shared memory, which an import must declare), and
+// writes lstm-cell.params.json: each exported function's parameter names in order, which the loader checks.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,14 @@ const sharedImport = '(import "env" "memory" (memory 1 65536 shared))';
 const wabt = await initWabt();
 const text = readFileSync(source, 'utf8');
 if (!text.includes(unsharedImport)) throw new Error(`${source}: expected the line ${unsharedImport}`);
+/** The names of an exported function's parameters, in order: `(func (export "f") (param $a i32) (param $b i32) …`. */
+function exportedParams(wat) {
+  const entries = {};
+  for (const m of wat.matchAll(/\(func \(export "(\w+)"\)((?:\s*\(param \$\w+ \w+\))*)/g))
+    entries[m[1]] = [...m[2].matchAll(/\(param \$(\w+) \w+\)/g)].map((p) => p[1]);
+  return entries;
+}
+
 const out = join(root, 'dist', 'wasm');
 mkdirSync(out, { recursive: true });
 for (const [name, wat] of [
@@ -26,3 +35,4 @@ for (const [name, wat] of [
   new WebAssembly.Module(binary); // validates it (wabt's own validate() does not know shared memory)
   writeFileSync(join(out, name), binary);
 }
+writeFileSync(join(out, 'lstm-cell.params.json'), JSON.stringify(exportedParams(text), null, 2) + '\n');

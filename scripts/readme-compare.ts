@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   try {
     const code = await runCompare({ config: CONFIG, out: join(out, 'compare'), quiet: true, backend });
     if (code !== 0) throw new Error(`lstm-compare exited ${code}`);
-    const rec = JSON.parse(readFileSync(join(out, 'compare', 'compare.json'), 'utf8'));
+    const rec = JSON.parse(readFileSync(join(out, 'compare', 'compare.json'), 'utf8')) as Parameters<
+      typeof readmeMarkdown
+    >[0];
     mkdirSync(DOCS, { recursive: true });
     copyFileSync(join(out, 'compare', 'loss.png'), join(DOCS, 'compare.png'));
     writeFileSync(join(DOCS, 'compare.md'), readmeMarkdown(rec));
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e?.stack ?? e}\n`);
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(1);
 });

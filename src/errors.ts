@@ -50,5 +50,6 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value);
   const s = JSON.stringify(value);
-  return s === undefined ? String(value) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+  if (s === undefined) return typeof value; // a function or a symbol: JSON has no text for them
+  return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }

@@ -10,9 +10,10 @@ import { lstmStepKernelConfigs } from './wasm-lstm-step.js';
  * internals: `dataIdMap`, `makeOutput`, `typedArrayFromHeap`, `disposeData`):
  * - Slice calls `readSync`, which copies the WHOLE input out of the wasm heap on every call; Unpack and SplitV
  *   are built from it, so taking one time step out of [64, 28, 512] copies all of it. We read a view instead.
- * - BatchMatMul/_FusedMatMul with a transposed operand run 10–30× slower than transposing first, and tfjs's
+ * - BatchMatMul/_FusedMatMul with a transposed operand run many times slower than transposing first, and tfjs's
  *   matMul gradient uses exactly those forms. We transpose explicitly (the Transpose kernel) and then multiply.
- * - Tanh is ~15× slower than Sigmoid on wasm; tanh(x) = 2σ(2x) − 1 (absolute error ~1e-7).
+ * - Tanh is much slower than Sigmoid on wasm; tanh(x) = 2σ(2x) − 1, within float32 rounding.
+ * (bench/README.md has the measurements.)
  * - Identity (tf.clone, customGrad's save) copies the whole tensor; sharing the data is enough.
  * Besides, whole LSTM time steps as single kernels for lstmFused (wasm-lstm-step.ts).
  * Each replacement produces the same values as the cpu backend (test/backend/wasm-kernels.test.ts).
@@ -55,11 +56,7 @@ function slice(stock: Stock): KernelFunc {
     const { inputs, attrs, backend } = args as unknown as Args;
     const x = inputs.x;
     if (x.dtype === 'string') return stock('Slice')(args);
-    const [begin, size] = tf.slice_util.parseSliceParams(
-      x as tf.Tensor,
-      attrs!.begin as number[],
-      attrs!.size as number[],
-    );
+    const [begin, size] = tf.slice_util.parseSliceParams(x, attrs!.begin as number[], attrs!.size as number[]);
     return sliceFromHeap(backend, x, begin, size);
   };
 }
@@ -94,7 +91,7 @@ function splitV(stock: Stock): KernelFunc {
     const x = inputs.x;
     if (x.dtype === 'string') return stock('SplitV')(args);
     const axis = tf.util.parseAxisParam(attrs!.axis as number, x.shape)[0];
-    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs!.numOrSizeSplits as number[] | number, axis);
+    const sizes = tf.backend_util.prepareSplitSize(x, attrs!.numOrSizeSplits as number[] | number, axis);
     return piecesAlong(backend, x, axis, sizes);
   };
 }
@@ -134,7 +131,7 @@ function untransposedMatMul(name: 'BatchMatMul' | '_FusedMatMul', stock: Stock):
       inputs: newInputs,
       backend,
       attrs: { ...attrs, transposeA: false, transposeB: false },
-    } as never);
+    });
     for (const t of temps) backend.disposeData(t.dataId);
     return out;
   };

@@ -1,12 +1,12 @@
 // One whole LSTM time step (forward, and backward) as a single wasm kernel: the fused kernel's per-step ops in one dispatch.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { LSTM_STEP_KERNELS } from '../models/lstm-fused.js';
+import { bufferList, LSTM_STEP_KERNELS, type ForwardTrace, type StepBuffers } from '../models/lstm-step-kernels.js';
 import { heapOffset, runStock, type StockKernel, type WasmBackend } from './wasm-backend.js';
 import { loadSimdCell, type SimdCell } from './lstm-cell-simd.js';
 
 /**
- * Why: a step of lstmFused is ~11 tfjs ops forward and ~8 backward on [batch, H] tensors. On wasm each op costs
- * ~15–20 µs of dispatch, more than its arithmetic, so at W1's sizes the ops, not the matMuls, dominated the step.
+ * Why: a step of lstmFused is about a dozen tfjs ops on [batch, H] tensors each way. On wasm each op's dispatch
+ * costs more than its arithmetic, so at W1's sizes the ops, not the matMuls, dominated the step (bench/README.md).
  * Here a step is one kernel: the stock BatchMatMul kernel (XNNPACK) called directly, and all the elementwise work
  * in one pass of our SIMD cell (lstm-cell.wat) over the wasm heap (with a mask, backward adds the dh handed on at
  * padding with the stock Add kernel). When the hidden size is not a multiple of 4
@@ -44,20 +44,27 @@ function cellUpdate(
   }
 }
 
+/** One step's place: step t of `time`, `batch` rows of `hidden` units. */
+interface StepDims {
+  t: number;
+  time: number;
+  batch: number;
+  hidden: number;
+}
+
+interface OutputArrays {
+  s: Float32Array; // σ(z) [B, 4H]
+  tanhC: Float32Array; // σ(2c) on entry, tanh(c) on return [B, H]
+  h: Float32Array; // out [B, H]
+  c: Float32Array; // the new c [B, H]; the carried one at padding on return
+  hPrev: Float32Array;
+  cPrev: Float32Array;
+  mask?: Float32Array; // [B, T]
+}
+
 /** tanh(c) = 2σ(2c) − 1 (written over σ(2c)) and h = o⊙tanh(c); at padded steps (mask [B, T] 0) h and c carry over. */
-function cellOutput(
-  s: Float32Array,
-  tanhC: Float32Array,
-  h: Float32Array,
-  c: Float32Array,
-  hPrev: Float32Array,
-  cPrev: Float32Array,
-  mask: Float32Array | undefined,
-  t: number,
-  time: number,
-  batch: number,
-  hidden: number,
-): void {
+function cellOutput(a: OutputArrays, { t, time, batch, hidden }: StepDims): void {
+  const { s, tanhC, h, c, hPrev, cPrev, mask } = a;
   for (let b = 0; b < batch; b++) {
     const o = b * 4 * hidden + 3 * hidden;
     const real = mask === undefined || mask[b * time + t] > 0.5;
@@ -71,14 +78,7 @@ function cellOutput(
 }
 
 /** Copies h [B, H] into step t of outputs [B, T, H]. */
-function writeOutputs(
-  h: Float32Array,
-  outputs: Float32Array,
-  t: number,
-  time: number,
-  batch: number,
-  hidden: number,
-): void {
+function writeOutputs(h: Float32Array, outputs: Float32Array, { t, time, batch, hidden }: StepDims): void {
   for (let b = 0; b < batch; b++) outputs.set(h.subarray(b * hidden, (b + 1) * hidden), (b * time + t) * hidden);
 }
 
@@ -158,34 +158,38 @@ function viewOf(backend: WasmBackend) {
 }
 
 /**
- * The whole-sequence buffers a forward pass fills step by step, in output order: outputs, and with a trace (given
- * xFlat [T·B, I]) gates, tanhC, operands and cs. operands [T·B, I + H + 1] = [X | H_prev | 1], the right side of
- * the weight-gradient matMul, starts as X, h_{-1} = 0 and the ones; each step but the last writes its h into it.
+ * The whole-sequence buffers a forward pass fills step by step: outputs, and with a trace (given xFlat [T·B, I])
+ * gates, tanhC, operands and cs. operands [T·B, I + H + 1] = [X | H_prev | 1], the right side of the
+ * weight-gradient matMul, starts as X, h_{-1} = 0 and the ones; each step but the last writes its h into it.
  */
-function forwardBuffers(
-  backend: WasmBackend,
-  time: number,
-  batch: number,
-  hidden: number,
-  xFlat?: TensorInfo,
-): TensorInfo[] {
-  const outputs = backend.makeOutput([batch, time, hidden], 'float32');
-  if (xFlat === undefined) return [outputs];
+function forwardBuffers(backend: WasmBackend, { time, batch, hidden }: StepDims, xFlat?: TensorInfo) {
+  const make = (shape: number[]) => backend.makeOutput(shape, 'float32');
+  const outputs = make([batch, time, hidden]);
+  if (xFlat === undefined) return { outputs };
   const input = xFlat.shape[1];
   const width = input + hidden + 1;
-  const [gates, tanhC, operands, cs] = [
-    [time, batch, 4 * hidden],
-    [time, batch, hidden],
-    [time * batch, width],
-    [time, batch, hidden],
-  ].map((shape) => backend.makeOutput(shape, 'float32'));
+  const operands = make([time * batch, width]);
   const [x, ops] = [xFlat, operands].map(viewOf(backend));
   for (let r = 0; r < time * batch; r++) {
     ops.set(x.subarray(r * input, (r + 1) * input), r * width);
     ops[r * width + input + hidden] = 1;
     if (r < batch) ops.fill(0, r * width + input, r * width + input + hidden);
   }
-  return [outputs, gates, tanhC, operands, cs];
+  const [gates, tanhC, cs] = [
+    [time, batch, 4 * hidden],
+    [time, batch, hidden],
+    [time, batch, hidden],
+  ].map(make);
+  return { outputs, trace: { gates, tanhC, operands, cs } };
+}
+
+/** The buffers step 0 made, handed back to a later step by name. */
+function buffersIn(inputs: Args['inputs'], trace: boolean): StepBuffers<TensorInfo> {
+  const { outputs, gates, tanhC, operands, cs } = inputs;
+  if (outputs === undefined) throw new Error('a forward step after step 0 without its outputs buffer');
+  if (!trace) return { outputs };
+  if (!(gates && tanhC && operands && cs)) throw new Error('a traced forward step after step 0 without its trace');
+  return { outputs, trace: { gates, tanhC, operands, cs } };
 }
 
 /** Where h_t goes in operands [T·B, I + H + 1]: the index of step t + 1's H_prev block, and the row width (floats). */
@@ -197,72 +201,73 @@ function hNextAt(operands: TensorInfo, t: number, batch: number, hidden: number)
 /**
  * Inputs projected [T·B, 4H] (x·U + b for every step, time-major), hPrev, cPrev [B, H], recurrent V [H, 4H] (g
  * blocks pre-scaled by 2), optional mask [B, T] (1 real step, 0 padding), at t = 0 with a trace xFlat [T·B, I], and
- * from step 1 on the buffers step 0 made: outputs [B, T, H] and, with attrs.trace, gates [T, B, 4H] (s = σ(z)),
- * tanhC [T, B, H], operands [T·B, I + H + 1] and cs [T, B, H]. attrs: t, time, trace. Outputs h, c [B, H], and at
+ * from step 1 on the buffers step 0 made (StepBuffers, by name). attrs: t, time, trace. Outputs h, c [B, H], and at
  * t = 0 (h_{-1} = 0: no matMul) the buffers too. Each step writes its part of the buffers in place: our kernel
  * alone ever holds them before the last step, and gluing per-step tensors together afterwards cost more than the
  * step's elementwise work.
  */
 function forwardStep(stock: StockKernel): KernelFunc {
   return (args) => {
-    const { inputs, attrs, backend } = args as unknown as Args;
-    const { projected, hPrev, cPrev, recurrent, mask } = inputs as Record<string, TensorInfo>;
+    const a = args as unknown as Args;
+    const { cPrev } = a.inputs as Record<string, TensorInfo>;
     const [batch, hidden] = cPrev.shape;
-    const [t, time, trace] = [attrs.t as number, attrs.time as number, attrs.trace as boolean];
-    const fresh = t === 0 ? forwardBuffers(backend, time, batch, hidden, trace ? inputs.xFlat : undefined) : [];
-    const bufs =
-      t === 0
-        ? fresh
-        : [inputs.outputs!, ...(trace ? [inputs.gates!, inputs.tanhC!, inputs.operands!, inputs.cs!] : [])];
-    const gateSize = batch * 4 * hidden;
-    const cell = simdCell(backend, hidden);
-    if (cell !== undefined) return [...simdForward(cell, stock, backend, args as unknown as Args, bufs), ...fresh];
-    const view = viewOf(backend);
-    const xp = backend.makeOutput([batch, 4 * hidden], 'float32'); // x_t·U + b: a copy of the step's rows
-    view(xp).set(view(projected).subarray(t * gateSize, (t + 1) * gateSize));
-    let z = xp;
-    if (t > 0) {
-      const hv = call(stock, backend, 'BatchMatMul', { a: hPrev, b: recurrent }); // h_{t-1}·V
-      z = call(stock, backend, 'Add', { a: xp, b: hv }); // the Add kernel (SIMD) beats a JS loop ~3×
-      backend.disposeData(hv.dataId);
-      backend.disposeData(xp.dataId);
-    }
-    const s = call(stock, backend, 'Sigmoid', { x: z }); // σ(z)  [B, 4H]
-    backend.disposeData(z.dataId);
-    const [h, c, twoC] = [0, 1, 2].map(() => backend.makeOutput([batch, hidden], 'float32'));
-    cellUpdate(view(s), view(cPrev), view(c), view(twoC), batch, hidden);
-    const tanhC = call(stock, backend, 'Sigmoid', { x: twoC }); // σ(2c), turned into tanh(c) by cellOutput
-    backend.disposeData(twoC.dataId);
-    // The heap may have moved with each allocation: views are taken anew after the last one.
-    const [sV, tanhV, hV, cV] = [s, tanhC, h, c].map(view);
-    cellOutput(
-      sV,
-      tanhV,
-      hV,
-      cV,
-      view(hPrev),
-      view(cPrev),
-      mask === undefined ? undefined : view(mask),
-      t,
-      time,
-      batch,
-      hidden,
-    );
-    writeOutputs(hV, view(bufs[0]), t, time, batch, hidden);
-    if (trace) {
-      const stateAt = t * batch * hidden;
-      view(bufs[1]).set(sV, t * gateSize);
-      view(bufs[2]).set(tanhV, stateAt);
-      view(bufs[4]).set(cV, stateAt);
-      if (t < time - 1) {
-        const [operands, [at, width]] = [view(bufs[3]), hNextAt(bufs[3], t, batch, hidden)];
-        for (let b = 0; b < batch; b++) operands.set(hV.subarray(b * hidden, (b + 1) * hidden), at + b * width);
-      }
-    }
-    backend.disposeData(s.dataId);
-    backend.disposeData(tanhC.dataId);
-    return [h, c, ...fresh];
+    const [t, time, trace] = [a.attrs.t as number, a.attrs.time as number, a.attrs.trace as boolean];
+    const dims = { t, time, batch, hidden };
+    const fresh = t === 0 ? forwardBuffers(a.backend, dims, trace ? a.inputs.xFlat : undefined) : undefined;
+    const buffers = fresh ?? buffersIn(a.inputs, trace);
+    const cell = simdCell(a.backend, hidden);
+    const [h, c] = cell !== undefined ? simdForward(cell, stock, a, buffers, dims) : jsForward(stock, a, buffers, dims);
+    return [h, c, ...(fresh ? bufferList(fresh) : [])];
   };
+}
+
+/** forwardStep with the stock Add and Sigmoid kernels and JavaScript loops (any hidden size); returns h and c. */
+function jsForward(stock: StockKernel, { inputs, backend }: Args, buffers: StepBuffers<TensorInfo>, dims: StepDims) {
+  const { projected, hPrev, cPrev, recurrent, mask } = inputs as Record<string, TensorInfo>;
+  const { t, batch, hidden } = dims;
+  const gateSize = batch * 4 * hidden;
+  const view = viewOf(backend);
+  const xp = backend.makeOutput([batch, 4 * hidden], 'float32'); // x_t·U + b: a copy of the step's rows
+  view(xp).set(view(projected).subarray(t * gateSize, (t + 1) * gateSize));
+  let z = xp;
+  if (t > 0) {
+    const hv = call(stock, backend, 'BatchMatMul', { a: hPrev, b: recurrent }); // h_{t-1}·V
+    z = call(stock, backend, 'Add', { a: xp, b: hv }); // the Add kernel (SIMD) beats a JS loop
+    backend.disposeData(hv.dataId);
+    backend.disposeData(xp.dataId);
+  }
+  const s = call(stock, backend, 'Sigmoid', { x: z }); // σ(z)  [B, 4H]
+  backend.disposeData(z.dataId);
+  const [h, c, twoC] = [0, 1, 2].map(() => backend.makeOutput([batch, hidden], 'float32'));
+  cellUpdate(view(s), view(cPrev), view(c), view(twoC), batch, hidden);
+  const tanhC = call(stock, backend, 'Sigmoid', { x: twoC }); // σ(2c), turned into tanh(c) by cellOutput
+  backend.disposeData(twoC.dataId);
+  // The heap may have moved with each allocation: views are taken anew after the last one.
+  const [sV, tanhV, hV, cV] = [s, tanhC, h, c].map(view);
+  const maskV = mask === undefined ? undefined : view(mask);
+  cellOutput({ s: sV, tanhC: tanhV, h: hV, c: cV, hPrev: view(hPrev), cPrev: view(cPrev), mask: maskV }, dims);
+  writeOutputs(hV, view(buffers.outputs), dims);
+  if (buffers.trace) writeTrace(backend, buffers.trace, { s: sV, tanhC: tanhV, h: hV, c: cV }, dims);
+  backend.disposeData(s.dataId);
+  backend.disposeData(tanhC.dataId);
+  return [h, c];
+}
+
+/** Step t's part of the trace: s, tanh(c) and c, and h into step t + 1's H_prev block of the operands. */
+function writeTrace(
+  backend: WasmBackend,
+  trace: ForwardTrace<TensorInfo>,
+  step: { s: Float32Array; tanhC: Float32Array; h: Float32Array; c: Float32Array },
+  { t, time, batch, hidden }: StepDims,
+): void {
+  const view = viewOf(backend);
+  const stateAt = t * batch * hidden;
+  view(trace.gates).set(step.s, t * batch * 4 * hidden);
+  view(trace.tanhC).set(step.tanhC, stateAt);
+  view(trace.cs).set(step.c, stateAt);
+  if (t === time - 1) return;
+  const [operands, [at, width]] = [view(trace.operands), hNextAt(trace.operands, t, batch, hidden)];
+  for (let b = 0; b < batch; b++) operands.set(step.h.subarray(b * hidden, (b + 1) * hidden), at + b * width);
 }
 
 /**
@@ -285,7 +290,7 @@ function backwardStep(stock: StockKernel): KernelFunc {
     const dz = backend.makeOutput([batch, 4 * hidden], 'float32'); // dz_t, for the matMul
     const cell = simdCell(backend, hidden);
     if (cell !== undefined)
-      return [simdBackward(cell, stock, backend, args as unknown as Args, dz, dZT, dcPrev), dcPrev, ...fresh];
+      return [simdBackward(cell, stock, args as unknown as Args, dz, dZT, dcPrev), dcPrev, ...fresh];
     const dhPass = mask === undefined ? undefined : new Float32Array(batch * hidden); // dh handed on at padding
     const view = viewOf(backend);
     const cPrev = t === 0 ? new Float32Array(batch * hidden) : view(cs);
@@ -318,49 +323,47 @@ function backwardStep(stock: StockKernel): KernelFunc {
   };
 }
 
-/** forwardStep with the SIMD cell, into `bufs` (outputs, and the trace when attrs.trace); returns h and c. */
+/** forwardStep with the SIMD cell, into `buffers` (outputs, and the trace when there is one); returns h and c. */
 function simdForward(
   cell: SimdCell,
   stock: StockKernel,
-  backend: WasmBackend,
-  { inputs, attrs }: Args,
-  bufs: TensorInfo[],
+  { inputs, backend }: Args,
+  buffers: StepBuffers<TensorInfo>,
+  { t, time, batch, hidden }: StepDims,
 ): TensorInfo[] {
   const { projected, hPrev, cPrev, recurrent, mask } = inputs as Record<string, TensorInfo>;
-  const [t, time, trace] = [attrs.t as number, attrs.time as number, attrs.trace as boolean];
-  const [batch, hidden] = cPrev.shape;
   const [gateSize, stateSize] = [batch * 4 * hidden, batch * hidden];
   const hv = t === 0 ? undefined : call(stock, backend, 'BatchMatMul', { a: hPrev, b: recurrent }); // h_{t-1}·V
   const [h, c] = [0, 1].map(() => backend.makeOutput([batch, hidden], 'float32'));
+  const trace = buffers.trace;
   // s and tanh(c) go into step t of the trace, or without one into scratch tensors
   const scratch = trace
     ? []
     : [backend.makeOutput([batch, 4 * hidden], 'float32'), backend.makeOutput([batch, hidden], 'float32')];
   const p = (x?: TensorInfo) => heapOffset(backend, x);
   const [s, tanhC, cs] = trace
-    ? [p(bufs[1]) + 4 * t * gateSize, p(bufs[2]) + 4 * t * stateSize, p(bufs[4]) + 4 * t * stateSize]
+    ? [p(trace.gates) + 4 * t * gateSize, p(trace.tanhC) + 4 * t * stateSize, p(trace.cs) + 4 * t * stateSize]
     : [p(scratch[0]), p(scratch[1]), 0];
-  const [hNext, width] = trace && t < time - 1 ? hNextAt(bufs[3], t, batch, hidden) : [-1, 0];
-  const hNextBytes = hNext < 0 ? 0 : p(bufs[3]) + 4 * hNext;
-  cell.forward(
-    p(hv),
-    p(projected) + 4 * t * gateSize,
-    p(cPrev),
-    p(hPrev),
-    p(mask),
+  const [hNext, width] = trace && t < time - 1 ? hNextAt(trace.operands, t, batch, hidden) : [-1, 0];
+  const hNextBytes = trace && hNext >= 0 ? p(trace.operands) + 4 * hNext : 0;
+  const xp = p(projected) + 4 * t * gateSize;
+  const [hOut, cOut, outputs] = [p(h), p(c), p(buffers.outputs)];
+  const state = { hv: p(hv), xp, cPrev: p(cPrev), hPrev: p(hPrev), mask: p(mask) };
+  cell.forward({
+    ...state,
     t,
     time,
     batch,
     hidden,
-    p(h),
-    p(c),
-    p(bufs[0]),
+    hOut,
+    cOut,
+    outputs,
     s,
     tanhC,
-    hNextBytes,
-    4 * width,
+    hNext: hNextBytes,
+    hStride: 4 * width,
     cs,
-  );
+  });
   for (const x of [hv, ...scratch]) if (x !== undefined) backend.disposeData(x.dataId);
   return [h, c];
 }
@@ -386,8 +389,7 @@ function dhPrevOf(
 function simdBackward(
   cell: SimdCell,
   stock: StockKernel,
-  backend: WasmBackend,
-  { inputs, attrs }: Args,
+  { inputs, attrs, backend }: Args,
   dz: TensorInfo,
   dZT: TensorInfo,
   dcPrev: TensorInfo,
@@ -398,23 +400,19 @@ function simdBackward(
   const [gateSize, stateSize] = [batch * 4 * hidden, batch * hidden];
   const dhPass = mask === undefined ? undefined : backend.makeOutput([batch, hidden], 'float32'); // dh handed on at padding
   const p = (x?: TensorInfo) => heapOffset(backend, x);
-  cell.backward(
-    p(dOutputs),
-    p(dhNext),
-    p(dcIn),
-    p(gates) + 4 * t * gateSize,
-    p(tanhC) + 4 * t * stateSize,
-    t === 0 ? 0 : p(cs) + 4 * (t - 1) * stateSize,
-    p(mask),
-    t,
-    time,
-    batch,
-    hidden,
-    p(dz),
-    p(dcPrev),
-    p(dhPass),
-  );
-  cell.transpose(p(dz), batch, 4 * hidden, p(dZT) + 4 * t * batch, 4 * time * batch);
+  const [gatesAt, tanhCAt] = [p(gates) + 4 * t * gateSize, p(tanhC) + 4 * t * stateSize];
+  const cPrev = t === 0 ? 0 : p(cs) + 4 * (t - 1) * stateSize;
+  const grads = { dOutputs: p(dOutputs), dhNext: p(dhNext), dcIn: p(dcIn) };
+  const outs = { dz: p(dz), dcPrev: p(dcPrev), dhPass: p(dhPass) };
+  cell.backward({ ...grads, gates: gatesAt, tanhC: tanhCAt, cPrev, mask: p(mask), t, time, batch, hidden, ...outs });
+  // dz_t [B, 4H] into its columns of dZᵀ [4H, T·B]: rows 4·T·B bytes apart, step t's columns from t·B on
+  cell.transpose({
+    src: p(dz),
+    rows: batch,
+    cols: 4 * hidden,
+    dst: p(dZT) + 4 * t * batch,
+    dstStride: 4 * time * batch,
+  });
   const dhPrev = dhPrevOf(stock, backend, t, dz, recurrentT);
   if (dhPass === undefined) return dhPrev;
   if (t === 0) {

@@ -27,9 +27,9 @@ const MAIN_SCRIPT = join(WASM_OUT, 'tfjs-backend-wasm-threaded-simd.js');
 const WORKER_SCRIPT = fileURLToPath(new URL('../../src/backend/wasm-pthread-worker.cjs', import.meta.url));
 
 /**
- * 'auto': the machine's cores (at most 4) for the fused hand kernel, whose time goes into a few large matMuls
- * (W1 training +15%, inference +40–80% on 2 threads); 1 for every other model, whose many small ops each pay
- * the pool's wake-up and run slower on threads (builtin W1 inference −40%). Measured with `npm run bench`.
+ * 'auto': the machine's cores (at most 4) for the fused hand kernel, whose time goes into a few large matMuls that
+ * threads speed up; 1 for every other model, whose many small ops each pay the pool's wake-up and run slower on
+ * threads (`npm run bench` and bench/README.md measure both).
  */
 export type ThreadsFor = Pick<ModelConfig, 'impl' | 'kernel'>;
 

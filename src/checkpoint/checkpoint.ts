@@ -42,17 +42,20 @@ export const SUPPORTED_FORMAT_VERSIONS: readonly number[] = [1];
 const REQUIRED_FILES = [MODEL_JSON, WEIGHTS_BIN, META_JSON];
 const EXPECTED = `a checkpoint directory holds ${REQUIRED_FILES.join(', ')} (and optionally optimizer.json, optimizer.bin)`;
 
+/** meta.json as stored: a JSON object with the store's formatVersion. */
+export type StoredMeta = Record<string, unknown> & { formatVersion: number };
+
 export interface CheckpointParts {
   model: tf.LayersModel;
   optimizer?: tf.Optimizer;
-  /** anything JSON-serialisable: data config, scaler, classes, epoch, metrics, versions, rng state, history… */
+  /** anything JSON-serialisable; lstm-train's own is the model card (model-card.ts) */
   meta: object;
 }
 
 export interface LoadedCheckpoint {
   model: tf.LayersModel;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  meta: any;
+  /** meta.json's object, formatVersion checked; model-checkpoint.ts reads it as a model card */
+  meta: StoredMeta;
   /** for `optimizer.setWeights` (or restoreOptimizerState); dispose them afterwards */
   optimizerWeights?: NamedTensor[];
   optimizerInfo?: OptimizerInfo;
@@ -105,7 +108,7 @@ export async function saveCheckpoint(dir: string, parts: CheckpointParts): Promi
 }
 
 /** meta.json parsed, with its formatVersion checked. */
-async function readMetaFile(dir: string): Promise<Record<string, unknown>> {
+async function readMetaFile(dir: string): Promise<StoredMeta> {
   const path = join(dir, META_JSON);
   const meta = parseJsonFile(path, await readRequired(path, META_JSON)) as Record<string, unknown> | null;
   if (meta === null || typeof meta !== 'object' || Array.isArray(meta))
@@ -120,7 +123,7 @@ async function readMetaFile(dir: string): Promise<Record<string, unknown>> {
       'use the lstm-train version that wrote it (meta.json "versions"), or train the model again',
     );
   }
-  return meta;
+  return { ...meta, formatVersion: version };
 }
 
 /** Every file present and consistent: what recovery requires of a temporary before putting it back. */
@@ -158,7 +161,7 @@ async function locate(dir: string): Promise<void> {
 }
 
 /** Only meta.json, checked: cheap enough to list or inspect checkpoints without building models. */
-export async function readMeta(dir: string): Promise<Record<string, unknown>> {
+export async function readMeta(dir: string): Promise<StoredMeta> {
   await locate(dir);
   return readMetaFile(dir);
 }

@@ -110,7 +110,7 @@ export async function readWeights(
     specs.push(...group.weights);
   }
   const joined = Buffer.concat(buffers);
-  return [specs, joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer];
+  return [specs, joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength)];
 }
 
 /** Loads the artifacts of `dir` the way tfjs-node's loader does, with CheckpointErrors for every corruption. */

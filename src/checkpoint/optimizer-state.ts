@@ -36,7 +36,7 @@ export async function saveOptimizerState(dir: string, optimizer: tf.Optimizer): 
     const { data, specs } = await tf.io.encodeWeights(named);
     const json: OptimizerJson = {
       className: optimizer.getClassName(),
-      config: optimizer.getConfig() as Record<string, unknown>,
+      config: optimizer.getConfig(),
       iterations: optimizer.iterations,
       weightsFile: OPTIMIZER_BIN,
       weights: specs,

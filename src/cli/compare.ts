@@ -5,12 +5,12 @@ import { Command, Option } from 'commander';
 import { parseCount, parseThreads, printWritten, shortPath, startBackend, withFlags } from './common.js';
 import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
-import { loadData } from '../train/run.js';
+import { loadData } from '../task/dataset.js';
 import type { Dataset } from '../data/types.js';
 import { createRunDir } from '../train/run-dir.js';
-import { metricName } from '../eval/predict.js';
+import { taskOf } from '../task/index.js';
 import { ConfigError } from '../errors.js';
-import { readMeta } from '../checkpoint/checkpoint.js';
+import { readCard } from '../checkpoint/model-checkpoint.js';
 import { formatTable } from '../report/table.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { checkParity, type ParityResult } from '../compare/parity.js';
@@ -66,18 +66,13 @@ export function compareCommand(): Command {
 
 /** The config: --config, or the checkpoint's own with --from alone; then the command-line overrides. */
 async function resolveConfig(flags: CompareFlags): Promise<Config> {
-  let config = flags.config
-    ? loadConfig(flags.config)
-    : flags.from
-      ? ((await readMeta(resolve(flags.from))).config as Config | undefined)
-      : undefined;
-  if (!config)
-    throw new ConfigError(
-      'command line',
-      ['--config: expected a config file, got nothing'],
-      'lstm-compare --config configs/classify.json',
-    );
-  return withFlags(config, flags);
+  if (flags.config) return withFlags(loadConfig(flags.config), flags);
+  if (flags.from) return withFlags((await readCard(resolve(flags.from))).config, flags);
+  throw new ConfigError(
+    'command line',
+    ['--config: expected a config file, got nothing'],
+    'lstm-compare --config configs/classify.json',
+  );
 }
 
 /** --out must be new or empty: compare.csv and report.md of another comparison would be overwritten. Checked first. */
@@ -154,7 +149,7 @@ interface RaceInput {
 }
 
 async function raceAndReport(o: RaceInput): Promise<number> {
-  const metric = metricName(o.dataset.task);
+  const metric = taskOf(o.dataset.task).metric;
   const reporters = new Map(
     o.variants.map((v) => [v, createReporter({ quiet: o.quiet, metric, label: v.padEnd(10) })]),
   );
@@ -165,13 +160,14 @@ async function raceAndReport(o: RaceInput): Promise<number> {
       initial: o.weights.initial,
       backend: o.backend,
       outDir: o.dir,
-      onEvent: (v, e) => reporters.get(v)!.event(e),
+      onEvent: (v, e) => reporters.get(v)?.event(e),
       interrupted: interrupts.requested,
     });
     reporters.forEach((r) => r.close());
-    if (results.at(-1)?.stopReason === 'interrupted') {
+    const last = results.at(-1);
+    if (last?.stopReason === 'interrupted') {
       process.stdout.write(
-        `interrupted during ${results.at(-1)!.variant}; no report written (runs so far are in ${shortPath(o.dir)})\n`,
+        `interrupted during ${last.variant}; no report written (runs so far are in ${shortPath(o.dir)})\n`,
       );
       return 130;
     }

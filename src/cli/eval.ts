@@ -2,14 +2,14 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { describeBackend, parseCount, parseThreads, shortPath, writingTo } from './common.js';
-import { BACKENDS, type Backend, type Config, type WasmThreads } from '../config/schema.js';
+import { BACKENDS, type Backend, type WasmThreads } from '../config/schema.js';
 import { selectBackend } from '../backend/select.js';
-import { loadCheckpoint, readMeta } from '../checkpoint/checkpoint.js';
-import { evaluate, loadCheckpointData, type EvalReport } from '../eval/evaluate.js';
+import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
+import { evaluate } from '../eval/evaluate.js';
 import { plotDirFor, writeEvalPlot, writePredictions } from '../eval/eval-outputs.js';
 import type { SplitName } from '../data/types.js';
-import type { CheckpointMeta } from '../train/meta.js';
-import { formatNumber, formatTable } from '../report/table.js';
+import { loadCardData } from '../task/dataset.js';
+import { taskOf } from '../task/index.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { ConfigError } from '../errors.js';
 
@@ -55,48 +55,6 @@ export function evalCommand(): Command {
     .exitOverride();
 }
 
-function printForecast(r: Extract<EvalReport, { task: 'forecast' }>, out: (s: string) => void): void {
-  const rows = r.targets.flatMap((t) => [
-    [t.name, 'model', t.model.mse, t.model.rmse, t.model.mae, t.model.mape, t.model.r2],
-    [
-      t.name,
-      'persistence',
-      t.persistence.mse,
-      t.persistence.rmse,
-      t.persistence.mae,
-      t.persistence.mape,
-      t.persistence.r2,
-    ],
-  ]);
-  out(formatTable(['target', 'forecast', 'MSE', 'RMSE', 'MAE', 'MAPE %', 'R²'], rows));
-  for (const t of r.targets) {
-    const verdict = Number.isNaN(t.skill) ? 'cannot be compared with' : t.skill > 0 ? 'beats' : 'does NOT beat';
-    out(
-      `${t.name}: skill vs persistence ${formatNumber(t.skill)} (1 − MAE_model / MAE_naive): the model ${verdict} the naive last-value forecast`,
-    );
-    if (t.model.mapeSkipped > 0) out(`  MAPE skips ${t.model.mapeSkipped} zero targets`);
-  }
-}
-
-function printClassify(r: Extract<EvalReport, { task: 'classify' }>, out: (s: string) => void): void {
-  out(
-    `loss ${formatNumber(r.loss)}  accuracy ${formatNumber(r.accuracy)}  macro-F1 ${formatNumber(r.macroF1)}  majority-class baseline accuracy ${formatNumber(r.majorityBaseline)}`,
-  );
-  out(
-    formatTable(
-      ['class', 'precision', 'recall', 'F1', 'support'],
-      r.perClass.map((c) => [c.label, c.precision, c.recall, c.f1, c.support]),
-    ),
-  );
-  out('confusion matrix (rows: true, columns: predicted)');
-  out(
-    formatTable(
-      ['true \\ pred', ...r.classes],
-      r.confusion.map((row, i) => [r.classes[i], ...row]),
-    ),
-  );
-}
-
 export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven = false): Promise<number> {
   if (flags.data && splitGiven && flags.split !== 'all')
     throw new ConfigError('command line', [
@@ -104,30 +62,24 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
     ]);
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const info = flags.json ? (s: string) => process.stderr.write(`${s}\n`) : out;
-  const trained = ((await readMeta(resolve(checkpoint))).config as Config | undefined)?.model; // 'auto' threads follow the model
-  const backend = await selectBackend(
-    flags.backend ?? 'auto',
-    flags.stockKernels ? 'stock' : 'fixed',
-    flags.threads ?? 'auto',
-    trained,
-  );
-  const { model, meta } = (await loadCheckpoint(checkpoint)) as {
-    model: import('@tensorflow/tfjs').LayersModel;
-    meta: CheckpointMeta;
-  };
-  const dataset = await loadCheckpointData(meta, flags.data ? resolve(flags.data) : undefined);
+  const trained = (await readCard(resolve(checkpoint))).config.model; // 'auto' threads follow the model
+  const kernels = flags.stockKernels ? 'stock' : 'fixed';
+  const backend = await selectBackend(flags.backend ?? 'auto', kernels, flags.threads ?? 'auto', trained);
+  const { model, card } = await loadModelCheckpoint(checkpoint);
+  const dataset = await loadCardData(card, flags.data ? resolve(flags.data) : undefined);
+  const task = taskOf(dataset.task);
   const split: SplitName = flags.data ? 'all' : flags.split;
-  const { report, predictions, split: data } = evaluate(model, dataset, split, flags.batchSize);
+  const evaluation = evaluate(model, dataset, split, flags.batchSize);
+  const { report } = evaluation;
   if (flags.json) out(JSON.stringify(report, null, 2));
   else {
-    out(
-      `checkpoint ${checkpoint} (epoch ${meta.epoch}) on ${report.source}, split ${split}: ${report.count} ${report.task === 'forecast' ? 'windows' : 'sequences'} (backend ${describeBackend(backend)})`,
-    );
-    report.task === 'forecast' ? printForecast(report, out) : printClassify(report, out);
+    const where = `on ${report.source}, split ${split}: ${report.count} ${task.examples}`;
+    out(`checkpoint ${checkpoint} (epoch ${card.epoch}) ${where} (backend ${describeBackend(backend)})`);
+    task.formatReport(report).forEach(out);
   }
   if (flags.predictions) {
     const path = resolve(flags.predictions);
-    await writingTo('--predictions', flags.predictions, () => writePredictions(path, predictions, dataset, data));
+    await writingTo('--predictions', flags.predictions, () => writePredictions(path, evaluation, dataset));
     info(`predictions: ${shortPath(path)}`);
   }
   if (flags.plot) {
@@ -135,8 +87,8 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
       typeof flags.plot === 'string'
         ? resolve(flags.plot)
         : plotDirFor(flags.predictions && resolve(flags.predictions));
-    const title = `${meta.config.name}: ${report.task === 'forecast' ? 'actual vs predicted' : 'confusion matrix'}`;
-    const files = await writingTo('--plot', dir, () => writeEvalPlot(dir, report, predictions, dataset, data, title));
+    const title = `${card.config.name}: ${task.plotName}`;
+    const files = await writingTo('--plot', dir, () => writeEvalPlot(dir, evaluation, dataset, title));
     info(`plots: ${files.map(shortPath).join(', ')}`);
   }
   model.dispose();

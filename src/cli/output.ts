@@ -4,11 +4,11 @@ import type { TrainEvent } from '../train/fit.js';
 import { formatNumber } from '../report/table.js';
 
 export interface Reporter {
-  event(e: TrainEvent): void;
+  event: (e: TrainEvent) => void;
   /** a line of information (not shown with --quiet) */
-  info(line: string): void;
+  info: (line: string) => void;
   /** stop any bar before other output */
-  close(): void;
+  close: () => void;
 }
 
 export function createReporter(opts: { quiet: boolean; tty?: boolean; metric: string; label?: string }): Reporter {

@@ -1,22 +1,23 @@
 // Plain-text summaries the CLI prints: the data, the model, the final scores.
 import type { DataSummary } from '../data/types.js';
-import type { SplitScores } from '../eval/summary.js';
+import type { SplitScores } from '../task/scores.js';
+import { taskOf } from '../task/index.js';
 import { formatNumber, formatTable } from '../report/table.js';
 
 const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
 export function printDataSummary(s: DataSummary): void {
   print(`data: ${s.file}`);
-  print(
-    `  task ${s.task}, ${s.rows} rows${s.droppedRows ? ` (${s.droppedRows} dropped for missing values)` : ''}, ${s.steps} steps per example`,
-  );
+  const dropped = s.droppedRows ? ` (${s.droppedRows} dropped for missing values)` : '';
+  print(`  task ${s.task}, ${s.rows} rows${dropped}, ${s.steps} steps per example`);
   print(`  features (${s.features.length}): ${s.features.join(', ')}`);
-  if (s.task === 'forecast') print(`  targets: ${s.targets.join(', ')}`);
-  const what = s.task === 'forecast' ? 'windows' : 'sequences';
+  if (s.targets.length > 0) print(`  targets: ${s.targets.join(', ')}`);
+  const what = taskOf(s.task).examples;
+  const counts = s.classCounts;
   const rows = (['train', 'val', 'test'] as const).map((split) => [
     split,
     s.sizes[split],
-    ...(s.classCounts ? s.classes.map((c) => s.classCounts![split][c] ?? 0) : []),
+    ...(counts ? s.classes.map((c) => counts[split][c] ?? 0) : []),
   ]);
   print(formatTable(['split', what, ...s.classes.map((c) => `class ${c}`)], rows));
   for (const note of s.notes ?? []) print(`note: ${note}`);

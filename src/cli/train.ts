@@ -3,8 +3,9 @@ import { Command, Option } from 'commander';
 import { parseCount, parseThreads, printWritten, shortPath, startBackend, withFlags } from './common.js';
 import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
 import { configJsonSchema, loadConfig } from '../config/load.js';
-import { prepare, trainRun } from '../train/run.js';
-import { metricName } from '../eval/predict.js';
+import { prepare, type Prepared } from '../train/prepare.js';
+import { trainRun, type RunOptions } from '../train/run.js';
+import { taskOf } from '../task/index.js';
 import { describeModel } from '../models/build.js';
 import { createReporter } from './output.js';
 import { printDataSummary, printModelSummary, printScores } from './summaries.js';
@@ -50,17 +51,8 @@ export function trainCommand(): Command {
     .exitOverride();
 }
 
-export async function runTrain(flags: TrainFlags): Promise<number> {
-  if (flags.schema) {
-    process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
-    return 0;
-  }
-  if (!flags.config && !flags.resume)
-    throw new ConfigError(
-      'command line',
-      ['--config: expected a config file, got nothing'],
-      'lstm-train --config configs/forecast.json',
-    );
+/** The config to run: the file's, or a resumed run's own; flags that contradict each other are refused first. */
+async function startingConfig(flags: TrainFlags): Promise<Config> {
   if (flags.resume && flags.out)
     throw new ConfigError(
       'command line',
@@ -73,14 +65,28 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
       ['--resume: takes its config from the run directory; drop --config'],
       'lstm-train --resume runs/<run> [--epochs N]',
     );
+  if (flags.resume) return withFlags(await storedConfig(flags.resume), flags);
+  if (flags.config) return withFlags(loadConfig(flags.config), flags);
+  throw new ConfigError(
+    'command line',
+    ['--config: expected a config file, got nothing'],
+    'lstm-train --config configs/forecast.json',
+  );
+}
+
+export async function runTrain(flags: TrainFlags): Promise<number> {
+  if (flags.schema) {
+    process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
+    return 0;
+  }
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
-  const config = withFlags(flags.resume ? await storedConfig(flags.resume) : loadConfig(flags.config!), flags);
+  const config = await startingConfig(flags);
   const backend = await startBackend(config, log, config.model);
   const resumed = flags.resume ? await loadResumable(flags.resume, config) : undefined;
-  if (resumed)
-    log(
-      `resuming ${flags.resume} after epoch ${resumed.meta.trainState.epoch}${resumed.meta.trainState.inProgress ? ` (+${resumed.meta.trainState.inProgress.batchesDone} batches)` : ''}`,
-    );
+  if (resumed) {
+    const partial = resumed.state.inProgress ? ` (+${resumed.state.inProgress.batchesDone} batches)` : '';
+    log(`resuming ${flags.resume} after epoch ${resumed.state.epoch}${partial}`);
+  }
   const prepared = resumed?.prepared ?? (await prepare(config));
   if (!flags.dryRun && !resumed) for (const note of prepared.dataset.summary.notes ?? []) log(`note: ${note}`);
   if (flags.dryRun) {
@@ -88,26 +94,27 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
     printModelSummary(describeModel(prepared.model));
     return 0;
   }
-  const reporter = createReporter({ quiet: !!flags.quiet, metric: metricName(prepared.dataset.task) });
+  return trainAndReport(prepared, { ...resumed?.options, backend: backend.name, outDir: flags.out }, flags, log);
+}
+
+async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlags, log: (s: string) => void) {
+  const metric = taskOf(p.dataset.task).metric;
+  const reporter = createReporter({ quiet: !!flags.quiet, metric });
   const interrupts = watchInterrupts();
   try {
-    const result = await trainRun(prepared, {
-      ...resumed?.options,
-      backend: backend.name,
-      outDir: flags.out,
-      onEvent: reporter.event,
-      interrupted: interrupts.requested,
-    });
+    const result = await trainRun(p, { ...options, onEvent: reporter.event, interrupted: interrupts.requested });
     reporter.close();
     if (result.stopReason === 'interrupted') {
+      const partial = result.state.inProgress ? ` and ${result.state.inProgress.batchesDone} batches` : '';
       process.stdout.write(
-        `interrupted after epoch ${result.state.epoch}${result.state.inProgress ? ` and ${result.state.inProgress.batchesDone} batches` : ''}; checkpoint written to ${shortPath(result.files[0])}\nresume with: lstm-train --resume ${shortPath(result.runDir)}\n`,
+        `interrupted after epoch ${result.state.epoch}${partial}; checkpoint written to ${shortPath(result.files[0])}\n` +
+          `resume with: lstm-train --resume ${shortPath(result.runDir)}\n`,
       );
       return 130;
     }
     if (result.stopReason === 'early-stopping')
       log(`early stopping: val loss has not improved since epoch ${result.state.bestEpoch}`);
-    printScores(result.scores!, metricName(prepared.dataset.task), result.state.bestEpoch);
+    printScores(result.scores, metric, result.state.bestEpoch);
     printWritten('run directory', result.runDir, result.files);
     return 0;
   } finally {

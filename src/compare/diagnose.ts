@@ -1,16 +1,17 @@
 // Where and why two LSTMs that should agree do not: the first layer, direction, time step and gate, and the cause.
 import * as tf from '@tensorflow/tfjs';
+import { GATE_QUANTITIES, lstmGates, type GateQuantity } from '../models/lstm-cell.js';
+import { traceLstm, type LstmTrace } from '../models/lstm-trace.js';
 import type { LstmWeights } from '../models/types.js';
-import {
-  CELL_HYPOTHESES,
-  EQUATIONS,
-  QUANTITIES,
-  runDirection,
-  stepCell,
-  type CellReading,
-  type Quantity,
-} from './equations.js';
+import { CELL_HYPOTHESES, type Hypothesis } from './hypotheses.js';
 import { directionWeights, layerSequence, lstmLayerInput, lstmLayers } from './layer-probe.js';
+
+export type Quantity = GateQuantity;
+
+/** One direction read by the equations, or by a mistaken cell. */
+function run(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, hypothesis?: Hypothesis): LstmTrace {
+  return traceLstm(x, hypothesis?.weights ? hypothesis.weights(w) : w, mask, hypothesis?.activation);
+}
 
 export type Diagnosis = {
   /** the departing model's layer, e.g. "lstm_1" */
@@ -46,7 +47,7 @@ function firstStep(a: tf.Tensor3D, b: tf.Tensor3D, tol: number): number {
   return t < 0 ? 0 : t;
 }
 
-const stepOf = (x: tf.Tensor3D, t: number) => tf.squeeze(tf.slice(x, [0, t, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
+const stepOf = (x: tf.Tensor3D, t: number) => tf.squeeze<tf.Tensor2D>(tf.slice(x, [0, t, 0], [-1, 1, -1]), [1]);
 
 /**
  * Steps each LSTM layer of every candidate against the equations (lstmCell's math, stepped here with every gate
@@ -81,32 +82,32 @@ function diagnoseLayer(
   const observed = layerSequence(layer, input, mask); // [batch, time, H·directions]
   const weights = directionWeights(layer);
   const bi = weights.length === 2;
-  const forward = runDirection(input, weights[0], mask, EQUATIONS);
-  const reversedInput = tf.reverse(input, 1) as tf.Tensor3D;
-  const reversedMask = mask && (tf.reverse(mask, 1) as tf.Tensor2D);
-  const backward = bi ? runDirection(reversedInput, weights[1], reversedMask, EQUATIONS) : undefined;
+  const forward = run(input, weights[0], mask);
+  const reversedInput = tf.reverse<tf.Tensor3D>(input, 1);
+  const reversedMask = mask && tf.reverse<tf.Tensor2D>(mask, 1);
+  const backward = bi ? run(reversedInput, weights[1], reversedMask) : undefined;
   const expected = backward ? tf.concat([forward.h, tf.reverse(backward.h, 1)], 2) : forward.h;
   const maxDiff = maxAbs(observed, expected);
   if (maxDiff <= tol) return undefined;
   const base = { layer: layer.name, implementation: c.name, maxDiff };
   if (backward) {
-    const merge = mergeHypotheses(forward.h, backward.h, () => runDirection(input, weights[1], mask, EQUATIONS).h);
+    const merge = mergeHypotheses(forward.h, backward.h, () => run(input, weights[1], mask).h);
     const hit = merge.find((m) => maxAbs(observed, m.output) <= tol);
     if (hit)
       return {
         ...base,
         direction: 'merge',
-        step: firstStep(observed, expected as tf.Tensor3D, tol),
+        step: firstStep(observed, expected, tol),
         quantity: 'h',
         cause: hit.cause,
         explained: true,
       };
   }
   const H = weights[0].recurrentKernel.shape[0];
-  const forwardHalf = tf.slice(observed, [0, 0, 0], [-1, -1, H]) as tf.Tensor3D;
+  const forwardHalf = tf.slice(observed, [0, 0, 0], [-1, -1, H]);
   if (maxAbs(forwardHalf, forward.h) > tol)
     return { ...base, direction: 'forward', ...explainDirection(forwardHalf, forward, input, weights[0], mask, tol) };
-  const backwardHalf = tf.reverse(tf.slice(observed, [0, 0, H], [-1, -1, H]), 1) as tf.Tensor3D; // processing order
+  const backwardHalf = tf.reverse<tf.Tensor3D>(tf.slice(observed, [0, 0, H], [-1, -1, H]), 1); // processing order
   const found = explainDirection(backwardHalf, backward!, reversedInput, weights[1], reversedMask, tol);
   return { ...base, direction: 'backward', ...found, step: input.shape[1] - 1 - found.step };
 }
@@ -139,32 +140,35 @@ function explainDirection(
   tol: number,
 ): { step: number; quantity: Quantity; cause: string; explained: boolean } {
   const step = firstStep(observed, truth.h, tol);
-  const hit = CELL_HYPOTHESES.find((hyp) => maxAbs(runDirection(x, w, mask, hyp.reading).h, observed) <= tol);
+  const hit = CELL_HYPOTHESES.find((hyp) => maxAbs(run(x, w, mask, hyp).h, observed) <= tol);
   if (!hit) return { step, quantity: 'h', cause: NO_CAUSE, explained: false };
-  return { step, quantity: firstQuantity(x, truth, w, step, hit.reading, tol), cause: hit.cause, explained: true };
+  return { step, quantity: firstQuantity(x, truth, w, step, hit, tol), cause: hit.cause, explained: true };
 }
 
-/** From the state both agree on before `step`, the first of i, f, g, o, c, h that the mistaken reading changes. */
+/** From the state both agree on before `step`, the first of i, f, g, o, c, h that the mistaken cell changes. */
 function firstQuantity(
   x: tf.Tensor3D,
   truth: { h: tf.Tensor3D; c: tf.Tensor3D },
   w: LstmWeights,
   step: number,
-  reading: CellReading,
+  hypothesis: Hypothesis,
   tol: number,
 ): Quantity {
   return tf.tidy(() => {
     const [batch, , H] = truth.h.shape;
-    const hPrev = step === 0 ? tf.zeros([batch, H]) : stepOf(truth.h, step - 1);
-    const cPrev = step === 0 ? tf.zeros([batch, H]) : stepOf(truth.c, step - 1);
-    const right = stepCell(stepOf(x, step), hPrev as tf.Tensor2D, cPrev as tf.Tensor2D, w, EQUATIONS);
-    const wrong = stepCell(stepOf(x, step), hPrev as tf.Tensor2D, cPrev as tf.Tensor2D, w, reading);
-    return QUANTITIES.find((q) => maxAbs(right[q], wrong[q]) > tol) ?? 'h';
+    const prev = {
+      h: step === 0 ? tf.zeros<tf.Rank.R2>([batch, H]) : stepOf(truth.h, step - 1),
+      c: step === 0 ? tf.zeros<tf.Rank.R2>([batch, H]) : stepOf(truth.c, step - 1),
+    };
+    const right = lstmGates(stepOf(x, step), prev, w);
+    const wrong = lstmGates(stepOf(x, step), prev, hypothesis.weights?.(w) ?? w, hypothesis.activation);
+    return GATE_QUANTITIES.find((q) => maxAbs(right[q], wrong[q]) > tol) ?? 'h';
   });
 }
 
-/** One line: "builtin lstm_1 (forward) departs from the equations at step 0, first in i: recurrent activation hardSigmoid …". */
+/** One line: "builtin lstm_1 (forward direction) departs from the equations at time step 0, first in i: …". */
 export function describeDiagnosis(d: Diagnosis): string {
   const where = d.direction === 'merge' ? 'bidirectional merge' : `${d.direction} direction`;
-  return `${d.implementation} ${d.layer} (${where}) departs from the equations at time step ${d.step}, first in ${d.quantity}: ${d.explained ? `caused by ${d.cause}` : d.cause}`;
+  const why = d.explained ? `caused by ${d.cause}` : d.cause;
+  return `${d.implementation} ${d.layer} (${where}) departs from the equations at time step ${d.step}, first in ${d.quantity}: ${why}`;
 }

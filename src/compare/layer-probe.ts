@@ -12,7 +12,7 @@ export function lstmLayers(model: tf.LayersModel): tf.layers.Layer[] {
 /** The tensor the k-th LSTM layer (0-based) receives for these model inputs, in eval mode. */
 export function lstmLayerInput(model: tf.LayersModel, k: number, inputs: tf.Tensor | tf.Tensor[]): tf.Tensor3D {
   const layer = lstmLayers(model)[k];
-  const probe = tf.model({ inputs: model.inputs, outputs: layer.input as tf.SymbolicTensor });
+  const probe = tf.model({ inputs: model.inputs, outputs: layer.input });
   return probe.predict(inputs) as tf.Tensor3D; // [batch, time, features of that layer]
 }
 

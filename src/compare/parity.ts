@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
 import type { Batch, Dataset } from '../data/types.js';
 import { buildModel, modelInputs, shapeOf } from '../models/build.js';
-import { batchInputs, targetTensor, taskLoss } from '../train/loss.js';
+import { batchInputs } from '../task/batch.js';
+import { taskOf, type Task } from '../task/index.js';
 import { describeDiagnosis, diagnose, maxAbs, type Candidate, type Diagnosis } from './diagnose.js';
 import { variantModel, type Variant } from './variants.js';
 
@@ -30,17 +31,17 @@ export interface ParityResult {
 }
 
 /** Outputs and loss gradients (every trainable weight, then the input x) in eval mode. */
-function outputAndGrads(model: tf.LayersModel, batch: Batch, task: Dataset['task'], outputSize: number) {
+function outputAndGrads(model: tf.LayersModel, batch: Batch, task: Task, outputSize: number) {
   return tf.tidy(() => {
     const inputs = batchInputs(batch);
     const [x0, mask] = Array.isArray(inputs) ? inputs : [inputs, undefined];
     const x = tf.variable(x0, true, `parity_x_${model.id}`);
-    const y = targetTensor(task, batch, outputSize);
+    const y = task.targetTensor(batch, outputSize);
     const vars = [...model.trainableWeights.map((w) => w.read() as tf.Variable), x];
     let output: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
       output = tf.keep(model.apply(modelInputs(model, x, mask), { training: false }) as tf.Tensor);
-      return taskLoss(task, output as tf.Tensor2D, y);
+      return task.loss(output as tf.Tensor2D, y);
     }, vars);
     value.dispose();
     const names = [...model.trainableWeights.map((w) => w.originalName), 'input'];
@@ -60,8 +61,9 @@ export function compareModels(
   batch: Batch,
   dataset: Pick<Dataset, 'task' | 'outputSize'>,
 ): ParityResult {
-  const a = outputAndGrads(reference.model, batch, dataset.task, dataset.outputSize);
-  const b = outputAndGrads(candidate.model, batch, dataset.task, dataset.outputSize);
+  const task = taskOf(dataset.task);
+  const a = outputAndGrads(reference.model, batch, task, dataset.outputSize);
+  const b = outputAndGrads(candidate.model, batch, task, dataset.outputSize);
   const forwardMaxDiff = maxAbs(a.output, b.output);
   const gradDiffs = a.gradients.map((g, k) => maxAbs(g, b.gradients[k]));
   const worst = gradDiffs.indexOf(Math.max(...gradDiffs));

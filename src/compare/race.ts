@@ -2,15 +2,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
 import type { Dataset } from '../data/types.js';
-import type { SplitScores } from '../eval/summary.js';
-import { predictSplit } from '../eval/predict.js';
-import { buildModel, countParams } from '../models/build.js';
-import { batchInputs } from '../train/loss.js';
+import { buildModel, countParams, shapeOf } from '../models/build.js';
+import { batchInputs } from '../task/batch.js';
+import { predictSplit } from '../task/predict.js';
+import type { SplitScores } from '../task/scores.js';
 import type { StopReason, TrainEvent } from '../train/fit.js';
-import type { HistoryRow } from '../train/state.js';
 import { trainRun } from '../train/run.js';
-import { shapeOf } from '../models/build.js';
-import { trainingSamplesPerSec } from '../train/state.js';
+import { trainingSamplesPerSec, type HistoryRow } from '../train/state.js';
 import { variantModel, type Variant } from './variants.js';
 import { applyWeights, type InitialWeights } from './weights.js';
 
@@ -76,7 +74,7 @@ export async function race(config: Config, dataset: Dataset, o: RaceOptions): Pr
         stopReason: run.stopReason,
         history,
         bestEpoch: run.state.bestEpoch,
-        scores: run.scores,
+        scores: run.stopReason === 'interrupted' ? undefined : run.scores,
         secondsPerEpoch: history.length > 0 ? seconds / history.length : NaN,
         trainSamplesPerSec: trainingSamplesPerSec(history),
         inferenceSamplesPerSec: inferenceSpeed(model, dataset, config.train.batchSize),

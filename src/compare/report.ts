@@ -41,18 +41,32 @@ export function plotTitle(rec: CompareRecord): { title: string; subtitle: string
   };
 }
 
+const identicalParagraph = (kernel: string) =>
+  `They stay identical to the last bit: on this backend tfjs's LSTM cell and the hand ${kernel} kernel run the ` +
+  'same float32 operations in the same order, so there is no rounding difference for training to amplify. A ' +
+  'kernel or backend that sums in another order (the fused kernel, the fixed wasm kernels) starts them one ' +
+  'rounding apart, and then they drift.';
+
+const driftCause = (kernel: string) =>
+  'Why they drift at all: the two compute the same function (the parity check above), but not with the same ' +
+  `float32 operations — the hand ${kernel} kernel and tfjs's fused kernels add the products of the matMuls and the ` +
+  "gate terms in a different order, so each step's result differs by about one float32 rounding (~1e-7 relative). " +
+  'Training amplifies it: every update starts from the weights the last one produced, Adam divides by running ' +
+  'gradient magnitudes, and argmax-like decisions (class boundaries) flip on tiny changes, so the difference ' +
+  'compounds epoch by epoch. It is numerical, not a bug: the curves agree at first and separate slowly.';
+
 /** The paragraph on drift, from the measured per-epoch differences. */
 export function driftParagraph(rec: CompareRecord): string {
   if (rec.drift.length === 0) return 'No builtin ↔ hand pair was trained, so there is no drift to report.';
-  const same = `started from identical weights and saw the same batches in the same order${rec.dropout > 0 ? ' with the same dropout masks' : ''} on one backend (${rec.backend})`;
+  const masks = rec.dropout > 0 ? ' with the same dropout masks' : '';
+  const same = `started from identical weights and saw the same batches in the same order${masks} on one backend (${rec.backend})`;
   const lines = rec.drift.map(
     (d) =>
-      `${d.builtin} ↔ ${d.hand}: epoch-1 train loss |Δ| = ${sci(d.firstEpochDiff)}; the largest per-epoch |Δ train loss| is ${sci(d.maxDiff)} (epoch ${d.maxEpoch} of ${d.trainLossDiffs.length}).`,
+      `${d.builtin} ↔ ${d.hand}: epoch-1 train loss |Δ| = ${sci(d.firstEpochDiff)}; ` +
+      `the largest per-epoch |Δ train loss| is ${sci(d.maxDiff)} (epoch ${d.maxEpoch} of ${d.trainLossDiffs.length}).`,
   );
   const identical = rec.drift.every((d) => d.maxDiff === 0);
-  const why = identical
-    ? `They stay identical to the last bit: on this backend tfjs's LSTM cell and the hand ${rec.kernel} kernel run the same float32 operations in the same order, so there is no rounding difference for training to amplify. A kernel or backend that sums in another order (the fused kernel, the fixed wasm kernels) starts them one rounding apart, and then they drift.`
-    : `Why they drift at all: the two compute the same function (the parity check above), but not with the same float32 operations — the hand ${rec.kernel} kernel and tfjs's fused kernels add the products of the matMuls and the gate terms in a different order, so each step's result differs by about one float32 rounding (~1e-7 relative). Training amplifies it: every update starts from the weights the last one produced, Adam divides by running gradient magnitudes, and argmax-like decisions (class boundaries) flip on tiny changes, so the difference compounds epoch by epoch. It is numerical, not a bug: the curves agree at first and separate slowly.`;
+  const why = identical ? identicalParagraph(rec.kernel) : driftCause(rec.kernel);
   return [`Hand and builtin ${same}.`, ...lines.map((l) => `- ${l}`), '', why].join('\n');
 }
 
@@ -91,7 +105,8 @@ function reportMarkdown(rec: CompareRecord, dir: string): string {
     '',
     '## Parity',
     '',
-    'Builtin and hand models built from identical (copied) weights, one batch of real data in eval mode; tolerance 1e-5 on the outputs and 1e-4 on the loss gradients w.r.t. every weight and the input.',
+    'Builtin and hand models built from identical (copied) weights, one batch of real data in eval mode; ' +
+      'tolerance 1e-5 on the outputs and 1e-4 on the loss gradients w.r.t. every weight and the input.',
     '',
     markdownTable(parityHeaders, parityRows(rec.parity)),
     ...(failing.length > 0 ? ['', ...failing.map((p) => `- ${p.pair}: ${p.explanation}`)] : []),

@@ -1,8 +1,9 @@
 // Where every variant's initial weights come from: one seeded set per direction count, or a checkpoint.
 import * as tf from '@tensorflow/tfjs';
-import type { Config } from '../config/schema.js';
+import { join } from 'node:path';
+import { configSchema, type Config } from '../config/schema.js';
 import { CheckpointError } from '../errors.js';
-import { loadCheckpoint } from '../checkpoint/checkpoint.js';
+import { loadCheckpoint, META_JSON, type StoredMeta } from '../checkpoint/checkpoint.js';
 import { buildModel, type ModelShape } from '../models/build.js';
 import { isBidirectional, variantModel, type Variant } from './variants.js';
 
@@ -47,7 +48,17 @@ export async function checkpointWeights(
   const weights = loaded.model.getWeights().map((w) => w.clone());
   loaded.model.dispose();
   tf.dispose(loaded.optimizerWeights?.map((w) => w.tensor) ?? []);
-  return { weights, meta: loaded.meta, initial: () => weights, description: dir, dispose: () => tf.dispose(weights) };
+  const meta = { config: configIn(loaded.meta, dir) };
+  return { weights, meta, initial: () => weights, description: dir, dispose: () => tf.dispose(weights) };
+}
+
+/** The config a checkpoint's meta.json carries, if any, checked against the schema. */
+function configIn(meta: StoredMeta, dir: string): Config | undefined {
+  if (meta.config === undefined) return undefined;
+  const parsed = configSchema.safeParse(meta.config);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `config.${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new CheckpointError(join(dir, META_JSON), `its config is not one lstm-train can read: ${problems}`);
 }
 
 /** Sets `model`'s weights, after checking that they have the model's count and shapes. */
@@ -86,7 +97,9 @@ export function assertFitsAll(
   const fitting = variants.filter((v) => !misfits.includes(v));
   throw new CheckpointError(
     source.description,
-    `its weights do not fit variant${misfits.length > 1 ? 's' : ''} ${misfits.join(', ')} (hidden size ${config.model.hiddenSize}, ${config.model.layers} layer(s), ${shape.features} features, ${shape.outputSize} outputs)`,
+    `its weights do not fit variant${misfits.length > 1 ? 's' : ''} ${misfits.join(', ')} ` +
+      `(hidden size ${config.model.hiddenSize}, ${config.model.layers} layer(s), ` +
+      `${shape.features} features, ${shape.outputSize} outputs)`,
     fitting.length > 0
       ? `compare only the variants it fits: --variants ${fitting.join(',')}`
       : 'use a config with the same data, hiddenSize and layers as the checkpoint, or leave out --config to use its own',

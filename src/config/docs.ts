@@ -1,4 +1,5 @@
 // The README's config field table, generated from the JSON Schema that the zod schema derives (never by hand).
+import { propertiesOf, schemaNode, type JsonSchema } from './json-schema.js';
 import { configJsonSchema } from './load.js';
 
 interface Row {
@@ -8,38 +9,44 @@ interface Row {
   description: string;
 }
 
-function typeOf(node: any): string {
-  if (node.enum) return node.enum.map((v: unknown) => JSON.stringify(v)).join(' \\| ');
+const bound = (b: number | boolean | undefined) => (typeof b === 'number' ? b : undefined);
+
+function typeOf(node: JsonSchema): string {
+  const branches = node.anyOf ?? node.oneOf;
+  if (node.enum) return node.enum.map((v) => JSON.stringify(v)).join(' \\| ');
   if (node.const !== undefined) return JSON.stringify(node.const);
-  if (node.anyOf ?? node.oneOf) return (node.anyOf ?? node.oneOf).map(typeOf).join(' \\| ');
-  if (node.type === 'array') return `${typeOf(node.items ?? {})}[]`;
-  if (node.type === 'integer' && node.minimum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER)
+  if (branches) return branches.map(typeOf).join(' \\| ');
+  if (node.type === 'array') return `${typeOf(Array.isArray(node.items) ? {} : schemaNode(node.items))}[]`;
+  if (node.type === 'integer' && node.minimum !== undefined && (node.maximum ?? Infinity) < Number.MAX_SAFE_INTEGER)
     return `integer ${node.minimum}…${node.maximum}`;
   if (node.type === 'integer')
     return node.exclusiveMinimum === 0 ? 'integer > 0' : node.minimum === 0 ? 'integer ≥ 0' : 'integer';
   if (node.type === 'number') {
-    const lo = node.minimum ?? (node.exclusiveMinimum !== undefined ? `>${node.exclusiveMinimum}` : undefined);
-    const hi = node.maximum ?? (node.exclusiveMaximum !== undefined ? `<${node.exclusiveMaximum}` : undefined);
+    const [exLo, exHi] = [bound(node.exclusiveMinimum), bound(node.exclusiveMaximum)];
+    const lo = node.minimum ?? (exLo !== undefined ? `>${exLo}` : undefined);
+    const hi = node.maximum ?? (exHi !== undefined ? `<${exHi}` : undefined);
     return lo !== undefined && hi !== undefined
       ? `number ${lo}…${hi}`
       : lo !== undefined
         ? `number ≥ ${lo}`.replace('≥ >', '> ')
         : 'number';
   }
-  return node.type ?? 'object';
+  return typeof node.type === 'string' ? node.type : 'object';
 }
 
-function walk(node: any, path: string, rows: Row[], note = ''): void {
+/** The task a branch of the data union is for: its `task` property's constant. */
+const taskConst = (b: JsonSchema) => schemaNode(b.properties?.task).const;
+
+function walk(node: JsonSchema, path: string, rows: Row[], note = ''): void {
   const branches = node.oneOf ?? node.anyOf;
   if (branches) {
-    for (const b of branches)
-      walk(b, path, rows, b.properties?.task?.const ? ` (task ${JSON.stringify(b.properties.task.const)})` : note);
+    for (const b of branches) walk(b, path, rows, taskConst(b) ? ` (task ${JSON.stringify(taskConst(b))})` : note);
     return;
   }
-  for (const [key, child] of Object.entries<any>(node.properties ?? {})) {
+  for (const [key, child] of propertiesOf(node)) {
     const field = path ? `${path}.${key}` : key;
     const required = (node.required ?? []).includes(key) && child.default === undefined;
-    const objects = (child.oneOf ?? child.anyOf)?.some((b: any) => b.type === 'object');
+    const objects = (child.oneOf ?? child.anyOf)?.some((b) => b.type === 'object');
     if (child.type === 'object' || objects) {
       if (child.description) rows.push({ field, type: 'object', default: '', description: child.description + note });
       walk(child, field, rows, note);
@@ -57,18 +64,14 @@ function walk(node: any, path: string, rows: Row[], note = ''): void {
 /** Fields both tasks share appear once, without the task note. */
 function mergeTasks(rows: Row[]): Row[] {
   const note = / \(task "\w+"\)$/;
+  const keyOf = (r: Row) => r.field + r.description.replace(note, '');
   const count = new Map<string, number>();
-  for (const r of rows)
-    count.set(
-      r.field + r.description.replace(note, ''),
-      (count.get(r.field + r.description.replace(note, '')) ?? 0) + 1,
-    );
+  for (const r of rows) count.set(keyOf(r), (count.get(keyOf(r)) ?? 0) + 1);
   const seen = new Set<string>();
   return rows.flatMap((r) => {
-    const key = r.field + r.description.replace(note, '');
-    if (seen.has(key)) return [];
-    seen.add(key);
-    return [count.get(key)! > 1 ? { ...r, description: r.description.replace(note, '') } : r];
+    if (seen.has(keyOf(r))) return [];
+    seen.add(keyOf(r));
+    return [(count.get(keyOf(r)) ?? 0) > 1 ? { ...r, description: r.description.replace(note, '') } : r];
   });
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { describeValue } from '../errors.js';
 import { nearest } from '../util/did-you-mean.js';
+import { propertiesOf, schemaNode, type JsonSchema } from './json-schema.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -23,20 +24,23 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
  * The keys the JSON Schema allows at `path`, for did-you-mean. In a union (data.task), only the branches whose
  * constant fields match the input count, so a forecast config is not offered classify's keys.
  */
-function knownKeys(jsonSchema: any, path: PropertyKey[], value: unknown): string[] {
-  let nodes: any[] = [jsonSchema];
+function knownKeys(jsonSchema: JsonSchema, path: PropertyKey[], value: unknown): string[] {
+  let nodes: JsonSchema[] = [jsonSchema];
   for (const key of path)
-    nodes = nodes.flatMap(branches).flatMap((n) => (n.properties?.[key] ? [n.properties[key]] : []));
+    nodes = nodes.flatMap(branches).flatMap((n) => {
+      const child = typeof key === 'string' ? n.properties?.[key] : undefined;
+      return child === undefined ? [] : [schemaNode(child)];
+    });
   const matching = nodes.flatMap(branches).filter((n) => n.properties && matchesConsts(n, value));
-  return [...new Set(matching.flatMap((n) => Object.keys(n.properties)))];
+  return [...new Set(matching.flatMap((n) => Object.keys(n.properties ?? {})))];
 }
-const branches = (n: any): any[] => [n, ...[...(n.oneOf ?? []), ...(n.anyOf ?? [])].flatMap(branches)];
-const matchesConsts = (n: any, value: unknown): boolean =>
-  Object.entries(n.properties as Record<string, any>).every(
+const branches = (n: JsonSchema): JsonSchema[] => [n, ...[...(n.oneOf ?? []), ...(n.anyOf ?? [])].flatMap(branches)];
+const matchesConsts = (n: JsonSchema, value: unknown): boolean =>
+  propertiesOf(n).every(
     ([k, p]) => p.const === undefined || (value as Record<string, unknown> | undefined)?.[k] === p.const,
   );
 
-function describeIssue(issue: Issue, input: unknown, jsonSchema: unknown): string[] {
+function describeIssue(issue: Issue, input: unknown, jsonSchema: JsonSchema): string[] {
   const where = formatPath(issue.path);
   const found = valueAt(input, issue.path);
   switch (issue.code) {
@@ -55,16 +59,24 @@ function describeIssue(issue: Issue, input: unknown, jsonSchema: unknown): strin
       return [
         `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(found)}`,
       ];
-    case 'invalid_union':
-      if ((issue as any).note === 'No matching discriminator' || (issue as any).discriminator)
-        return [`${where}: expected one of ${describeDiscriminator(issue)}, got ${describeValue(found)}`];
+    case 'invalid_union': {
+      // zod 4 marks a discriminated union's issue with these fields, which its issue type does not list
+      const union = issue as typeof issue & { note?: string; discriminator?: string; options?: unknown[] };
+      if (union.note === 'No matching discriminator' || union.discriminator) {
+        const values = union.options ? union.options.map((v) => JSON.stringify(v)).join(', ') : 'a known value';
+        return [`${where}: expected one of ${values}, got ${describeValue(found)}`];
+      }
       return [`${where}: ${issue.message}, got ${describeValue(found)}`];
+    }
     case 'too_small':
-    case 'too_big':
+    case 'too_big': {
       if (issue.message.startsWith('expected')) return [`${where}: ${issue.message}`];
-      return [
-        `${where}: expected ${issue.code === 'too_small' ? 'at least' : 'at most'} ${issue.code === 'too_small' ? issue.minimum : issue.maximum}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}${issue.code === 'too_small' && !issue.inclusive ? ' (exclusive)' : ''}, got ${describeValue(found)}`,
-      ];
+      const small = issue.code === 'too_small';
+      const limit = `${small ? 'at least' : 'at most'} ${String(small ? issue.minimum : issue.maximum)}`;
+      const unit = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
+      const exclusive = small && !issue.inclusive ? ' (exclusive)' : '';
+      return [`${where}: expected ${limit}${unit}${exclusive}, got ${describeValue(found)}`];
+    }
     default:
       return [`${where}: ${issue.message}`];
   }
@@ -72,11 +84,6 @@ function describeIssue(issue: Issue, input: unknown, jsonSchema: unknown): strin
 
 const article = (type: string) => (type === 'int' ? 'an integer' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 
-function describeDiscriminator(issue: Issue): string {
-  const values = (issue as any).options as unknown[] | undefined;
-  return values ? values.map((v) => JSON.stringify(v)).join(', ') : 'a known value';
-}
-
-export function formatIssues(issues: Issue[], input: unknown, jsonSchema: unknown): string[] {
+export function formatIssues(issues: Issue[], input: unknown, jsonSchema: JsonSchema): string[] {
   return issues.flatMap((issue) => describeIssue(issue, input, jsonSchema));
 }

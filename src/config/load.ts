@@ -8,7 +8,7 @@ import { formatIssues } from './format-issues.js';
 
 /** The JSON Schema derived from the zod schema (what `lstm-train --schema` prints). */
 export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
 }
 
 /** Validates a parsed config object; `source` names it in errors. Paths are left as they are. */

@@ -54,7 +54,8 @@ const dataCommon = {
   features: columnList()
     .optional()
     .describe(
-      "input columns; default: every numeric column that is not a target, label, id or order column (a forecast run notes when that leaves out the targets' past or takes in a column that counts up like a time index)",
+      'input columns; default: every numeric column that is not a target, label, id or order column ' +
+        "(a forecast run notes when that leaves out the targets' past or takes in a column that counts up like a time index)",
     ),
   split: split.default(split.parse({})),
   normalize: z
@@ -191,7 +192,8 @@ export const configSchema = z
     wasmThreads: wasmThreadsSchema
       .default('auto')
       .describe(
-        "wasm only: XNNPACK threads; auto = the machine's cores (at most 4) for the fused hand kernel, 1 (tfjs's single-threaded build) for other models, which threads slow down",
+        "wasm only: XNNPACK threads; auto = the machine's cores (at most 4) for the fused hand kernel, " +
+          "1 (tfjs's single-threaded build) for other models, which threads slow down",
       ),
     data: dataSchema,
     model: modelSchema.default(modelSchema.parse({})),
@@ -202,6 +204,7 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type DataConfig = z.infer<typeof dataSchema>;
+export type TaskName = DataConfig['task'];
 export type ForecastDataConfig = z.infer<typeof forecastDataSchema>;
 export type ClassifyDataConfig = z.infer<typeof classifyDataSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;

@@ -50,7 +50,7 @@ export function stratifiedSplit(
     out.val.push(...members.slice(nTrain, nTrain + nVal));
     out.test.push(...members.slice(nTrain + nVal));
   }
-  for (const part of Object.values(out)) part.sort((a: number, b: number) => a - b);
+  for (const part of [out.train, out.val, out.test]) part.sort((a, b) => a - b);
   return out;
 }
 

@@ -1,4 +1,5 @@
 // The shapes that flow from CSV to the training loop: plain typed arrays, no tensors (the loop makes those).
+import type { TaskName } from '../config/schema.js';
 
 export type SplitName = 'train' | 'val' | 'test' | 'all';
 
@@ -35,7 +36,7 @@ export interface SplitData {
 
 export interface DataSummary {
   file: string;
-  task: 'forecast' | 'classify';
+  task: TaskName;
   rows: number;
   droppedRows: number;
   features: string[];
@@ -58,7 +59,7 @@ export interface FittedTransforms {
 }
 
 export interface Dataset extends FittedTransforms {
-  task: 'forecast' | 'classify';
+  task: TaskName;
   file: string;
   featureNames: string[];
   /** forecast: target column names; classify: [] */

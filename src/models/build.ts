@@ -1,7 +1,6 @@
 // Builds the model a config describes (stacked LSTMs, dropout, dense head), initialised from the run's seed.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
-import type { Dataset } from '../data/types.js';
 import { SeededDropout } from './dropout.js';
 import { HandLSTM } from './hand-lstm.js';
 import { initializeWeights } from './init.js';
@@ -61,7 +60,7 @@ function lstmLayer(model: ModelConfig, k: number, returnSequences: boolean): tf.
     biasInitializer: 'zeros',
   });
   if (!model.bidirectional) return lstm;
-  return tf.layers.bidirectional({ layer: lstm as tf.RNN, mergeMode: 'concat', name: `bi_lstm_${k}` });
+  return tf.layers.bidirectional({ layer: lstm, mergeMode: 'concat', name: `bi_lstm_${k}` });
 }
 
 /** What to pass to model.apply / predict: x alone, or [x, mask] for a model built with `masked`. */
@@ -78,14 +77,14 @@ export function countParams(model: tf.LayersModel): number {
   return model.countParams();
 }
 
-/** The model shape a dataset calls for. */
-export function shapeOf(dataset: Pick<Dataset, 'steps' | 'featureNames' | 'outputSize' | 'masked'>): ModelShape {
-  return {
-    steps: dataset.steps,
-    features: dataset.featureNames.length,
-    outputSize: dataset.outputSize,
-    masked: dataset.masked,
-  };
+/** The model shape a dataset (or a checkpoint's card) calls for. */
+export function shapeOf(data: {
+  steps: number;
+  featureNames: string[];
+  outputSize: number;
+  masked: boolean;
+}): ModelShape {
+  return { steps: data.steps, features: data.featureNames.length, outputSize: data.outputSize, masked: data.masked };
 }
 
 /** A table of the model for the dry-run summary: one row per layer, inputs included. */

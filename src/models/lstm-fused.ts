@@ -1,5 +1,12 @@
 // The fast sequence kernel: all-steps input projection, a lean per-step loop, hand-written backprop through time.
 import * as tf from '@tensorflow/tfjs';
+import {
+  bufferInputs,
+  buffersOf,
+  LSTM_STEP_KERNELS,
+  type ForwardTrace,
+  type StepBuffers,
+} from './lstm-step-kernels.js';
 import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
 
 /**
@@ -20,20 +27,14 @@ import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
  * A padded step (mask 0) passes dh and dc straight through and contributes no dz.
  *
  * Operands are transposed explicitly before multiplying: on the wasm backend a matMul with a transposed operand
- * is 10–30× slower than a transpose followed by a plain matMul.
+ * is many times slower than a transpose followed by a plain matMul.
  */
 export const lstmFused: LstmSequenceFn = (x, weights, mask) =>
   // A named scope: the engine looks a custom op's gradient up by its scope name, which must not be a kernel's.
   tf.tidy('lstmFused', () => {
-    const maskF = mask === undefined ? undefined : (tf.cast(mask, 'float32') as tf.Tensor2D); // the step kernels read floats
+    const maskF = mask === undefined ? undefined : tf.cast<tf.Tensor2D>(mask, 'float32'); // the step kernels read floats
     return gradientIsRecorded() ? trainingPath(x, weights, maskF) : forward(x, weights, maskF, false).result;
   });
-
-/**
- * Kernels a backend may register to run a whole time step in one dispatch (src/backend/wasm-lstm-step.ts does, for
- * wasm, as part of the fixed wasm kernels); elsewhere the steps run as the tfjs ops below. Same equations, same tests.
- */
-export const LSTM_STEP_KERNELS = { forward: 'LstmFusedStepForward', backward: 'LstmFusedStepBackward' } as const;
 
 function stepKernelsAvailable(): boolean {
   return tf.getKernel(LSTM_STEP_KERNELS.forward, tf.getBackend()) !== undefined;
@@ -44,13 +45,12 @@ export function gradientIsRecorded(): boolean {
   return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn(); // tfjs-core 4.22 (pinned)
 }
 
-/** What the backward pass needs from the forward one (all time-major). */
-interface ForwardTrace {
-  operands: tf.Tensor2D; // [time*batch, input+H+1]  [X | H_prev | 1]: h_{t-1} (h_{-1} = 0) next to x_t, and a 1
-  gates: tf.Tensor3D; // [time, batch, 4H]  σ(k ⊙ z): i, f, (g+1)/2, o
-  tanhC: tf.Tensor3D; // [time, batch, H]   tanh of each step's new cell state (before masking)
-  cs: tf.Tensor3D; // [time, batch, H]      c after each step (carried over at padding)
-}
+type Trace = ForwardTrace<tf.Tensor> & {
+  operands: tf.Tensor2D;
+  gates: tf.Tensor3D;
+  tanhC: tf.Tensor3D;
+  cs: tf.Tensor3D;
+};
 
 /** The gate scale k: 2 on the g block, 1 on i, f, o.  [4H] */
 function gateScale(hidden: number): tf.Tensor1D {
@@ -65,16 +65,16 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const hidden = w.recurrentKernel.shape[0];
   const k = gateScale(hidden);
   const kernel = tf.mul(w.kernel, k); // [input, 4H]
-  const recurrent = tf.mul(w.recurrentKernel, k) as tf.Tensor2D; // [H, 4H]
-  const bias = tf.mul(w.bias, k) as tf.Tensor1D; // [4H]
-  const xFlat = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, input]) as tf.Tensor2D; // [time*batch, input]
-  const projected = tf.fused.matMul({ a: xFlat, b: kernel as tf.Tensor2D, bias }); // [time*batch, 4H]
+  const recurrent = tf.mul<tf.Tensor2D>(w.recurrentKernel, k); // [H, 4H]
+  const bias = tf.mul<tf.Tensor1D>(w.bias, k); // [4H]
+  const xFlat = tf.reshape<tf.Rank.R2>(tf.transpose(x, [1, 0, 2]), [time * batch, input]); // [time*batch, input]
+  const projected = tf.fused.matMul({ a: xFlat, b: kernel, bias }); // [time*batch, 4H]
   if (stepKernelsAvailable())
     return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, mask, trace, [batch, time, hidden]);
   const xps = tf.unstack(tf.reshape(projected, [time, batch, 4 * hidden])) as tf.Tensor2D[]; // time × [batch, 4H]
   const keeps = mask === undefined ? undefined : stepMasks(mask, hidden);
-  let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
-  let c = tf.zeros([batch, hidden]) as tf.Tensor2D;
+  let h = tf.zeros<tf.Rank.R2>([batch, hidden]);
+  let c = tf.zeros<tf.Rank.R2>([batch, hidden]);
   const hs: tf.Tensor2D[] = [];
   const cs: tf.Tensor2D[] = [];
   const gates: tf.Tensor2D[] = [];
@@ -91,17 +91,18 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   }
   // Time-major concat + one transpose: on wasm, concat copies one run per (row, piece), so gluing the steps along
   // time directly would copy batch×time small runs; and tf.stack adds an expandDims per piece.
-  const stack3 = (ts: tf.Tensor2D[]) => tf.reshape(tf.concat(ts), [time, ...ts[0].shape]) as tf.Tensor3D;
+  const stack3 = (ts: tf.Tensor2D[]) => tf.reshape<tf.Rank.R3>(tf.concat(ts), [time, ...ts[0].shape]);
   const hsTimeMajor = stack3(hs); // [time, batch, H]
   const outputs = tf.transpose(hsTimeMajor, [1, 0, 2]); // [batch, time, H]
   const result: LstmResult = { outputs, h, c };
   if (!trace) return { result, trace: undefined };
   const hPrev = tf.concat([tf.zeros([1, batch, hidden]), tf.slice(hsTimeMajor, 0, time - 1)]); // h_{t-1}  [time, batch, H]
-  const operands = tf.concat(
+  const operands = tf.concat<tf.Tensor2D>(
     [xFlat, tf.reshape(hPrev, [time * batch, hidden]), tf.ones([time * batch, 1])],
     1,
-  ) as tf.Tensor2D;
-  return { result, trace: { operands, gates: stack3(gates), tanhC: stack3(tanhCs), cs: stack3(cs) } as ForwardTrace };
+  );
+  const traced: Trace = { operands, gates: stack3(gates), tanhC: stack3(tanhCs), cs: stack3(cs) };
+  return { result, trace: traced };
 }
 
 /**
@@ -118,10 +119,9 @@ function kernelForward(
   trace: boolean,
   [batch, time, hidden]: number[],
 ) {
-  let h = tf.zeros([batch, hidden]) as tf.Tensor2D;
-  let c = tf.zeros([batch, hidden]) as tf.Tensor2D;
-  let buffers: tf.Tensor[] = [];
-  const names = ['outputs', 'gates', 'tanhC', 'operands', 'cs'];
+  let h = tf.zeros<tf.Rank.R2>([batch, hidden]);
+  let c = tf.zeros<tf.Rank.R2>([batch, hidden]);
+  let buffers: StepBuffers<tf.Tensor> | undefined;
   for (let t = 0; t < time; t++) {
     const inputs: tf.NamedTensorMap = {
       projected,
@@ -130,21 +130,15 @@ function kernelForward(
       recurrent,
       ...(mask ? { mask } : {}),
       ...(t === 0 && trace ? { xFlat } : {}),
+      ...(buffers ? bufferInputs(buffers) : {}),
     };
-    buffers.forEach((b, k) => (inputs[names[k]] = b));
-    const outs = tf.engine().runKernel(LSTM_STEP_KERNELS.forward, inputs, { t, time, trace }) as tf.Tensor[];
+    const outs = tf.engine().runKernel<tf.Tensor[]>(LSTM_STEP_KERNELS.forward, inputs, { t, time, trace });
     [h, c] = outs as tf.Tensor2D[];
-    if (t === 0) buffers = outs.slice(2);
+    if (t === 0) buffers = buffersOf(outs.slice(2));
   }
-  const [outputs, gates, tanhC, operands, cs] = buffers as [
-    tf.Tensor3D,
-    tf.Tensor3D,
-    tf.Tensor3D,
-    tf.Tensor2D,
-    tf.Tensor3D,
-  ];
-  const result: LstmResult = { outputs, h, c };
-  return { result, trace: trace ? ({ operands, gates, tanhC, cs } as ForwardTrace) : undefined };
+  if (buffers === undefined) throw new Error('lstmFused: a sequence of no time steps');
+  const result: LstmResult = { outputs: buffers.outputs as tf.Tensor3D, h, c };
+  return { result, trace: buffers.trace as Trace | undefined };
 }
 
 /** Per-step "is a real step" masks, broadcast to [batch, H] so tf.where can pick between new and carried state. */
@@ -167,12 +161,12 @@ function lstmStep(
   const s = tf.sigmoid(z) as tf.Tensor2D; // [batch, 4H]
   const [inputGate, forgetGate, halfCandidate, outputGate] = tf.split(s, 4, 1); // 4 × [batch, H]
   const cellCandidate = tf.sub(tf.add(halfCandidate, halfCandidate), 1); // g = 2σ(2z_g) − 1 = tanh(z_g)
-  const cNew = tf.add(tf.mul(forgetGate, cPrev), tf.mul(inputGate, cellCandidate)) as tf.Tensor2D; // [batch, H]
-  const tanhC = tf.tanh(cNew) as tf.Tensor2D; // [batch, H]
-  const hNew = tf.mul(outputGate, tanhC) as tf.Tensor2D; // [batch, H]
+  const cNew = tf.add<tf.Tensor2D>(tf.mul(forgetGate, cPrev), tf.mul(inputGate, cellCandidate)); // [batch, H]
+  const tanhC = tf.tanh<tf.Tensor2D>(cNew); // [batch, H]
+  const hNew = tf.mul<tf.Tensor2D>(outputGate, tanhC); // [batch, H]
   if (keep === undefined) return { h: hNew, c: cNew, s, tanhC };
   const real = keep as tf.Tensor2D; // [batch, H] bool
-  return { h: tf.where(real, hNew, hPrev) as tf.Tensor2D, c: tf.where(real, cNew, cPrev) as tf.Tensor2D, s, tanhC };
+  return { h: tf.where<tf.Tensor2D>(real, hNew, hPrev), c: tf.where<tf.Tensor2D>(real, cNew, cPrev), s, tanhC };
 }
 
 /** The engine's op-with-gradient entry (what tf.customGrad uses), reached directly for two things customGrad lacks. */
@@ -196,8 +190,8 @@ function trainingPath(x: tf.Tensor3D, weights: LstmWeights, mask: tf.Tensor2D | 
   const [outputs, h, c] = engine.runKernelFunc({
     inputs: { x, kernel: weights.kernel, recurrentKernel: weights.recurrentKernel, bias: weights.bias },
     forwardFunc: (_backend, save) => {
-      const { result, trace } = forward(x, weights, mask, true);
-      const t = trace!;
+      const { result, trace: t } = forward(x, weights, mask, true);
+      if (t === undefined) throw new Error('lstmFused: forward kept no trace for the backward pass');
       save([t.operands, t.gates, t.tanhC, t.cs, weights.kernel, weights.recurrentKernel, ...(mask ? [mask] : [])]);
       return [result.outputs, result.h, result.c];
     },
@@ -228,8 +222,8 @@ function unstack2(t: tf.Tensor): tf.Tensor2D[] {
 
 /**
  * Backprop through time: the lean loop for dz_t, then the weight and bias gradients from one matMul,
- * [dU | dV | db]ᵀ = dZᵀ·[X | H_prev | 1] (dZᵀ on the left keeps the big operand off the packed right side: about
- * 1.5× faster on wasm than H_prevᵀ·dZ), and dX lazily.
+ * [dU | dV | db]ᵀ = dZᵀ·[X | H_prev | 1] (dZᵀ on the left keeps the big operand off the packed right side, which
+ * measured faster on wasm than H_prevᵀ·dZ), and dX lazily.
  */
 function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): GradientMap {
   const [operands, gates, tanhC, cs, kernel, recurrentKernel, mask] = saved as [
@@ -248,7 +242,7 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
   const steps = { gates, tanhC, cs, mask };
   const dZT = stepKernelsAvailable()
     ? kernelBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT)
-    : (tf.transpose(tf.concat(opBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT))) as tf.Tensor2D); // [4H, time*batch]
+    : tf.transpose<tf.Tensor2D>(tf.concat(opBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT))); // [4H, time*batch]
   // operands [X | H_prev | 1]: the column of ones makes the same matMul sum dZ over all rows, the bias gradient.
   const dParams = tf.transpose(tf.matMul(dZT, operands)); // [input+H+1, 4H]
   const [dKernel, dRecurrent, dBias] = tf.split(dParams, [input, hidden, 1]); // [input, 4H], [H, 4H], [1, 4H]
@@ -286,7 +280,7 @@ function opBackwardLoop(
   const factors = backwardFactors(saved.gates, saved.tanhC, saved.cs, saved.mask);
   let dh: tf.Tensor2D | undefined;
   let dc = dcLast;
-  const dzs: tf.Tensor2D[] = new Array(dOut.length);
+  const dzs = new Array<tf.Tensor2D>(dOut.length);
   for (let t = dOut.length - 1; t >= 0; t--) {
     ({ dz: dzs[t], dh, dc } = tf.tidy(() => backwardStep(t, dOut[t], dh, dc, factors, recurrentT)));
   }
@@ -317,7 +311,7 @@ function kernelBackwardLoop(
   let dZT: tf.Tensor | undefined;
   for (let t = time - 1; t >= 0; t--) {
     const inputs: tf.NamedTensorMap = { ...fixed, dhNext: dh, dcIn: dc, ...(dZT ? { dZT } : {}) };
-    const outs = tf.engine().runKernel(LSTM_STEP_KERNELS.backward, inputs, { t, time }) as tf.Tensor[];
+    const outs = tf.engine().runKernel<tf.Tensor[]>(LSTM_STEP_KERNELS.backward, inputs, { t, time });
     [dh, dc] = outs;
     dZT ??= outs[2];
   }
@@ -335,13 +329,13 @@ function backwardStep(
 ) {
   const dh = dhNext === undefined ? dOut : tf.add(dOut, dhNext); // [batch, H]
   const u = tf.add(dcIn, tf.mul(dh, fs.q[t])); // [batch, H]
-  const dz = tf.mul(tf.concat([u, u, u, dh], 1), fs.pd[t]) as tf.Tensor2D; // [batch, 4H]
-  let dhPrev = t === 0 ? undefined : (tf.matMul(dz, recurrentT) as tf.Tensor2D); // [batch, H]
-  let dcPrev = tf.mul(u, fs.f[t]) as tf.Tensor2D; // [batch, H]
+  const dz = tf.mul<tf.Tensor2D>(tf.concat([u, u, u, dh], 1), fs.pd[t]); // [batch, 4H]
+  let dhPrev = t === 0 ? undefined : tf.matMul<tf.Tensor2D>(dz, recurrentT); // [batch, H]
+  let dcPrev = tf.mul<tf.Tensor2D>(u, fs.f[t]); // [batch, H]
   if ('pass' in fs && fs.pass !== undefined) {
     // A padded step hands dh and dc to the previous step unchanged (its own dz is zero through pd).
-    if (dhPrev !== undefined) dhPrev = tf.add(dhPrev, tf.mul(dh, fs.pass[t])) as tf.Tensor2D;
-    dcPrev = tf.add(dcPrev, tf.mul(dcIn, fs.pass[t])) as tf.Tensor2D;
+    if (dhPrev !== undefined) dhPrev = tf.add<tf.Tensor2D>(dhPrev, tf.mul(dh, fs.pass[t]));
+    dcPrev = tf.add<tf.Tensor2D>(dcPrev, tf.mul(dcIn, fs.pass[t]));
   }
   return { dz, dh: dhPrev, dc: dcPrev };
 }

@@ -30,8 +30,8 @@ export const lstmReference: LstmSequenceFn = (x, weights, mask) =>
   });
 
 /** Where `m` is 0 (padding) the previous state survives; written as tfjs-layers writes it, so results match bit for bit. */
-function carryOverPadding(next: LstmState, prev: LstmState, m: tf.Tensor2D): LstmState {
+export function carryOverPadding(next: LstmState, prev: LstmState, m: tf.Tensor2D): LstmState {
   const notM = tf.sub(1, m); // [batch, 1]
-  const blend = (a: tf.Tensor2D, b: tf.Tensor2D) => tf.add(tf.mul(a, m), tf.mul(b, notM)) as tf.Tensor2D;
+  const blend = (a: tf.Tensor2D, b: tf.Tensor2D) => tf.add<tf.Tensor2D>(tf.mul(a, m), tf.mul(b, notM));
   return { h: blend(next.h, prev.h), c: blend(next.c, prev.c) };
 }

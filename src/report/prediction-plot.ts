@@ -58,7 +58,7 @@ export function forecastSpec(rows: ForecastRow[], opts: PlotTitle): VegaLiteSpec
       },
     },
     resolve: { scale: { y: 'independent' } },
-  } as VegaLiteSpec;
+  };
 }
 
 /** A cell size that keeps a confusion matrix near 480 px across, yet readable for 2 classes or 30. */

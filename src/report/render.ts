@@ -67,7 +67,7 @@ function withHouseStyle(spec: VegaLiteSpec): VegaLiteSpec {
     const bothObjects = typeof base === 'object' && base !== null && typeof value === 'object' && value !== null;
     merged[key] = bothObjects ? { ...base, ...value } : value;
   }
-  return { ...spec, config: merged } as VegaLiteSpec;
+  return { ...spec, config: merged };
 }
 
 /** Compiles and renders a spec: the SVG text and a PNG of the same size on white. */

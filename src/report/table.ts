@@ -21,6 +21,9 @@ export function formatNumber(x: number): string {
   return stripZeros(x.toPrecision(4));
 }
 
+/** A float32 value written as float32 precision: 0.6147 rather than 0.6147000193595886. */
+export const f32 = (x: number) => Number(x.toPrecision(7));
+
 function stripZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }

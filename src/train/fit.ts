@@ -4,9 +4,11 @@ import type { Dataset } from '../data/types.js';
 import type { TrainConfig } from '../config/schema.js';
 import { TrainingError } from '../errors.js';
 import { setDropoutSeed } from '../models/dropout.js';
-import { batchMetric, headlineMetric, predictSplit } from '../eval/predict.js';
+import { taskOf } from '../task/index.js';
+import { predictSplit } from '../task/predict.js';
 import { Rng } from '../util/rng.js';
 import {
+  addBatch,
   afterEpoch,
   batchesOf,
   shouldStopEarly,
@@ -58,58 +60,61 @@ function epochPlan(state: TrainState, trainSize: number, batchSize: number) {
 }
 
 async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: TrainState; interrupted: boolean }> {
-  const { dataset, model, optimizer, train } = o;
+  const { dataset, model, train } = o;
+  const task = taskOf(dataset.task);
   const epoch = state.epoch + 1;
   const plan = epochPlan(state, dataset.splits.train.size, train.batchSize);
-  const { progress, epochRng } = plan;
-  o.onEvent?.({
-    type: 'epochStart',
-    epoch,
-    epochs: o.epochs,
-    batches: plan.batches.length,
-    firstBatch: progress.batchesDone,
-  });
+  const batches = plan.batches.length;
+  let progress = plan.progress;
+  o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, batches, firstBatch: progress.batchesDone });
   const started = performance.now() - progress.seconds * 1000;
   const variables = trainableVariables(model);
-  for (let b = progress.batchesDone; b < plan.batches.length; b++) {
-    setDropoutSeed(model, epochRng.int());
+  const inputs = {
+    model,
+    variables,
+    optimizer: o.optimizer,
+    task,
+    outputSize: dataset.outputSize,
+    clipNorm: train.clipNorm,
+  };
+  for (let b = progress.batchesDone; b < batches; b++) {
+    setDropoutSeed(model, plan.epochRng.int());
     const batch = dataset.splits.train.batch(plan.batches[b]);
-    const step = trainStep(model, variables, optimizer, dataset.task, batch, dataset.outputSize, train.clipNorm);
+    const step = trainStep(inputs, batch);
     if (!Number.isFinite(step.loss))
       throw new TrainingError(
         `the training loss became ${step.loss} at epoch ${epoch}, batch ${b + 1}`,
         'try a lower train.learningRate, or a clipNorm such as 1',
       );
-    Object.assign(progress, {
-      batchesDone: b + 1,
-      epochRngState: epochRng.state,
-      lossSum: progress.lossSum + step.loss * batch.batchSize,
-      metricSum: progress.metricSum + batchMetric(dataset, batch, step.output) * batch.batchSize,
-      samples: progress.samples + batch.batchSize,
-    });
-    progress.seconds = (performance.now() - started) / 1000;
-    o.onEvent?.({
-      type: 'batch',
-      epoch,
-      batch: b + 1,
-      batches: plan.batches.length,
-      loss: progress.lossSum / progress.samples,
-      samplesPerSec: progress.samples / progress.seconds,
-    });
+    const metric = task.batchMetric(dataset, batch, step.output);
+    progress = addBatch(progress, { loss: step.loss, metric, samples: batch.batchSize });
+    progress = { ...progress, epochRngState: plan.epochRng.state, seconds: (performance.now() - started) / 1000 };
+    const [loss, samplesPerSec] = [progress.lossSum / progress.samples, progress.samples / progress.seconds];
+    o.onEvent?.({ type: 'batch', epoch, batch: b + 1, batches, loss, samplesPerSec });
     await new Promise((resolve) => setImmediate(resolve)); // the step is synchronous: let a pending Ctrl-C be seen
-    if (o.interrupted?.() && b + 1 < plan.batches.length) {
-      const paused = { ...state, rngState: plan.rngStateAfter, inProgress: { ...progress } };
+    if (o.interrupted?.() && b + 1 < batches) {
+      const paused = { ...state, rngState: plan.rngStateAfter, inProgress: progress };
       await o.save(paused, { improved: false, interrupted: true });
       return { state: paused, interrupted: true };
     }
   }
+  const row = epochRow(o, epoch, progress);
+  const next = afterEpoch({ ...state, rngState: plan.rngStateAfter }, row, train.earlyStopping.minDelta);
+  await o.save(next.state, { improved: next.improved, interrupted: false }); // the epoch is complete: save all of it
+  o.onEvent?.({ type: 'epochEnd', row, improved: next.improved }); // after the save: a printed epoch is on disk
+  return { state: next.state, interrupted: o.interrupted?.() ?? false };
+}
+
+/** The finished epoch's history row: the running train sums, and val evaluated in eval mode. */
+function epochRow(o: FitOptions, epoch: number, progress: EpochProgress): HistoryRow {
+  const { dataset, model, train } = o;
   const val = predictSplit(model, dataset, dataset.splits.val, train.batchSize);
   const row: HistoryRow = {
     epoch,
     trainLoss: progress.lossSum / progress.samples,
     valLoss: val.loss,
     trainMetric: progress.metricSum / progress.samples,
-    valMetric: headlineMetric(val, dataset.outputSize),
+    valMetric: taskOf(dataset.task).headline(val, dataset),
     learningRate: train.learningRate,
     seconds: progress.seconds,
     samplesPerSec: progress.samples / progress.seconds,
@@ -119,10 +124,7 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
       `the validation loss became ${row.valLoss} at epoch ${epoch}`,
       'try a lower train.learningRate',
     );
-  const next = afterEpoch({ ...state, rngState: plan.rngStateAfter }, row, train.earlyStopping.minDelta);
-  await o.save(next.state, { improved: next.improved, interrupted: false }); // the epoch is complete: save all of it
-  o.onEvent?.({ type: 'epochEnd', row, improved: next.improved }); // after the save: a printed epoch is on disk
-  return { state: next.state, interrupted: o.interrupted?.() ?? false };
+  return row;
 }
 
 /** Trains from `o.state` until `o.epochs` epochs are done, early stopping fires, or the run is interrupted. */

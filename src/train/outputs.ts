@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { lossCurveSpec } from '../report/loss-plot.js';
 import { writePlot } from '../report/render.js';
 import { toCsv } from '../report/table.js';
-import { metricName } from '../eval/predict.js';
+import { taskOf } from '../task/index.js';
+import type { SplitScores } from '../task/scores.js';
 import { versions } from '../util/versions.js';
-import type { SplitScores } from '../eval/summary.js';
-import { trainingSamplesPerSec, type HistoryRow, type TrainState } from './state.js';
 import type { StopReason } from './fit.js';
-import type { Prepared } from './run.js';
+import type { Prepared } from './prepare.js';
+import { trainingSamplesPerSec, type HistoryRow, type TrainState } from './state.js';
 
 /** history rows with the metric spelled out: train_mae / val_accuracy, as written to history.csv and .json */
 export function historyRecords(history: HistoryRow[], metric: string): Record<string, number>[] {
@@ -25,9 +25,23 @@ export function historyRecords(history: HistoryRow[], metric: string): Record<st
   }));
 }
 
-export function writeHistory(runDir: string, history: HistoryRow[], task: 'forecast' | 'classify'): string[] {
-  const records = historyRecords(history, metricName(task));
-  const headers = Object.keys(historyRecords([{} as HistoryRow], metricName(task))[0]);
+/** history.csv and history.json; `metric` names the task's headline metric in the column names. */
+const NO_ROW: HistoryRow = {
+  epoch: 0,
+  trainLoss: 0,
+  valLoss: 0,
+  trainMetric: 0,
+  valMetric: 0,
+  learningRate: 0,
+  seconds: 0,
+  samplesPerSec: 0,
+};
+/** The columns of history.csv, in order (the header is written even before the first epoch). */
+const historyColumns = (metric: string) => Object.keys(historyRecords([NO_ROW], metric)[0]);
+
+export function writeHistory(runDir: string, history: HistoryRow[], metric: string): string[] {
+  const records = historyRecords(history, metric);
+  const headers = historyColumns(metric);
   const csvPath = join(runDir, 'history.csv');
   const jsonPath = join(runDir, 'history.json');
   writeFileSync(
@@ -72,7 +86,7 @@ export function writeSummary(runDir: string, s: SummaryInput): string {
   const summary = {
     name: s.p.config.name,
     task: s.p.dataset.task,
-    metric: metricName(s.p.dataset.task),
+    metric: taskOf(s.p.dataset.task).metric,
     model: s.p.config.model,
     epochs: s.state.epoch,
     bestEpoch: s.state.bestEpoch,

@@ -1,18 +1,20 @@
 // Picks a run up from its checkpoints/last: weights, optimizer state, epoch, generator, early stopping, history.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCheckpoint, readMeta } from '../checkpoint/checkpoint.js';
-import { CheckpointError, ConfigError } from '../errors.js';
-import { shouldStopEarly, type TrainState } from './state.js';
 import type { Config } from '../config/schema.js';
-import { loadCheckpointData } from '../eval/evaluate.js';
-import type { CheckpointMeta } from './meta.js';
-import type { Prepared, RunOptions } from './run.js';
+import type { ModelCard } from '../checkpoint/model-card.js';
+import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
+import { CheckpointError, ConfigError } from '../errors.js';
+import { loadCardData } from '../task/dataset.js';
+import type { Prepared } from './prepare.js';
+import type { RunOptions } from './run.js';
+import { shouldStopEarly, type TrainState } from './state.js';
 
 export interface Resumable {
   prepared: Prepared;
   options: Pick<RunOptions, 'runDir' | 'state' | 'optimizerState'>;
-  meta: CheckpointMeta;
+  /** the training state picked up (the card's) */
+  state: TrainState;
 }
 
 const lastOf = (runDir: string) => join(runDir, 'checkpoints', 'last');
@@ -30,7 +32,12 @@ function requireLast(runDir: string): string {
 
 /** The config a run was started with (read before any tensor exists, so the backend can be chosen from it). */
 export async function storedConfig(runDir: string): Promise<Config> {
-  return ((await readMeta(requireLast(runDir))) as unknown as CheckpointMeta).config;
+  return (await readCard(requireLast(runDir))).config;
+}
+
+function trainStateOf(card: ModelCard, last: string): TrainState {
+  if (card.trainState === undefined) throw new CheckpointError(last, 'meta.json has no training state to resume from');
+  return card.trainState;
 }
 
 /** A resume that would train nothing is a mistake worth saying, not a silent success. */
@@ -56,18 +63,17 @@ function checkSomethingToDo(state: TrainState, config: Config): void {
 /** `config`: the stored one (storedConfig) with the command line's overrides, e.g. a new epoch count or backend. */
 export async function loadResumable(runDir: string, config: Config): Promise<Resumable> {
   const last = requireLast(runDir);
-  const checkpoint = await loadCheckpoint(last);
-  const meta = checkpoint.meta as unknown as CheckpointMeta;
-  if (!meta.trainState) throw new CheckpointError(last, 'meta.json has no training state to resume from');
-  checkSomethingToDo(meta.trainState, config);
+  const checkpoint = await loadModelCheckpoint(last);
+  const state = trainStateOf(checkpoint.card, last);
+  checkSomethingToDo(state, config);
   // the stored transforms, not refitted ones: the resumed run must see exactly the data the first part saw
-  const dataset = await loadCheckpointData(meta);
+  const dataset = await loadCardData(checkpoint.card);
   return {
-    meta,
+    state,
     prepared: { config, dataset, model: checkpoint.model },
     options: {
       runDir,
-      state: meta.trainState,
+      state,
       optimizerState:
         checkpoint.optimizerWeights && checkpoint.optimizerInfo
           ? { weights: checkpoint.optimizerWeights, info: checkpoint.optimizerInfo }

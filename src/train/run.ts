@@ -1,69 +1,18 @@
-// A whole lstm-train run: data and model from a validated config, the loop, checkpoints, history, plot, summary.
+// A whole lstm-train run: the loop, checkpoints every epoch, then history, the loss plot and the summary.
 import { existsSync, writeFileSync } from 'node:fs';
-import { TrainingError } from '../errors.js';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import type { Config } from '../config/schema.js';
-import type { Dataset } from '../data/types.js';
-import { loadDataset } from '../data/load.js';
-import { buildModel, countParams, shapeOf } from '../models/build.js';
-import {
-  epochCheckpointName,
-  loadCheckpoint,
-  pruneCheckpoints,
-  restoreOptimizerState,
-  saveCheckpoint,
-} from '../checkpoint/checkpoint.js';
-import { evaluateSplits, type SplitScores } from '../eval/summary.js';
-import { lossTitle, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
-import { createRunDir } from './run-dir.js';
+import { epochCheckpointName, pruneCheckpoints, restoreOptimizerState } from '../checkpoint/checkpoint.js';
+import { loadModelCheckpoint, saveModelCheckpoint } from '../checkpoint/model-checkpoint.js';
+import { TrainingError } from '../errors.js';
+import { countParams } from '../models/build.js';
+import { taskOf } from '../task/index.js';
+import { evaluateSplits, type SplitScores } from '../task/scores.js';
 import { fit, type StopReason, type TrainEvent } from './fit.js';
 import { makeOptimizer } from './optimizer.js';
+import { lossTitle, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
+import { modelCard, type Prepared } from './prepare.js';
+import { createRunDir } from './run-dir.js';
 import { initialState, type TrainState } from './state.js';
-import { versions } from '../util/versions.js';
-import type { CheckpointMeta } from './meta.js';
-
-export interface Prepared {
-  config: Config;
-  dataset: Dataset;
-  model: tf.LayersModel;
-}
-
-/** The config's data, with scalers and label map fitted on its training split. */
-export function loadData(config: Config): Promise<Dataset> {
-  return loadDataset(config.data, { baseDir: process.cwd(), seed: config.seed });
-}
-
-/** Loads the data and builds the model: everything that can fail on bad input, before anything is written. */
-export async function prepare(config: Config): Promise<Prepared> {
-  const dataset = await loadData(config);
-  const model = buildModel(config.model, shapeOf(dataset), config.seed);
-  return { config, dataset, model };
-}
-
-/** What a checkpoint's meta.json holds: enough to use the model alone, and to resume the run. */
-export function checkpointMeta(p: Prepared, state: TrainState, backend: string): CheckpointMeta {
-  const { dataset } = p;
-  return {
-    kind: 'lstm-train-checkpoint',
-    epoch: state.epoch,
-    config: p.config,
-    data: p.config.data,
-    task: dataset.task,
-    featureNames: dataset.featureNames,
-    targetNames: dataset.targetNames,
-    classes: dataset.classes,
-    steps: dataset.steps,
-    masked: dataset.masked,
-    featureScaler: dataset.featureScaler,
-    targetScaler: dataset.targetScaler,
-    metrics: state.history.at(-1) ?? null,
-    bestEpoch: state.bestEpoch,
-    trainState: state,
-    backend,
-    versions: versions(),
-  };
-}
 
 export interface RunOptions {
   backend: string;
@@ -79,13 +28,11 @@ export interface RunOptions {
   interrupted?: () => boolean;
 }
 
-export interface RunResult {
-  runDir: string;
-  stopReason: StopReason;
-  state: TrainState;
-  scores?: SplitScores;
-  files: string[];
-}
+/** An interrupted run has no final scores: its best checkpoint may not be its last word. */
+export type RunResult = { runDir: string; state: TrainState; files: string[] } & (
+  | { stopReason: Extract<StopReason, 'interrupted'> }
+  | { stopReason: Exclude<StopReason, 'interrupted'>; scores: SplitScores }
+);
 
 export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   const { config, model } = p;
@@ -95,16 +42,17 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const optimizer = makeOptimizer(config.train);
   if (o.optimizerState) await restoreOptimizerState(optimizer, o.optimizerState, join(checkpoints, 'last'));
+  const metric = taskOf(p.dataset.task).metric;
   const save = async (state: TrainState, info: { improved: boolean; interrupted: boolean }) => {
-    const meta = checkpointMeta(p, state, o.backend);
-    await saveCheckpoint(join(checkpoints, 'last'), { model, optimizer, meta });
+    const card = modelCard(p, state, o.backend);
+    await saveModelCheckpoint(join(checkpoints, 'last'), { model, optimizer, card });
     if (info.interrupted) return;
-    if (info.improved) await saveCheckpoint(join(checkpoints, 'best'), { model, meta });
+    if (info.improved) await saveModelCheckpoint(join(checkpoints, 'best'), { model, card });
     if (config.output.keepCheckpoints > 0) {
-      await saveCheckpoint(join(checkpoints, epochCheckpointName(state.epoch)), { model, meta });
+      await saveModelCheckpoint(join(checkpoints, epochCheckpointName(state.epoch)), { model, card });
       pruneCheckpoints(checkpoints, config.output.keepCheckpoints);
     }
-    writeHistory(runDir, state.history, p.dataset.task);
+    writeHistory(runDir, state.history, metric);
   };
   const { state, stopReason } = await fit({
     model,
@@ -126,11 +74,11 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   });
   optimizer.dispose();
   if (stopReason === 'interrupted') return { runDir, stopReason, state, files: [join(checkpoints, 'last')] };
-  const best = await loadCheckpoint(join(checkpoints, 'best'));
+  const best = await loadModelCheckpoint(join(checkpoints, 'best'));
   const scores = evaluateSplits(best.model, p.dataset, config.train.batchSize);
   best.model.dispose();
   const files = [
-    ...writeHistory(runDir, state.history, p.dataset.task),
+    ...writeHistory(runDir, state.history, metric),
     ...(await writeLossPlot(runDir, state.history, lossTitle(p, o.backend))),
     writeSummary(runDir, {
       p,

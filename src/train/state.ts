@@ -1,41 +1,8 @@
 // What a training run must remember to stop early, pick its best epoch and resume exactly: pure data and functions.
+import type { EpochProgress, HistoryRow, TrainState } from '../checkpoint/model-card.js';
 
-export interface HistoryRow {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number;
-  /** the task's main metric: MAE in original units (forecast) or accuracy (classify) */
-  trainMetric: number;
-  valMetric: number;
-  learningRate: number;
-  seconds: number;
-  samplesPerSec: number;
-}
-
-/** The part of an epoch already done when a run was interrupted mid-epoch. */
-export interface EpochProgress {
-  epochSeed: number;
-  batchesDone: number;
-  /** the epoch generator's state after `batchesDone` batches (it draws the dropout seeds) */
-  epochRngState: number;
-  lossSum: number;
-  metricSum: number;
-  samples: number;
-  seconds: number;
-}
-
-export interface TrainState {
-  /** epochs completed */
-  epoch: number;
-  /** the run generator's state: draws each epoch's seed */
-  rngState: number;
-  bestValLoss: number;
-  bestEpoch: number;
-  /** epochs since the last improvement */
-  wait: number;
-  history: HistoryRow[];
-  inProgress?: EpochProgress;
-}
+// The shapes are the model card's (checkpoints store them); the functions over them live here.
+export type { EpochProgress, HistoryRow, TrainState };
 
 export function initialState(seed: number): TrainState {
   return { epoch: 0, rngState: seed >>> 0, bestValLoss: Infinity, bestEpoch: 0, wait: 0, history: [] };
@@ -65,6 +32,20 @@ export function afterEpoch(
 /** Early stopping: patience 0 disables it. */
 export function shouldStopEarly(state: TrainState, patience: number): boolean {
   return patience > 0 && state.wait >= patience;
+}
+
+/** The epoch's running sums after one more batch of `samples` examples, its mean loss and metric given. */
+export function addBatch(
+  progress: EpochProgress,
+  batch: { loss: number; metric: number; samples: number },
+): EpochProgress {
+  return {
+    ...progress,
+    batchesDone: progress.batchesDone + 1,
+    lossSum: progress.lossSum + batch.loss * batch.samples,
+    metricSum: progress.metricSum + batch.metric * batch.samples,
+    samples: progress.samples + batch.samples,
+  };
 }
 
 /** Samples the batches of an epoch: index lists of at most batchSize, the last one shorter. */

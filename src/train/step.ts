@@ -1,7 +1,9 @@
-// One optimisation step in train mode: forward with dropout, loss, gradients, global-norm clipping, update.
+// One optimisation step in train mode: forward with dropout, the task's loss, gradients, clipping, update.
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/types.js';
-import { clipByGlobalNorm, batchInputs, targetTensor, taskLoss, type Task } from './loss.js';
+import { batchInputs } from '../task/batch.js';
+import type { Task } from '../task/index.js';
+import { clipByGlobalNorm } from './clip.js';
 
 export interface StepResult {
   loss: number;
@@ -14,26 +16,28 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
-export function trainStep(
-  model: tf.LayersModel,
-  variables: tf.Variable[],
-  optimizer: tf.Optimizer,
-  task: Task,
-  batch: Batch,
-  outputSize: number,
-  clipNorm: number,
-): StepResult {
+export interface StepInputs {
+  model: tf.LayersModel;
+  variables: tf.Variable[];
+  optimizer: tf.Optimizer;
+  task: Task;
+  outputSize: number;
+  clipNorm: number;
+}
+
+export function trainStep(s: StepInputs, batch: Batch): StepResult {
   return tf.tidy(() => {
     const x = batchInputs(batch);
-    const y = targetTensor(task, batch, outputSize);
+    const y = s.task.targetTensor(batch, s.outputSize);
     let output: tf.Tensor2D | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      output = tf.keep(model.apply(x, { training: true }) as tf.Tensor2D);
-      return taskLoss(task, output, y);
-    }, variables);
-    optimizer.applyGradients(clipByGlobalNorm(grads, clipNorm));
-    const result = { loss: value.dataSync()[0], output: output!.dataSync() as Float32Array };
-    output!.dispose();
+      output = tf.keep(s.model.apply(x, { training: true }) as tf.Tensor2D);
+      return s.task.loss(output, y);
+    }, s.variables);
+    s.optimizer.applyGradients(clipByGlobalNorm(grads, s.clipNorm));
+    const kept = output as tf.Tensor2D; // set by the loss function above, which variableGrads has run
+    const result = { loss: value.dataSync()[0], output: kept.dataSync() as Float32Array };
+    kept.dispose();
     return result;
   });
 }

@@ -22,7 +22,7 @@ function run(
   backend: 'cpu' | 'wasm',
   f: () => tf.Tensor | tf.Tensor[],
 ): { shape: number[]; values: Float32Array | Int32Array | Uint8Array }[] {
-  tf.setBackend(backend);
+  void tf.setBackend(backend); // initialised in before(): switches at once
   return tf.tidy(() => {
     const out = f();
     return (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape, values: t.dataSync() as Float32Array }));
@@ -32,7 +32,7 @@ function run(
 /** The wasm result (fixed kernels) equals cpu's, exactly or within `atol`; also no wasm memory is left behind. */
 function assertSameAsCpu(f: () => tf.Tensor | tf.Tensor[], what: string, atol = 0): void {
   const expected = run('cpu', f);
-  tf.setBackend('wasm');
+  void tf.setBackend('wasm');
   const dataIds = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
   const actual = run('wasm', f);
   assert.equal(
@@ -64,7 +64,7 @@ before(async () => {
 
 after(() => {
   restoreStockWasmKernels();
-  tf.setBackend('cpu');
+  void tf.setBackend('cpu');
 });
 
 describe('fixed wasm kernels equal the cpu backend', () => {
@@ -191,7 +191,7 @@ describe('fixed wasm kernels equal the cpu backend', () => {
   test('Identity (tf.clone) shares the data: same values, and either tensor can be disposed first', () => {
     const values = randomValues([5, 7]);
     assertSameAsCpu(() => tf.clone(tf.tensor(values, [5, 7])), 'clone');
-    tf.setBackend('wasm');
+    void tf.setBackend('wasm');
     const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
     const x = tf.tensor(values, [5, 7]);
     const y = tf.clone(x);
@@ -217,7 +217,7 @@ describe('fixed wasm kernels equal the cpu backend', () => {
 
 describe('install / restore', () => {
   test('are idempotent and switch between our kernels and the stock ones', () => {
-    const stockSlice = () => tf.getKernel('Slice', 'wasm')!.kernelFunc;
+    const stockSlice = () => tf.getKernel('Slice', 'wasm').kernelFunc;
     installFixedWasmKernels();
     const fixed = stockSlice();
     installFixedWasmKernels();

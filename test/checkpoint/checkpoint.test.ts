@@ -77,7 +77,7 @@ test('Adam state round trip: the restored optimizer makes the same next update',
   assert.equal(restored.optimizerInfo?.iterations, 6, '3 epochs of 2 batches');
   const adam2 = tf.train.adam(0.05);
   restored.model.compile({ optimizer: adam2, loss: 'meanSquaredError' });
-  await restoreOptimizerState(adam2, { weights: restored.optimizerWeights!, info: restored.optimizerInfo! });
+  await restoreOptimizerState(adam2, { weights: restored.optimizerWeights!, info: restored.optimizerInfo });
 
   // control: the same weights with a fresh Adam take a different step, so the comparison below can fail
   const fresh = await loadCheckpoint(dir);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { loadData } from '../../src/train/run.js';
+import { loadData } from '../../src/task/dataset.js';
 import { DATA } from '../cli/helpers.js';
 
 export async function useCpu(): Promise<void> {

@@ -10,7 +10,7 @@ import { applyWeights, assertFitsAll, checkpointWeights, seededWeights } from '.
 import { CheckpointError } from '../../src/errors.js';
 import { buildModel, shapeOf } from '../../src/models/build.js';
 import { parityBatch } from '../../src/compare/parity.js';
-import { batchInputs } from '../../src/train/loss.js';
+import { batchInputs } from '../../src/task/batch.js';
 import { datasetOf, smallConfig, useCpu } from './helpers.js';
 
 before(useCpu);

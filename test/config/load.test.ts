@@ -16,7 +16,7 @@ function problems(fn: () => unknown): string[] {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
     return e.problems;
   }
   assert.fail('expected the config to be rejected');

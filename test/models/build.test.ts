@@ -81,8 +81,8 @@ for (const impl of ['builtin', 'hand'] as const) {
     const mask = raggedMask([6, 3, 1, 5], 6);
     const step = (seed: number) => {
       setDropoutSeed(model, seed);
-      const { value, grads } = tf.variableGrads(
-        () => tf.mean(tf.square(model.apply([x, mask], { training: true }) as tf.Tensor)) as tf.Scalar,
+      const { value, grads } = tf.variableGrads(() =>
+        tf.mean<tf.Scalar>(tf.square(model.apply([x, mask], { training: true }) as tf.Tensor)),
       );
       tf.dispose([value, grads]);
       tf.dispose(model.apply([x, mask]) as tf.Tensor);
@@ -105,9 +105,9 @@ async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
 async function saveAndLoad(model: tf.LayersModel): Promise<tf.LayersModel> {
   let saved: tf.io.ModelArtifacts | undefined;
   await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
+    tf.io.withSaveHandler((artifacts) => {
       saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
     }),
   );
   return tf.loadLayersModel(tf.io.fromMemory(saved!));

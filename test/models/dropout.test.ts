@@ -48,7 +48,7 @@ test('the mask zeroes about `rate` of the elements and scales the rest by 1/(1-r
 test('setDropoutSeed gives each dropout layer its own seed', () => {
   const model = buildModel(modelConfig({ layers: 3, dropout: 0.2 }), shape, 1);
   setDropoutSeed(model, 5);
-  const seeds = model.layers.filter((l) => l instanceof SeededDropout).map((l) => (l as SeededDropout).seed);
+  const seeds = model.layers.filter((l) => l instanceof SeededDropout).map((l) => l.seed);
   assert.equal(seeds.length, 3);
   assert.equal(new Set(seeds).size, 3);
 });

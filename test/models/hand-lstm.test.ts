@@ -39,7 +39,7 @@ function forwardAndGrads(model: tf.LayersModel, x: tf.Tensor, r: tf.Tensor, mask
   const { value, grads } = tf.variableGrads(() => {
     const y = model.apply(modelInputs(model, xVar, mask), { training }) as tf.Tensor;
     output = tf.keep(y.clone());
-    return tf.sum(tf.mul(y, r)) as tf.Scalar;
+    return tf.sum<tf.Scalar>(tf.mul(y, r));
   }, vars);
   value.dispose();
   xVar.dispose();

@@ -46,7 +46,7 @@ test('keras: glorot kernel, orthogonal recurrent gate blocks (VᵀV = I), bias 0
   assert.ok(kernel.values.every((v) => Math.abs(v) <= limit));
   const V = tf.tensor2d(recurrent.values, [H, 4 * H]);
   for (let gate = 0; gate < 4; gate++) {
-    const block = tf.slice(V, [0, gate * H], [H, H]) as tf.Tensor2D;
+    const block = tf.slice(V, [0, gate * H], [H, H]);
     const gram = tf.matMul(block, block, true, false).arraySync() as number[][];
     gram.forEach((row, i) =>
       row.forEach((v, j) => assert.ok(Math.abs(v - (i === j ? 1 : 0)) < 1e-5, `gate ${gate} [${i},${j}] = ${v}`)),

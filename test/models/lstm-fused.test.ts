@@ -81,7 +81,7 @@ function builtinStack(weights: tf.Tensor[][], hidden: number, bidirectional: boo
       returnState: true,
       recurrentActivation: 'sigmoid',
     });
-    layers.push(bidirectional ? tf.layers.bidirectional({ layer: lstm as tf.RNN, mergeMode: 'concat' }) : lstm);
+    layers.push(bidirectional ? tf.layers.bidirectional({ layer: lstm, mergeMode: 'concat' }) : lstm);
   }
   const run = (x: tf.Tensor3D, mask?: tf.Tensor2D) => {
     let h: tf.Tensor = x;
@@ -94,7 +94,7 @@ function builtinStack(weights: tf.Tensor[][], hidden: number, bidirectional: boo
     return [h, ...states];
   };
   // Build the layers on a dummy input, then load the shared weights.
-  tf.tidy(() => run(tf.zeros([1, 1, weights[0][0].shape[0]]) as tf.Tensor3D));
+  tf.tidy(() => run(tf.zeros<tf.Rank.R3>([1, 1, weights[0][0].shape[0]])));
   layers.forEach((layer, l) => layer.setWeights(weights.slice(l * dirs, (l + 1) * dirs).flat()));
   return { vars: layers.flatMap((layer) => layer.trainableWeights.map((w) => w.read() as tf.Variable)), run };
 }
@@ -155,7 +155,7 @@ function compareAll(c: Case, layers: number, bidirectional: boolean): void {
       weights.flat(),
       stacks.map(([, s]) => s.vars),
       results.map(([, r]) => [r.values, r.gradients]),
-    ].flat(3) as tf.Tensor[],
+    ].flat(3),
   );
 }
 
@@ -252,7 +252,7 @@ describe('lstmFused paths and memory (wasm, fixed kernels)', () => {
               },
               mask,
             );
-            return tf.losses.meanSquaredError(y, tf.matMul(r.h, head)) as tf.Scalar;
+            return tf.losses.meanSquaredError<tf.Tensor, tf.Scalar>(y, tf.matMul(r.h, head));
           };
           return optimizer.minimize(loss, true)!.dataSync()[0];
         });

@@ -70,7 +70,7 @@ test('no tensor outlives the call except the result', () => {
   const rng = new Rng(9);
   const weights = toLstmWeights(jsWeights(rng, inputSize, hidden));
   const x = tf.tensor3d(randomSequences(rng));
-  const mask = tf.ones([batch, time]) as tf.Tensor2D;
+  const mask = tf.ones<tf.Rank.R2>([batch, time]);
   const before = tf.memory().numTensors;
   const result = lstmReference(x, weights, mask);
   assert.equal(tf.memory().numTensors, before + 3);

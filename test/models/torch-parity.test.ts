@@ -116,7 +116,7 @@ function builtinLayers(c: TorchCase): tf.layers.Layer[] {
       returnState: true,
       recurrentActivation: 'sigmoid',
     });
-    return c.bidirectional ? tf.layers.bidirectional({ layer: lstm as tf.RNN, mergeMode: 'concat' }) : lstm;
+    return c.bidirectional ? tf.layers.bidirectional({ layer: lstm, mergeMode: 'concat' }) : lstm;
   });
 }
 

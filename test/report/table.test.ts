@@ -68,7 +68,7 @@ test('toCsv quotes fields that need it and round-trips through csv-parse', () =>
   assert.ok(csv.includes('"has ""quote"""'));
   assert.ok(csv.includes('" padded "'));
   assert.ok(csv.split('\n')[1] === '1,plain,0.1', 'plain fields stay unquoted');
-  const back = parse(csv, { columns: true }) as Record<string, string>[];
+  const back = parse(csv, { columns: true }) as unknown as Record<string, string>[];
   assert.equal(back.length, rows.length);
   rows.forEach((row, i) => {
     assert.equal(back[i].label, row[1]);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadConfig } from '../../src/config/load.js';
 import { selectBackend } from '../../src/backend/select.js';
-import { prepare, trainRun } from '../../src/train/run.js';
+import { prepare } from '../../src/train/prepare.js';
+import { trainRun } from '../../src/train/run.js';
 import { tempDir } from '../cli/helpers.js';
 import type { Config } from '../../src/config/schema.js';
 

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
 import { parseConfig, resolvePaths } from '../../src/config/load.js';
-import { prepare, trainRun } from '../../src/train/run.js';
-import { loadCheckpoint } from '../../src/checkpoint/checkpoint.js';
+import { prepare } from '../../src/train/prepare.js';
+import { trainRun } from '../../src/train/run.js';
+import { loadModelCheckpoint } from '../../src/checkpoint/model-checkpoint.js';
 import { TrainingError } from '../../src/errors.js';
 import { smallForecastConfig, tempDir } from '../cli/helpers.js';
 
@@ -39,8 +40,8 @@ test('NaN in the loss stops the run at that batch; checkpoints/last keeps the la
       /the training loss became NaN at epoch 2, batch 3; the last good checkpoint is kept/.test(e.message),
   );
   const run = join(out, readdirSync(out)[0]);
-  const last = await loadCheckpoint(join(run, 'checkpoints', 'last'));
-  assert.equal((last.meta as { epoch: number }).epoch, 1);
+  const last = await loadModelCheckpoint(join(run, 'checkpoints', 'last'));
+  assert.equal(last.card.epoch, 1);
   last.model.dispose();
   prepared.model.dispose();
 });

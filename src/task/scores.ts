@@ -1,22 +1,24 @@
 // Loss and the headline metric of a model on the train, val and test splits (eval mode).
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
-import { headlineMetric, predictSplit } from './predict.js';
+import { taskOf } from './index.js';
+import { predictSplit } from './predict.js';
 
 export interface Score {
   loss: number;
-  /** MAE in original units (forecast) or accuracy (classify) */
+  /** the task's headline metric: MAE in original units (forecast) or accuracy (classify) */
   metric: number;
   count: number;
 }
 export type SplitScores = Record<'train' | 'val' | 'test', Score>;
 
 export function evaluateSplits(model: tf.LayersModel, dataset: Dataset, batchSize: number): SplitScores {
+  const task = taskOf(dataset.task);
   const score = (name: 'train' | 'val' | 'test'): Score => {
     const split = dataset.splits[name];
     if (split.size === 0) return { loss: NaN, metric: NaN, count: 0 };
     const p = predictSplit(model, dataset, split, batchSize);
-    return { loss: p.loss, metric: headlineMetric(p, dataset.outputSize), count: p.count };
+    return { loss: p.loss, metric: task.headline(p, dataset), count: p.count };
   };
   return { train: score('train'), val: score('val'), test: score('test') };
 }

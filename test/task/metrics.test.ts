@@ -10,7 +10,7 @@ import {
   perClassMetrics,
   regressionMetrics,
   skill,
-} from '../../src/eval/metrics.js';
+} from '../../src/task/metrics.js';
 
 test('regression metrics of one target column in [n, targets] data', () => {
   // column 0: true 1, 2, 0, 4; predicted 2, 2, 1, 2 → errors 1, 0, 1, -2

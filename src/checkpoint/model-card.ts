@@ -1,0 +1,195 @@
+/**
+ * The model card: the schema of a checkpoint's meta.json, parsed wherever a checkpoint is read. It holds what a
+ * model needs besides its weights to be used alone (the resolved config, the fitted scalers and label map, the
+ * time axis) and to resume its run exactly (the training state), and where it came from (backend, versions).
+ *
+ * meta.json's `formatVersion` is the checkpoint store's (checkpoint.ts, 1); `cardVersion` is this schema's. Cards
+ * written before it existed have no cardVersion (card 1): they are read by cardV1 and upgraded in memory.
+ */
+import { z } from 'zod';
+import { configSchema } from '../config/schema.js';
+import { formatIssues } from '../config/format-issues.js';
+import type { Scaler } from '../data/types.js';
+import { CheckpointError } from '../errors.js';
+
+export const CARD_VERSION = 2;
+export const SUPPORTED_CARD_VERSIONS: readonly number[] = [1, 2];
+
+/** JSON writes NaN and ±Infinity as null: a number that may have been one of those reads back as `ifNull`. */
+const jsonNumber = (ifNull: number) =>
+  z
+    .number()
+    .nullable()
+    .transform((v) => v ?? ifNull);
+const count = () => z.number().int().nonnegative();
+
+export const scalerSchema = z
+  .object({
+    kind: z.enum(['zscore', 'minmax', 'none']),
+    columns: z.array(z.string()),
+    offset: z.array(z.number()),
+    scale: z.array(z.number()),
+  })
+  .strict()
+  .refine((s) => s.offset.length === s.columns.length && s.scale.length === s.columns.length, {
+    error: 'expected one offset and one scale per column',
+  }) satisfies z.ZodType<Scaler>;
+
+export const historyRowSchema = z
+  .object({
+    epoch: count(),
+    trainLoss: jsonNumber(NaN),
+    valLoss: jsonNumber(NaN),
+    /** the task's headline metric: MAE in original units (forecast) or accuracy (classify) */
+    trainMetric: jsonNumber(NaN),
+    valMetric: jsonNumber(NaN),
+    learningRate: z.number(),
+    seconds: jsonNumber(NaN),
+    samplesPerSec: jsonNumber(NaN),
+  })
+  .strict();
+
+/** The part of an epoch already done when a run was interrupted mid-epoch. */
+export const epochProgressSchema = z
+  .object({
+    epochSeed: count(),
+    batchesDone: count(),
+    /** the epoch generator's state after `batchesDone` batches (it draws the dropout seeds) */
+    epochRngState: count(),
+    lossSum: z.number(),
+    metricSum: z.number(),
+    samples: count(),
+    seconds: z.number(),
+  })
+  .strict();
+
+export const trainStateSchema = z
+  .object({
+    /** epochs completed */
+    epoch: count(),
+    /** the run generator's state: draws each epoch's seed */
+    rngState: count(),
+    /** Infinity before the first epoch (written as null) */
+    bestValLoss: jsonNumber(Infinity),
+    bestEpoch: count(),
+    /** epochs since the last improvement */
+    wait: count(),
+    history: z.array(historyRowSchema),
+    inProgress: epochProgressSchema.optional(),
+  })
+  .strict();
+
+export type HistoryRow = z.output<typeof historyRowSchema>;
+export type EpochProgress = z.output<typeof epochProgressSchema>;
+export type TrainState = z.output<typeof trainStateSchema>;
+
+/** The scalers and label map fitted on the training split, applied unchanged to any later data. */
+export const fittedSchema = z
+  .object({
+    featureScaler: scalerSchema,
+    /** forecast only */
+    targetScaler: scalerSchema.optional(),
+    /** classify: the labels in class-index order; forecast: [] */
+    classes: z.array(z.string()),
+  })
+  .strict();
+
+const provenance = {
+  /** the epoch whose weights these are */
+  epoch: count(),
+  /** the config the run was started with, every default filled in and paths absolute */
+  config: configSchema,
+  fitted: fittedSchema,
+  /** the model's time axis: the window (forecast) or the longest training sequence (classify) */
+  steps: z.number().int().positive(),
+  /** this epoch's history row (null before the first epoch ends) */
+  metrics: historyRowSchema.nullable(),
+  bestEpoch: count(),
+  trainState: trainStateSchema,
+  backend: z.string(),
+  versions: z.record(z.string(), z.string()),
+};
+
+const cardV2 = z
+  .object({
+    formatVersion: z.literal(1),
+    cardVersion: z.literal(2),
+    kind: z.literal('lstm-train-checkpoint'),
+    ...provenance,
+  })
+  .strict();
+
+/** meta.json as lstm-train wrote it before the card had a schema: the Dataset's fields copied one by one. */
+const cardV1 = z.looseObject({
+  formatVersion: z.literal(1),
+  kind: z.literal('lstm-train-checkpoint'),
+  epoch: count(),
+  config: configSchema,
+  featureScaler: scalerSchema,
+  targetScaler: scalerSchema.optional(),
+  classes: z.array(z.string()),
+  steps: z.number().int().positive(),
+  metrics: historyRowSchema.nullable(),
+  bestEpoch: count(),
+  trainState: trainStateSchema.optional(),
+  backend: z.string(),
+  versions: z.record(z.string(), z.string()),
+});
+
+/** A card as read: `cardVersion` says which version wrote it (1: before this schema, upgraded on reading). */
+export type ModelCard = Omit<z.output<typeof cardV2>, 'cardVersion' | 'formatVersion' | 'trainState'> & {
+  cardVersion: 1 | 2;
+  /** absent only in the oldest cards, which cannot be resumed */
+  trainState?: TrainState;
+};
+
+/** What a run writes: a card of the current version (the store adds formatVersion). */
+export function storedCard(card: Omit<ModelCard, 'cardVersion'>): Record<string, unknown> {
+  return Object.assign({ cardVersion: CARD_VERSION }, card, { cardVersion: CARD_VERSION });
+}
+
+/** The card's fields against `schema`; a field that does not match is a CheckpointError naming it. */
+function parseWith<S extends z.ZodType>(schema: S, meta: Record<string, unknown>, path: string, version: number) {
+  const parsed = schema.safeParse(meta);
+  if (parsed.success) return parsed.data;
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  throw new CheckpointError(
+    path,
+    `not a model card lstm-train can read (card ${version}): ${formatIssues(parsed.error.issues, meta, json).join('; ')}`,
+    'was it edited by hand, or written by another tool?',
+  );
+}
+
+/** Parses meta.json's object into a typed card; `path` names the file in errors. */
+export function parseCard(meta: Record<string, unknown>, path: string): ModelCard {
+  const version = meta.cardVersion ?? 1;
+  if (version === 1) return fromV1(parseWith(cardV1, meta, path, 1));
+  if (version === 2) return fromV2(parseWith(cardV2, meta, path, 2));
+  throw new CheckpointError(
+    path,
+    `cardVersion ${JSON.stringify(version)} is not supported: this lstm-train reads model cards ${SUPPORTED_CARD_VERSIONS.join(', ')}`,
+    'use the lstm-train version that wrote it (meta.json "versions"), or train the model again',
+  );
+}
+
+function fromV2(card: z.output<typeof cardV2>): ModelCard {
+  const { formatVersion: _, ...rest } = card;
+  return { ...rest, cardVersion: 2 };
+}
+
+/** Card 1 repeated the Dataset's fields (task, names, masked) and config.data; only what is not derived is kept. */
+function fromV1(v1: z.output<typeof cardV1>): ModelCard {
+  return {
+    cardVersion: 1,
+    kind: v1.kind,
+    epoch: v1.epoch,
+    config: v1.config,
+    fitted: { featureScaler: v1.featureScaler, targetScaler: v1.targetScaler, classes: v1.classes },
+    steps: v1.steps,
+    metrics: v1.metrics,
+    bestEpoch: v1.bestEpoch,
+    trainState: v1.trainState,
+    backend: v1.backend,
+    versions: v1.versions,
+  };
+}

@@ -1,0 +1,20 @@
+// The data a run trains on, and the data a checkpoint is used on (with its stored transforms, never refitted).
+import type { Config } from '../config/schema.js';
+import type { ModelCard } from '../checkpoint/model-card.js';
+import { loadDataset } from '../data/load.js';
+import type { Dataset } from '../data/types.js';
+
+/** The config's data, with scalers and label map fitted on its training split. */
+export function loadData(config: Config): Promise<Dataset> {
+  return loadDataset(config.data, { baseDir: process.cwd(), seed: config.seed });
+}
+
+/** The card's data (or `dataPath`, a CSV with the same columns), transformed as in training. */
+export function loadCardData(card: ModelCard, dataPath?: string): Promise<Dataset> {
+  return loadDataset(card.config.data, {
+    baseDir: process.cwd(),
+    seed: card.config.seed,
+    fitted: card.fitted,
+    pathOverride: dataPath,
+  });
+}

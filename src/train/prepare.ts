@@ -1,0 +1,39 @@
+// What a run starts from: the data and the model, made before anything is written; and the card each save writes.
+import type * as tf from '@tensorflow/tfjs';
+import type { Config } from '../config/schema.js';
+import type { ModelCard } from '../checkpoint/model-card.js';
+import type { Dataset } from '../data/types.js';
+import { buildModel, shapeOf } from '../models/build.js';
+import { loadData } from '../task/dataset.js';
+import { versions } from '../util/versions.js';
+import type { TrainState } from './state.js';
+
+export interface Prepared {
+  config: Config;
+  dataset: Dataset;
+  model: tf.LayersModel;
+}
+
+/** Loads the data and builds the model: everything that can fail on bad input, before anything is written. */
+export async function prepare(config: Config): Promise<Prepared> {
+  const dataset = await loadData(config);
+  const model = buildModel(config.model, shapeOf(dataset), config.seed);
+  return { config, dataset, model };
+}
+
+/** The model card a checkpoint of this run carries after `state`. */
+export function modelCard(p: Prepared, state: TrainState, backend: string): Omit<ModelCard, 'cardVersion'> {
+  const { dataset } = p;
+  return {
+    kind: 'lstm-train-checkpoint',
+    epoch: state.epoch,
+    config: p.config,
+    fitted: { featureScaler: dataset.featureScaler, targetScaler: dataset.targetScaler, classes: dataset.classes },
+    steps: dataset.steps,
+    metrics: state.history.at(-1) ?? null,
+    bestEpoch: state.bestEpoch,
+    trainState: state,
+    backend,
+    versions: versions(),
+  };
+}
