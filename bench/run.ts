@@ -1,4 +1,4 @@
-// `npm run bench -- [--workload W1|W2|all] [--backend wasm|cpu|tensorflow] [--torch] [--reps N] [--rounds N]`: LSTM throughput.
+// `npm run bench -- [--workload W1|W2|W3|all] [--backend wasm|cpu|tensorflow] [--torch] [--reps N] [--rounds N]`: LSTM throughput.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -41,7 +41,7 @@ function parseOptions(argv: string[]): Options {
     throw new Error(`bench: ${msg}`);
   };
   const workload = values.workload;
-  if (!['W1', 'W2', 'all'].includes(workload)) fail(`--workload: expected W1, W2 or all, got ${workload}`);
+  if (!['W1', 'W2', 'W3', 'all'].includes(workload)) fail(`--workload: expected W1, W2, W3 or all, got ${workload}`);
   const backend = values.backend;
   if (!['wasm', 'cpu', 'tensorflow'].includes(backend))
     fail(`--backend: expected wasm, cpu or tensorflow, got ${backend}`);
@@ -61,7 +61,7 @@ function parseOptions(argv: string[]): Options {
     fail(`--threads: expected auto or 1 to ${MAX_WASM_THREADS}, got ${values.threads}`);
   return {
     threads,
-    workloads: workload === 'all' ? ['W1', 'W2'] : [workload as WorkloadName],
+    workloads: workload === 'all' ? ['W1', 'W2', 'W3'] : [workload as WorkloadName],
     backend: backend as Options['backend'],
     torch: values.torch,
     reps,
@@ -97,7 +97,7 @@ function torchAvailable(): boolean {
 
 /** torch.nn.LSTM on the same workloads: one round. */
 function runTorch(o: Options, round: number): BenchRow[] {
-  const workload = o.workloads.length === 2 ? 'all' : o.workloads[0];
+  const workload = o.workloads.length > 1 ? 'all' : o.workloads[0];
   console.error(`torch: round ${round}/${o.rounds} ${TORCH_SCRIPT} --workload ${workload}`);
   const child = spawnSync(PYTHON, [TORCH_SCRIPT, '--workload', workload, '--reps', String(o.reps), '--json'], {
     encoding: 'utf8',
@@ -112,7 +112,9 @@ function runTorch(o: Options, round: number): BenchRow[] {
     rows: BenchRow[];
   };
   console.error(`torch: ${result.torch}, ${result.threads} threads`);
-  return result.rows.filter((r) => o.directions.includes(r.direction)).map((r) => ({ ...r, threads: result.threads }));
+  return result.rows
+    .filter((r) => o.directions.includes(r.direction) && o.workloads.includes(r.workload))
+    .map((r) => ({ ...r, threads: result.threads }));
 }
 
 const fmt = (x: number | undefined) => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -159,7 +161,7 @@ function printRatios(rows: BenchRow[], byCase: Map<string, BenchRow[]>): void {
     const spread = each.length > 1 ? `  (rounds ${Math.min(...each).toFixed(2)}–${Math.max(...each).toFixed(2)})` : '';
     console.log(`${label.padEnd(44)} ${(a / b).toFixed(2)}${spread}`);
   };
-  for (const w of ['W1', 'W2'])
+  for (const w of ['W1', 'W2', 'W3'])
     for (const dir of ['uni', 'bi'])
       for (const phase of ['train', 'infer']) {
         const at = [w, dir, phase];

@@ -1,6 +1,6 @@
 """The PyTorch side of the project's benchmark: torch.nn.LSTM training and inference throughput.
 
-    /usr/bin/python3 bench/torch_lstm.py --workload W1|W2|all [--reps N] [--json]
+    /usr/bin/python3 bench/torch_lstm.py --workload W1|W2|W3|all [--reps N] [--json]
 
 Needs Debian's PyTorch (`apt-get install python3-torch`); it is never a dependency of lstm-train itself.
 Also install an optimised BLAS (`apt-get install libopenblas0-openmp`): without it Debian's torch multiplies
@@ -8,6 +8,7 @@ matrices with the reference BLAS and the comparison says more about that than ab
 Workloads mirror the TypeScript benchmark's:
   W1  classify: T=28, 28 features, hidden 128, batch 64, 10 classes, softmax cross-entropy, Adam(1e-3)
   W2  forecast: T=96, 8 features, hidden 64, batch 128, 1 target, MSE, Adam(1e-3)
+  W3  W2 with 24 steps ahead at once (24 outputs)
 Both have one LSTM layer and a Linear head on the last step's output (H * directions → outputs).
 Each measurement is batch / the median step time over --reps passes of STEPS_PER_REP batches, after a warm-up, on 2 threads
 (the machine the project targets has 2 cores), with OMP_WAIT_POLICY=PASSIVE unless set. Peak RSS is the process's maximum resident set so far, in MB.
@@ -37,6 +38,7 @@ DEFAULT_REPS = 5
 WORKLOADS = {
     "W1": dict(task="classify", time=28, features=28, hidden=128, batch=64, outputs=10),
     "W2": dict(task="forecast", time=96, features=8, hidden=64, batch=128, outputs=1),
+    "W3": dict(task="forecast", time=96, features=8, hidden=64, batch=128, outputs=24),
 }
 
 
@@ -124,7 +126,7 @@ def print_table(result):
 
 def main(argv):
     parser = argparse.ArgumentParser(description="torch.nn.LSTM training/inference throughput")
-    parser.add_argument("--workload", choices=["W1", "W2", "all"], default="all")
+    parser.add_argument("--workload", choices=["W1", "W2", "W3", "all"], default="all")
     parser.add_argument("--reps", type=int, default=DEFAULT_REPS, help="timed repetitions (median taken)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
-// The benchmark workloads (issue 5): shapes, task and batch size, shared by the tfjs cases and the torch script.
+// The benchmark workloads: shapes, task and batch size, shared by the tfjs cases and the torch script.
 
-export type WorkloadName = 'W1' | 'W2';
+export type WorkloadName = 'W1' | 'W2' | 'W3';
 
 export interface Workload {
   name: WorkloadName;
@@ -17,6 +17,8 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
   W1: { name: 'W1', task: 'classify', steps: 28, features: 28, hidden: 128, batch: 64, outputs: 10 },
   // Multivariate forecasting: 96 past steps of 8 series, one target.
   W2: { name: 'W2', task: 'forecast', steps: 96, features: 8, hidden: 64, batch: 128, outputs: 1 },
+  // W2 forecasting 24 steps at once (data.horizon 24): only the head and the loss grow.
+  W3: { name: 'W3', task: 'forecast', steps: 96, features: 8, hidden: 64, batch: 128, outputs: 24 },
 };
 
 export function median(xs: number[]): number {

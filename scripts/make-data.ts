@@ -24,6 +24,38 @@ export function sineCsv(opts: { rows?: number; seed?: number; lead?: number } = 
   return lines.join('\n') + '\n';
 }
 
+const HOUR = 3_600_000;
+const hourText = (ms: number) => new Date(ms).toISOString().slice(0, 16); // 2023-01-01T00:00
+
+/**
+ * An hourly electricity-like load driven by temperature: `temp` has a yearly and a daily cycle plus persistent
+ * weather (an AR(1) over hours); `load` = a level that grows through the series (so later months sit at levels the
+ * first ones never reach) × (a daily profile with morning and evening peaks, lower at weekends) + heating below
+ * 14° and cooling above 22° + noise. Daily (24) and weekly (168) seasonality, a covariate, a moving level.
+ */
+export function hourlyCsv(opts: { days?: number; seed?: number; start?: string } = {}): string {
+  const { days = 420, seed = 17, start = '2023-01-01T00:00:00Z' } = opts;
+  const rng = new Rng(seed);
+  const t0 = Date.parse(start);
+  const lines = ['time,load,temp'];
+  let weather = 0;
+  for (let h = 0; h < days * 24; h++) {
+    const when = new Date(t0 + h * HOUR);
+    const [hour, weekday] = [when.getUTCHours(), when.getUTCDay()];
+    const dayOfYear = (t0 + h * HOUR - Date.UTC(when.getUTCFullYear(), 0, 1)) / (24 * HOUR);
+    weather = 0.985 * weather + 0.35 * rng.normal();
+    const temp = 11 - 9 * Math.cos((TAU * (dayOfYear - 20)) / 365) - 3.5 * Math.cos((TAU * (hour - 3)) / 24) + weather;
+    const level = 100 * (1 + (0.45 * h) / (days * 24));
+    const weekend = weekday === 0 || weekday === 6;
+    const peaks = Math.exp(-((hour - 8) ** 2) / 6) + 1.3 * Math.exp(-((hour - 19) ** 2) / 8);
+    const profile = (weekend ? 0.8 : 1) * (0.75 + 0.35 * peaks) - (hour < 5 ? 0.1 : 0);
+    const weatherLoad = 2.2 * Math.max(0, 14 - temp) + 3 * Math.max(0, temp - 22);
+    const load = level * profile + weatherLoad + 2 * rng.normal();
+    lines.push(`${hourText(when.getTime())},${load.toFixed(2)},${temp.toFixed(2)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** One sequence of two noisy channels with a bump on x at time tx and on y at time ty: [steps][x, y]. */
 function bumpSequence(rng: Rng, steps: number, tx: number, ty: number): [number, number][] {
   const bump = (t: number, at: number) => 2 * Math.exp(-((t - at) ** 2) / 2);
@@ -80,6 +112,7 @@ function main(): void {
     ['sine.csv', sineCsv()],
     ['order.csv', orderCsv()],
     ['order-long.csv', orderLongCsv()],
+    ['hourly.csv', hourlyCsv()],
   ];
   for (const [name, text] of files) writeFileSync(join(dir, name), text);
   process.stdout.write(

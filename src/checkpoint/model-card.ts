@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import { configSchema } from '../config/schema.js';
 import { formatIssues } from '../config/format-issues.js';
-import type { Scaler } from '../data/types.js';
+import type { Intervals, Scaler } from '../data/types.js';
+import type { Frequency, TimeForm } from '../data/time.js';
 import { CheckpointError } from '../errors.js';
 
 export const CARD_VERSION = 2;
@@ -83,6 +84,43 @@ export type HistoryRow = z.output<typeof historyRowSchema>;
 export type EpochProgress = z.output<typeof epochProgressSchema>;
 export type TrainState = z.output<typeof trainStateSchema>;
 
+const timeFormSchema = z.union([
+  z.object({ kind: z.literal('number') }).strict(),
+  z.object({ kind: z.literal('date') }).strict(),
+  z
+    .object({
+      kind: z.literal('datetime'),
+      separator: z.enum(['T', ' ']),
+      seconds: z.boolean(),
+      fraction: count(),
+      zone: z.string(),
+    })
+    .strict(),
+]) satisfies z.ZodType<TimeForm>;
+
+const frequencySchema = z.union([
+  z.object({ unit: z.literal('fixed'), step: z.number().positive() }).strict(),
+  z.object({ unit: z.literal('month'), step: z.number().int().positive(), monthEnd: z.boolean() }).strict(),
+]) satisfies z.ZodType<Frequency>;
+
+export const intervalsSchema = z
+  .object({
+    levels: z.array(z.number().gt(0).lt(1)).min(1),
+    /** half-widths in original units [level][lead][target]; Infinity (null) where val was too small for the level */
+    widths: z.array(z.array(z.array(jsonNumber(Infinity)))),
+    windows: count(),
+  })
+  .strict() satisfies z.ZodType<Intervals>;
+
+/** A forecaster's own: the steps its head predicts, its time column's form and step, its intervals. */
+const fittedForecastSchema = z
+  .object({
+    leads: z.array(z.number().int().positive()).min(1),
+    time: z.object({ form: timeFormSchema, frequency: frequencySchema.optional() }).strict().optional(),
+    intervals: intervalsSchema.optional(),
+  })
+  .strict();
+
 /** The scalers and label map fitted on the training split, applied unchanged to any later data. */
 export const fittedSchema = z
   .object({
@@ -91,6 +129,7 @@ export const fittedSchema = z
     targetScaler: scalerSchema.optional(),
     /** classify: the labels in class-index order; forecast: [] */
     classes: z.array(z.string()),
+    forecast: fittedForecastSchema.optional(),
   })
   .strict();
 
@@ -177,14 +216,21 @@ function fromV2(card: z.output<typeof cardV2>): ModelCard {
   return { ...rest, cardVersion: 2 };
 }
 
-/** Card 1 repeated the Dataset's fields (task, names, masked) and config.data; only what is not derived is kept. */
+/**
+ * Card 1 repeated the Dataset's fields (task, names, masked) and config.data; only what is not derived is kept. Its
+ * config meant what it did then: a forecaster predicted the single step `horizon` ahead, from absolute levels.
+ */
 function fromV1(v1: z.output<typeof cardV1>): ModelCard {
+  const data = v1.config.data;
+  const config =
+    data.task === 'forecast' ? { ...v1.config, data: { ...data, windowLevel: 'absolute' as const } } : v1.config;
+  const forecast = data.task === 'forecast' ? { leads: [data.horizon] } : undefined;
   return {
     cardVersion: 1,
     kind: v1.kind,
     epoch: v1.epoch,
-    config: v1.config,
-    fitted: { featureScaler: v1.featureScaler, targetScaler: v1.targetScaler, classes: v1.classes },
+    config,
+    fitted: { featureScaler: v1.featureScaler, targetScaler: v1.targetScaler, classes: v1.classes, forecast },
     steps: v1.steps,
     metrics: v1.metrics,
     bestEpoch: v1.bestEpoch,

@@ -78,3 +78,14 @@ export async function writingTo<T>(flag: string, path: string, write: () => T | 
 export function printWritten(label: string, dir: string, files: string[]): void {
   process.stdout.write(`${label}: ${shortPath(dir)}\n${files.map((f) => `  ${shortPath(f)}`).join('\n')}\n`);
 }
+
+/**
+ * A reader that stops early (`lstm-eval … | head`) closes stdout; the remaining writes then fail with EPIPE, which is
+ * the end of the output, not an error to report (tfjs's threaded wasm build would otherwise dump its source).
+ */
+export function endQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}

@@ -2,7 +2,15 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { parseCount, parseThreads, printWritten, shortPath, startBackend, withFlags } from './common.js';
+import {
+  parseCount,
+  parseThreads,
+  printWritten,
+  shortPath,
+  startBackend,
+  withFlags,
+  endQuietlyOnClosedStdout,
+} from './common.js';
 import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { loadData } from '../task/dataset.js';
@@ -197,6 +205,7 @@ async function raceAndReport(o: RaceInput): Promise<number> {
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  endQuietlyOnClosedStdout();
   const program = compareCommand();
   program.parse(argv);
   process.exitCode = await runCompare(program.opts<CompareFlags>());

@@ -1,14 +1,14 @@
 // lstm-eval: evaluate a checkpoint on its own split or a new CSV; print metrics, write predictions and plots.
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { describeBackend, parseCount, parseThreads, shortPath, writingTo } from './common.js';
+import { describeBackend, parseCount, parseThreads, shortPath, writingTo, endQuietlyOnClosedStdout } from './common.js';
 import { BACKENDS, type Backend, type WasmThreads } from '../config/schema.js';
 import { selectBackend } from '../backend/select.js';
 import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
 import { evaluate } from '../eval/evaluate.js';
 import { plotDirFor, writeEvalPlot, writePredictions } from '../eval/eval-outputs.js';
 import type { SplitName } from '../data/types.js';
-import { loadCardData } from '../task/dataset.js';
+import { loadCardData, loadCardTrainingData } from '../task/dataset.js';
 import { taskOf } from '../task/index.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { ConfigError } from '../errors.js';
@@ -69,7 +69,9 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
   const dataset = await loadCardData(card, flags.data ? resolve(flags.data) : undefined);
   const task = taskOf(dataset.task);
   const split: SplitName = flags.data ? 'all' : flags.split;
-  const evaluation = evaluate(model, dataset, split, flags.batchSize);
+  const training = !task.usesTrainingData ? undefined : flags.data ? await loadCardTrainingData(card) : dataset;
+  const context = task.reportContext({ model, training, fitted: card.fitted, batchSize: flags.batchSize });
+  const evaluation = evaluate(model, dataset, split, flags.batchSize, context);
   const { report } = evaluation;
   if (flags.json) out(JSON.stringify(report, null, 2));
   else {
@@ -96,6 +98,7 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  endQuietlyOnClosedStdout();
   const program = evalCommand();
   program.parse(argv);
   process.exitCode = await runEval(

@@ -37,8 +37,9 @@ export function printModelSummary(m: {
   print(`  total parameters: ${m.params}`);
 }
 
-export function printScores(scores: SplitScores, metric: string, bestEpoch: number): void {
-  print(`final metrics (best checkpoint, epoch ${bestEpoch}, eval mode):`);
+/** `scope`: what the metric averages, e.g. ", the mean over 24 steps ahead" (said in the title). */
+export function printScores(scores: SplitScores, metric: string, bestEpoch: number, scope = ''): void {
+  print(`final metrics (best checkpoint, epoch ${bestEpoch}, eval mode${scope ? `; ${metric}${scope}` : ''}):`);
   const rows = (['train', 'val', 'test'] as const).map((s) => [
     s,
     scores[s].count,

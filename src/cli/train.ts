@@ -1,6 +1,14 @@
 // lstm-train: train an LSTM from a JSON config and a CSV; writes a run directory with checkpoints, history and plots.
 import { Command, Option } from 'commander';
-import { parseCount, parseThreads, printWritten, shortPath, startBackend, withFlags } from './common.js';
+import {
+  parseCount,
+  parseThreads,
+  printWritten,
+  shortPath,
+  startBackend,
+  withFlags,
+  endQuietlyOnClosedStdout,
+} from './common.js';
 import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
 import { configJsonSchema, loadConfig } from '../config/load.js';
 import { prepare, type Prepared } from '../train/prepare.js';
@@ -99,6 +107,8 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
 
 async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlags, log: (s: string) => void) {
   const metric = taskOf(p.dataset.task).metric;
+  const scope = taskOf(p.dataset.task).metricScope(p.dataset);
+  if (scope) log(`${metric} below is in original units${scope}`);
   const reporter = createReporter({ quiet: !!flags.quiet, metric });
   const interrupts = watchInterrupts();
   try {
@@ -114,7 +124,7 @@ async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlag
     }
     if (result.stopReason === 'early-stopping')
       log(`early stopping: val loss has not improved since epoch ${result.state.bestEpoch}`);
-    printScores(result.scores, metric, result.state.bestEpoch);
+    printScores(result.scores, metric, result.state.bestEpoch, taskOf(p.dataset.task).metricScope(p.dataset));
     printWritten('run directory', result.runDir, result.files);
     return 0;
   } finally {
@@ -123,6 +133,7 @@ async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlag
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  endQuietlyOnClosedStdout();
   const program = trainCommand();
   program.parse(argv);
   const code = await runTrain(program.opts<TrainFlags>());

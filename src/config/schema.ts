@@ -74,7 +74,42 @@ export const forecastDataSchema = z
     ...dataCommon,
     targets: columnList().describe('columns to predict'),
     window: positiveInt().default(32).describe('time steps in each input window'),
-    horizon: positiveInt().default(1).describe("steps after the window's last row that the target is taken from"),
+    horizon: positiveInt()
+      .default(1)
+      .describe("future steps forecast at once: 1 … horizon after the window's last row (horizon × targets outputs)"),
+    time: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'a column of ISO 8601 dates or date-times, or numbers: rows are ordered by it and forecasts carry times',
+      ),
+    gaps: z
+      .enum(['error', 'fill', 'ignore'])
+      .default('error')
+      .describe(
+        'with data.time, a step longer than the frequency: stop with an error, fill it with rows of empty cells ' +
+          '(data.missing then handles them), or ignore it (rows taken as consecutive)',
+      ),
+    season: positiveInt()
+      .optional()
+      .describe('a seasonal period in rows (24 for hourly data with a daily cycle): adds the seasonal-naive baseline'),
+    windowLevel: z
+      .enum(['absolute', 'last', 'standardize'])
+      .default('standardize')
+      .describe(
+        "absolute: the model reads and predicts scaled levels; last: each window's targets (inputs and outputs) are " +
+          "taken relative to their last value in the window; standardize: each window's columns are centred and " +
+          'scaled by their own mean and spread (RevIN); outputs are restored to levels either way',
+      ),
+    intervals: z
+      .array(
+        fraction().refine((v) => v > 0 && v < 1, { error: (iss) => `expected a level between 0 and 1, ${got(iss)}` }),
+      )
+      .min(1)
+      .default([0.8, 0.95])
+      .refine((l) => l.every((v, i) => i === 0 || v > l[i - 1]), { error: 'expected increasing levels, each once' })
+      .describe('coverage levels of the prediction intervals (split conformal, calibrated on the val split)'),
   })
   .strict();
 

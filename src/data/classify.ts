@@ -2,7 +2,7 @@
 import { DataError, describeValue } from '../errors.js';
 import { parseCell } from './columns.js';
 import type { Sequences } from './sequences.js';
-import type { Batch, SplitData } from './types.js';
+import type { Batch, SplitData, SplitName } from './types.js';
 
 /** Sorted unique labels; numerically when every label is a number ("2" before "10"), else by code point. */
 export function classList(labels: string[]): string[] {
@@ -57,9 +57,10 @@ export interface ScaledSequences {
 }
 
 /** A split over the sequences `members` (indices into `data`); batches carry a mask when `masked`. */
-export function classifySplit(data: ScaledSequences, members: number[], masked: boolean): SplitData {
+export function classifySplit(name: SplitName, data: ScaledSequences, members: number[], masked: boolean): SplitData {
   const { steps, features: f } = data;
   return {
+    name,
     size: members.length,
     ids: members.map((i) => data.ids[i]),
     batch(indices: number[]): Batch {

@@ -35,6 +35,11 @@ export function columnIndex(table: CsvTable, name: string, role: string): number
   );
 }
 
+/** The label column's index; with `optional` (data to predict from), -1 when the file has none. */
+export function labelColumn(table: CsvTable, name: string, optional = false): number {
+  return optional && !table.header.includes(name) ? -1 : columnIndex(table, name, 'label');
+}
+
 /**
  * The named columns of the given rows as a row-major Float64Array [rows.length, cols.length]; empty cells are NaN
  * (the `missing` policy decides about those). A non-numeric cell is a DataError at its file:line:column.

@@ -1,5 +1,5 @@
 // Builds a classify Dataset from a parsed CSV: read sequences (wide or long), map labels, split, scale.
-import { DataError } from '../errors.js';
+import { DataError, describeValue } from '../errors.js';
 import type { ClassifyDataConfig } from '../config/schema.js';
 import { classifySplit, classList, labelIndices, realSteps, zeroPadding, type ScaledSequences } from './classify.js';
 import type { CsvTable } from './csv.js';
@@ -8,7 +8,7 @@ import { applyScaler, fitScaler } from './scaler.js';
 import type { Sequences } from './sequences.js';
 import { stratifiedSplit } from './split.js';
 import { countClasses, splitSizes } from './summary.js';
-import type { Dataset, FittedTransforms } from './types.js';
+import type { ClassifyDataset, FittedTransforms } from './types.js';
 import { readWide } from './wide.js';
 
 /**
@@ -21,16 +21,20 @@ export function loadClassify(
   absPath: string,
   seed: number,
   fitted?: FittedTransforms,
-): Dataset {
-  const seqs = readSequences(table, cfg, fitted?.featureScaler.columns ?? cfg.features);
-  if (seqs.lengths.length === 0)
+  inputsOnly = false,
+): ClassifyDataset {
+  const read = readSequences(table, cfg, fitted?.featureScaler.columns ?? cfg.features, inputsOnly);
+  if (read.lengths.length === 0)
     throw new DataError(
       table.file,
-      `expected at least one sequence, found none (all ${seqs.droppedRows} rows were dropped for empty cells)`,
+      `expected at least one sequence, found none (all ${read.droppedRows} rows were dropped for empty cells)`,
     );
+  const seqs = fitted?.steps === undefined ? read : padTo(read, fitted.steps, table.file);
   const classes = fitted?.classes ?? classList(seqs.labels);
-  const y = labelIndices(seqs.labels, classes, seqs.labelWhere);
-  const parts = stratifiedSplit(y, classes, cfg.split, seed, { file: table.file, strict: !fitted });
+  // data to predict from is not split and its labels, if any, are not read: every sequence goes into `all`
+  const y = inputsOnly ? new Int32Array(seqs.labels.length) : labelIndices(seqs.labels, classes, seqs.labelWhere);
+  const none = { train: [], val: [], test: [] };
+  const parts = inputsOnly ? none : stratifiedSplit(y, classes, cfg.split, seed, { file: table.file, strict: !fitted });
   const featureScaler =
     fitted?.featureScaler ?? fitScaler(cfg.normalize, seqs.featureNames, realSteps(seqs, parts.train));
   const f = seqs.featureNames.length;
@@ -44,10 +48,11 @@ export function loadClassify(
   };
   const masked = cfg.layout === 'long'; // always, so a model trained on long data gets a mask on any new long data too
   const splits = {
-    train: classifySplit(data, parts.train, masked),
-    val: classifySplit(data, parts.val, masked),
-    test: classifySplit(data, parts.test, masked),
+    train: classifySplit('train', data, parts.train, masked),
+    val: classifySplit('val', data, parts.val, masked),
+    test: classifySplit('test', data, parts.test, masked),
     all: classifySplit(
+      'all',
       data,
       Array.from(y, (_, i) => i),
       masked,
@@ -76,16 +81,38 @@ export function loadClassify(
     outputSize: classes.length,
     masked,
     featureScaler,
+    fitted: { featureScaler, classes },
     splits,
     summary,
   };
 }
 
-function readSequences(table: CsvTable, cfg: ClassifyDataConfig, features?: string[]): Sequences {
+/** The sequences on the model's time axis: padded to `steps`; a sequence longer than the model's is an error. */
+function padTo(seqs: Sequences, steps: number, file: string): Sequences {
+  if (seqs.steps === steps) return seqs;
+  const longest = seqs.lengths.indexOf(Math.max(...seqs.lengths));
+  if (seqs.steps > steps)
+    throw new DataError(
+      file,
+      `sequence ${describeValue(seqs.ids[longest])} has ${seqs.lengths[longest]} steps; expected at most ${steps}, the longest the model was trained on`,
+      'leave out or cut the longer sequences',
+    );
+  const f = seqs.featureNames.length;
+  const x = new Float64Array(seqs.lengths.length * steps * f);
+  seqs.lengths.forEach((_, i) => x.set(seqs.x.subarray(i * seqs.steps * f, (i + 1) * seqs.steps * f), i * steps * f));
+  return { ...seqs, x, steps };
+}
+
+function readSequences(
+  table: CsvTable,
+  cfg: ClassifyDataConfig,
+  features?: string[],
+  labelOptional = false,
+): Sequences {
   if (cfg.layout === 'wide') {
     // The schema requires steps for the wide layout; a config that skipped validation is a programmer error.
     if (cfg.steps === undefined) throw new Error('wide layout without steps: the config was not validated');
-    return readWide(table, { label: cfg.label, steps: cfg.steps, features, missing: cfg.missing });
+    return readWide(table, { label: cfg.label, steps: cfg.steps, features, missing: cfg.missing, labelOptional });
   }
   if (cfg.sequenceId === undefined) throw new Error('long layout without sequenceId: the config was not validated');
   return readLong(table, {
@@ -94,5 +121,6 @@ function readSequences(table: CsvTable, cfg: ClassifyDataConfig, features?: stri
     orderBy: cfg.orderBy,
     features,
     missing: cfg.missing,
+    labelOptional,
   });
 }

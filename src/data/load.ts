@@ -15,6 +15,11 @@ export interface LoadOptions {
   fitted?: FittedTransforms;
   /** a CSV path (absolute or relative to the working directory) used instead of cfg.path */
   pathOverride?: string;
+  /**
+   * the data is to predict from: the truth (a target that is not an input, the label) may be missing, and one
+   * window (or sequence) is enough
+   */
+  inputsOnly?: boolean;
 }
 
 /**
@@ -25,8 +30,8 @@ export async function loadDataset(cfg: DataConfig, opts: LoadOptions): Promise<D
   const absPath = opts.pathOverride !== undefined ? resolve(opts.pathOverride) : resolve(opts.baseDir, cfg.path);
   const table = await readCsv(absPath, displayPath(absPath));
   return cfg.task === 'forecast'
-    ? loadForecast(table, cfg, absPath, opts.fitted)
-    : loadClassify(table, cfg, absPath, opts.seed, opts.fitted);
+    ? loadForecast(table, cfg, absPath, opts.fitted, opts.inputsOnly)
+    : loadClassify(table, cfg, absPath, opts.seed, opts.fitted, opts.inputsOnly);
 }
 
 /** The shorter of the path relative to the working directory and the absolute path. */

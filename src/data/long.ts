@@ -1,6 +1,6 @@
 // Classify, long layout: one time step per row, grouped by a sequence id, ordered by an optional order column.
 import { DataError, describeValue } from '../errors.js';
-import { columnIndex, numericColumnsExcept, numericMatrix, parseCell } from './columns.js';
+import { columnIndex, labelColumn, numericColumnsExcept, numericMatrix, parseCell } from './columns.js';
 import type { CsvTable } from './csv.js';
 import { applyMissing, locateIn, previousRowInGroup, rowsWithKeys, type MissingPolicy } from './missing.js';
 import { padSequences, type Sequences } from './sequences.js';
@@ -11,11 +11,13 @@ export interface LongOptions {
   orderBy?: string;
   features?: string[];
   missing: MissingPolicy;
+  /** data to predict from: a file without the label column is fine (every label is then '') */
+  labelOptional?: boolean;
 }
 
 /** Groups rows into sequences (in order of first appearance), each sorted by `orderBy` (stable) or kept in file order. */
 export function readLong(table: CsvTable, opts: LongOptions): Sequences {
-  const labelCol = columnIndex(table, opts.label, 'label');
+  const labelCol = labelColumn(table, opts.label, opts.labelOptional);
   const idCol = columnIndex(table, opts.sequenceId, 'sequence id');
   const orderCol = opts.orderBy === undefined ? undefined : columnIndex(table, opts.orderBy, 'order');
   const featureNames = opts.features ?? numericColumnsExcept(table, [opts.label, opts.sequenceId, opts.orderBy]);
@@ -25,9 +27,10 @@ export function readLong(table: CsvTable, opts: LongOptions): Sequences {
       `expected at least one numeric feature column, found none among: ${table.header.join(', ')}`,
     );
   const featureCols = featureNames.map((n) => columnIndex(table, n, 'feature'));
-  const keyed = rowsWithKeys(table, [labelCol, idCol, ...(orderCol === undefined ? [] : [orderCol])], opts.missing);
+  const keys = [...(labelCol < 0 ? [] : [labelCol]), idCol, ...(orderCol === undefined ? [] : [orderCol])];
+  const keyed = rowsWithKeys(table, keys, opts.missing);
   const groups = groupRows(table, keyed, idCol, orderCol);
-  groups.forEach((g) => checkConstantLabel(table, g, labelCol, idCol));
+  if (labelCol >= 0) groups.forEach((g) => checkConstantLabel(table, g, labelCol, idCol));
 
   const ordered = groups.flat();
   const groupOf = Int32Array.from(groups.flatMap((g, k) => g.map(() => k)));
@@ -48,7 +51,7 @@ export function readLong(table: CsvTable, opts: LongOptions): Sequences {
   return {
     featureNames: [...featureNames],
     ...padded,
-    labels: first.map((row) => row.cells[labelCol]),
+    labels: first.map((row) => (labelCol < 0 ? '' : row.cells[labelCol])),
     labelWhere: (k) => `${table.file}:${first[k].line}:${labelCol + 1}`,
     ids: first.map((row) => row.cells[idCol]),
     rows: kept.length,

@@ -1,5 +1,6 @@
 // The shapes that flow from CSV to the training loop: plain typed arrays, no tensors (the loop makes those).
-import type { TaskName } from '../config/schema.js';
+import type { ForecastDataConfig, TaskName } from '../config/schema.js';
+import type { Frequency, TimeForm } from './time.js';
 
 export type SplitName = 'train' | 'val' | 'test' | 'all';
 
@@ -17,21 +18,102 @@ export interface Batch {
   steps: number;
   features: number;
   x: Float32Array;
-  /** forecast: scaled targets [batchSize, targets]; classify: class indices [batchSize]. */
+  /**
+   * forecast: scaled targets [batchSize, leads × targets] (lead-major), relative to each window's level when the
+   * window level is not absolute (see `restore`); classify: class indices [batchSize].
+   */
   y: Float32Array | Int32Array;
   /** classify long layout with ragged sequences: 1 where a step is real, 0 where it is padding; [batchSize, steps]. */
   mask?: Float32Array;
+  /** forecast, windowLevel last or standardize: a scaled level is `output · scale + offset`; [batchSize, targets] each */
+  restore?: Restore;
+}
+
+export interface Restore {
+  offset: Float32Array;
+  scale: Float32Array;
 }
 
 /** A split: `size` examples addressed by index 0..size-1, cut into batches on demand (never all windows at once). */
 export interface SplitData {
+  name: SplitName;
   size: number;
-  /** An identifier per example: forecast, the 0-based data-row index of the window's last row; classify, the sequenceId or data-row index. */
+  /** An identifier per example: forecast, the data-row index of the window's last row; classify, the sequence id or data-row index. */
   ids: (number | string)[];
   /** Builds the batch for these example indices (in this order). */
   batch(indices: number[]): Batch;
-  /** Forecast only: the last observed target values (original units) before each example's target: the persistence forecast. [size, targets] */
-  persistence?(indices: number[]): Float32Array;
+}
+
+/** A forecast split: each example is the window ending at a series row. */
+export interface ForecastSplit extends SplitData {
+  /** the series row of each example's window end, in time order */
+  ends: number[];
+  /** the batch as it would be with windowLevel absolute (scaled levels, no restore): what the linear baseline reads */
+  absoluteBatch(indices: number[]): Batch;
+}
+
+export type WindowLevel = ForecastDataConfig['windowLevel'];
+
+/** One scaled multivariate series plus its targets, row-major, rows in time order. */
+export interface Series {
+  rows: number;
+  /** scaled features [rows, features] */
+  x: Float32Array;
+  features: number;
+  /** scaled targets [rows, targets] */
+  y: Float32Array;
+  targets: number;
+  /** for each target, the feature column holding the same data column, or -1 (the target is not an input) */
+  targetFeature: Int32Array;
+}
+
+/** How examples are cut: the window's length, the steps ahead to predict, and how each window's level is taken. */
+export interface WindowSpec {
+  window: number;
+  leads: number[];
+  level: WindowLevel;
+}
+
+/** The time column of a series: its values per series row, how they are written, and their step. */
+export interface SeriesTime {
+  column: string;
+  /** per series row (time order): ms since 1970 (dates, date-times) or the number */
+  values: Float64Array;
+  form: TimeForm;
+  frequency?: Frequency;
+}
+
+/** Split-conformal interval half-widths in original units: [level][lead][target]. */
+export interface Intervals {
+  levels: number[];
+  widths: number[][][];
+  /** how many val windows calibrated them */
+  windows: number;
+}
+
+/** What a forecast dataset knows of its series beyond the batches: for baselines, times and forecasts. */
+export interface ForecastInfo {
+  /** steps ahead the head predicts, in order: 1 … horizon (a card-1 model: its one step, `horizon`) */
+  leads: number[];
+  window: number;
+  windowLevel: WindowLevel;
+  /** the scaled series the windows are cut from */
+  series: Series;
+  /** whether the file holds each target (data loaded to predict may lack the truth) */
+  hasTargets: boolean;
+  /** targets in original units [rows, targets], time order */
+  targetRaw: Float32Array;
+  /** each series row's data-row index in the file (-1: a row inserted to fill a gap) */
+  rowIds: Int32Array;
+  time?: SeriesTime;
+  /** data.intervals: the coverage levels of the intervals a model of this data gets */
+  intervalLevels: number[];
+  /** data.season: the seasonal-naive baseline's period in rows */
+  season?: number;
+  /** the checkpoint's intervals, when the data was loaded for one that has them */
+  intervals?: Intervals;
+  /** gaps found in the time column, and rows inserted for them */
+  gaps: { found: number; filled: number };
 }
 
 export interface DataSummary {
@@ -55,11 +137,21 @@ export interface DataSummary {
 export interface FittedTransforms {
   featureScaler: Scaler;
   targetScaler?: Scaler;
-  classes?: string[];
+  /** classify: the labels in class-index order; forecast: [] */
+  classes: string[];
+  forecast?: FittedForecast;
+  /** the model's time axis: classify sequences are padded to it (a longer one is an error) */
+  steps?: number;
 }
 
-export interface Dataset extends FittedTransforms {
-  task: TaskName;
+/** A forecaster's own: its leads, its time column's form and step, and its intervals. */
+export interface FittedForecast {
+  leads: number[];
+  time?: { form: TimeForm; frequency?: Frequency };
+  intervals?: Intervals;
+}
+
+interface DatasetCommon {
   file: string;
   featureNames: string[];
   /** forecast: target column names; classify: [] */
@@ -68,10 +160,27 @@ export interface Dataset extends FittedTransforms {
   classes: string[];
   /** window length (forecast) or longest sequence (classify) */
   steps: number;
-  /** number of targets (forecast) or classes (classify): the head's width */
+  /** the head's width: leads × targets (forecast) or classes (classify) */
   outputSize: number;
   /** true when sequences are padded and batches carry a mask */
   masked: boolean;
-  splits: Record<SplitName, SplitData>;
+  featureScaler: Scaler;
+  targetScaler?: Scaler;
+  /** what a checkpoint of a model trained on this data stores */
+  fitted: FittedTransforms;
   summary: DataSummary;
 }
+
+export interface ForecastDataset extends DatasetCommon {
+  task: 'forecast';
+  targetScaler: Scaler;
+  splits: Record<SplitName, ForecastSplit>;
+  forecast: ForecastInfo;
+}
+
+export interface ClassifyDataset extends DatasetCommon {
+  task: 'classify';
+  splits: Record<SplitName, SplitData>;
+}
+
+export type Dataset = ForecastDataset | ClassifyDataset;

@@ -1,6 +1,6 @@
 // Classify, wide layout: one sequence per row, `steps × features` numeric columns (time-major) plus the label.
 import { DataError } from '../errors.js';
-import { columnIndex, numericColumnsExcept, numericMatrix } from './columns.js';
+import { columnIndex, labelColumn, numericColumnsExcept, numericMatrix } from './columns.js';
 import type { CsvTable } from './csv.js';
 import { applyMissing, locateIn, rowsWithKeys, type MissingPolicy } from './missing.js';
 import type { Sequences } from './sequences.js';
@@ -67,12 +67,12 @@ const sameNames = (a: string[], b: string[]) => a.length === b.length && a.every
 /** Reads every row as one sequence of `steps` steps; `ffill` carries a feature from the previous step of its row. */
 export function readWide(
   table: CsvTable,
-  opts: { label: string; steps: number; features?: string[]; missing: MissingPolicy },
+  opts: { label: string; steps: number; features?: string[]; missing: MissingPolicy; labelOptional?: boolean },
 ): Sequences {
-  const labelCol = columnIndex(table, opts.label, 'label');
+  const labelCol = labelColumn(table, opts.label, opts.labelOptional);
   const { featureNames, cols } = wideColumns(table, opts.label, opts.steps, opts.features);
   const f = featureNames.length;
-  const rows = rowsWithKeys(table, [labelCol], opts.missing);
+  const rows = rowsWithKeys(table, labelCol < 0 ? [] : [labelCol], opts.missing);
   const values = numericMatrix(table, rows, cols);
   const kept = applyMissing(values, cols.length, opts.missing, {
     locate: locateIn(table, rows, cols),
@@ -86,7 +86,7 @@ export function readWide(
     steps: opts.steps,
     x,
     lengths: new Int32Array(kept.length).fill(opts.steps),
-    labels: used.map((row) => row.cells[labelCol]),
+    labels: used.map((row) => (labelCol < 0 ? '' : row.cells[labelCol])),
     labelWhere: (k) => `${table.file}:${used[k].line}:${labelCol + 1}`,
     ids: kept.map((i) => rows[i]),
     rows: kept.length,

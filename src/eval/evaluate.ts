@@ -2,16 +2,24 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, SplitData, SplitName } from '../data/types.js';
 import { DataError } from '../errors.js';
-import { taskOf, type EvalReport, type Predictions } from '../task/index.js';
+import { taskOf, type EvalReport, type Predictions, type ReportContext } from '../task/index.js';
 import { predictSplit } from '../task/predict.js';
 
 export interface Evaluation {
   report: EvalReport;
   predictions: Predictions;
   split: SplitData;
+  context: ReportContext;
 }
 
-export function evaluate(model: tf.LayersModel, dataset: Dataset, splitName: SplitName, batchSize: number): Evaluation {
+/** `context`: the task's report context (reportContext), e.g. the intervals and the training data's baselines. */
+export function evaluate(
+  model: tf.LayersModel,
+  dataset: Dataset,
+  splitName: SplitName,
+  batchSize: number,
+  context: ReportContext = {},
+): Evaluation {
   const split = dataset.splits[splitName];
   if (split.size === 0)
     throw new DataError(
@@ -24,7 +32,7 @@ export function evaluate(model: tf.LayersModel, dataset: Dataset, splitName: Spl
   const report: EvalReport = {
     source: dataset.summary.file,
     split: splitName,
-    ...task.report(predictions, dataset, split),
+    ...task.report(predictions, dataset, split, context),
   };
-  return { report, predictions, split };
+  return { report, predictions, split, context };
 }

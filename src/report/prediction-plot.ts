@@ -2,22 +2,41 @@
 import { chartHeader, type PlotTitle, type VegaLiteSpec } from './render.js';
 
 export interface ForecastRow {
-  /** the data-row index of the predicted row: the x axis */
+  /** the x axis: the predicted row's data-row index, or its time (ms, with `temporal`) */
   id: number;
   target: string;
   /** original units */
   actual: number;
   predicted: number;
+  /** steps ahead of the forecast (when several are drawn) */
+  lead?: number;
 }
 
+export interface ForecastPlotOptions extends PlotTitle {
+  /** the x values are times (ms since 1970) */
+  temporal?: boolean;
+}
+
+const predictedKind = (lead: number | undefined) =>
+  lead === undefined ? 'predicted' : `predicted ${lead} step${lead === 1 ? '' : 's'} ahead`;
+
 /** One panel per target (each with its own y scale), actual solid and predicted dashed, in original units. */
-export function forecastSpec(rows: ForecastRow[], opts: PlotTitle): VegaLiteSpec {
-  const values = rows.flatMap((r) => [
-    { id: r.id, target: r.target, kind: 'actual', value: r.actual },
-    { id: r.id, target: r.target, kind: 'predicted', value: r.predicted },
-  ]);
+export function forecastSpec(rows: ForecastRow[], opts: ForecastPlotOptions): VegaLiteSpec {
+  const leads = [...new Set(rows.map((r) => r.lead))];
+  const kind = (r: ForecastRow) => predictedKind(leads.length > 1 ? r.lead : undefined);
+  const actual = new Map(
+    rows.map((r) => [`${r.target} ${r.id}`, { id: r.id, target: r.target, kind: 'actual', value: r.actual }]),
+  );
+  const values = [
+    ...actual.values(),
+    ...rows.map((r) => ({ id: r.id, target: r.target, kind: kind(r), value: r.predicted })),
+  ];
   const targets = [...new Set(rows.map((r) => r.target))];
-  const kindScale = { domain: ['actual', 'predicted'] };
+  const kinds = ['actual', ...new Set(rows.map(kind))];
+  const kindScale = { domain: kinds };
+  const x = opts.temporal
+    ? { field: 'id', type: 'temporal', title: 'time' }
+    : { field: 'id', type: 'quantitative', title: 'row', axis: { format: 'd' }, scale: { zero: false, nice: false } };
   return {
     ...chartHeader(opts),
     data: { values },
@@ -34,15 +53,14 @@ export function forecastSpec(rows: ForecastRow[], opts: PlotTitle): VegaLiteSpec
       height: targets.length > 1 ? 160 : 280,
       mark: { type: 'line', strokeWidth: 1.5 },
       encoding: {
-        x: {
-          field: 'id',
-          type: 'quantitative',
-          title: 'row',
-          axis: { format: 'd' },
-          scale: { zero: false, nice: false },
-        },
+        x,
         y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-        color: { field: 'kind', type: 'nominal', title: null, scale: { ...kindScale, range: ['#4c78a8', '#e45756'] } },
+        color: {
+          field: 'kind',
+          type: 'nominal',
+          title: null,
+          scale: { ...kindScale, range: ['#4c78a8', '#e45756', '#f58518', '#54a24b'] },
+        },
         strokeDash: {
           field: 'kind',
           type: 'nominal',
@@ -52,9 +70,50 @@ export function forecastSpec(rows: ForecastRow[], opts: PlotTitle): VegaLiteSpec
             range: [
               [1, 0],
               [5, 3],
+              [2, 2],
+              [8, 3],
             ],
           },
         },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+    config: { legend: { labelLimit: 260 } },
+  } as VegaLiteSpec;
+}
+
+export interface StepErrorRow {
+  target: string;
+  step: number;
+  /** "model" or a baseline's name */
+  forecast: string;
+  mae: number;
+}
+
+/** MAE by steps ahead, the model against each baseline, one panel per target. */
+export function maeByStepSpec(rows: StepErrorRow[], opts: PlotTitle): VegaLiteSpec {
+  const targets = [...new Set(rows.map((r) => r.target))];
+  const forecasts = [...new Set(rows.map((r) => r.forecast))];
+  return {
+    ...chartHeader(opts),
+    data: { values: rows.filter((r) => Number.isFinite(r.mae)) },
+    facet: {
+      row: {
+        field: 'target',
+        type: 'nominal',
+        title: null,
+        sort: targets,
+        header: { labelAngle: 0, labelAlign: 'left' },
+      },
+    },
+    spec: {
+      height: targets.length > 1 ? 160 : 260,
+      mark: { type: 'line', point: true, strokeWidth: 1.5 },
+      encoding: {
+        x: { field: 'step', type: 'quantitative', title: 'steps ahead', axis: { format: 'd', tickMinStep: 1 } },
+        y: { field: 'mae', type: 'quantitative', title: 'MAE (original units)', scale: { zero: true } },
+        color: { field: 'forecast', type: 'nominal', title: null, sort: forecasts },
+        tooltip: [{ field: 'forecast' }, { field: 'step' }, { field: 'mae', format: '.4g' }],
       },
     },
     resolve: { scale: { y: 'independent' } },
@@ -106,4 +165,19 @@ export function confusionSpec(
       },
     ],
   } as VegaLiteSpec;
+}
+
+/** How many sequences got each label: what a classifier made of a file without labels. */
+export function predictedClassesSpec(classes: string[], labels: string[], opts: PlotTitle): VegaLiteSpec {
+  const counts = classes.map((c) => ({ label: c, count: labels.filter((l) => l === c).length }));
+  return {
+    ...chartHeader(opts),
+    data: { values: counts },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'label', type: 'nominal', sort: classes, title: 'predicted label', axis: { labelAngle: 0 } },
+      y: { field: 'count', type: 'quantitative', title: 'sequences' },
+      tooltip: [{ field: 'label' }, { field: 'count' }],
+    },
+  };
 }

@@ -56,12 +56,16 @@ export const classifyTask: Task = {
   metric: 'accuracy',
   examples: 'sequences',
   plotName: 'confusion matrix',
+  usesTrainingData: false,
+  metricScope: () => '',
   targetTensor: (batch, outputSize) =>
     tf.tidy(() => tf.oneHot(tf.tensor1d(batch.y, 'int32'), outputSize).toFloat() as tf.Tensor2D), // [batch, classes]
   loss: (output, target) => tf.losses.softmaxCrossEntropy<tf.Tensor2D, tf.Scalar>(target, output), // mean over batch; logits
   shown: (output) => tf.softmax(output),
   batchMetric: (dataset, batch, output) => accuracy(batch.y, argmaxRows(output, dataset.outputSize)),
   collector,
+  reportContext: () => ({}),
+  checkpointTransforms: (dataset) => dataset.fitted,
   headline: (p, dataset) => {
     const c = own(p, 'classify');
     return accuracy(c.labels, argmaxRows(c.probabilities, dataset.outputSize));
@@ -80,10 +84,10 @@ export const classifyTask: Task = {
     ]);
     return { headers, rows };
   },
-  plot(report, _p, _dataset, _split, title) {
+  plots(report, _p, _dataset, _split, title) {
     const r = own(report, 'classify');
     const spec = confusionSpec(r.classes, r.confusion, { title, subtitle: `${r.split} split, ${r.count} sequences` });
-    return { name: 'confusion', spec };
+    return [{ name: 'confusion', spec }];
   },
   formatReport: (r) => formatReport(own(r, 'classify')),
 };

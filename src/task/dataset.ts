@@ -1,4 +1,6 @@
 // The data a run trains on, and the data a checkpoint is used on (with its stored transforms, never refitted).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import { loadDataset } from '../data/load.js';
@@ -10,11 +12,21 @@ export function loadData(config: Config): Promise<Dataset> {
 }
 
 /** The card's data (or `dataPath`, a CSV with the same columns), transformed as in training. */
-export function loadCardData(card: ModelCard, dataPath?: string): Promise<Dataset> {
+export function loadCardData(card: ModelCard, dataPath?: string, inputsOnly = false): Promise<Dataset> {
   return loadDataset(card.config.data, {
     baseDir: process.cwd(),
     seed: card.config.seed,
-    fitted: card.fitted,
+    fitted: { ...card.fitted, steps: card.steps },
     pathOverride: dataPath,
+    inputsOnly,
   });
+}
+
+/**
+ * The data the card's model was trained on, for what is fitted on it (the linear baseline, missing intervals), or
+ * undefined when its file is no longer where the card says (a checkpoint moved to another machine).
+ */
+export async function loadCardTrainingData(card: ModelCard): Promise<Dataset | undefined> {
+  if (!existsSync(resolve(card.config.data.path))) return undefined;
+  return loadCardData(card);
 }

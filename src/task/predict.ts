@@ -1,8 +1,8 @@
-// Runs a model over a split in eval mode, batch by batch: the loss, and the task's predictions in original units.
-import * as tf from '@tensorflow/tfjs';
+// A model over a split, with the dataset's own task: the loss and the predictions in original units.
+import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, SplitData } from '../data/types.js';
-import { batchInputs } from './batch.js';
 import { taskOf } from './index.js';
+import { runModel } from './run-model.js';
 import type { Predictions } from './types.js';
 
 export function predictSplit(
@@ -11,20 +11,5 @@ export function predictSplit(
   split: SplitData,
   batchSize: number,
 ): Predictions {
-  const task = taskOf(dataset.task);
-  const n = split.size;
-  const collect = task.collector(dataset, n);
-  let lossSum = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const indices = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
-    const batch = split.batch(indices);
-    const [loss, shown] = tf.tidy(() => {
-      const y = task.targetTensor(batch, dataset.outputSize);
-      const raw = model.apply(batchInputs(batch), { training: false }) as tf.Tensor2D;
-      return [task.loss(raw, y).dataSync()[0], task.shown(raw).dataSync() as Float32Array];
-    });
-    lossSum += loss * indices.length;
-    collect.add(batch, start, shown);
-  }
-  return collect.finish(n > 0 ? lossSum / n : NaN);
+  return runModel(taskOf(dataset.task), model, dataset, split, batchSize);
 }

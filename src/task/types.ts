@@ -1,7 +1,7 @@
 // The Task contract: what training, evaluation and the CLIs ask of a task instead of branching on its name.
 import type * as tf from '@tensorflow/tfjs';
 import type { TaskName } from '../config/schema.js';
-import type { Batch, Dataset, SplitData, SplitName } from '../data/types.js';
+import type { Batch, Dataset, FittedTransforms, Intervals, SplitData, SplitName } from '../data/types.js';
 import type { VegaLiteSpec } from '../report/render.js';
 import type { Cell } from '../report/table.js';
 import type { ClassMetrics, RegressionMetrics } from './metrics.js';
@@ -12,7 +12,10 @@ export interface ForecastPredictions {
   /** mean loss, in scaled units as in training */
   loss: number;
   count: number;
-  /** true and predicted targets [count, targets] */
+  /** the steps ahead, in the order of the middle axis below */
+  leads: number[];
+  targets: number;
+  /** true and predicted targets [count, leads, targets] */
   yTrue: Float32Array;
   yPred: Float32Array;
 }
@@ -31,11 +34,33 @@ export interface ClassifyPredictions {
 
 export type Predictions = ForecastPredictions | ClassifyPredictions;
 
+/** A model's or a baseline's metrics, in original units. */
+export type BaselineName = 'persistence' | 'seasonal-naive' | 'linear';
+
+export interface ForecastTargetReport {
+  name: string;
+  /** over every lead at once: the mean over steps */
+  model: RegressionMetrics;
+  persistence: RegressionMetrics;
+  /** 1 − MAE_model / MAE_persistence */
+  skill: number;
+  /** every baseline computed (persistence always; seasonal-naive with data.season; linear when it could be fitted) */
+  baselines: Partial<Record<BaselineName, RegressionMetrics>>;
+  /** 1 − MAE_model / MAE_baseline, for each baseline */
+  skills: Partial<Record<BaselineName, number>>;
+  byLead: { lead: number; model: RegressionMetrics; baselines: Partial<Record<BaselineName, RegressionMetrics>> }[];
+}
+
 export interface ForecastReport {
   task: 'forecast';
   count: number;
   loss: number;
-  targets: { name: string; model: RegressionMetrics; persistence: RegressionMetrics; skill: number }[];
+  leads: number[];
+  targets: ForecastTargetReport[];
+  /** the intervals' empirical coverage on this split, over every target: per level, and per level and lead */
+  coverage?: { levels: number[]; overall: number[]; byLead: number[][]; calibration: string };
+  /** what a reader should know about the baselines or intervals */
+  notes: string[];
 }
 
 export interface ClassifyReport {
@@ -67,14 +92,28 @@ export interface Table {
   rows: Cell[][];
 }
 
+/** What a forecast report needs besides the predictions: the training data (the linear baseline), the intervals. */
+export interface ReportContext {
+  training?: Dataset;
+  intervals?: Intervals;
+  /** where the intervals came from, in words */
+  calibration?: string;
+  /** what could not be worked out, and why */
+  notes?: string[];
+}
+
 export interface Task {
   readonly name: TaskName;
   /** the headline metric's name, as in history.csv: mae (original units) or accuracy */
   readonly metric: string;
+  /** what the headline metric averages, when a reader needs telling: forecast, ", the mean over 24 steps ahead" */
+  metricScope(dataset: Dataset): string;
   /** what its examples are called (plural) */
   readonly examples: string;
   /** what lstm-eval's plot shows */
   readonly plotName: string;
+  /** whether its report fits something on the training data (forecast: the linear baseline, missing intervals) */
+  readonly usesTrainingData: boolean;
   /** a batch's targets as the loss takes them */
   targetTensor(batch: Batch, outputSize: number): tf.Tensor2D;
   /** mean loss over the batch of the head's raw outputs [batch, outputSize] */
@@ -84,14 +123,29 @@ export interface Task {
   /** the headline metric of one batch's raw outputs (e.g. a training batch's) */
   batchMetric(dataset: Dataset, batch: Batch, output: Float32Array): number;
   collector(dataset: Dataset, size: number): Collector;
+  /**
+   * What a checkpoint of the model whose val-split predictions are `val` stores: the data's transforms, and for a
+   * forecaster the intervals calibrated on those predictions.
+   */
+  checkpointTransforms(dataset: Dataset, val: Predictions): FittedTransforms;
   /** the headline metric of a split's predictions */
   headline(p: Predictions, dataset: Dataset): number;
+  /**
+   * What the report needs besides the predictions, worked out once for a trained model: forecast, the intervals
+   * (the checkpoint's, or calibrated now on `training`'s val split when it has none) and the training data.
+   */
+  reportContext(o: {
+    model: tf.LayersModel;
+    training?: Dataset;
+    fitted?: FittedTransforms;
+    batchSize: number;
+  }): ReportContext;
   /** the full metrics and the naive baselines */
-  report(p: Predictions, dataset: Dataset, split: SplitData): TaskReport;
+  report(p: Predictions, dataset: Dataset, split: SplitData, context?: ReportContext): TaskReport;
   /** one row per example: its id, the truth and the prediction in original units */
-  predictionTable(p: Predictions, dataset: Dataset, split: SplitData): Table;
-  /** lstm-eval's chart: the file's base name and the Vega-Lite spec */
-  plot(report: EvalReport, p: Predictions, dataset: Dataset, split: SplitData, title: string): Chart;
+  predictionTable(p: Predictions, dataset: Dataset, split: SplitData, context?: ReportContext): Table;
+  /** lstm-eval's charts: each file's base name and the Vega-Lite spec */
+  plots(report: EvalReport, p: Predictions, dataset: Dataset, split: SplitData, title: string): Chart[];
   /** the report as lstm-eval prints it, line by line */
   formatReport(report: TaskReport): string[];
 }

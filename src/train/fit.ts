@@ -1,6 +1,6 @@
 // The training loop: each epoch trains in train mode (dropout on), then evaluates val in eval mode (dropout off).
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../data/types.js';
+import type { Dataset, FittedTransforms } from '../data/types.js';
 import type { TrainConfig } from '../config/schema.js';
 import { TrainingError } from '../errors.js';
 import { setDropoutSeed } from '../models/dropout.js';
@@ -25,6 +25,13 @@ export type TrainEvent =
 
 export type StopReason = 'completed' | 'early-stopping' | 'interrupted';
 
+export interface SaveInfo {
+  improved: boolean;
+  interrupted: boolean;
+  /** at the end of an epoch: the task's transforms for a checkpoint of its weights (intervals from its val split) */
+  fitted?: FittedTransforms;
+}
+
 export interface FitOptions {
   model: tf.LayersModel;
   optimizer: tf.Optimizer;
@@ -37,8 +44,11 @@ export interface FitOptions {
   onEvent?: (event: TrainEvent) => void;
   /** polled after every batch: true stops the run after that batch (e.g. on Ctrl-C) */
   interrupted?: () => boolean;
-  /** called after every epoch (write checkpoints) and once when interrupted mid-epoch */
-  save: (state: TrainState, info: { improved: boolean; interrupted: boolean }) => Promise<void>;
+  /**
+   * called after every epoch (write checkpoints), with what a checkpoint of the epoch's weights stores; and once
+   * when interrupted mid-epoch
+   */
+  save: (state: TrainState, info: SaveInfo) => Promise<void>;
 }
 
 /** Resumes or starts an epoch: its shuffled batch order and the generator that draws dropout seeds. */
@@ -98,23 +108,24 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
       return { state: paused, interrupted: true };
     }
   }
-  const row = epochRow(o, epoch, progress);
+  const { row, fitted } = epochRow(o, epoch, progress);
   const next = afterEpoch({ ...state, rngState: plan.rngStateAfter }, row, train.earlyStopping.minDelta);
-  await o.save(next.state, { improved: next.improved, interrupted: false }); // the epoch is complete: save all of it
+  await o.save(next.state, { improved: next.improved, interrupted: false, fitted }); // the epoch is complete: save all of it
   o.onEvent?.({ type: 'epochEnd', row, improved: next.improved }); // after the save: a printed epoch is on disk
   return { state: next.state, interrupted: o.interrupted?.() ?? false };
 }
 
-/** The finished epoch's history row: the running train sums, and val evaluated in eval mode. */
-function epochRow(o: FitOptions, epoch: number, progress: EpochProgress): HistoryRow {
+/** The finished epoch's history row (the running train sums, and val evaluated in eval mode), and its transforms. */
+function epochRow(o: FitOptions, epoch: number, progress: EpochProgress) {
   const { dataset, model, train } = o;
+  const task = taskOf(dataset.task);
   const val = predictSplit(model, dataset, dataset.splits.val, train.batchSize);
   const row: HistoryRow = {
     epoch,
     trainLoss: progress.lossSum / progress.samples,
     valLoss: val.loss,
     trainMetric: progress.metricSum / progress.samples,
-    valMetric: taskOf(dataset.task).headline(val, dataset),
+    valMetric: task.headline(val, dataset),
     learningRate: train.learningRate,
     seconds: progress.seconds,
     samplesPerSec: progress.samples / progress.seconds,
@@ -124,7 +135,7 @@ function epochRow(o: FitOptions, epoch: number, progress: EpochProgress): Histor
       `the validation loss became ${row.valLoss} at epoch ${epoch}`,
       'try a lower train.learningRate',
     );
-  return row;
+  return { row, fitted: task.checkpointTransforms(dataset, val) };
 }
 
 /** Trains from `o.state` until `o.epochs` epochs are done, early stopping fires, or the run is interrupted. */

@@ -87,6 +87,8 @@ export function writeSummary(runDir: string, s: SummaryInput): string {
     name: s.p.config.name,
     task: s.p.dataset.task,
     metric: taskOf(s.p.dataset.task).metric,
+    /** what the metric averages (forecast: over the steps ahead and the targets) */
+    metricScope: taskOf(s.p.dataset.task).metricScope(s.p.dataset).replace(/^, /, ''),
     model: s.p.config.model,
     epochs: s.state.epoch,
     bestEpoch: s.state.bestEpoch,

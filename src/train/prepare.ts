@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
 import type { ModelCard } from '../checkpoint/model-card.js';
-import type { Dataset } from '../data/types.js';
+import type { Dataset, FittedTransforms } from '../data/types.js';
 import { buildModel, shapeOf } from '../models/build.js';
 import { loadData } from '../task/dataset.js';
 import { versions } from '../util/versions.js';
@@ -21,14 +21,19 @@ export async function prepare(config: Config): Promise<Prepared> {
   return { config, dataset, model };
 }
 
-/** The model card a checkpoint of this run carries after `state`. */
-export function modelCard(p: Prepared, state: TrainState, backend: string): Omit<ModelCard, 'cardVersion'> {
+/** The model card a checkpoint of this run carries after `state`; `fitted` the epoch's own (with intervals). */
+export function modelCard(
+  p: Prepared,
+  state: TrainState,
+  backend: string,
+  fitted?: FittedTransforms,
+): Omit<ModelCard, 'cardVersion'> {
   const { dataset } = p;
   return {
     kind: 'lstm-train-checkpoint',
     epoch: state.epoch,
     config: p.config,
-    fitted: { featureScaler: dataset.featureScaler, targetScaler: dataset.targetScaler, classes: dataset.classes },
+    fitted: fitted ?? dataset.fitted,
     steps: dataset.steps,
     metrics: state.history.at(-1) ?? null,
     bestEpoch: state.bestEpoch,

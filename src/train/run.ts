@@ -7,7 +7,7 @@ import { TrainingError } from '../errors.js';
 import { countParams } from '../models/build.js';
 import { taskOf } from '../task/index.js';
 import { evaluateSplits, type SplitScores } from '../task/scores.js';
-import { fit, type StopReason, type TrainEvent } from './fit.js';
+import { fit, type SaveInfo, type StopReason, type TrainEvent } from './fit.js';
 import { makeOptimizer } from './optimizer.js';
 import { lossTitle, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
 import { modelCard, type Prepared } from './prepare.js';
@@ -43,8 +43,8 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   const optimizer = makeOptimizer(config.train);
   if (o.optimizerState) await restoreOptimizerState(optimizer, o.optimizerState, join(checkpoints, 'last'));
   const metric = taskOf(p.dataset.task).metric;
-  const save = async (state: TrainState, info: { improved: boolean; interrupted: boolean }) => {
-    const card = modelCard(p, state, o.backend);
+  const save = async (state: TrainState, info: SaveInfo) => {
+    const card = modelCard(p, state, o.backend, info.fitted);
     await saveModelCheckpoint(join(checkpoints, 'last'), { model, optimizer, card });
     if (info.interrupted) return;
     if (info.improved) await saveModelCheckpoint(join(checkpoints, 'best'), { model, card });

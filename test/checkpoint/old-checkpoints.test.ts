@@ -61,3 +61,17 @@ test('a hand-edited meta.json is a CheckpointError naming the field, what was ex
   writeFileSync(path, JSON.stringify(meta));
   await assert.rejects(readCard(best), /cardVersion 7 is not supported/);
 });
+
+test('a card-1 forecaster predicts the step it was trained for, with intervals calibrated now on its own val split', () => {
+  const { best, csv } = v1Run('forecast');
+  const out = tempDir();
+  const r = runCli('lstm-predict', [best, '--data', csv, '--json'], out);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.rows.length, 1);
+  assert.equal(json.rows[0].step, 1);
+  assert.ok(json.rows[0].value_lower_80 < json.rows[0].value && json.rows[0].value < json.rows[0].value_upper_80);
+  const rolled = runCli('lstm-predict', [best, '--data', csv, '--steps', '3'], out);
+  assert.equal(rolled.code, 2);
+  assert.match(rolled.stderr, /these features have no future values: aux/);
+});

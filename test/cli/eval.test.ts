@@ -74,14 +74,21 @@ test('forecast: --predictions writes one row per window in original units, --plo
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout); // --json: only JSON on stdout
   const lines = readFileSync(join(out, 'pred.csv'), 'utf8').trim().split('\n');
-  assert.equal(lines[0], 'id,value_true,value_pred');
-  assert.equal(lines.length - 1, report.count);
-  // ids are data-row indices of the window's last row; the true value is the CSV's value `horizon` rows later
+  const bounds = ['80', '95'].flatMap((l) => [`value_lower_${l}`, `value_upper_${l}`]);
+  assert.equal(lines[0], ['id', 'step', 'value_true', 'value_pred', ...bounds].join(','));
+  assert.equal(lines.length - 1, report.count, 'horizon 1: one row per window');
+  // ids are data-row indices of the window's last row; the true value is the CSV's value `step` rows later
   const csv = readFileSync(join(DATA, 'sine.csv'), 'utf8').trim().split('\n');
   const col = csv[0].split(',').indexOf('value');
-  const [id, truth] = lines[1].split(',').map(Number);
-  assert.ok(Math.abs(Number(csv[1 + id + 1].split(',')[col]) - truth) < 1e-4);
-  for (const f of ['predictions.svg', 'predictions.png', 'predictions.vl.json']) assert.ok(existsSync(join(out, f)), f);
+  const [id, step, truth, pred, lower80, upper80, lower95, upper95] = lines[1].split(',').map(Number);
+  assert.equal(step, 1);
+  assert.ok(Math.abs(Number(csv[1 + id + step].split(',')[col]) - truth) < 1e-4);
+  assert.ok(
+    lower95 <= lower80 && lower80 <= pred && pred <= upper80 && upper80 <= upper95,
+    'nested bounds around the forecast',
+  );
+  for (const f of ['predictions.svg', 'predictions.png', 'predictions.vl.json', 'mae-by-step.png'])
+    assert.ok(existsSync(join(out, f)), f);
 });
 
 test('classify: accuracy, macro-F1, per-class table, confusion matrix and majority baseline', () => {

@@ -1,6 +1,6 @@
 // Runs the real CLI binaries (bin/*.js over the compiled dist/) as child processes, in temporary folders.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -13,7 +13,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(bin: 'lstm-train' | 'lstm-eval' | 'lstm-compare', args: string[], cwd: string): CliResult {
+export type Bin = 'lstm-train' | 'lstm-eval' | 'lstm-compare' | 'lstm-predict' | 'lstm-report' | 'lstm-export';
+
+export function runCli(bin: Bin, args: string[], cwd: string): CliResult {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], {
     cwd,
     encoding: 'utf8',
@@ -60,4 +62,19 @@ export function smallForecastConfig(overrides: Record<string, unknown> = {}) {
     output: { dir: 'runs' },
     ...overrides,
   };
+}
+
+/** Trains `config` (quietly) in a fresh folder and returns its run directory. */
+export function trainRun(config: object, prefix = 'lstm-run-'): string {
+  const out = tempDir(prefix);
+  const r = runCli('lstm-train', ['--config', writeJson(join(out, 'cfg.json'), config), '--quiet'], out);
+  if (r.code !== 0) throw new Error(`lstm-train failed (${r.code}):\n${r.stderr}`);
+  return join(out, 'runs', readdirSync(join(out, 'runs'))[0]);
+}
+
+/** A CSV's rows as objects keyed by its header (no quoting: the files here have none). */
+export function readCsvRows(path: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const names = header.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i], v])));
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDataset } from '../../src/data/load.js';
 import { inverseScaler } from '../../src/data/scaler.js';
-import { csv, forecastCfg, loadText, rejectsWith, writeCsv } from './helpers.js';
+import { csv, forecastCfg, loadForecastText, loadText, rejectsWith, writeCsv } from './helpers.js';
 
 // A tiny series whose values identify their row: a = 1.5 i + 1, b = i² mod 7, c = -i.
 const N = 20;
@@ -21,12 +21,14 @@ const cfg = (o: Record<string, unknown> = {}) =>
     horizon: 2,
     split: { train: 0.5, val: 0.25, test: 0.25 },
     normalize: 'none',
+    windowLevel: 'absolute',
     ...o,
   });
 
 test('windows and targets are exactly the rows they should be (hand-indexed)', async () => {
-  const ds = await loadText(tiny, cfg());
-  // Segments: train rows 0..9, val 10..14, test 15..19. A window ending at row e reads rows e-2..e, target row e+2.
+  const ds = await loadForecastText(tiny, cfg());
+  // Segments: train rows 0..9, val 10..14, test 15..19. A window ending at row e reads rows e-2..e, targets rows
+  // e+1 and e+2 (horizon 2: every step ahead up to it), lead by lead.
   assert.deepEqual(ds.splits.train.ids, [2, 3, 4, 5, 6, 7]);
   assert.deepEqual(ds.splits.val.ids, [12]);
   assert.deepEqual(ds.splits.test.ids, [17]);
@@ -40,12 +42,12 @@ test('windows and targets are exactly the rows they should be (hand-indexed)', a
   assert.equal(batch.features, 2);
   const expectX = [6, 2].flatMap((e) => [e - 2, e - 1, e].flatMap((r) => [a(r), b(r)]));
   assert.deepEqual(Array.from(batch.x), expectX);
-  assert.deepEqual(Array.from(batch.y), [a(8), a(4)]);
-  assert.deepEqual(Array.from(ds.splits.test.batch([0]).y), [a(19)]);
-  assert.deepEqual(Array.from(ds.splits.val.persistence!([0])), [a(12)]);
-  assert.deepEqual(Array.from(ds.splits.train.persistence!([1, 5])), [a(3), a(7)]);
+  assert.deepEqual(Array.from(batch.y), [a(7), a(8), a(3), a(4)]);
+  assert.deepEqual(Array.from(ds.splits.test.batch([0]).y), [a(18), a(19)]);
+  assert.deepEqual(ds.splits.val.ends, [12]);
+  assert.deepEqual(ds.forecast.leads, [1, 2]);
   assert.equal(ds.steps, 3);
-  assert.equal(ds.outputSize, 1);
+  assert.equal(ds.outputSize, 2, 'leads × targets');
   assert.equal(ds.masked, false);
   assert.deepEqual(ds.summary.sizes, { train: 6, val: 1, test: 1 });
 });
@@ -70,7 +72,7 @@ test('default features are the numeric non-target columns; targets may be listed
   assert.deepEqual(ds.targetNames, ['b']);
   const both = await loadText(tiny, cfg({ features: ['a', 'c'], targets: ['a', 'c'] }));
   assert.deepEqual(both.featureNames, ['a', 'c']);
-  assert.deepEqual(Array.from(both.splits.train.batch([0]).y), [a(4), c(4)]);
+  assert.deepEqual(Array.from(both.splits.train.batch([0]).y), [a(3), c(3), a(4), c(4)]);
 });
 
 test('scalers are fitted on the training rows only, and the target has its own', async () => {
@@ -84,14 +86,14 @@ test('scalers are fitted on the training rows only, and the target has its own',
   assert.ok(Math.abs(ds.featureScaler.scale[1] - std(b)) < 1e-12);
   assert.deepEqual(ds.targetScaler!.columns, ['a']);
   assert.ok(Math.abs(ds.targetScaler!.offset[0] - mean(a)) < 1e-12, 'not the mean of all rows');
-  const batch = ds.splits.test.batch([0]); // window rows 15..17, target row 19: outside the fitted rows
+  const batch = ds.splits.test.batch([0]); // window rows 15..17, target rows 18, 19: outside the fitted rows
   assert.ok(Math.abs(batch.x[0] - (a(15) - mean(a)) / std(a)) < 1e-5);
-  assert.ok(Math.abs(batch.y[0] - (a(19) - mean(a)) / std(a)) < 1e-5);
+  assert.ok(Math.abs(batch.y[1] - (a(19) - mean(a)) / std(a)) < 1e-5);
   // Inverse scaling brings y back to original units.
   const back = inverseScaler(ds.targetScaler!, ds.splits.train.batch([0, 1, 2]).y);
   assert.deepEqual(
     Array.from(back, (v) => Math.round(v * 1e4) / 1e4),
-    [a(4), a(5), a(6)],
+    [a(3), a(4), a(4), a(5), a(5), a(6)],
   );
 
   const mm = await loadText(tiny, cfg({ normalize: 'minmax' }));
@@ -130,7 +132,7 @@ test('too few rows overall, or in the train or val split, say how many are neede
 
 test('with fitted transforms the stored scalers are applied and the splits are the same', async () => {
   const first = await loadText(tiny, cfg({ normalize: 'zscore' }));
-  const fitted = { featureScaler: first.featureScaler, targetScaler: first.targetScaler };
+  const fitted = { featureScaler: first.featureScaler, targetScaler: first.targetScaler, classes: [] };
   // A shifted copy: were it re-fitted, the scaled values would not change; with the stored scalers they do.
   const shifted = csv(
     't,a,b,c',
@@ -155,7 +157,7 @@ test('a file with only the target column forecasts it from its own past', async 
       'a',
       Array.from({ length: 40 }, (_, i) => [i]),
     ),
-    forecastCfg({ targets: ['a'], window: 4, normalize: 'none' }),
+    forecastCfg({ targets: ['a'], window: 4, normalize: 'none', windowLevel: 'absolute' }),
   );
   assert.deepEqual(ds.featureNames, ['a']);
   assert.deepEqual(Array.from(ds.splits.train.batch([0]).x), [0, 1, 2, 3]);

@@ -11,7 +11,7 @@ import {
 } from '../../src/config/schema.js';
 import { DataError } from '../../src/errors.js';
 import { loadDataset } from '../../src/data/load.js';
-import type { Dataset, FittedTransforms } from '../../src/data/types.js';
+import type { Dataset, FittedTransforms, ForecastDataset } from '../../src/data/types.js';
 
 /** A fresh temp dir holding `name` with `text`; returns the dir and the file's absolute path. */
 export function writeCsv(name: string, text: string): { dir: string; path: string } {
@@ -35,6 +35,13 @@ export function loadText(
 ): Promise<Dataset> {
   const { dir } = writeCsv(cfg.path, text);
   return loadDataset(cfg, { baseDir: dir, seed: opts.seed ?? 1, fitted: opts.fitted });
+}
+
+/** loadText for a forecast config, narrowed to the forecast dataset it gives. */
+export async function loadForecastText(text: string, cfg: ForecastDataConfig): Promise<ForecastDataset> {
+  const ds = await loadText(text, cfg);
+  assert.equal(ds.task, 'forecast');
+  return ds;
 }
 
 /** Asserts the promise rejects with a DataError whose message contains every fragment (no stack trace in it). */

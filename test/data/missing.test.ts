@@ -13,6 +13,7 @@ const cfg = (missing: string) =>
     horizon: 1,
     split: { train: 0.5, val: 0.5, test: 0 },
     normalize: 'none',
+    windowLevel: 'absolute',
     missing,
   });
 

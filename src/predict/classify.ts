@@ -1,0 +1,27 @@
+// lstm-predict for a classifier: a label and every class's probability for each sequence of the file.
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/types.js';
+import { argmaxRows } from '../task/metrics.js';
+import { predictSplit } from '../task/predict.js';
+import { own } from '../task/types.js';
+
+export interface Labelled {
+  task: 'classify';
+  classes: string[];
+  /** one per sequence: its id (the sequence id, or the data row in the wide layout), label and probabilities */
+  rows: { sequence: number | string; label: string; probabilities: number[] }[];
+  notes: string[];
+}
+
+export function labelSequences(model: tf.LayersModel, data: Dataset, batchSize: number): Labelled {
+  const split = data.splits.all;
+  const p = own(predictSplit(model, data, split, batchSize), 'classify');
+  const k = data.classes.length;
+  const predicted = argmaxRows(p.probabilities, k);
+  const rows = split.ids.map((sequence, i) => ({
+    sequence,
+    label: data.classes[predicted[i]],
+    probabilities: Array.from(p.probabilities.subarray(i * k, (i + 1) * k)),
+  }));
+  return { task: 'classify', classes: data.classes, rows, notes: [] };
+}
