@@ -47,7 +47,7 @@ export function fanChartSpec(
       layer: [
         {
           transform: [{ filter: "datum.layer === 'band'" }],
-          mark: { type: 'area', opacity: 0.35 },
+          mark: { type: 'area', opacity: 0.6 },
           encoding: {
             x,
             y: { field: 'lower', type: 'quantitative', title: null, scale: { zero: false } },

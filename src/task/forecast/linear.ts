@@ -5,7 +5,7 @@ import { inverseScaler } from '../../data/scaler.js';
 import type { Batch, ForecastDataset, ForecastSplit } from '../../data/types.js';
 
 /** Ridge penalties tried, relative to the mean diagonal of XᵀX; the one with the lowest val MAE is kept. */
-const PENALTIES = [1e-4, 1e-3, 1e-2, 1e-1, 1];
+const PENALTIES = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
 /** Above this many inputs (window × features) the normal equations get too large to solve here. */
 const MAX_INPUTS = 2500;
 const BATCH = 512;
