@@ -2,16 +2,13 @@
 // Trains the same small model with each window level on several generated series and prints the test MAE (the mean
 // over the horizon's steps) beside persistence, seasonal-naive and the linear baseline. Accuracy, not speed: the
 // figures go into bench/README.md.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hourlyCsv } from '../scripts/make-data.js';
 import { Rng } from '../src/util/rng.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { fmt, ROOT, trainAndEvaluate, type TestMae } from './accuracy.js';
 const LEVELS = ['absolute', 'last', 'standardize'] as const;
 const TAU = 2 * Math.PI;
 
@@ -76,20 +73,10 @@ function cases(): SeriesCase[] {
   ];
 }
 
-function run(bin: string, args: string[], cwd: string): string {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], { cwd, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed:\n${r.stderr}`);
-  return r.stdout;
-}
-
-interface Row {
+interface Row extends TestMae {
   series: string;
   level: string;
   seed: number;
-  model: number;
-  persistence: number;
-  seasonal: number;
-  linear: number;
 }
 
 function main(): void {
@@ -104,8 +91,6 @@ function main(): void {
       if (path) writeFileSync(path, c.csv);
       for (let seed = 1; seed <= Number(values.seeds); seed++)
         for (const level of LEVELS) {
-          const out = join(dir, `${rows.length}`);
-          mkdirSync(out);
           const config = {
             name: 'levels',
             seed,
@@ -113,28 +98,8 @@ function main(): void {
             data: { task: 'forecast', path, ...c.data, windowLevel: level },
             model: { impl: 'hand', hiddenSize: 32 },
             train: { epochs: Number(values.epochs), batchSize: 64, learningRate: 0.003 },
-            output: { dir: join(out, 'runs') },
           };
-          writeFileSync(join(out, 'cfg.json'), JSON.stringify(config));
-          run('lstm-train', ['--config', 'cfg.json', '--quiet'], out);
-          const best = join(
-            out,
-            'runs',
-            spawnSync('ls', [join(out, 'runs')], { encoding: 'utf8' }).stdout.trim(),
-            'checkpoints',
-            'best',
-          );
-          const report = JSON.parse(run('lstm-eval', [best, '--json'], out));
-          const t = report.targets[0];
-          const row = {
-            series: c.name,
-            level,
-            seed,
-            model: t.model.mae,
-            persistence: t.baselines.persistence.mae,
-            seasonal: t.baselines['seasonal-naive']?.mae ?? NaN,
-            linear: t.baselines.linear?.mae ?? NaN,
-          };
+          const row = { series: c.name, level, seed, ...trainAndEvaluate(join(dir, `${rows.length}`), config) };
           rows.push(row);
           console.error(`${c.name}, ${level}, seed ${seed}: MAE ${row.model.toFixed(4)}`);
         }
@@ -142,7 +107,6 @@ function main(): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const fmt = (x: number) => (Number.isNaN(x) ? '' : x.toPrecision(4));
   console.log('| series | window level | test MAE (mean of seeds) | × linear | × seasonal-naive | × persistence |');
   console.log('|---|---|---:|---:|---:|---:|');
   for (const c of cases())

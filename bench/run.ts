@@ -225,9 +225,33 @@ function main(): void {
   console.error(`wrote ${file}`);
 }
 
-try {
-  main();
-} catch (e) {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
+/** `--ingest [--rows 1000000,10000000] [--keep DIR]`: the CSV ingest benchmark instead (bench/ingest.ts). */
+async function ingest(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ingest: { type: 'boolean' },
+      rows: { type: 'string', default: '1000000,10000000' },
+      keep: { type: 'string' },
+    },
+  });
+  const rows = (values.rows ?? '').split(',').map(Number);
+  if (rows.some((n) => !Number.isInteger(n) || n < 1000))
+    throw new Error(`bench: --rows: expected whole numbers ≥ 1000, got ${values.rows}`);
+  const { runIngest } = await import('./ingest.js');
+  await runIngest({ rows, keep: values.keep });
 }
+
+const argv = process.argv.slice(2);
+if (argv.includes('--ingest'))
+  ingest(argv).catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  });
+else
+  try {
+    main();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  }

@@ -56,6 +56,43 @@ export function hourlyCsv(opts: { days?: number; seed?: number; start?: string }
   return lines.join('\n') + '\n';
 }
 
+const WEATHER = ['sun', 'cloud', 'rain', 'snow'] as const;
+
+/**
+ * Several stations' daily visitors, one row per station and day, rows shuffled as exported from a database:
+ * `weather` is a persistent Markov chain (tomorrow is like today 9 times in 10), rain and snow keep visitors away,
+ * weekends bring more, summer more still; each station has its own size and its own temperature. The category and
+ * the calendar both carry signal that the numeric columns alone do not.
+ */
+export function stationsCsv(
+  opts: { stations?: number; days?: number; seed?: number; stay?: number; noise?: number } = {},
+): string {
+  const { stations = 5, days = 730, seed = 23, stay: keep = 0.9, noise: spread = 0.1 } = opts;
+  const rng = new Rng(seed);
+  const t0 = Date.UTC(2022, 0, 1);
+  const rows: string[] = [];
+  for (let s = 0; s < stations; s++) {
+    const size = 40 * (1 + s);
+    let weather: (typeof WEATHER)[number] = 'sun';
+    let noise = 0;
+    for (let d = 0; d < days; d++) {
+      const when = new Date(t0 + d * 86_400_000);
+      const season = Math.sin((TAU * (d - 100)) / 365);
+      const stay = rng.next() < keep;
+      const snowy = season < -0.3;
+      if (!stay) weather = WEATHER[Math.floor(rng.next() * (snowy ? 4 : 3))];
+      const temp = 12 + 10 * season + 2 * s - (weather === 'rain' ? 3 : weather === 'snow' ? 6 : 0) + rng.normal();
+      const weekend = when.getUTCDay() === 0 || when.getUTCDay() === 6;
+      const factor = { sun: 1.25, cloud: 1, rain: 0.55, snow: 0.4 }[weather];
+      noise = 0.5 * noise + spread * rng.normal();
+      const visitors = size * factor * (weekend ? 1.6 : 1) * (1 + 0.25 * season) * (1 + noise);
+      rows.push(`${when.toISOString().slice(0, 10)},st${s + 1},${weather},${temp.toFixed(1)},${visitors.toFixed(1)}`);
+    }
+  }
+  rng.shuffle(rows);
+  return ['date,station,weather,temp,visitors', ...rows].join('\n') + '\n';
+}
+
 /** One sequence of two noisy channels with a bump on x at time tx and on y at time ty: [steps][x, y]. */
 function bumpSequence(rng: Rng, steps: number, tx: number, ty: number): [number, number][] {
   const bump = (t: number, at: number) => 2 * Math.exp(-((t - at) ** 2) / 2);
@@ -113,6 +150,7 @@ function main(): void {
     ['order.csv', orderCsv()],
     ['order-long.csv', orderLongCsv()],
     ['hourly.csv', hourlyCsv()],
+    ['stations.csv', stationsCsv()],
   ];
   for (const [name, text] of files) writeFileSync(join(dir, name), text);
   process.stdout.write(

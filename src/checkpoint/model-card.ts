@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { configSchema } from '../config/schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import type { Intervals, Scaler } from '../data/types.js';
+import type { Category } from '../data/features.js';
 import type { Frequency, TimeForm } from '../data/time.js';
 import { CheckpointError } from '../errors.js';
 
@@ -109,6 +110,8 @@ export const intervalsSchema = z
     /** half-widths in original units [level][lead][target]; Infinity (null) where val was too small for the level */
     widths: z.array(z.array(z.array(jsonNumber(Infinity)))),
     windows: count(),
+    /** scaleBy "series": widths in units of each series' target scale, so a small series gets narrow intervals */
+    perSeries: z.boolean().optional(),
   })
   .strict() satisfies z.ZodType<Intervals>;
 
@@ -118,8 +121,17 @@ const fittedForecastSchema = z
     leads: z.array(z.number().int().positive()).min(1),
     time: z.object({ form: timeFormSchema, frequency: frequencySchema.optional() }).strict().optional(),
     intervals: intervalsSchema.optional(),
+    /** scaleBy "series": each training series' scalers, by name */
+    seriesScalers: z
+      .record(z.string(), z.object({ featureScaler: scalerSchema, targetScaler: scalerSchema }).strict())
+      .optional(),
   })
   .strict();
+
+/** data.categorical's vocabularies, fitted on the training split: one input per level. */
+const categorySchema = z
+  .object({ column: z.string(), levels: z.array(z.string()) })
+  .strict() satisfies z.ZodType<Category>;
 
 /** The scalers and label map fitted on the training split, applied unchanged to any later data. */
 export const fittedSchema = z
@@ -130,6 +142,7 @@ export const fittedSchema = z
     /** classify: the labels in class-index order; forecast: [] */
     classes: z.array(z.string()),
     forecast: fittedForecastSchema.optional(),
+    categories: z.array(categorySchema).optional(),
   })
   .strict();
 

@@ -17,6 +17,7 @@ interface PredictFlags {
   out?: string;
   steps?: number;
   from?: string;
+  series?: string;
   plot?: string;
   json?: boolean;
   backend?: Backend;
@@ -44,6 +45,7 @@ export function predictCommand(): Command {
       '--from <time or row>',
       "forecast: end the window at this time, or data-row index, instead of the file's end",
     )
+    .option('--series <names>', 'forecast, a file of several series: only these (comma-separated; default all)')
     .option('--plot <png or dir>', 'forecast: a fan chart of the recent history and the forecast; classify: the labels')
     .option('--json', 'print the predictions as JSON on stdout and nothing else there')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
@@ -88,6 +90,7 @@ export async function runPredict(checkpoint: string, flags: PredictFlags): Promi
     dataPath: resolve(flags.data),
     steps: flags.steps,
     from: flags.from,
+    series: flags.series?.split(',').map((s) => s.trim()),
     batchSize: flags.batchSize,
   });
   const predictor = predictorOf(prediction);

@@ -12,6 +12,7 @@ export function printDataSummary(s: DataSummary): void {
   print(`  task ${s.task}, ${s.rows} rows${dropped}, ${s.steps} steps per example`);
   print(`  features (${s.features.length}): ${s.features.join(', ')}`);
   if (s.targets.length > 0) print(`  targets: ${s.targets.join(', ')}`);
+  if (s.series !== undefined) print(`  series: ${s.series}, each split by time on its own`);
   const what = taskOf(s.task).examples;
   const counts = s.classCounts;
   const rows = (['train', 'val', 'test'] as const).map((split) => [

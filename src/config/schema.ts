@@ -23,6 +23,8 @@ const columnList = () => z.array(z.string().min(1)).min(1);
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 /** tfjs's threaded wasm build pre-creates 8 workers for XNNPACK's pool. */
 export const MAX_WASM_THREADS = 8;
+/** data.calendar's features, each a cycle of the time column. */
+export const CALENDAR_FEATURES = ['hourOfDay', 'dayOfWeek', 'dayOfMonth', 'dayOfYear', 'month'] as const;
 export const wasmThreadsSchema = (() => {
   const error = (iss: { input?: unknown }) =>
     `expected "auto" or a whole number from 1 to ${MAX_WASM_THREADS}, ${got(iss)}`;
@@ -73,6 +75,16 @@ export const forecastDataSchema = z
     task: z.literal('forecast').describe('forecast: predict future values of a multivariate series'),
     ...dataCommon,
     targets: columnList().describe('columns to predict'),
+    categorical: columnList()
+      .optional()
+      .describe(
+        "text (or integer-code) columns used as features, one-hot encoded with the training split's levels; " +
+          'a level unseen in training is all zeros',
+      ),
+    maxCategories: positiveInt()
+      .default(50)
+      .describe('a categorical column with more levels than this in the training split is an error'),
+
     window: positiveInt().default(32).describe('time steps in each input window'),
     horizon: positiveInt()
       .default(1)
@@ -102,6 +114,33 @@ export const forecastDataSchema = z
           "taken relative to their last value in the window; standardize: each window's columns are centred and " +
           'scaled by their own mean and spread (RevIN); outputs are restored to levels either way',
       ),
+    seriesId: z
+      .union([z.string().min(1), columnList()])
+      .optional()
+      .describe(
+        'a column (or list of columns) naming the series when the file holds several: one model learns from all, ' +
+          'no window crosses from one series into another, and each series is split by time on its own',
+      ),
+    scaleBy: z
+      .enum(['series', 'global'])
+      .default('series')
+      .describe(
+        "with seriesId: scalers fitted on each series' own training part (and intervals in each series' scale), " +
+          "or one over every series' training parts",
+      ),
+    shortSeries: z
+      .enum(['error', 'skip'])
+      .default('error')
+      .describe(
+        'with seriesId: a series too short for a window plus the horizon in a split stops with an error, or is left out',
+      ),
+    calendar: z
+      .array(z.enum(CALENDAR_FEATURES))
+      .min(1)
+      .optional()
+      .describe(
+        'features from data.time, each a sine/cosine pair; known for future times, so a rollout can extend them',
+      ),
     intervals: z
       .array(
         fraction().refine((v) => v > 0 && v < 1, { error: (iss) => `expected a level between 0 and 1, ${got(iss)}` }),
@@ -111,7 +150,15 @@ export const forecastDataSchema = z
       .refine((l) => l.every((v, i) => i === 0 || v > l[i - 1]), { error: 'expected increasing levels, each once' })
       .describe('coverage levels of the prediction intervals (split conformal, calibrated on the val split)'),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.calendar !== undefined && d.time === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['calendar'],
+        message: 'expected data.time too: calendar features come from the time column',
+      });
+  });
 
 export const classifyDataSchema = z
   .object({

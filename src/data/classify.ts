@@ -1,5 +1,6 @@
 // Classify examples: class lists, label indices, and the split whose batches are sequences (with a mask if padded).
-import { DataError, describeValue } from '../errors.js';
+import { describeValue } from '../errors.js';
+import { RowError } from './csv.js';
 import { parseCell } from './columns.js';
 import type { Sequences } from './sequences.js';
 import type { Batch, SplitData, SplitName } from './types.js';
@@ -11,16 +12,23 @@ export function classList(labels: string[]): string[] {
   return unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Each label's index in `classes`; a label not among them (e.g. unseen in training) is a DataError at its cell. */
-export function labelIndices(labels: string[], classes: string[], where: (k: number) => string): Int32Array {
+/** Each label's index in `classes`; a label not among them (e.g. unseen in training) is an error at its cell. */
+export function labelIndices(
+  labels: string[],
+  classes: string[],
+  at: (k: number) => { row: number; column: number },
+): Int32Array {
   const index = new Map(classes.map((c, i) => [c, i]));
   return Int32Array.from(labels, (label, k) => {
     const i = index.get(label);
-    if (i === undefined)
-      throw new DataError(
-        where(k),
-        `expected a label the model was trained on (${classes.map((c) => describeValue(c)).join(', ')}), found ${describeValue(label)}`,
+    if (i === undefined) {
+      const known = classes.map((c) => describeValue(c)).join(', ');
+      throw new RowError(
+        [at(k).row],
+        at(k).column,
+        () => `expected a label the model was trained on (${known}), found ${describeValue(label)}`,
       );
+    }
     return i;
   });
 }

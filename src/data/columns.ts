@@ -1,63 +1,39 @@
-// Finds columns by name and parses numeric cells, with messages that point at the file, line and column.
+// Finds columns by name in a header, and gathers numeric columns of chosen rows into matrices.
 import { nearest } from '../util/did-you-mean.js';
-import { DataError, describeValue } from '../errors.js';
-import type { CsvTable } from './csv.js';
+import { DataError } from '../errors.js';
+import { parseNumber, type Table } from './csv.js';
 
-/** Plain decimal numbers only: Number() would also take "0x10", "Infinity" and "" (as 0). */
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** A cell as a number; NaN for an empty cell; undefined when it is not a number. */
-export function parseCell(cell: string): number | undefined {
-  if (cell === '') return NaN;
-  return NUMBER.test(cell) ? Number(cell) : undefined;
-}
-
-/** True when every non-empty cell of the column parses as a number (and at least one is non-empty). */
-export function isNumericColumn(table: CsvTable, col: number): boolean {
-  let any = false;
-  for (const row of table.rows) {
-    const v = parseCell(row.cells[col]);
-    if (v === undefined) return false;
-    if (!Number.isNaN(v)) any = true;
-  }
-  return any;
-}
+/** A cell as a number; NaN for an empty cell; undefined when it is not a plain decimal number. */
+export const parseCell = parseNumber;
 
 /** The 0-based index of column `name`; a DataError listing the file's columns (and the closest one) if absent. */
-export function columnIndex(table: CsvTable, name: string, role: string): number {
-  const i = table.header.indexOf(name);
+export function requireColumn(header: string[], file: string, name: string, role: string): number {
+  const i = header.indexOf(name);
   if (i >= 0) return i;
-  const guess = closest(name, table.header);
+  const guess = closest(name, header);
   const hint = guess === undefined ? '' : ` (did you mean "${guess}"?)`;
   throw new DataError(
-    `${table.file}:1`,
-    `expected a ${role} column "${name}", found none${hint}; the file's columns are: ${table.header.join(', ')}`,
+    `${file}:1`,
+    `expected a ${role} column "${name}", found none${hint}; the file's columns are: ${header.join(', ')}`,
   );
 }
 
 /** The label column's index; with `optional` (data to predict from), -1 when the file has none. */
-export function labelColumn(table: CsvTable, name: string, optional = false): number {
-  return optional && !table.header.includes(name) ? -1 : columnIndex(table, name, 'label');
+export function labelColumn(header: string[], file: string, name: string, optional = false): number {
+  return optional && !header.includes(name) ? -1 : requireColumn(header, file, name, 'label');
 }
 
 /**
- * The named columns of the given rows as a row-major Float64Array [rows.length, cols.length]; empty cells are NaN
- * (the `missing` policy decides about those). A non-numeric cell is a DataError at its file:line:column.
+ * The named numeric columns of the given rows as a row-major Float64Array [rows.length, names.length]; a row
+ * index of -1 (a row inserted to fill a gap) is all NaN, as empty cells are (the `missing` policy decides).
  */
-export function numericMatrix(table: CsvTable, rows: number[], cols: number[]): Float64Array {
-  const out = new Float64Array(rows.length * cols.length);
-  rows.forEach((r, i) => {
-    const row = table.rows[r];
-    cols.forEach((c, j) => {
-      const v = parseCell(row.cells[c]);
-      if (v === undefined)
-        throw new DataError(
-          `${table.file}:${row.line}:${c + 1}`,
-          `column "${table.header[c]}": expected a number, got ${describeValue(row.cells[c])}`,
-        );
-      out[i * cols.length + j] = v;
-    });
-  });
+export function numericMatrix(table: Table, rows: ArrayLike<number>, names: string[]): Float64Array {
+  const columns = names.map((n) => table.numbers(n));
+  const out = new Float64Array(rows.length * names.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    for (let j = 0; j < columns.length; j++) out[i * columns.length + j] = r < 0 ? NaN : columns[j][r];
+  }
   return out;
 }
 
@@ -71,6 +47,6 @@ export function closest(name: string, candidates: string[]): string | undefined 
 }
 
 /** Default features: every numeric column, in file order, except the named ones (targets, label, id, order). */
-export function numericColumnsExcept(table: CsvTable, exclude: (string | undefined)[]): string[] {
-  return table.header.filter((name, i) => !exclude.includes(name) && isNumericColumn(table, i));
+export function numericColumnsExcept(table: Table, exclude: (string | undefined)[]): string[] {
+  return table.numeric.filter((name) => !exclude.includes(name));
 }

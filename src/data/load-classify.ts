@@ -2,21 +2,21 @@
 import { DataError, describeValue } from '../errors.js';
 import type { ClassifyDataConfig } from '../config/schema.js';
 import { classifySplit, classList, labelIndices, realSteps, zeroPadding, type ScaledSequences } from './classify.js';
-import type { CsvTable } from './csv.js';
-import { readLong } from './long.js';
+import type { ReadPlan, Table } from './csv.js';
+import { longPlan, readLong, type LongOptions } from './long.js';
 import { applyScaler, fitScaler } from './scaler.js';
 import type { Sequences } from './sequences.js';
 import { stratifiedSplit } from './split.js';
 import { countClasses, splitSizes } from './summary.js';
 import type { ClassifyDataset, FittedTransforms } from './types.js';
-import { readWide } from './wide.js';
+import { readWide, widePlan, type WideOptions } from './wide.js';
 
 /**
  * With `fitted`, its feature names, scaler and classes are used as stored (a label outside them is an error), and
  * the seeded split is computed exactly as in training but without the class-size checks (new data may be small).
  */
 export function loadClassify(
-  table: CsvTable,
+  table: Table,
   cfg: ClassifyDataConfig,
   absPath: string,
   seed: number,
@@ -32,7 +32,7 @@ export function loadClassify(
   const seqs = fitted?.steps === undefined ? read : padTo(read, fitted.steps, table.file);
   const classes = fitted?.classes ?? classList(seqs.labels);
   // data to predict from is not split and its labels, if any, are not read: every sequence goes into `all`
-  const y = inputsOnly ? new Int32Array(seqs.labels.length) : labelIndices(seqs.labels, classes, seqs.labelWhere);
+  const y = inputsOnly ? new Int32Array(seqs.labels.length) : labelIndices(seqs.labels, classes, seqs.labelAt);
   const none = { train: [], val: [], test: [] };
   const parts = inputsOnly ? none : stratifiedSplit(y, classes, cfg.split, seed, { file: table.file, strict: !fitted });
   const featureScaler =
@@ -103,24 +103,27 @@ function padTo(seqs: Sequences, steps: number, file: string): Sequences {
   return { ...seqs, x, steps };
 }
 
-function readSequences(
-  table: CsvTable,
-  cfg: ClassifyDataConfig,
-  features?: string[],
-  labelOptional = false,
-): Sequences {
+type Layout = { wide: WideOptions; long?: undefined } | { long: LongOptions; wide?: undefined };
+
+function layoutOf(cfg: ClassifyDataConfig, features?: string[], labelOptional = false): Layout {
+  const { label, missing } = cfg;
   if (cfg.layout === 'wide') {
     // The schema requires steps for the wide layout; a config that skipped validation is a programmer error.
     if (cfg.steps === undefined) throw new Error('wide layout without steps: the config was not validated');
-    return readWide(table, { label: cfg.label, steps: cfg.steps, features, missing: cfg.missing, labelOptional });
+    return { wide: { label, steps: cfg.steps, features, missing, labelOptional } };
   }
   if (cfg.sequenceId === undefined) throw new Error('long layout without sequenceId: the config was not validated');
-  return readLong(table, {
-    label: cfg.label,
-    sequenceId: cfg.sequenceId,
-    orderBy: cfg.orderBy,
-    features,
-    missing: cfg.missing,
-    labelOptional,
-  });
+  return { long: { label, sequenceId: cfg.sequenceId, orderBy: cfg.orderBy, features, missing, labelOptional } };
+}
+
+/** The columns a classify file is read for (see loadClassify for `fitted` and `inputsOnly`). */
+export function classifyPlan(cfg: ClassifyDataConfig, file: string, fitted?: FittedTransforms, inputsOnly = false) {
+  const layout = layoutOf(cfg, fitted?.featureScaler.columns ?? cfg.features, inputsOnly);
+  return (header: string[]): ReadPlan =>
+    layout.wide ? widePlan(layout.wide, file)(header) : longPlan(layout.long, file)(header);
+}
+
+function readSequences(table: Table, cfg: ClassifyDataConfig, features?: string[], labelOptional = false): Sequences {
+  const layout = layoutOf(cfg, features, labelOptional);
+  return layout.wide ? readWide(table, layout.wide) : readLong(table, layout.long);
 }

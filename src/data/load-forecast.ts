@@ -1,158 +1,403 @@
-// Builds a forecast Dataset from a parsed CSV: order by time, pick columns, handle empty cells, split, scale, window.
-import { DataError, describeValue } from '../errors.js';
+// Builds a forecast Dataset from a CSV's columns: series by time, empty cells, splits, scalers, inputs, windows.
+import { DataError } from '../errors.js';
 import type { ForecastDataConfig } from '../config/schema.js';
-import { columnIndex, numericColumnsExcept, parseCell } from './columns.js';
-import type { CsvTable } from './csv.js';
-import { forecastSplit, windowEnds } from './forecast.js';
-import { applyMissing, previousRowInGroup, type MissingContext } from './missing.js';
-import { applyScaler, fitScaler } from './scaler.js';
+import { numericColumnsExcept, requireColumn } from './columns.js';
+import type { ReadPlan, Table } from './csv.js';
+import { calendarNames, fitCategory, oneHotNames, writeCalendar, writeOneHot, type Category } from './features.js';
+import { forecastSplit, seriesWindowEnds } from './forecast.js';
+import { readSeriesColumns, type SeriesColumns } from './forecast-columns.js';
+import { seriesColumns, seriesRows, type SeriesRows } from './forecast-rows.js';
+import { fitColumn } from './scaler.js';
 import { chronologicalSegments, type Segments } from './split.js';
 import { splitSizes } from './summary.js';
-import { timeline, type Timeline } from './timeline.js';
 import { describeFrequency } from './time.js';
-import type { FittedTransforms, ForecastDataset, ForecastInfo, Series, SeriesTime, WindowSpec } from './types.js';
-
-/** The used columns of the kept rows, in original units, in time order. */
-interface RawSeries {
-  featureRaw: Float64Array; // [rows, features]
-  targetRaw: Float64Array; // [rows, targets]
-  /** file data-row index of each kept row (-1: a row inserted in a gap) */
-  rowIds: Int32Array;
-  time?: SeriesTime;
-  /** false when the file lacks a target that is not an input (data to predict from): targetRaw is NaN there */
-  hasTargets: boolean;
-}
+import type {
+  FeatureLayout,
+  FittedTransforms,
+  ForecastDataset,
+  ForecastInfo,
+  Scaler,
+  Series,
+  SeriesScalers,
+  WindowSpec,
+} from './types.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
+/** The numeric feature columns: the trained model's, the config's, or (undefined) chosen from the file's numbers. */
+const givenFeatures = (cfg: ForecastDataConfig, fitted?: FittedTransforms) =>
+  fitted?.featureScaler.columns ?? cfg.features;
+const targetsOf = (cfg: ForecastDataConfig, fitted?: FittedTransforms) => fitted?.targetScaler?.columns ?? cfg.targets;
+
+/** A target that is not an input, absent from data to predict from: fine unless the window's level needs it. */
+function absentTarget(header: string[], file: string, cfg: ForecastDataConfig, name: string): boolean {
+  if (header.includes(name)) return false;
+  if (cfg.windowLevel === 'absolute') return true;
+  throw new DataError(
+    `${file}:1`,
+    `expected a target column "${name}": with windowLevel "${cfg.windowLevel}" each forecast is taken relative to ` +
+      `its target's level in the window; the file's columns are: ${header.join(', ')}`,
+  );
+}
+
+/** What a forecast file is read for: its numeric inputs and targets, the time, the series id, the categories. */
+export function forecastPlan(cfg: ForecastDataConfig, file: string, fitted?: FittedTransforms, inputsOnly = false) {
+  return (header: string[]): ReadPlan => {
+    const features = givenFeatures(cfg, fitted);
+    const ids = seriesColumns(cfg);
+    const categorical = cfg.categorical ?? [];
+    for (const f of features ?? []) requireColumn(header, file, f, 'feature');
+    const targets = targetsOf(cfg, fitted).filter(
+      (t) => !(inputsOnly && !features?.includes(t) && absentTarget(header, file, cfg, t)),
+    );
+    for (const t of targets) requireColumn(header, file, t, 'target');
+    if (cfg.time !== undefined) requireColumn(header, file, cfg.time, 'time');
+    for (const c of ids) requireColumn(header, file, c, 'series id');
+    for (const c of categorical) requireColumn(header, file, c, 'categorical');
+    const excluded = [...targetsOf(cfg, fitted), cfg.time, ...ids, ...categorical];
+    return {
+      columns: [
+        ...[...new Set([...(features ?? []), ...targets])].map((name) => ({ name, kind: 'number' as const })),
+        ...(cfg.time === undefined ? [] : [{ name: cfg.time, kind: 'time' as const }]),
+        ...[...ids, ...categorical].map((name) => ({ name, kind: 'text' as const })),
+      ],
+      candidates: features === undefined ? header.filter((h) => !excluded.includes(h)) : undefined,
+    };
+  };
+}
+
 /**
- * With `fitted` (a trained model's transforms) its columns, scalers, leads and time step are used as stored, and
- * only the whole series must hold one window; the split is computed exactly as in training.
+ * With `fitted` (a trained model's transforms) its columns, scalers, vocabularies, leads and time step are used as
+ * stored, and each series need only hold one window (`inputsOnly`: without its targets); the splits are computed
+ * exactly as in training.
  */
 export function loadForecast(
-  table: CsvTable,
+  table: Table,
   cfg: ForecastDataConfig,
   absPath: string,
   fitted?: FittedTransforms,
   inputsOnly = false,
 ): ForecastDataset {
-  const targets = fitted?.targetScaler?.columns ?? cfg.targets;
-  const features = fitted?.featureScaler.columns ?? cfg.features ?? defaultFeatures(table, targets, cfg.time);
+  const targets = targetsOf(cfg, fitted);
+  const present = targets.filter((t) => table.header.includes(t));
+  const numeric = givenFeatures(cfg, fitted) ?? defaultFeatures(table, targets, cfg);
   const leads = fitted?.forecast?.leads ?? range(cfg.horizon);
-  const order = cfg.time === undefined ? undefined : timeOrder(table, cfg, fitted);
-  const raw = readSeries(table, cfg, { features, targets, inputsOnly }, order);
-  const n = raw.rowIds.length;
-  const segments = chronologicalSegments(n, cfg.split);
+  const rows = seriesRows(table, cfg, fitted?.forecast?.time?.frequency);
+  const columns = readSeriesColumns(table, rows, [...new Set([...numeric, ...present])], cfg.missing);
   const maxLead = inputsOnly ? 0 : Math.max(...leads); // to forecast past the end, a window is enough
-  checkRowCounts(table, cfg, segments, { rows: n, maxLead, fitting: fitted === undefined });
-  const [trainStart, trainEnd] = segments.train;
-  const trainRows = (m: Float64Array, width: number) => m.subarray(trainStart * width, trainEnd * width);
-  const featureScaler =
-    fitted?.featureScaler ?? fitScaler(cfg.normalize, features, trainRows(raw.featureRaw, features.length));
-  const targetScaler =
-    fitted?.targetScaler ?? fitScaler(cfg.normalize, targets, trainRows(raw.targetRaw, targets.length));
-  const series: Series = {
-    rows: n,
-    x: applyScaler(featureScaler, raw.featureRaw),
-    features: features.length,
-    y: applyScaler(targetScaler, raw.targetRaw),
-    targets: targets.length,
-    targetFeature: Int32Array.from(targets, (t) => features.indexOf(t)),
+  const parts = seriesSegments(table, cfg, columns, { maxLead, fitting: fitted === undefined });
+  checkKnownSeries(table, cfg, columns, fitted);
+  const scalers = fitScalers(cfg, columns, parts, { numeric, targets, present }, fitted);
+  const layout: FeatureLayout = {
+    numeric,
+    categories:
+      fitted?.categories ??
+      (cfg.categorical ?? []).map((c) =>
+        fitCategory(c, table.text(c), trainRows(columns, parts), cfg.maxCategories, table.file),
+      ),
+    calendar: cfg.calendar ?? [],
   };
+  const built = buildSeries(table, columns, layout, { targets, present, scalers });
   const spec: WindowSpec = { window: cfg.window, leads, level: cfg.windowLevel };
-  const split = (name: 'train' | 'val' | 'test' | 'all', [start, end]: [number, number]) =>
-    forecastSplit(name, series, windowEnds(start, end, cfg.window, Math.max(...leads)), spec, raw.rowIds);
-  const splits = {
-    train: split('train', segments.train),
-    val: split('val', segments.val),
-    test: split('test', segments.test),
-    all: split('all', [0, n]), // every window of the series, boundaries ignored: what a trained model is run on
-  };
+  const ends = (part: 'train' | 'val' | 'test' | 'all') =>
+    seriesWindowEnds(
+      columns.bounds.flatMap(([start, end], s): [number, number][] => {
+        if (parts.skipped.has(s)) return [];
+        const [a, b] = part === 'all' ? [0, end - start] : parts.segments[s][part];
+        return [[start + a, start + b]];
+      }),
+      cfg.window,
+      Math.max(...leads),
+    );
+  const split = (name: 'train' | 'val' | 'test' | 'all') =>
+    forecastSplit(name, built.series, ends(name), spec, columns.rowIds, columns.seriesOf);
+  const splits = { train: split('train'), val: split('val'), test: split('test'), all: split('all') };
+  const featureNames = [
+    ...numeric,
+    ...layout.categories.flatMap(oneHotNames),
+    ...layout.calendar.flatMap(calendarNames),
+  ];
+  const time = rows.form && { form: rows.form, frequency: rows.frequency };
   const forecast: ForecastInfo = {
     leads,
     window: cfg.window,
     windowLevel: cfg.windowLevel,
-    series,
-    hasTargets: raw.hasTargets,
+    series: built.series,
+    seriesNames: columns.names,
+    seriesBounds: columns.bounds,
+    seriesOf: columns.seriesOf,
+    targetScalerOf: (s) => scalers.perSeries?.[s]?.targetScaler ?? scalers.targetScaler,
+    featureScalerOf: (s) => scalers.perSeries?.[s]?.featureScaler ?? scalers.featureScaler,
+    layout,
+    hasTargets: present.length === targets.length,
     season: cfg.season,
     intervalLevels: cfg.intervals,
-    targetRaw: Float32Array.from(raw.targetRaw),
-    rowIds: raw.rowIds,
-    time: raw.time,
+    targetRaw: built.targetRaw,
+    rowIds: columns.rowIds,
+    time:
+      columns.times && rows.form
+        ? { column: cfg.time ?? '', values: columns.times, form: rows.form, frequency: rows.frequency }
+        : undefined,
     intervals: fitted?.forecast?.intervals,
-    gaps: { found: order?.gaps ?? 0, filled: order?.filled ?? 0 },
+    gaps: rows.gaps,
   };
+  const seriesScalers =
+    scalers.perSeries &&
+    Object.fromEntries(
+      columns.names.flatMap((name, s) => {
+        const own = scalers.perSeries![s];
+        return own ? [[name, own] as const] : [];
+      }),
+    );
   const notes = [
-    ...(fitted === undefined && cfg.features === undefined
-      ? defaultFeatureNotes(features, targets, raw.featureRaw)
+    ...(fitted === undefined && cfg.features === undefined ? defaultFeatureNotes(numeric, targets, columns) : []),
+    ...gapNotes(cfg, rows),
+    ...(parts.skipped.size > 0
+      ? [
+          `${parts.skipped.size} series too short for a window and the horizon in each split were left out (data.shortSeries "skip"): ${[...parts.skipped].map((s) => columns.names[s]).join(', ')}`,
+        ]
       : []),
-    ...gapNotes(cfg, order),
+    ...built.unseen.map(
+      ([c, n]) => `${n} rows of ${c} have a level the training split does not have: encoded as all zeros`,
+    ),
   ];
   const summary = {
     file: table.file,
     task: 'forecast' as const,
-    rows: n,
-    droppedRows: table.rows.length + (order?.filled ?? 0) - n,
-    features: [...features],
+    rows: columns.rowIds.length,
+    droppedRows: table.rows + rows.gaps.filled - columns.rowIds.length,
+    features: featureNames,
     targets: [...targets],
     classes: [],
     sizes: splitSizes(splits),
     steps: cfg.window,
+    ...(seriesColumns(cfg).length > 0 ? { series: columns.names.length - parts.skipped.size } : {}),
     notes,
   };
-  const time = raw.time && { form: raw.time.form, frequency: raw.time.frequency };
   return {
     task: 'forecast',
     file: absPath,
-    featureNames: [...features],
+    featureNames,
     targetNames: [...targets],
     classes: [],
     steps: cfg.window,
     outputSize: leads.length * targets.length,
     masked: false,
-    featureScaler,
-    targetScaler,
-    fitted: { featureScaler, targetScaler, classes: [], forecast: { leads, ...(time ? { time } : {}) } },
+    featureScaler: scalers.featureScaler,
+    targetScaler: scalers.targetScaler,
+    fitted: {
+      featureScaler: scalers.featureScaler,
+      targetScaler: scalers.targetScaler,
+      classes: [],
+      ...(layout.categories.length > 0 ? { categories: layout.categories } : {}),
+      forecast: { leads, ...(time ? { time } : {}), ...(seriesScalers ? { seriesScalers } : {}) },
+    },
     splits,
     forecast,
     summary,
   };
 }
 
-/** The rows in time order (gaps filled or not, by data.gaps), with the trained model's step when there is one. */
-function timeOrder(table: CsvTable, cfg: ForecastDataConfig, fitted?: FittedTransforms): Timeline {
-  const column = cfg.time ?? '';
-  const c = columnIndex(table, column, 'time');
-  return timeline(
-    {
-      file: table.file,
-      column,
-      columnNumber: c + 1,
-      count: table.rows.length,
-      cell: (r) => table.rows[r].cells[c],
-      line: (r) => table.rows[r].line,
-    },
-    cfg.gaps,
-    fitted?.forecast?.time?.frequency,
-  );
+/** Every numeric column of the file that is not a target, the time, an id or a categorical; else the targets. */
+function defaultFeatures(table: Table, targets: string[], cfg: ForecastDataConfig): string[] {
+  const others = numericColumnsExcept(table, [...targets, cfg.time, ...seriesColumns(cfg), ...(cfg.categorical ?? [])]);
+  return others.length > 0 ? others : [...targets];
 }
 
-function gapNotes(cfg: ForecastDataConfig, order?: Timeline): string[] {
-  if (order === undefined || order.gaps === 0) return [];
-  const freq = order.frequency ? ` (frequency ${describeFrequency(order.frequency, order.form)})` : '';
-  const gaps = `${order.gaps} gap${order.gaps === 1 ? '' : 's'} in ${cfg.time}${freq}`;
-  return cfg.gaps === 'fill'
-    ? [`${gaps}: filled with ${order.filled} rows of empty cells, handled by data.missing ("${cfg.missing}")`]
-    : [`${gaps}: ignored, the rows on either side taken as consecutive (data.gaps "ignore")`];
+interface Parts {
+  /** per series: its train / val / test row ranges, relative to its own first row */
+  segments: Segments[];
+  skipped: Set<number>;
 }
 
 /**
- * Every numeric non-target column but the time column; when there is none (a single-series file), the targets
- * themselves, so the model forecasts the series from its own past rather than failing on an empty feature list.
+ * Each series split by time on its own. When fitting, each split asked for must hold a window and the horizon:
+ * a shorter series is an error naming it, or (shortSeries "skip") left out. With a trained model, a series needs
+ * only a window and the horizon overall (one window, `maxLead` 0, to forecast past the end).
  */
-function defaultFeatures(table: CsvTable, targets: string[], time?: string): string[] {
-  const others = numericColumnsExcept(table, [...targets, time]);
-  return others.length > 0 ? others : [...targets];
+function seriesSegments(
+  table: Table,
+  cfg: ForecastDataConfig,
+  c: SeriesColumns,
+  o: { maxLead: number; fitting: boolean },
+): Parts {
+  const need = cfg.window + o.maxLead;
+  const what = `at least ${need} rows (window ${cfg.window} + horizon ${o.maxLead})`;
+  const dropped = table.rows - c.rowIds.length;
+  const note = dropped > 0 ? ` (after dropping ${dropped} rows with empty cells)` : '';
+  const single = c.names.length === 1;
+  const segments = c.bounds.map(([a, b]) => chronologicalSegments(b - a, cfg.split));
+  const skipped = new Set<number>();
+  c.bounds.forEach(([a, b], s) => {
+    const rows = b - a;
+    const short = (part: 'train' | 'val' | 'test') => {
+      const [start, end] = segments[s][part];
+      return !(part === 'test' && cfg.split.test === 0) && end - start < need;
+    };
+    const tooShort = rows < need || (o.fitting && (['train', 'val', 'test'] as const).some(short));
+    if (!tooShort) return;
+    if (!single && (cfg.shortSeries === 'skip' || !o.fitting)) return void skipped.add(s);
+    if (single && rows < need) throw new DataError(table.file, `expected ${what}, found ${rows}${note}`);
+    const part = (['train', 'val', 'test'] as const).find(short) ?? 'train';
+    const [start, end] = segments[s][part];
+    if (single)
+      throw new DataError(
+        table.file,
+        `expected ${what} in the ${part} split, found ${end - start} (${Math.round(cfg.split[part] * 100)}% of ${rows} rows${note})`,
+        'use more data, a shorter window, or a larger split fraction',
+      );
+    throw new DataError(
+      table.file,
+      `series ${JSON.stringify(c.names[s])} has ${rows} rows: expected ${what} in each split, found ${end - start} in ${part}`,
+      'set data.shortSeries to "skip" to leave such series out, or use a shorter window',
+    );
+  });
+  if (skipped.size === c.names.length)
+    throw new DataError(table.file, `expected a series with ${what}, found none (${c.names.length} series)`);
+  return { segments, skipped };
+}
+
+/** A series the model never saw has no scalers of its own when each series has its own: refuse it by name. */
+function checkKnownSeries(table: Table, cfg: ForecastDataConfig, c: SeriesColumns, fitted?: FittedTransforms): void {
+  const stored = fitted?.forecast?.seriesScalers;
+  if (stored === undefined) return;
+  const unknown = c.names.filter((n) => stored[n] === undefined);
+  if (unknown.length > 0)
+    throw new DataError(
+      table.file,
+      `series ${unknown.map((n) => JSON.stringify(n)).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not among those the model was trained on: with scaleBy "series" each series is scaled by its own training part`,
+      'leave them out (lstm-predict --series names the series to forecast), or train with data.scaleBy "global"',
+    );
+}
+
+/** The data rows of every (kept) series' train part: what scalers and vocabularies are fitted on. */
+function trainRows(c: SeriesColumns, parts: Parts): Int32Array {
+  const at = trainPositions(c, parts);
+  const rows = new Int32Array(at.length);
+  for (let i = 0; i < at.length; i++) rows[i] = c.rowIds[at[i]];
+  return rows;
+}
+
+/** The positions of the train part of every kept series (or of series `only`). */
+function trainPositions(c: SeriesColumns, parts: Parts, only?: number): Int32Array {
+  const ranges = c.bounds.flatMap(([start], s): [number, number][] => {
+    if ((only !== undefined && s !== only) || parts.skipped.has(s)) return [];
+    const [a, b] = parts.segments[s].train;
+    return [[start + a, start + b]];
+  });
+  const out = new Int32Array(ranges.reduce((n, [a, b]) => n + b - a, 0));
+  let k = 0;
+  for (const [a, b] of ranges) for (let p = a; p < b; p++) out[k++] = p;
+  return out;
+}
+
+interface Scalers {
+  featureScaler: Scaler;
+  targetScaler: Scaler;
+  /** scaleBy "series": per series index (undefined for a skipped one) */
+  perSeries?: (SeriesScalers | undefined)[];
+}
+
+/** Scalers fitted on training rows only: over every series' (global), or each series' own. */
+function fitScalers(
+  cfg: ForecastDataConfig,
+  c: SeriesColumns,
+  parts: Parts,
+  names: { numeric: string[]; targets: string[]; present: string[] },
+  fitted?: FittedTransforms,
+): Scalers {
+  const positions = (s?: number) => trainPositions(c, parts, s);
+  const fit = (columns: string[], at: Int32Array): Scaler => {
+    const fitted = columns.map((name) => {
+      const v = c.values.get(name);
+      if (v === undefined) return [0, 1] as [number, number];
+      const picked = new Float64Array(at.length);
+      for (let i = 0; i < at.length; i++) picked[i] = v[at[i]];
+      return fitColumn(cfg.normalize, picked);
+    });
+    return {
+      kind: cfg.normalize,
+      columns: [...columns],
+      offset: fitted.map((f) => f[0]),
+      scale: fitted.map((f) => f[1]),
+    };
+  };
+  const all = fitted ? new Int32Array(0) : positions();
+  const featureScaler = fitted?.featureScaler ?? fit(names.numeric, all);
+  const targetScaler = fitted?.targetScaler ?? fit(names.targets, all);
+  const stored = fitted?.forecast?.seriesScalers;
+  if (stored !== undefined) return { featureScaler, targetScaler, perSeries: c.names.map((n) => stored[n]) };
+  if (fitted !== undefined || cfg.scaleBy === 'global' || c.names.length === 1) return { featureScaler, targetScaler };
+  const perSeries = c.names.map((_, s) => {
+    if (parts.skipped.has(s)) return undefined;
+    const at = positions(s);
+    return { featureScaler: fit(names.numeric, at), targetScaler: fit(names.targets, at) };
+  });
+  return { featureScaler, targetScaler, perSeries };
+}
+
+/** The scaled inputs and targets of every row, and the targets in original units. */
+function buildSeries(
+  table: Table,
+  c: SeriesColumns,
+  layout: FeatureLayout,
+  o: { targets: string[]; present: string[]; scalers: Scalers },
+): { series: Series; targetRaw: Float32Array; unseen: [string, number][] } {
+  const n = c.rowIds.length;
+  const oneHot = layout.categories.reduce((a, k) => a + k.levels.length, 0);
+  const width = layout.numeric.length + oneHot + 2 * layout.calendar.length;
+  const x = new Float32Array(n * width);
+  const [t, scalers] = [o.targets.length, o.scalers];
+  const y = new Float32Array(n * t);
+  const targetRaw = new Float32Array(n * t).fill(NaN);
+  // each series' rows are contiguous: scale them with its own scalers (or the global ones)
+  c.bounds.forEach(([a, b], s) => {
+    const own = scalers.perSeries?.[s] ?? scalers;
+    layout.numeric.forEach((name, f) => {
+      const v = c.values.get(name) as Float64Array;
+      const [offset, scale] = [own.featureScaler.offset[f], own.featureScaler.scale[f]];
+      for (let p = a; p < b; p++) x[p * width + f] = (v[p] - offset) / scale;
+    });
+    o.targets.forEach((name, j) => {
+      const v = c.values.get(name);
+      if (v === undefined) return; // absent from data to predict from
+      const [offset, scale] = [own.targetScaler.offset[j], own.targetScaler.scale[j]];
+      for (let p = a; p < b; p++) {
+        targetRaw[p * t + j] = v[p];
+        y[p * t + j] = (v[p] - offset) / scale;
+      }
+    });
+  });
+  let at = layout.numeric.length;
+  const unseen: [string, number][] = [];
+  for (const k of layout.categories) {
+    const count = writeOneHot(k, table.text(k.column), c.rowIds, x, width, at);
+    if (count > 0) unseen.push([k.column, count]);
+    at += k.levels.length;
+  }
+  if (layout.calendar.length > 0 && c.times && c.form) writeCalendar(layout.calendar, c.times, c.form, x, width, at);
+  const levelled = new Uint8Array(width);
+  levelled.fill(1, 0, layout.numeric.length);
+  const series: Series = {
+    rows: n,
+    x,
+    features: width,
+    y,
+    targets: t,
+    targetFeature: Int32Array.from(o.targets, (name) => layout.numeric.indexOf(name)),
+    levelled,
+  };
+  return { series, targetRaw, unseen };
+}
+
+function gapNotes(cfg: ForecastDataConfig, rows: SeriesRows): string[] {
+  const { found, filled } = rows.gaps;
+  if (found === 0) return [];
+  const freq = rows.frequency && rows.form ? ` (frequency ${describeFrequency(rows.frequency, rows.form)})` : '';
+  const gaps = `${found} gap${found === 1 ? '' : 's'} in ${cfg.time}${freq}`;
+  return cfg.gaps === 'fill'
+    ? [`${gaps}: filled with ${filled} rows of empty cells, handled by data.missing ("${cfg.missing}")`]
+    : [`${gaps}: ignored, the rows on either side taken as consecutive (data.gaps "ignore")`];
 }
 
 /**
@@ -160,14 +405,14 @@ function defaultFeatures(table: CsvTable, targets: string[], time?: string): str
  * exist), and which features increase on every row like a time index (a chronological split then shows val and
  * test only values beyond the training range). Each names the config line that changes it.
  */
-function defaultFeatureNotes(features: string[], targets: string[], featureRaw: Float64Array): string[] {
-  const width = features.length;
-  const rows = featureRaw.length / width;
-  const increasing = (j: number) => {
-    for (let r = 0; r + 1 < rows; r++) if (!(featureRaw[(r + 1) * width + j] > featureRaw[r * width + j])) return false;
-    return rows > 2;
+function defaultFeatureNotes(features: string[], targets: string[], c: SeriesColumns): string[] {
+  const increasing = (name: string) => {
+    const v = c.values.get(name);
+    if (v === undefined || v.length <= 2) return false;
+    for (let p = 0; p + 1 < v.length; p++) if (!(v[p + 1] > v[p]) && c.seriesOf[p + 1] === c.seriesOf[p]) return false;
+    return true;
   };
-  const indexLike = features.filter((_, j) => increasing(j));
+  const indexLike = features.filter(increasing);
   const suggested = [...new Set([...targets, ...features.filter((f) => !indexLike.includes(f))])];
   // when the defaults already are the targets alone (a single-series file), there is no better list to suggest
   const differs = suggested.length !== features.length || suggested.some((f) => !features.includes(f));
@@ -187,113 +432,4 @@ function defaultFeatureNotes(features: string[], targets: string[], featureRaw: 
   return notes;
 }
 
-/** A target that is not an input, absent from data to predict from: fine unless the window's level needs it. */
-function optionalTarget(table: CsvTable, cfg: ForecastDataConfig, name: string): boolean {
-  if (table.header.includes(name)) return false;
-  if (cfg.windowLevel === 'absolute') return true;
-  throw new DataError(
-    `${table.file}:1`,
-    `expected a target column "${name}": with windowLevel "${cfg.windowLevel}" each forecast is taken relative to ` +
-      `its target's level in the window; the file's columns are: ${table.header.join(', ')}`,
-  );
-}
-
-/**
- * Parses the feature and target columns (a column may be both) of the rows in `order` (all rows in file order
- * without a time column; -1 is a row inserted in a gap, all empty) and applies the missing-value policy.
- */
-function readSeries(
-  table: CsvTable,
-  cfg: ForecastDataConfig,
-  { features, targets, inputsOnly }: { features: string[]; targets: string[]; inputsOnly: boolean },
-  order?: Timeline,
-): RawSeries {
-  const featureCols = features.map((n) => columnIndex(table, n, 'feature'));
-  const absent = targets.filter((t) => inputsOnly && !features.includes(t) && optionalTarget(table, cfg, t));
-  const targetCols = targets.map((n) => (absent.includes(n) ? -1 : columnIndex(table, n, 'target')));
-  const cols = [...new Set([...featureCols, ...targetCols.filter((c) => c >= 0)])];
-  const rows = order ? order.order : Int32Array.from(table.rows, (_, r) => r);
-  const values = seriesMatrix(table, rows, cols);
-  const kept = applyMissing(values, cols.length, cfg.missing, {
-    locate: locateSeries(table, rows, cols),
-    previous: previousRowInGroup(cols.length),
-  });
-  const pick = (which: number[]) =>
-    gather(
-      values,
-      cols.length,
-      kept,
-      which.map((c) => cols.indexOf(c)),
-    );
-  const time = order && {
-    column: cfg.time ?? '',
-    values: Float64Array.from(kept, (i) => order.values[i]),
-    form: order.form,
-    frequency: order.frequency,
-  };
-  const rowIds = Int32Array.from(kept, (i) => rows[i]);
-  return { featureRaw: pick(featureCols), targetRaw: pick(targetCols), rowIds, time, hasTargets: absent.length === 0 };
-}
-
-/** The columns `cols` of table rows `rows` (-1: an inserted row, all NaN) as [rows, cols]; empty cells are NaN. */
-function seriesMatrix(table: CsvTable, rows: Int32Array, cols: number[]): Float64Array {
-  const out = new Float64Array(rows.length * cols.length).fill(NaN);
-  rows.forEach((r, i) => {
-    if (r < 0) return;
-    const row = table.rows[r];
-    cols.forEach((c, j) => {
-      const v = parseCell(row.cells[c]);
-      if (v === undefined)
-        throw new DataError(
-          `${table.file}:${row.line}:${c + 1}`,
-          `column "${table.header[c]}": expected a number, got ${describeValue(row.cells[c])}`,
-        );
-      out[i * cols.length + j] = v;
-    });
-  });
-  return out;
-}
-
-/** Where series cell (i, j) came from: its file:line:column, or the gap it was inserted in. */
-function locateSeries(table: CsvTable, rows: Int32Array, cols: number[]): MissingContext['locate'] {
-  return (i, j) => {
-    const column = table.header[cols[j]];
-    if (rows[i] >= 0) return { where: `${table.file}:${table.rows[rows[i]].line}:${cols[j] + 1}`, column };
-    let next = i;
-    while (next < rows.length && rows[next] < 0) next++;
-    const before = next < rows.length ? `line ${table.rows[rows[next]].line}` : 'the end';
-    return { where: `${table.file}: a row inserted for a gap (data.gaps "fill") before ${before}`, column };
-  };
-}
-
-/** Columns `which` (indices into a row of `values`; -1 a column not read: NaN) of `rows`, as [rows, which]. */
-function gather(values: Float64Array, width: number, rows: number[], which: number[]): Float64Array {
-  const out = new Float64Array(rows.length * which.length);
-  rows.forEach((r, i) => which.forEach((j, k) => (out[i * which.length + k] = j < 0 ? NaN : values[r * width + j])));
-  return out;
-}
-
-/** The series must hold one window + the farthest lead; when fitting, so must each split segment asked for. */
-function checkRowCounts(
-  table: CsvTable,
-  cfg: ForecastDataConfig,
-  segments: Segments,
-  o: { rows: number; maxLead: number; fitting: boolean },
-): void {
-  const need = cfg.window + o.maxLead;
-  const dropped = table.rows.length - o.rows;
-  const note = dropped > 0 ? ` (after dropping ${dropped} rows with empty cells)` : '';
-  const what = `at least ${need} rows (window ${cfg.window} + horizon ${o.maxLead})`;
-  if (o.rows < need) throw new DataError(table.file, `expected ${what}, found ${o.rows}${note}`);
-  if (!o.fitting) return;
-  for (const part of ['train', 'val', 'test'] as const) {
-    const [start, end] = segments[part];
-    if (part === 'test' && cfg.split.test === 0) continue; // no test split asked for
-    if (end - start < need)
-      throw new DataError(
-        table.file,
-        `expected ${what} in the ${part} split, found ${end - start} (${Math.round(cfg.split[part] * 100)}% of ${o.rows} rows${note})`,
-        'use more data, a shorter window, or a larger split fraction',
-      );
-  }
-}
+export type { Category };

@@ -1,7 +1,7 @@
 // Classify, long layout: one time step per row, grouped by a sequence id, ordered by an optional order column.
 import { DataError, describeValue } from '../errors.js';
-import { columnIndex, labelColumn, numericColumnsExcept, numericMatrix, parseCell } from './columns.js';
-import type { CsvTable } from './csv.js';
+import { labelColumn, numericColumnsExcept, numericMatrix, parseCell, requireColumn } from './columns.js';
+import { RowError, type ReadPlan, type Table } from './csv.js';
 import { applyMissing, locateIn, previousRowInGroup, rowsWithKeys, type MissingPolicy } from './missing.js';
 import { padSequences, type Sequences } from './sequences.js';
 
@@ -15,29 +15,53 @@ export interface LongOptions {
   labelOptional?: boolean;
 }
 
+/** What the long layout reads: label, id and order as text, the features (or every other column, for defaults). */
+export function longPlan(o: LongOptions, file: string) {
+  return (header: string[]): ReadPlan => {
+    const labelCol = labelColumn(header, file, o.label, o.labelOptional);
+    requireColumn(header, file, o.sequenceId, 'sequence id');
+    if (o.orderBy !== undefined) requireColumn(header, file, o.orderBy, 'order');
+    for (const f of o.features ?? []) requireColumn(header, file, f, 'feature');
+    const keys = [...(labelCol < 0 ? [] : [o.label]), o.sequenceId, ...(o.orderBy === undefined ? [] : [o.orderBy])];
+    return {
+      columns: [
+        ...keys.map((name) => ({ name, kind: 'text' as const })),
+        ...(o.features ?? []).map((name) => ({ name, kind: 'number' as const })),
+      ],
+      candidates: o.features === undefined ? header.filter((h) => !keys.includes(h)) : undefined,
+    };
+  };
+}
+
 /** Groups rows into sequences (in order of first appearance), each sorted by `orderBy` (stable) or kept in file order. */
-export function readLong(table: CsvTable, opts: LongOptions): Sequences {
-  const labelCol = labelColumn(table, opts.label, opts.labelOptional);
-  const idCol = columnIndex(table, opts.sequenceId, 'sequence id');
-  const orderCol = opts.orderBy === undefined ? undefined : columnIndex(table, opts.orderBy, 'order');
+export function readLong(table: Table, opts: LongOptions): Sequences {
+  const labelCol = labelColumn(table.header, table.file, opts.label, opts.labelOptional);
   const featureNames = opts.features ?? numericColumnsExcept(table, [opts.label, opts.sequenceId, opts.orderBy]);
   if (featureNames.length === 0)
     throw new DataError(
       `${table.file}:1`,
       `expected at least one numeric feature column, found none among: ${table.header.join(', ')}`,
     );
-  const featureCols = featureNames.map((n) => columnIndex(table, n, 'feature'));
-  const keys = [...(labelCol < 0 ? [] : [labelCol]), idCol, ...(orderCol === undefined ? [] : [orderCol])];
+  const keys = [
+    ...(labelCol < 0 ? [] : [opts.label]),
+    opts.sequenceId,
+    ...(opts.orderBy === undefined ? [] : [opts.orderBy]),
+  ];
   const keyed = rowsWithKeys(table, keys, opts.missing);
-  const groups = groupRows(table, keyed, idCol, orderCol);
-  if (labelCol >= 0) groups.forEach((g) => checkConstantLabel(table, g, labelCol, idCol));
+  const ids = table.text(opts.sequenceId);
+  const groups = groupRows(
+    keyed,
+    ids.codes,
+    opts.orderBy === undefined ? undefined : orderKeys(table.text(opts.orderBy)),
+  );
+  if (labelCol >= 0) groups.forEach((g) => checkConstantLabel(table, g, opts, labelCol));
 
   const ordered = groups.flat();
   const groupOf = Int32Array.from(groups.flatMap((g, k) => g.map(() => k)));
-  const f = featureCols.length;
-  const values = numericMatrix(table, ordered, featureCols);
+  const f = featureNames.length;
+  const values = numericMatrix(table, ordered, featureNames);
   const kept = applyMissing(values, f, opts.missing, {
-    locate: locateIn(table, ordered, featureCols),
+    locate: locateIn(table, ordered, featureNames),
     previous: previousRowInGroup(f, groupOf),
   });
   const parts: number[][] = groups.map(() => []);
@@ -47,49 +71,54 @@ export function readLong(table: CsvTable, opts: LongOptions): Sequences {
     live.map((k) => Float64Array.from(parts[k].flatMap((i) => Array.from(values.subarray(i * f, (i + 1) * f))))),
     f,
   );
-  const first = live.map((k) => table.rows[groups[k][0]]);
+  const first = live.map((k) => groups[k][0]);
+  const label = labelCol < 0 ? undefined : table.text(opts.label);
   return {
     featureNames: [...featureNames],
     ...padded,
-    labels: first.map((row) => (labelCol < 0 ? '' : row.cells[labelCol])),
-    labelWhere: (k) => `${table.file}:${first[k].line}:${labelCol + 1}`,
-    ids: first.map((row) => row.cells[idCol]),
+    labels: first.map((r) => (label ? label.levels[label.codes[r]] : '')),
+    labelAt: (k) => ({ row: first[k], column: labelCol }),
+    ids: first.map((r) => ids.levels[ids.codes[r]]),
     rows: kept.length,
-    droppedRows: table.rows.length - kept.length,
+    droppedRows: table.rows - kept.length,
   };
 }
 
-/** Row indices per sequence id (ids in order of first appearance), each sorted by the order column if given. */
-function groupRows(table: CsvTable, rows: number[], idCol: number, orderCol?: number): number[][] {
-  const byId = new Map<string, number[]>();
+/** Rows per sequence id (ids in order of first appearance), each sorted by the order key if there is one. */
+function groupRows(rows: number[], ids: Int32Array, key?: (r: number) => number | string): number[][] {
+  const byId = new Map<number, number[]>();
   for (const r of rows) {
-    const id = table.rows[r].cells[idCol];
-    const g = byId.get(id);
+    const g = byId.get(ids[r]);
     if (g) g.push(r);
-    else byId.set(id, [r]);
+    else byId.set(ids[r], [r]);
   }
   const groups = [...byId.values()];
-  if (orderCol === undefined) return groups;
-  const key = orderKeys(table, rows, orderCol);
+  if (key === undefined) return groups;
   // Array.prototype.sort is stable, so equal order values keep their file order.
   return groups.map((g) => g.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)));
 }
 
 /** Order values compare as numbers when every one is numeric, else as strings (ISO timestamps sort correctly). */
-function orderKeys(table: CsvTable, rows: number[], orderCol: number): (r: number) => number | string {
-  const numeric = rows.every((r) => parseCell(table.rows[r].cells[orderCol]) !== undefined);
-  return numeric ? (r) => Number(table.rows[r].cells[orderCol]) : (r) => table.rows[r].cells[orderCol];
+function orderKeys(order: { codes: Int32Array; levels: string[] }): (r: number) => number | string {
+  const numeric = order.levels.every((l) => parseCell(l) !== undefined);
+  const keys = numeric ? order.levels.map(Number) : order.levels;
+  return (r) => keys[order.codes[r]];
 }
 
-function checkConstantLabel(table: CsvTable, group: number[], labelCol: number, idCol: number): void {
-  const first = table.rows[group[0]];
-  for (const r of group) {
-    const row = table.rows[r];
-    if (row.cells[labelCol] !== first.cells[labelCol])
-      throw new DataError(
-        `${table.file}:${row.line}:${labelCol + 1}`,
-        `sequence ${describeValue(row.cells[idCol])}: expected the same label on every row ` +
-          `(${describeValue(first.cells[labelCol])}, as on line ${first.line}), found ${describeValue(row.cells[labelCol])}`,
+function checkConstantLabel(table: Table, group: number[], opts: LongOptions, labelCol: number): void {
+  const label = table.text(opts.label);
+  const id = table.text(opts.sequenceId);
+  const first = group[0];
+  for (const r of group)
+    if (label.codes[r] !== label.codes[first]) {
+      const [was, now] = [label.levels[label.codes[first]], label.levels[label.codes[r]]];
+      const seq = id.levels[id.codes[r]];
+      throw new RowError(
+        [r, first],
+        labelCol,
+        ([, line]) =>
+          `sequence ${describeValue(seq)}: expected the same label on every row ` +
+          `(${describeValue(was)}, as on line ${line}), found ${describeValue(now)}`,
       );
-  }
+    }
 }

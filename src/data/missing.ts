@@ -1,44 +1,72 @@
 // The `missing` policy for empty cells: stop with an error, drop the row, or carry the previous value forward.
-import { DataError } from '../errors.js';
-import type { CsvTable } from './csv.js';
+import { RowError, type Table } from './csv.js';
 
 export type MissingPolicy = 'error' | 'drop' | 'ffill';
 
 const SUGGESTION = 'fill the cell, or set data.missing to "drop" or "ffill"';
 
 /**
- * Rows (indices into table.rows) whose key cells (label, sequence id, order) are all filled.
+ * The rows (of `rows`, default all) whose key cells (label, sequence id, order: text columns) are all filled.
  * Keys cannot be carried forward meaningfully, so `ffill` treats an empty key like `error` does.
  */
-export function rowsWithKeys(table: CsvTable, keyCols: number[], policy: MissingPolicy): number[] {
+export function rowsWithKeys(table: Table, keys: string[], policy: MissingPolicy, rows?: ArrayLike<number>): number[] {
+  const columns = keys.map((k) => ({ name: k, index: table.header.indexOf(k), ...table.text(k) }));
+  const empty = columns.map((c) => c.levels.indexOf(''));
   const kept: number[] = [];
-  table.rows.forEach((row, r) => {
-    const empty = keyCols.find((c) => row.cells[c] === '');
-    if (empty === undefined) kept.push(r);
+  const n = rows ? rows.length : table.rows;
+  for (let i = 0; i < n; i++) {
+    const r = rows ? rows[i] : i;
+    const k = columns.findIndex((c, j) => empty[j] >= 0 && c.codes[r] === empty[j]);
+    if (k < 0) kept.push(r);
     else if (policy !== 'drop')
-      throw new DataError(
-        `${table.file}:${row.line}:${empty + 1}`,
-        `column "${table.header[empty]}": expected a value, found an empty cell`,
+      throw new RowError(
+        [r],
+        columns[k].index,
+        () => `column "${columns[k].name}": expected a value, found an empty cell`,
         'fill the cell, or set data.missing to "drop"',
       );
-  });
+  }
   return kept;
 }
 
 /** Where the value at (row i, column j) of a numeric matrix came from, and where its predecessor in time is. */
 export interface MissingContext {
-  /** `file:line:column` and the column name of matrix cell (i, j). */
-  locate(i: number, j: number): { where: string; column: string };
+  /**
+   * Matrix cell (i, j)'s data row (-1: a row inserted to fill a gap, `next` the data row after the gap), its
+   * 0-based column and the column's name.
+   */
+  locate(i: number, j: number): { row: number; next?: number; column: number; name: string };
   /** The flat index of the value that comes just before (i, j) in time, or -1 when there is none. */
   previous(i: number, j: number): number;
 }
 
-/** `locate` for a matrix read by numericMatrix(table, rows, cols): cell (i, j) is table row rows[i], column cols[j]. */
-export function locateIn(table: CsvTable, rows: number[], cols: number[]): MissingContext['locate'] {
-  return (i, j) => ({
-    where: `${table.file}:${table.rows[rows[i]].line}:${cols[j] + 1}`,
-    column: table.header[cols[j]],
-  });
+/** `locate` for a matrix read by numericMatrix(table, rows, names): cell (i, j) is data row rows[i], column names[j]. */
+export function locateIn(table: Table, rows: ArrayLike<number>, names: string[]): MissingContext['locate'] {
+  return (i, j) => {
+    const column = table.header.indexOf(names[j]);
+    if (rows[i] >= 0) return { row: rows[i], column, name: names[j] };
+    let next = i;
+    while (next < rows.length && rows[next] < 0) next++;
+    return { row: -1, next: rows[next], column, name: names[j] };
+  };
+}
+
+function emptyCell(ctx: MissingContext, i: number, j: number, detail: string, suggestion: string): RowError {
+  const at = ctx.locate(i, j);
+  if (at.row >= 0)
+    return new RowError(
+      [at.row],
+      at.column,
+      () => `column "${at.name}": expected a number, found an empty cell${detail}`,
+      suggestion,
+    );
+  return new RowError(
+    [at.next ?? 0],
+    at.column,
+    ([line]) =>
+      `column "${at.name}": expected a number, found an empty cell${detail} in a row inserted for a gap (data.gaps "fill") before line ${line}`,
+    suggestion,
+  );
 }
 
 /**
@@ -60,10 +88,7 @@ export function applyMissing(
       if (!Number.isNaN(values[k])) continue;
       if (policy === 'drop') complete = false;
       else if (policy === 'ffill') values[k] = carried(values, i, j, ctx);
-      else {
-        const { where, column } = ctx.locate(i, j);
-        throw new DataError(where, `column "${column}": expected a number, found an empty cell`, SUGGESTION);
-      }
+      else throw emptyCell(ctx, i, j, '', SUGGESTION);
     }
     if (complete) kept.push(i);
   }
@@ -74,10 +99,11 @@ function carried(values: Float64Array, i: number, j: number, ctx: MissingContext
   const p = ctx.previous(i, j);
   // Predecessors come earlier in row-major order, so they are already filled.
   if (p >= 0) return values[p];
-  const { where, column } = ctx.locate(i, j);
-  throw new DataError(
-    where,
-    `column "${column}": expected a number, found an empty cell with no earlier value to carry forward (missing: "ffill")`,
+  throw emptyCell(
+    ctx,
+    i,
+    j,
+    ' with no earlier value to carry forward (missing: "ffill")',
     'fill the first value, or set data.missing to "drop"',
   );
 }

@@ -10,8 +10,8 @@ export interface Sequences {
   /** real steps per sequence (the rest is padding) */
   lengths: Int32Array;
   labels: string[];
-  /** `file:line:column` of sequence k's label cell, for label errors (made only when one is reported) */
-  labelWhere: (k: number) => string;
+  /** where sequence k's label cell is (data row, 0-based column), for label errors */
+  labelAt: (k: number) => { row: number; column: number };
   /** wide: 0-based data-row index in the file; long: the sequence id */
   ids: (number | string)[];
   /** data rows used, and data rows dropped by the missing policy */

@@ -1,29 +1,28 @@
 // Orders a series' rows by its time column: repeated times, the frequency, and gaps by the data.gaps policy.
-import { DataError, describeValue } from '../errors.js';
+import { DataError } from '../errors.js';
+import { RowError } from './csv.js';
 import {
   describeFrequency,
   formatTime,
   inferFrequency,
-  parseTime,
-  sameKind,
   stepsBetween,
   stepTime,
-  TIME_FORMS,
   type Frequency,
   type TimeForm,
 } from './time.js';
 
 export type GapPolicy = 'error' | 'fill' | 'ignore';
 
-/** A time column's cells, as the loader sees them: the cell of row r, its line, and where to say it is. */
+/** A time column as the loader has it: every data row's time (see csv.ts), and where to say it is. */
 export interface TimeCells {
   file: string;
   column: string;
-  /** 1-based column number in the file */
-  columnNumber: number;
-  count: number;
-  cell(r: number): string;
-  line(r: number): number;
+  /** 0-based column index in the file */
+  index: number;
+  values: Float64Array;
+  form: TimeForm;
+  /** the data row of each value (errors name their lines) */
+  rows: ArrayLike<number>;
 }
 
 export interface Timeline {
@@ -38,45 +37,24 @@ export interface Timeline {
   filled: number;
 }
 
-/** Every cell parsed; a cell of another form, or of another kind than the first row's, is a DataError at it. */
-function parseAll(cells: TimeCells): { values: Float64Array; form: TimeForm } {
-  const values = new Float64Array(cells.count);
-  let form: TimeForm | undefined;
-  let firstLine = 0;
-  for (let r = 0; r < cells.count; r++) {
-    const text = cells.cell(r);
-    const parsed = parseTime(text);
-    const where = `${cells.file}:${cells.line(r)}:${cells.columnNumber}`;
-    if (parsed === undefined)
-      throw new DataError(where, `column "${cells.column}": expected ${TIME_FORMS}, got ${describeValue(text)}`);
-    if (form === undefined) [form, firstLine] = [parsed.form, cells.line(r)];
-    else if (!sameKind(form, parsed.form))
-      throw new DataError(
-        where,
-        `column "${cells.column}": expected a ${form.kind} like the first row's (line ${firstLine}), got ${describeValue(text)}`,
-      );
-    if (parsed.form.kind === 'datetime') form = parsed.form; // the last row's zone is the one times to come keep
-    values[r] = parsed.value;
-  }
-  if (form === undefined) throw new DataError(cells.file, `column "${cells.column}": expected times, found no rows`);
-  return { values, form };
-}
-
 /**
  * Orders the rows by time (a stable sort: the file need not be sorted), refuses a time that appears twice, infers
  * the frequency (or takes `frequency`, a trained model's), and applies `policy` to each gap: a step of k > 1
  * frequencies. A step that is not a whole number of frequencies is an error unless gaps are ignored.
  */
 export function timeline(cells: TimeCells, policy: GapPolicy, frequency?: Frequency): Timeline {
-  const { values: times, form } = parseAll(cells);
-  const sorted = Int32Array.from({ length: cells.count }, (_, i) => i).sort((a, b) => times[a] - times[b] || a - b);
-  const say = (r: number) => `${formatTime(times[r], form)} (line ${cells.line(r)})`;
+  const { values: times, form, index } = cells;
+  const count = times.length;
+  const sorted = Int32Array.from({ length: count }, (_, i) => i).sort((a, b) => times[a] - times[b] || a - b);
+  const say = (r: number, line: number) => `${formatTime(times[r], form)} (line ${line})`;
   for (let k = 1; k < sorted.length; k++)
     if (times[sorted[k]] === times[sorted[k - 1]]) {
       const [first, again] = [sorted[k - 1], sorted[k]].sort((a, b) => a - b);
-      throw new DataError(
-        `${cells.file}:${cells.line(again)}:${cells.columnNumber}`,
-        `column "${cells.column}": ${formatTime(times[again], form)} appears again (first on line ${cells.line(first)}); expected one row per time`,
+      throw new RowError(
+        [cells.rows[again], cells.rows[first]],
+        index,
+        ([, line]) =>
+          `column "${cells.column}": ${formatTime(times[again], form)} appears again (first on line ${line}); expected one row per time`,
       );
     }
   const f =
@@ -94,21 +72,25 @@ export function timeline(cells: TimeCells, policy: GapPolicy, frequency?: Freque
       const prev = sorted[k - 1];
       const steps = stepsBetween(times[prev], times[r], f);
       if (steps !== 1 && policy !== 'ignore') {
-        const where = `${cells.file}:${cells.line(r)}:${cells.columnNumber}`;
-        const between = `between ${say(prev)} and ${say(r)}`;
+        const between = ([line, prevLine]: number[]) => `between ${say(prev, prevLine)} and ${say(r, line)}`;
         const freq = describeFrequency(f, form);
         if (Number.isNaN(steps))
-          throw new DataError(
-            where,
-            `column "${cells.column}": the step ${between} is not a whole number of the frequency (${freq})`,
+          throw new RowError(
+            [cells.rows[r], cells.rows[prev]],
+            index,
+            (lines) =>
+              `column "${cells.column}": the step ${between(lines)} is not a whole number of the frequency (${freq})`,
             'fix the time, or set data.gaps to "ignore" to take the rows as consecutive',
           );
         gaps++;
         if (policy === 'error') {
           const missing = `${formatTime(stepTime(times[prev], 1, f), form)} … ${formatTime(stepTime(times[r], -1, f), form)}`;
-          throw new DataError(
-            where,
-            `column "${cells.column}": a gap of ${steps - 1} missing step${steps > 2 ? 's' : ''} (frequency ${freq}) ${between}: ${missing}`,
+          const many = steps > 2 ? 's' : '';
+          throw new RowError(
+            [cells.rows[r], cells.rows[prev]],
+            index,
+            (lines) =>
+              `column "${cells.column}": a gap of ${steps - 1} missing step${many} (frequency ${freq}) ${between(lines)}: ${missing}`,
             'set data.gaps to "fill" (the missing times become rows of empty cells, which data.missing handles) or "ignore"',
           );
         }
@@ -121,11 +103,11 @@ export function timeline(cells: TimeCells, policy: GapPolicy, frequency?: Freque
     order.push(r);
     values.push(times[r]);
   }
-  const filled = order.length - cells.count;
-  if (filled > cells.count)
+  const filled = order.length - count;
+  if (filled > count)
     throw new DataError(
-      `${cells.file}:${cells.columnNumber}`,
-      `column "${cells.column}": filling its gaps would insert ${filled} rows, more than the ${cells.count} it has; expected a regular time column (frequency ${f ? describeFrequency(f, form) : 'unknown'})`,
+      cells.file,
+      `column "${cells.column}": filling its gaps would insert ${filled} rows, more than the ${count} it has; expected a regular time column (frequency ${f ? describeFrequency(f, form) : 'unknown'})`,
     );
   return { order: Int32Array.from(order), values: Float64Array.from(values), form, frequency: f, gaps, filled };
 }

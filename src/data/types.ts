@@ -1,5 +1,6 @@
 // The shapes that flow from CSV to the training loop: plain typed arrays, no tensors (the loop makes those).
 import type { ForecastDataConfig, TaskName } from '../config/schema.js';
+import type { CalendarFeature, Category } from './features.js';
 import type { Frequency, TimeForm } from './time.js';
 
 export type SplitName = 'train' | 'val' | 'test' | 'all';
@@ -27,6 +28,8 @@ export interface Batch {
   mask?: Float32Array;
   /** forecast, windowLevel last or standardize: a scaled level is `output · scale + offset`; [batchSize, targets] each */
   restore?: Restore;
+  /** forecast: the series of each example (what its targets are scaled by) */
+  series?: Int32Array;
 }
 
 export interface Restore {
@@ -44,10 +47,16 @@ export interface SplitData {
   batch(indices: number[]): Batch;
 }
 
+/** One series' scalers (scaleBy "series"): its features' and targets'. */
+export interface SeriesScalers {
+  featureScaler: Scaler;
+  targetScaler: Scaler;
+}
+
 /** A forecast split: each example is the window ending at a series row. */
 export interface ForecastSplit extends SplitData {
   /** the series row of each example's window end, in time order */
-  ends: number[];
+  ends: Int32Array;
   /** the batch as it would be with windowLevel absolute (scaled levels, no restore): what the linear baseline reads */
   absoluteBatch(indices: number[]): Batch;
 }
@@ -65,6 +74,8 @@ export interface Series {
   targets: number;
   /** for each target, the feature column holding the same data column, or -1 (the target is not an input) */
   targetFeature: Int32Array;
+  /** per feature, 1 when it is a measured level (the window level applies to it), 0 (one-hot, calendar) when not */
+  levelled: Uint8Array;
 }
 
 /** How examples are cut: the window's length, the steps ahead to predict, and how each window's level is taken. */
@@ -89,6 +100,8 @@ export interface Intervals {
   widths: number[][][];
   /** how many val windows calibrated them */
   windows: number;
+  /** scaleBy "series": the widths are in units of each series' target scale (multiply by it), not original units */
+  perSeries?: boolean;
 }
 
 /** What a forecast dataset knows of its series beyond the batches: for baselines, times and forecasts. */
@@ -97,8 +110,19 @@ export interface ForecastInfo {
   leads: number[];
   window: number;
   windowLevel: WindowLevel;
-  /** the scaled series the windows are cut from */
+  /** the scaled series the windows are cut from: every series of the file, one after another */
   series: Series;
+  /** the file's series: their names ([''] for a single series), each one's rows [start, end) in `series` */
+  seriesNames: string[];
+  seriesBounds: [number, number][];
+  /** the series of each row */
+  seriesOf: Int32Array;
+  /** the target scaler of series s (scaleBy "series"), or the one of all */
+  targetScalerOf(s: number): Scaler;
+  /** the feature scaler of series s */
+  featureScalerOf(s: number): Scaler;
+  /** the inputs: numeric features (scaled), then each categorical column's one-hot levels, then calendar pairs */
+  layout: FeatureLayout;
   /** whether the file holds each target (data loaded to predict may lack the truth) */
   hasTargets: boolean;
   /** targets in original units [rows, targets], time order */
@@ -129,6 +153,8 @@ export interface DataSummary {
   /** classify: count of each class per split */
   classCounts?: Record<'train' | 'val' | 'test', Record<string, number>>;
   steps: number;
+  /** forecast with data.seriesId: how many series (after any left out) */
+  series?: number;
   /** things worth knowing about the data that are not errors, e.g. what a default left out */
   notes?: string[];
 }
@@ -142,6 +168,8 @@ export interface FittedTransforms {
   forecast?: FittedForecast;
   /** the model's time axis: classify sequences are padded to it (a longer one is an error) */
   steps?: number;
+  /** data.categorical's vocabularies, fitted on the training split */
+  categories?: Category[];
 }
 
 /** A forecaster's own: its leads, its time column's form and step, and its intervals. */
@@ -149,6 +177,15 @@ export interface FittedForecast {
   leads: number[];
   time?: { form: TimeForm; frequency?: Frequency };
   intervals?: Intervals;
+  /** scaleBy "series": each training series' scalers, by name */
+  seriesScalers?: Record<string, SeriesScalers>;
+}
+
+/** How a row's inputs are laid out after the numeric features. */
+export interface FeatureLayout {
+  numeric: string[];
+  categories: Category[];
+  calendar: CalendarFeature[];
 }
 
 interface DatasetCommon {

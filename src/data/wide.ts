@@ -1,14 +1,38 @@
 // Classify, wide layout: one sequence per row, `steps × features` numeric columns (time-major) plus the label.
 import { DataError } from '../errors.js';
-import { columnIndex, labelColumn, numericColumnsExcept, numericMatrix } from './columns.js';
-import type { CsvTable } from './csv.js';
+import { labelColumn, numericColumnsExcept, numericMatrix, requireColumn } from './columns.js';
+import type { ReadPlan, Table } from './csv.js';
 import { applyMissing, locateIn, rowsWithKeys, type MissingPolicy } from './missing.js';
 import type { Sequences } from './sequences.js';
 
-/** The columns of one wide row: cols[t * features + j] holds feature j at step t. */
+/** The columns of one wide row: cols[t * features + j] names feature j at step t. */
 interface WideColumns {
   featureNames: string[];
-  cols: number[];
+  cols: string[];
+}
+
+export interface WideOptions {
+  label: string;
+  steps: number;
+  features?: string[];
+  missing: MissingPolicy;
+  /** data to predict from: a file without the label column is fine (every label is then '') */
+  labelOptional?: boolean;
+}
+
+/**
+ * What the wide layout reads: the label, and the named per-step columns of the given features as numbers (a cell
+ * that is not one is an error at it); without named ones, every other column for as long as it holds numbers.
+ */
+export function widePlan(o: WideOptions, file: string) {
+  return (header: string[]): ReadPlan => {
+    const labelCol = labelColumn(header, file, o.label, o.labelOptional);
+    const label = labelCol < 0 ? [] : [{ name: o.label, kind: 'text' as const }];
+    const named = o.features?.flatMap((f) => Array.from({ length: o.steps }, (_, t) => `${f}_${t}`));
+    if (named && named.every((n) => header.includes(n)))
+      return { columns: [...label, ...named.map((name) => ({ name, kind: 'number' as const }))] };
+    return { columns: label, candidates: header.filter((h) => h !== o.label) };
+  };
 }
 
 const STEP_NAME = /^(.+)_(\d+)$/;
@@ -20,21 +44,21 @@ const STEP_NAME = /^(.+)_(\d+)$/;
  *     (step 0's features first), their count a multiple of `steps`; a feature is named by its step-0 column.
  * `features` (from the config, or a checkpoint's scaler) are base names, as in 1.
  */
-export function wideColumns(table: CsvTable, label: string, steps: number, features?: string[]): WideColumns {
+export function wideColumns(table: Table, label: string, steps: number, features?: string[]): WideColumns {
   const numeric = numericColumnsExcept(table, [label]);
   if (features !== undefined) {
     const named = namedColumns(table, features, steps);
     if (named) return named;
-    const positional = positionalColumns(table, numeric, steps);
+    const positional = positionalColumns(numeric, steps);
     if (positional && sameNames(positional.featureNames, features)) return positional;
     const missing = features.flatMap((f) => Array.from({ length: steps }, (_, t) => `${f}_${t}`));
     for (const name of missing)
-      columnIndex(table, name, `wide-layout feature (<feature>_<step>, step 0..${steps - 1})`);
+      requireColumn(table.header, table.file, name, `wide-layout feature (<feature>_<step>, step 0..${steps - 1})`);
   }
   const bases = [...new Set(numeric.map((n) => STEP_NAME.exec(n)?.[1] ?? ''))];
   const named = bases.includes('') ? undefined : namedColumns(table, bases, steps);
   if (named && named.cols.length === numeric.length) return named;
-  const positional = positionalColumns(table, numeric, steps);
+  const positional = positionalColumns(numeric, steps);
   if (positional) return positional;
   throw new DataError(
     `${table.file}:1`,
@@ -45,34 +69,31 @@ export function wideColumns(table: CsvTable, label: string, steps: number, featu
   );
 }
 
-function namedColumns(table: CsvTable, features: string[], steps: number): WideColumns | undefined {
-  const cols: number[] = [];
+function namedColumns(table: Table, features: string[], steps: number): WideColumns | undefined {
+  const cols: string[] = [];
   for (let t = 0; t < steps; t++)
     for (const f of features) {
-      const c = table.header.indexOf(`${f}_${t}`);
-      if (c < 0) return undefined;
-      cols.push(c);
+      const name = `${f}_${t}`;
+      if (!table.numeric.includes(name)) return undefined;
+      cols.push(name);
     }
   return { featureNames: [...features], cols };
 }
 
-function positionalColumns(table: CsvTable, numeric: string[], steps: number): WideColumns | undefined {
+function positionalColumns(numeric: string[], steps: number): WideColumns | undefined {
   if (numeric.length === 0 || numeric.length % steps !== 0) return undefined;
-  const cols = numeric.map((n) => table.header.indexOf(n));
-  return { featureNames: numeric.slice(0, numeric.length / steps), cols };
+  return { featureNames: numeric.slice(0, numeric.length / steps), cols: [...numeric] };
 }
 
 const sameNames = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Reads every row as one sequence of `steps` steps; `ffill` carries a feature from the previous step of its row. */
-export function readWide(
-  table: CsvTable,
-  opts: { label: string; steps: number; features?: string[]; missing: MissingPolicy; labelOptional?: boolean },
-): Sequences {
-  const labelCol = labelColumn(table, opts.label, opts.labelOptional);
+export function readWide(table: Table, opts: WideOptions): Sequences {
+  const labelCol = labelColumn(table.header, table.file, opts.label, opts.labelOptional);
   const { featureNames, cols } = wideColumns(table, opts.label, opts.steps, opts.features);
   const f = featureNames.length;
-  const rows = rowsWithKeys(table, labelCol < 0 ? [] : [labelCol], opts.missing);
+  const rows =
+    labelCol < 0 ? Array.from({ length: table.rows }, (_, r) => r) : rowsWithKeys(table, [opts.label], opts.missing);
   const values = numericMatrix(table, rows, cols);
   const kept = applyMissing(values, cols.length, opts.missing, {
     locate: locateIn(table, rows, cols),
@@ -80,16 +101,17 @@ export function readWide(
   });
   const x = new Float64Array(kept.length * cols.length);
   kept.forEach((i, k) => x.set(values.subarray(i * cols.length, (i + 1) * cols.length), k * cols.length));
-  const used = kept.map((i) => table.rows[rows[i]]);
+  const used = kept.map((i) => rows[i]);
+  const label = labelCol < 0 ? undefined : table.text(opts.label);
   return {
     featureNames,
     steps: opts.steps,
     x,
     lengths: new Int32Array(kept.length).fill(opts.steps),
-    labels: used.map((row) => (labelCol < 0 ? '' : row.cells[labelCol])),
-    labelWhere: (k) => `${table.file}:${used[k].line}:${labelCol + 1}`,
-    ids: kept.map((i) => rows[i]),
+    labels: used.map((r) => (label ? label.levels[label.codes[r]] : '')),
+    labelAt: (k) => ({ row: used[k], column: labelCol }),
+    ids: used,
     rows: kept.length,
-    droppedRows: table.rows.length - kept.length,
+    droppedRows: table.rows - kept.length,
   };
 }

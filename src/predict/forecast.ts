@@ -1,18 +1,23 @@
-// lstm-predict for a forecaster: the next steps after the file's last row (or --from), with times and intervals.
+// lstm-predict for a forecaster: the next steps after each series' last row (or --from), with times and intervals.
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import { chronologicalSegments } from '../data/split.js';
-import { inverseScaler } from '../data/scaler.js';
+import { inverseRows } from '../data/scaler.js';
 import { formatTime, parseTime, stepTime } from '../data/time.js';
 import type { Dataset, ForecastDataset, Intervals } from '../data/types.js';
 import { ConfigError } from '../errors.js';
-import { conformalWidths } from '../task/forecast/intervals.js';
+import { conformalWidths, halfWidths } from '../task/forecast/intervals.js';
+import { seriesUnits } from '../task/forecast/predictions.js';
 import { rollout, rolloutSources } from './rollout.js';
 
 export interface FutureStep {
+  /** the series it belongs to (a file with several) */
+  series?: string;
   step: number;
   /** written as the file writes its times (with a time column) */
   time?: string;
+  /** the x it is drawn at: its time (ms) or its data row */
+  x: number;
   /** per target, original units */
   values: number[];
   /** [level][target]; undefined where no interval could be calibrated for the step */
@@ -26,13 +31,11 @@ export interface FutureForecast {
   task: 'forecast';
   targets: string[];
   levels: number[];
-  /** the window's last row: its data-row index and time */
-  origin: { row: number; time?: string };
+  /** each forecast's window end: its series, data-row index and time */
+  origins: { series?: string; row: number; time?: string }[];
   steps: FutureStep[];
-  /** the targets before the forecast, for the plot: x (time in ms, or data-row index) and values */
-  history: { x: number; values: number[] }[];
-  /** the x of each step (time in ms, or origin row + step) */
-  xs: number[];
+  /** the targets before each forecast, for the plot: x (time in ms, or data-row index) and values */
+  history: { series?: string; x: number; values: number[] }[];
   temporal: boolean;
   notes: string[];
 }
@@ -46,34 +49,57 @@ export interface ForecastRequest {
   training?: Dataset;
   steps?: number;
   from?: string;
+  /** the series to forecast (a file with several); default every one */
+  series?: string[];
 }
 
-/** The series row --from names: a time of the file's time column, or a data-row index (as lstm-eval's id column). */
-export function originRow(data: ForecastDataset, from: string | undefined): number {
+/** The series to forecast: every one of the file, or those --series names (each must be in it). */
+function chosenSeries(data: ForecastDataset, wanted?: string[]): number[] {
+  const names = data.forecast.seriesNames;
+  if (wanted === undefined) return names.map((_, s) => s);
+  const missing = wanted.filter((w) => !names.includes(w));
+  if (missing.length > 0)
+    throw new ConfigError('command line', [
+      `--series: expected series of ${data.summary.file}, got ${missing.map((m) => JSON.stringify(m)).join(', ')} ` +
+        `(it has ${names.length}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})`,
+    ]);
+  return wanted.map((w) => names.indexOf(w));
+}
+
+/**
+ * Each chosen series' window end: its last row, or the row --from names (a time of the time column, or a data-row
+ * index as in lstm-eval's id column). A series without a whole window up to it is refused.
+ */
+export function originRows(data: ForecastDataset, series: number[], from: string | undefined): number[] {
   const info = data.forecast;
-  const last = info.series.rows - 1;
-  if (from === undefined) return last;
   const time = info.time;
-  // a time of the file's own kind, else a data-row index (a number-kind time column reads numbers as times)
-  const parsed = parseTime(from);
+  const parsed = from === undefined ? undefined : parseTime(from);
   const asTime = time !== undefined && parsed !== undefined && parsed.form.kind === time.form.kind;
-  const row = asTime
-    ? time.values.indexOf(parsed.value)
-    : /^\d+$/.test(from)
-      ? Array.from(info.rowIds).indexOf(Number(from))
-      : -1;
-  const span = time
-    ? `its times run from ${formatTime(time.values[0], time.form)} to ${formatTime(time.values[last], time.form)}`
-    : `its data rows run from 0 to ${info.rowIds[last]}`;
-  if (row < 0)
+  const byRow =
+    from !== undefined && !asTime && /^\d+$/.test(from) ? Array.from(info.rowIds).indexOf(Number(from)) : -1;
+  const rows = series.flatMap((s) => {
+    const [start, end] = info.seriesBounds[s];
+    if (from === undefined) return [end - 1];
+    if (asTime && time && parsed) {
+      const r = time.values.subarray(start, end).indexOf(parsed.value);
+      return r < 0 ? [] : [start + r];
+    }
+    return byRow >= start && byRow < end ? [byRow] : [];
+  });
+  if (from !== undefined && rows.length === 0) {
+    const span = time
+      ? `its times run from ${formatTime(time.values[0], time.form)} to ${formatTime(time.values[info.series.rows - 1], time.form)}`
+      : `its data rows run from 0 to ${info.rowIds[info.series.rows - 1]}`;
     throw new ConfigError('command line', [
       `--from: expected ${time ? 'a time of the file, or ' : ''}a data-row index of ${data.summary.file}, got "${from}" (${span})`,
     ]);
-  if (row < info.window - 1)
-    throw new ConfigError('command line', [
-      `--from ${from}: expected a row with a whole window (${info.window} rows) up to it, found ${row + 1}`,
-    ]);
-  return row;
+  }
+  for (const r of rows)
+    if (r - info.seriesBounds[info.seriesOf[r]][0] < info.window - 1)
+      throw new ConfigError('command line', [
+        `${from === undefined ? 'the file' : `--from ${from}`}: expected a whole window (${info.window} rows) up to the forecast's start${info.seriesNames.length > 1 ? ` in series ${JSON.stringify(info.seriesNames[info.seriesOf[r]])}` : ''}`,
+      ]);
+  return rows;
 }
 
 /** Rolled-out steps' interval half-widths from the same rollout run from every val window of the training data. */
@@ -81,86 +107,107 @@ function rolloutIntervals(r: ForecastRequest, steps: number, sources: Int32Array
   const training = r.training;
   if (training?.task !== 'forecast') return undefined;
   const info = training.forecast;
-  const valEnd = chronologicalSegments(info.series.rows, r.card.config.data.split).val[1];
-  const origins = training.splits.val.ends.filter((e) => e + steps < valEnd); // the truth stays inside val
+  const valEnds = info.seriesBounds.map(([a, b]) => a + chronologicalSegments(b - a, r.card.config.data.split).val[1]);
+  // the truth stays inside each series' val part
+  const origins = Array.from(training.splits.val.ends).filter((e) => e + steps < valEnds[info.seriesOf[e]]);
   if (origins.length === 0) return undefined;
-  const yPred = inverseScaler(training.targetScaler, rollout(r.model, training, origins, steps, sources));
-  const t = info.series.targets;
+  const frequency = r.card.fitted.forecast?.time?.frequency;
+  const t = training.targetNames.length;
+  const scaled = rollout(r.model, training, origins, steps, sources, frequency);
+  const yPred = inverseRows(scaled, steps * t, (i) => info.targetScalerOf(info.seriesOf[origins[i]]));
   const yTrue = new Float32Array(yPred.length);
   origins.forEach((e, i) => yTrue.set(info.targetRaw.subarray((e + 1) * t, (e + 1 + steps) * t), i * steps * t));
   const leads = Array.from({ length: steps }, (_, k) => k + 1);
-  const p = { task: 'forecast' as const, loss: NaN, count: origins.length, leads, targets: t, yTrue, yPred };
+  const units = seriesUnits(
+    training,
+    Array.from(origins, (e) => info.seriesOf[e]),
+  );
+  const p = { task: 'forecast' as const, loss: NaN, count: origins.length, leads, targets: t, yTrue, yPred, units };
   return conformalWidths(p, info.intervalLevels);
 }
 
-/** The targets before the forecast, for the plot: the last three windows up to the origin. */
-function historyBefore(data: ForecastDataset, origin: number): FutureForecast['history'] {
+/** The targets before a forecast, for the plot: the last three windows up to the origin. */
+function historyBefore(data: ForecastDataset, origin: number, series?: string): FutureForecast['history'] {
   const info = data.forecast;
   if (!info.hasTargets) return [];
   const t = data.targetNames.length;
-  const first = Math.max(0, origin - 3 * info.window + 1);
+  const first = Math.max(info.seriesBounds[info.seriesOf[origin]][0], origin - 3 * info.window + 1);
   return Array.from({ length: origin - first + 1 }, (_, i) => {
     const row = first + i;
     const x = info.time ? info.time.values[row] : info.rowIds[row];
-    return { x, values: Array.from(info.targetRaw.subarray(row * t, (row + 1) * t)) };
+    return {
+      ...(series !== undefined ? { series } : {}),
+      x,
+      values: Array.from(info.targetRaw.subarray(row * t, (row + 1) * t)),
+    };
   });
 }
 
 /**
- * The next steps after the origin: the model's direct forecast of its leads, or (`steps` beyond them) a recursive
- * rollout. Intervals: the checkpoint's for the direct steps (or calibrated now on the training data's val split
- * when it has none), and for rolled-out steps the same rollout run from every val window.
+ * The next steps after each origin: the model's direct forecast of its leads, or (`steps` beyond them) a
+ * recursive rollout. Intervals: the checkpoint's for the direct steps (or calibrated now on the training data's
+ * val split when it has none), and for rolled-out steps the same rollout run from every val window.
  */
 export function forecastFuture(r: ForecastRequest, direct: { intervals?: Intervals; notes: string[] }): FutureForecast {
   const { data } = r;
   const info = data.forecast;
-  const origin = originRow(data, r.from);
+  const chosen = chosenSeries(data, r.series);
+  const origins = originRows(data, chosen, r.from);
   const horizon = info.leads.length;
   const steps = r.steps ?? horizon;
   const rolled = steps > horizon;
   const sources = rolled ? rolloutSources(data, steps) : new Int32Array(data.featureNames.length);
-  const values = inverseScaler(data.targetScaler, rollout(r.model, data, [origin], Math.max(steps, horizon), sources));
+  const frequency = r.card.fitted.forecast?.time?.frequency ?? info.time?.frequency;
+  const count = Math.max(steps, horizon);
+  const t = data.targetNames.length;
+  const scaled = rollout(r.model, data, origins, count, sources, frequency);
+  const values = inverseRows(scaled, count * t, (i) => info.targetScalerOf(info.seriesOf[origins[i]]));
   const later = rolled ? rolloutIntervals(r, steps, sources) : undefined;
   const notes = [...direct.notes];
   if (rolled && later === undefined)
     notes.push(
       `steps past ${horizon} have no intervals: the training data's val split is not there, or too short, to calibrate them`,
     );
-  const t = data.targetNames.length;
+  const many = info.seriesNames.length > 1;
   const time = info.time;
-  const frequency = r.card.fitted.forecast?.time?.frequency ?? time?.frequency;
   const aheads = rolled ? Array.from({ length: steps }, (_, k) => k + 1) : info.leads.slice(0, steps);
-  const xs: number[] = [];
-  const out = aheads.map((step, k): FutureStep => {
-    const v = Array.from(values.subarray(k * t, (k + 1) * t));
-    const widths = (k < horizon ? direct.intervals : later)?.widths.map((w) => w[k]);
-    const when = time && frequency ? stepTime(time.values[origin], step, frequency) : undefined;
-    xs.push(when ?? info.rowIds[origin] + step);
-    const row = origin + step;
-    const actual =
-      row < info.series.rows && info.hasTargets
-        ? Array.from(info.targetRaw.subarray(row * t, (row + 1) * t))
-        : undefined;
-    const bounds = widths && {
-      lower: widths.map((w) => v.map((x, j) => x - w[j])),
-      upper: widths.map((w) => v.map((x, j) => x + w[j])),
-    };
-    return {
-      step,
-      ...(when !== undefined && time ? { time: formatTime(when, time.form) } : {}),
-      values: v,
-      ...bounds,
-      ...(actual ? { actual } : {}),
-    };
+  const out = origins.flatMap((origin, o) => {
+    const series = many ? info.seriesNames[info.seriesOf[origin]] : undefined;
+    const end = info.seriesBounds[info.seriesOf[origin]][1];
+    return aheads.map((step, k): FutureStep => {
+      const v = Array.from(values.subarray((o * count + k) * t, (o * count + k + 1) * t));
+      const intervals = k < horizon ? direct.intervals : later;
+      const widths = intervals && halfWidths(intervals, k, info.targetScalerOf(info.seriesOf[origin]).scale);
+      const when = time && frequency ? stepTime(time.values[origin], step, frequency) : undefined;
+      const row = origin + step;
+      const actual =
+        row < end && info.hasTargets ? Array.from(info.targetRaw.subarray(row * t, (row + 1) * t)) : undefined;
+      return {
+        ...(series !== undefined ? { series } : {}),
+        step,
+        ...(when !== undefined && time ? { time: formatTime(when, time.form) } : {}),
+        x: when ?? info.rowIds[origin] + step,
+        values: v,
+        ...(widths
+          ? { lower: widths.map((w) => v.map((x, j) => x - w[j])), upper: widths.map((w) => v.map((x, j) => x + w[j])) }
+          : {}),
+        ...(actual ? { actual } : {}),
+      };
+    });
   });
   return {
     task: 'forecast',
     targets: data.targetNames,
     levels: direct.intervals?.levels ?? later?.levels ?? [],
-    origin: { row: info.rowIds[origin], ...(time ? { time: formatTime(time.values[origin], time.form) } : {}) },
+    origins: origins.map((origin) => ({
+      ...(many ? { series: info.seriesNames[info.seriesOf[origin]] } : {}),
+      row: info.rowIds[origin],
+      ...(time ? { time: formatTime(time.values[origin], time.form) } : {}),
+    })),
     steps: out,
-    history: historyBefore(data, origin),
-    xs,
+    history: origins.flatMap((origin) =>
+      historyBefore(data, origin, many ? info.seriesNames[info.seriesOf[origin]] : undefined),
+    ),
     temporal: time !== undefined && time.form.kind !== 'number',
     notes,
   };

@@ -23,6 +23,8 @@ export interface PredictRequest {
   /** forecast: steps ahead (default: the horizon) and the row or time the window ends at */
   steps?: number;
   from?: string;
+  /** forecast: the series to forecast (default: every series of the file) */
+  series?: string[];
   batchSize: number;
 }
 
@@ -52,9 +54,16 @@ const forecaster: Predictor = {
   table(p) {
     const f = own(p, 'forecast');
     const time = f.steps.some((s) => s.time !== undefined);
+    const series = f.steps.some((s) => s.series !== undefined);
     const bounds = (t: string) => f.levels.flatMap((l) => [`${t}_lower_${levelName(l)}`, `${t}_upper_${levelName(l)}`]);
-    const headers = ['step', ...(time ? ['time'] : []), ...f.targets.flatMap((t) => [t, ...bounds(t)])];
+    const headers = [
+      ...(series ? ['series'] : []),
+      'step',
+      ...(time ? ['time'] : []),
+      ...f.targets.flatMap((t) => [t, ...bounds(t)]),
+    ];
     const rows = f.steps.map((s): Cell[] => [
+      ...(series ? [s.series] : []),
       s.step,
       ...(time ? [s.time] : []),
       ...f.targets.flatMap((_, j) => [
@@ -66,42 +75,46 @@ const forecaster: Predictor = {
     ]);
     return { headers, rows };
   },
-  extras: (p) => ({ origin: own(p, 'forecast').origin }),
+  extras: (p) => {
+    const { origins } = own(p, 'forecast');
+    return origins.length === 1 ? { origin: origins[0] } : { origins };
+  },
   chart(p, name) {
     const title = `${name}: forecast`;
     const f = own(p, 'forecast');
-    const points: FanPoint[] = f.targets.flatMap((target, j) => [
-      ...f.history.map((h) => ({ target, x: h.x, kind: 'history' as const, value: h.values[j] })),
-      ...(f.history.length > 0
-        ? [
-            {
-              target,
-              x: f.history[f.history.length - 1].x,
-              kind: 'forecast' as const,
-              value: f.history[f.history.length - 1].values[j],
-            },
-          ]
-        : []),
-      ...f.steps.map((s, k) => ({ target, x: f.xs[k], kind: 'forecast' as const, value: s.values[j] })),
-      ...f.steps.flatMap((s, k) =>
-        s.actual ? [{ target, x: f.xs[k], kind: 'actual' as const, value: s.actual[j] }] : [],
-      ),
-    ]);
-    const bands: FanBand[] = f.targets.flatMap((target, j) =>
-      f.steps.flatMap((s, k) =>
-        s.lower && s.upper
-          ? f.levels.map((l, i) => ({
-              target,
-              x: f.xs[k],
-              level: `${levelName(l)}%`,
-              lower: s.lower![i][j],
-              upper: s.upper![i][j],
-            }))
-          : [],
-      ),
-    );
-    const from = f.origin.time ?? `row ${f.origin.row}`;
-    const subtitle = `${f.steps.length} steps after ${from}, original units; shaded: the prediction intervals`;
+    // with several series, a panel per series and target (the first few series)
+    const shown = [...new Set(f.origins.map((o) => o.series))].slice(0, 6);
+    const panel = (series: string | undefined, target: string) =>
+      series === undefined ? target : `${series}: ${target}`;
+    const points: FanPoint[] = [];
+    const bands: FanBand[] = [];
+    for (const series of shown)
+      f.targets.forEach((target, j) => {
+        const history = f.history.filter((h) => h.series === series);
+        const steps = f.steps.filter((s) => s.series === series);
+        const label = panel(series, target);
+        for (const h of history) points.push({ target: label, x: h.x, kind: 'history', value: h.values[j] });
+        const last = history.at(-1);
+        if (last) points.push({ target: label, x: last.x, kind: 'forecast', value: last.values[j] });
+        for (const s of steps) {
+          points.push({ target: label, x: s.x, kind: 'forecast', value: s.values[j] });
+          if (s.actual) points.push({ target: label, x: s.x, kind: 'actual', value: s.actual[j] });
+          if (s.lower && s.upper)
+            f.levels.forEach((l, i) =>
+              bands.push({
+                target: label,
+                x: s.x,
+                level: `${levelName(l)}%`,
+                lower: s.lower![i][j],
+                upper: s.upper![i][j],
+              }),
+            );
+        }
+      });
+    const origin = f.origins[0];
+    const from = origin.time ?? `row ${origin.row}`;
+    const steps = f.steps.length / Math.max(1, f.origins.length);
+    const subtitle = `${steps} steps after ${from}, original units; shaded: the prediction intervals`;
     return { name: 'forecast', spec: fanChartSpec(points, bands, { title, subtitle, temporal: f.temporal }) };
   },
 };

@@ -1,31 +1,41 @@
 // Forecasts past the horizon by feeding the model's own forecasts back in as the next rows of its window.
 import * as tf from '@tensorflow/tfjs';
+import { calendarNames, oneHotNames, writeCalendar } from '../data/features.js';
 import { windowBatch } from '../data/forecast.js';
+import { stepTime, type Frequency } from '../data/time.js';
 import type { Batch, ForecastDataset, Series } from '../data/types.js';
 import { ConfigError } from '../errors.js';
 import { batchInputs } from '../task/batch.js';
 import { restoreLevels } from '../task/forecast/predictions.js';
 
-/** For each feature, the target whose forecast is its next value: a rollout needs one for every feature. */
+/** A feature's next value in a rollout: a target's forecast (its index), or computed from the time (CALENDAR). */
+const CALENDAR = -2;
+
+/**
+ * Where each input's next value comes from: a numeric feature must be a target; calendar inputs follow the time;
+ * a categorical input (or a numeric feature that is not a target) has no future value, and is refused by name.
+ */
 export function rolloutSources(dataset: ForecastDataset, steps: number): Int32Array {
-  const sources = Int32Array.from(dataset.featureNames, (f) => dataset.targetNames.indexOf(f));
-  const unknown = dataset.featureNames.filter((_, f) => sources[f] < 0);
-  const leads = dataset.forecast.leads;
+  const { layout, leads } = dataset.forecast;
   if (leads.some((lead, k) => lead !== k + 1))
     throw new ConfigError('command line', [
       `--steps ${steps}: this model predicts only step ${leads.join(', ')} ahead (it was trained before multi-step ` +
         'forecasts), so it cannot roll out past it',
     ]);
+  const numeric = layout.numeric.map((f) => dataset.targetNames.indexOf(f));
+  const unknown = [...layout.numeric.filter((_, f) => numeric[f] < 0), ...layout.categories.map((c) => c.column)];
   if (unknown.length > 0)
     throw new ConfigError(
       'command line',
       [
         `--steps ${steps}: forecasting past the horizon (${leads.length}) feeds the forecasts back in as inputs, ` +
-          `which needs every feature to be a target; these features have no future values: ${unknown.join(', ')}`,
+          `which needs every feature to be a target (or a calendar feature); these features have no future values: ${unknown.join(', ')}`,
       ],
       `ask for at most --steps ${leads.length}, or train with these columns among data.targets`,
     );
-  return sources;
+  const oneHot = layout.categories.flatMap(oneHotNames).map(() => -1);
+  const calendar = layout.calendar.flatMap(calendarNames).map(() => CALENDAR);
+  return Int32Array.from([...numeric, ...oneHot, ...calendar]);
 }
 
 /** The model's forecasts for a batch of windows: [batch, leads, targets] in scaled target units (levels restored). */
@@ -34,22 +44,39 @@ function forecastBatch(model: tf.LayersModel, batch: Batch, targets: number): Fl
   return restoreLevels(out, batch, targets);
 }
 
-/** A growing copy of a series' last window, for one origin: the rows forecasts are appended to. */
-function windowCopy(s: Series, end: number, window: number): Series {
+/** A growing copy of a series' last window, for one origin: the rows forecasts are appended to, and its time. */
+interface Copy {
+  s: Series;
+  series: number;
+  time?: number;
+}
+
+function windowCopy(data: ForecastDataset, end: number): Copy {
+  const { series: s, window, seriesOf, time } = data.forecast;
   const first = end - window + 1;
   return {
-    rows: window,
-    x: s.x.slice(first * s.features, (end + 1) * s.features),
-    features: s.features,
-    y: s.y.slice(first * s.targets, (end + 1) * s.targets),
-    targets: s.targets,
-    targetFeature: s.targetFeature,
+    s: {
+      ...s,
+      rows: window,
+      x: s.x.slice(first * s.features, (end + 1) * s.features),
+      y: s.y.slice(first * s.targets, (end + 1) * s.targets),
+    },
+    series: seriesOf[end],
+    time: time?.values[end],
   };
 }
 
-/** Appends forecast rows (scaled target units [leads, targets]) as new rows of features and targets. */
-function append(s: Series, forecast: Float32Array, dataset: ForecastDataset, sources: Int32Array): Series {
-  const [tScaler, fScaler] = [dataset.targetScaler, dataset.featureScaler];
+/** Appends forecast rows (scaled target units [leads, targets]) as new rows of inputs and targets. */
+function append(
+  c: Copy,
+  forecast: Float32Array,
+  data: ForecastDataset,
+  sources: Int32Array,
+  frequency?: Frequency,
+): Copy {
+  const { s } = c;
+  const info = data.forecast;
+  const [tScaler, fScaler] = [info.targetScalerOf(c.series), info.featureScalerOf(c.series)];
   const rows = forecast.length / s.targets;
   const x = new Float32Array((s.rows + rows) * s.features);
   x.set(s.x);
@@ -57,39 +84,50 @@ function append(s: Series, forecast: Float32Array, dataset: ForecastDataset, sou
   y.set(s.y);
   y.set(forecast, s.rows * s.targets);
   for (let r = 0; r < rows; r++)
-    for (let f = 0; f < s.features; f++) {
+    for (let f = 0; f < info.layout.numeric.length; f++) {
       const j = sources[f];
       const value = forecast[r * s.targets + j] * tScaler.scale[j] + tScaler.offset[j]; // original units
       x[(s.rows + r) * s.features + f] = (value - fScaler.offset[f]) / fScaler.scale[f];
     }
-  return { ...s, rows: s.rows + rows, x, y };
+  const calendarAt = sources.indexOf(CALENDAR);
+  const time = c.time !== undefined && frequency ? c.time : undefined;
+  if (calendarAt >= 0 && time !== undefined && frequency && info.time) {
+    const times = Array.from({ length: rows }, (_, r) => stepTime(time, r + 1, frequency));
+    const tail = new Float32Array(rows * s.features);
+    writeCalendar(info.layout.calendar, times, info.time.form, tail, s.features, calendarAt);
+    for (let r = 0; r < rows; r++)
+      for (let f = calendarAt; f < s.features; f++) x[(s.rows + r) * s.features + f] = tail[r * s.features + f];
+  }
+  const next = time !== undefined && frequency ? stepTime(time, rows, frequency) : undefined;
+  return { ...c, s: { ...s, rows: s.rows + rows, x, y }, time: next };
 }
 
 /**
  * The next `steps` values of every target after each of the series rows `origins`, [origins, steps, targets] in
- * scaled target units: the direct forecast for the first `leads` steps, then round after round the model's own
- * forecasts appended to its window. Every origin runs in the same batch.
+ * scaled target units of each origin's series: the direct forecast for the first `leads` steps, then round after
+ * round the model's own forecasts appended to its window. Every origin runs in the same batch.
  */
 export function rollout(
   model: tf.LayersModel,
-  dataset: ForecastDataset,
-  origins: number[],
+  data: ForecastDataset,
+  origins: ArrayLike<number>,
   steps: number,
   sources: Int32Array,
+  frequency?: Frequency,
 ): Float32Array {
-  const { series, leads, window, windowLevel } = dataset.forecast;
+  const { leads, window, windowLevel } = data.forecast;
   const spec = { window, leads, level: windowLevel };
-  const t = series.targets;
-  let copies = origins.map((end) => windowCopy(series, end, window));
+  const t = data.targetNames.length;
+  let copies = Array.from(origins, (end) => windowCopy(data, end));
   const out = new Float32Array(origins.length * steps * t);
   for (let done = 0; done < steps; done += leads.length) {
-    const batches = copies.map((c) => windowBatch(c, spec, [c.rows - 1], windowLevel, false));
+    const batches = copies.map((c) => windowBatch(c.s, spec, [c.s.rows - 1], windowLevel, { targets: false }));
     const forecast = forecastBatch(model, concat(batches), t); // [origins, leads, targets]
     const take = Math.min(leads.length, steps - done);
     copies = copies.map((c, i) => {
       const mine = forecast.subarray(i * leads.length * t, (i + 1) * leads.length * t);
       out.set(mine.subarray(0, take * t), (i * steps + done) * t);
-      return done + take < steps ? append(c, mine, dataset, sources) : c;
+      return done + take < steps ? append(c, mine, data, sources, frequency) : c;
     });
   }
   return out;

@@ -18,6 +18,8 @@ export interface ForecastPredictions {
   /** true and predicted targets [count, leads, targets] */
   yTrue: Float32Array;
   yPred: Float32Array;
+  /** scaleBy "series": each example's target scales [count, targets], what its interval widths are multiplied by */
+  units?: Float32Array;
 }
 
 /** A classifier's outputs on a split. */
@@ -59,6 +61,12 @@ export interface ForecastReport {
   targets: ForecastTargetReport[];
   /** the intervals' empirical coverage on this split, over every target: per level, and per level and lead */
   coverage?: { levels: number[]; overall: number[]; byLead: number[][]; calibration: string };
+  /** a file of several series: each one's MAE (over its windows and every lead), the model's and the baselines' */
+  series?: {
+    name: string;
+    windows: number;
+    targets: { name: string; mae: number; baselines: Partial<Record<BaselineName, number>> }[];
+  }[];
   /** what a reader should know about the baselines or intervals */
   notes: string[];
 }

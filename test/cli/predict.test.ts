@@ -130,7 +130,7 @@ test('a rollout with a feature that is not a target is refused, naming it; nothi
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(
     r.stderr,
-    /--steps 7: forecasting past the horizon \(6\) feeds the forecasts back in as inputs, which needs every feature to be a target; these features have no future values: temp/,
+    /--steps 7: forecasting past the horizon \(6\) feeds the forecasts back in as inputs, which needs every feature to be a target \(or a calendar feature\); these features have no future values: temp/,
   );
   assert.doesNotMatch(r.stderr, /\n\s+at /);
   assert.deepEqual(listTree(out), []);

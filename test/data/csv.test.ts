@@ -1,63 +1,120 @@
+// The CSV reader on real files: typed columns, quoting and blank lines, and errors that name their line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readCsv } from '../../src/data/csv.js';
+import { located, locateRows, parseNumber, readTable, RowError, type ReadPlan } from '../../src/data/csv.js';
+import { Rng } from '../../src/util/rng.js';
 import { rejectsWith, writeCsv } from './helpers.js';
 
-test('reads the header and rows with their 1-based lines, skipping blank lines and spanning quoted newlines', async () => {
-  const { path } = writeCsv('ok.csv', 'a,b\n1,2\n\n"x\ny",3\n 4 , 5 \n');
-  const t = await readCsv(path, 'ok.csv');
+const all =
+  (kind: 'number' | 'text') =>
+  (header: string[]): ReadPlan => ({ columns: header.map((name) => ({ name, kind })) });
+
+/** readTable, with a RowError turned into the DataError a user sees (as loadDataset does). */
+async function read(path: string, file: string, plan: (h: string[]) => ReadPlan) {
+  try {
+    return await readTable(path, file, plan);
+  } catch (e) {
+    throw e instanceof RowError ? await located(e, path, file) : e;
+  }
+}
+
+test('reads the columns asked for, skipping blank lines, spanning quoted newlines, trimming cells', async () => {
+  const { path } = writeCsv('ok.csv', 'a,b\n1,2\n\n"x\ny",3\n 4 , 5 \n   \n');
+  const t = await read(path, 'ok.csv', all('text'));
   assert.deepEqual(t.header, ['a', 'b']);
-  assert.deepEqual(t.rows, [
-    { line: 2, cells: ['1', '2'] },
-    { line: 4, cells: ['x\ny', '3'] },
-    { line: 6, cells: ['4', '5'] },
-  ]);
+  assert.equal(t.rows, 3);
+  const a = t.text('a');
+  assert.deepEqual(
+    Array.from(a.codes, (c) => a.levels[c]),
+    ['1', 'x\ny', '4'],
+  );
+  const numbers = await read(path, 'ok.csv', (h) => ({ columns: [{ name: h[1], kind: 'number' }] }));
+  assert.deepEqual(Array.from(numbers.numbers('b')), [2, 3, 5]);
+  // data rows 0, 1, 2 start on lines 2, 4 (after the blank line) and 6 (the quoted newline spans 4 and 5)
+  assert.deepEqual(await locateRows(path, [0, 1, 2, -1]), [2, 4, 6, 1]);
+});
+
+test('candidate columns stay numbers while they hold numbers; a text cell drops one', async () => {
+  const { path } = writeCsv('c.csv', 't,v,name,empty\n0,1.5,x,\n1,,y,\n2,-3e2,7,\n');
+  const t = await read(path, 'c.csv', (h) => ({ columns: [], candidates: h }));
+  assert.deepEqual(t.numeric, ['t', 'v']);
+  assert.deepEqual(Array.from(t.numbers('v')), [1.5, NaN, -300]);
+});
+
+test('a non-numeric cell in a number column names file:line:column and the value', async () => {
+  const { path } = writeCsv('n.csv', 'a,b\n1,2\n\n3,abc\n');
+  await rejectsWith(read(path, 'n.csv', all('number')), 'n.csv:4:2: ', 'column "b": expected a number, got "abc"');
 });
 
 test('a missing file is a DataError naming it', async () => {
   const { dir } = writeCsv('other.csv', 'a\n1\n');
-  await rejectsWith(readCsv(join(dir, 'nope.csv'), 'nope.csv'), 'nope.csv:', 'expected a CSV file, found none');
+  await rejectsWith(
+    read(join(dir, 'nope.csv'), 'nope.csv', all('text')),
+    'nope.csv:',
+    'expected a CSV file, found none',
+  );
 });
 
 test('an empty file is a DataError', async () => {
   const { path } = writeCsv('empty.csv', '');
-  await rejectsWith(readCsv(path, 'empty.csv'), 'empty.csv: ', 'found an empty file');
+  await rejectsWith(read(path, 'empty.csv', all('text')), 'empty.csv: ', 'found an empty file');
   const { path: blank } = writeCsv('blank.csv', '\n\n');
-  await rejectsWith(readCsv(blank, 'blank.csv'), 'blank.csv: ', 'found an empty file');
+  await rejectsWith(read(blank, 'blank.csv', all('text')), 'blank.csv: ', 'found an empty file');
 });
 
 test('a header without rows is a DataError', async () => {
   const { path } = writeCsv('h.csv', 'a,b,c\n');
-  await rejectsWith(readCsv(path, 'h.csv'), 'h.csv:1: ', 'expected data rows after the header, found only the header');
+  await rejectsWith(
+    read(path, 'h.csv', all('text')),
+    'h.csv:1: ',
+    'expected data rows after the header, found only the header',
+  );
 });
 
 test('a ragged row names its line and both column counts', async () => {
   const { path } = writeCsv('r.csv', 'a,b,c\n1,2,3\n4,5\n');
-  const e = await rejectsWith(readCsv(path, 'r.csv'), 'r.csv:3: ', 'expected 3 columns', 'found 2');
+  const e = await rejectsWith(read(path, 'r.csv', all('text')), 'r.csv:3: ', 'expected 3 columns', 'found 2');
   assert.equal(e.where, 'r.csv:3');
   const { path: wide } = writeCsv('w.csv', 'a,b\n1,2\n3,4\n5,6,7\n');
-  await rejectsWith(readCsv(wide, 'w.csv'), 'w.csv:4: ', 'expected 2 columns', 'found 3');
+  await rejectsWith(read(wide, 'w.csv', all('text')), 'w.csv:4: ', 'expected 2 columns', 'found 3');
 });
 
 test('malformed CSV and duplicate or empty header names are DataErrors with a line', async () => {
   const { path } = writeCsv('q.csv', 'a,b\n"1,2\n');
-  await rejectsWith(readCsv(path, 'q.csv'), 'q.csv:', 'expected valid CSV');
+  await rejectsWith(read(path, 'q.csv', all('text')), 'q.csv:', 'expected valid CSV');
   const { path: dup } = writeCsv('d.csv', 'a,b,a\n1,2,3\n');
-  await rejectsWith(readCsv(dup, 'd.csv'), 'd.csv:1:3: ', 'unique column names', '"a"');
+  await rejectsWith(read(dup, 'd.csv', all('text')), 'd.csv:1:3: ', 'unique column names', '"a"');
   const { path: empty } = writeCsv('e.csv', 'a,,c\n1,2,3\n');
-  await rejectsWith(readCsv(empty, 'e.csv'), 'e.csv:1:2: ', 'expected a column name');
+  await rejectsWith(read(empty, 'e.csv', all('text')), 'e.csv:1:2: ', 'expected a column name');
 });
 
 test('Windows line endings and a byte-order mark are read like plain LF files', async () => {
   const { path } = writeCsv('crlf.csv', '\uFEFFa,b\r\n1,2\r\n3,4\r\n');
-  const t = await readCsv(path, 'crlf.csv');
+  const t = await read(path, 'crlf.csv', all('number'));
   assert.deepEqual(t.header, ['a', 'b']);
   assert.deepEqual(
-    t.rows.map((r) => [r.line, ...r.cells]),
+    [Array.from(t.numbers('a')), Array.from(t.numbers('b'))],
     [
-      [2, '1', '2'],
-      [3, '3', '4'],
+      [1, 3],
+      [2, 4],
     ],
   );
+  assert.deepEqual(await locateRows(path, [0, 1]), [2, 3]);
+});
+
+test('a number cell is the very double Number() gives, and anything but a plain decimal is not a number', () => {
+  const rng = new Rng(3);
+  for (let k = 0; k < 20_000; k++) {
+    const magnitude = 10 ** Math.floor(rng.next() * 14 - 4);
+    const text = ((rng.next() - 0.5) * magnitude).toFixed(Math.floor(rng.next() * 12));
+    assert.ok(Object.is(parseNumber(text), Number(text)), text);
+  }
+  for (const text of ['1e5', '-2.5E-3', '+7', '.5', '5.', '-0', '12345678901234567890.5', '0.1234567890123456789'])
+    assert.ok(Object.is(parseNumber(text), Number(text)), text);
+  assert.ok(Number.isNaN(parseNumber('  ')));
+  assert.equal(parseNumber(' 4.5\t'), 4.5);
+  assert.equal(parseNumber('\u00a03'), 3);
+  for (const text of ['.', '-', '1.2.3', '0x1F', '1e', '1e+', 'Infinity', 'NaN', '1,5', '12abc', '1_000', 'e5'])
+    assert.equal(parseNumber(text), undefined, text);
 });

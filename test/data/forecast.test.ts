@@ -44,7 +44,7 @@ test('windows and targets are exactly the rows they should be (hand-indexed)', a
   assert.deepEqual(Array.from(batch.x), expectX);
   assert.deepEqual(Array.from(batch.y), [a(7), a(8), a(3), a(4)]);
   assert.deepEqual(Array.from(ds.splits.test.batch([0]).y), [a(18), a(19)]);
-  assert.deepEqual(ds.splits.val.ends, [12]);
+  assert.deepEqual(Array.from(ds.splits.val.ends), [12]);
   assert.deepEqual(ds.forecast.leads, [1, 2]);
   assert.equal(ds.steps, 3);
   assert.equal(ds.outputSize, 2, 'leads × targets');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { hourlyCsv, orderCsv, orderLongCsv, sineCsv } from '../../scripts/make-data.js';
+import { hourlyCsv, orderCsv, orderLongCsv, sineCsv, stationsCsv } from '../../scripts/make-data.js';
 import { classifyCfg, forecastCfg, loadText } from './helpers.js';
 
 const parse = (text: string) =>
@@ -17,6 +17,7 @@ test('the shipped CSVs are exactly what the generator writes, and small', () => 
     ['order.csv', orderCsv, 1024],
     ['order-long.csv', orderLongCsv, 1024],
     ['hourly.csv', hourlyCsv, 400],
+    ['stations.csv', stationsCsv, 200],
   ] as const) {
     const shipped = readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8');
     assert.equal(shipped, make(), `${name}: run npx tsx scripts/make-data.ts`);

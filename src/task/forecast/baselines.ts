@@ -2,21 +2,24 @@
 import type { ForecastInfo } from '../../data/types.js';
 
 /** [examples, leads, targets] values of the window ends' rows `row(end, lead)` of the raw targets. */
-function fromRows(info: ForecastInfo, ends: number[], row: (end: number, lead: number) => number): Float32Array {
+function fromRows(
+  info: ForecastInfo,
+  ends: ArrayLike<number>,
+  row: (end: number, lead: number) => number,
+): Float32Array {
   const t = info.targetRaw.length / info.rowIds.length;
   const leads = info.leads;
   const out = new Float32Array(ends.length * leads.length * t);
-  ends.forEach((end, i) =>
+  for (let i = 0; i < ends.length; i++)
     leads.forEach((lead, k) => {
-      const r = row(end, lead);
+      const r = row(ends[i], lead);
       out.set(info.targetRaw.subarray(r * t, (r + 1) * t), (i * leads.length + k) * t);
-    }),
-  );
+    });
   return out;
 }
 
 /** Persistence: the window's last value of each target, for every lead. */
-export function persistence(info: ForecastInfo, ends: number[]): Float32Array {
+export function persistence(info: ForecastInfo, ends: ArrayLike<number>): Float32Array {
   return fromRows(info, ends, (end) => end);
 }
 
@@ -27,7 +30,7 @@ export function persistence(info: ForecastInfo, ends: number[]): Float32Array {
  */
 export function seasonalNaive(
   info: ForecastInfo,
-  ends: number[],
+  ends: ArrayLike<number>,
   season: number,
 ): { values: Float32Array; fallbacks: number } {
   let fallbacks = 0;

@@ -7,7 +7,7 @@ import { f32, type Cell } from '../../report/table.js';
 import { meanAbsoluteError } from '../metrics.js';
 import { own, type ForecastPredictions, type ReportContext, type Task } from '../types.js';
 import { runModel } from '../run-model.js';
-import { conformalWidths, levelName } from './intervals.js';
+import { conformalWidths, halfWidths, levelName } from './intervals.js';
 import { forecastCollector, inUnits } from './predictions.js';
 import { formatForecastReport, forecastReport } from './report.js';
 
@@ -27,8 +27,11 @@ function predictionTable(p: ForecastPredictions, d: ForecastDataset, split: Fore
   const intervals = context?.intervals;
   const bounds = (t: string) =>
     (intervals?.levels ?? []).flatMap((l) => [`${t}_lower_${levelName(l)}`, `${t}_upper_${levelName(l)}`]);
+  const info = d.forecast;
+  const many = info.seriesNames.length > 1;
   const headers = [
     'id',
+    ...(many ? ['series'] : []),
     ...(time ? ['time'] : []),
     'step',
     ...d.targetNames.flatMap((t) => [`${t}_true`, `${t}_pred`, ...bounds(t)]),
@@ -39,12 +42,14 @@ function predictionTable(p: ForecastPredictions, d: ForecastDataset, split: Fore
     p.leads.forEach((lead, k) => {
       const at = (i * L + k) * T;
       const when = time ? [formatTime(time.values[split.ends[i] + lead], time.form)] : [];
+      const perLevel = intervals ? halfWidths(intervals, k, p.units?.subarray(i * T, (i + 1) * T)) : [];
       const cells = d.targetNames.flatMap((_, j) => {
         const pred = p.yPred[at + j];
-        const widths = intervals?.widths.map((w) => w[k][j]) ?? [];
+        const widths = perLevel.map((w) => w[j]);
         return [f32(p.yTrue[at + j]), f32(pred), ...widths.flatMap((w) => [f32(pred - w), f32(pred + w)])];
       });
-      rows.push([split.ids[i], ...when, lead, ...cells]);
+      const series = many ? [info.seriesNames[info.seriesOf[split.ends[i]]]] : [];
+      rows.push([split.ids[i], ...series, ...when, lead, ...cells]);
     });
   return { headers, rows };
 }
@@ -104,13 +109,20 @@ export const forecastTask: Task = {
     const s = ownSplit(d, split);
     const shown = [...new Set([0, f.leads.length - 1])]; // the nearest and the farthest lead
     const rows: ForecastRow[] = [];
-    for (let i = 0; i < f.count; i++)
+    const info = d.forecast;
+    const many = info.seriesNames.length > 1;
+    const drawn = new Set(info.seriesNames.slice(0, 4).map((_, k) => k)); // a panel per series: the first few
+    for (let i = 0; i < f.count; i++) {
+      const series = info.seriesOf[s.ends[i]];
+      if (many && !drawn.has(series)) continue;
       for (const k of shown)
-        d.targetNames.forEach((target, j) => {
+        d.targetNames.forEach((name, j) => {
           const at = (i * f.leads.length + k) * f.targets + j;
           const lead = f.leads[k];
+          const target = many ? `${info.seriesNames[series]}: ${name}` : name;
           rows.push({ id: xOf(d, s, i, lead), target, actual: f.yTrue[at], predicted: f.yPred[at], lead });
         });
+    }
     const subtitle = `${report.split} split, original units`;
     const temporal = d.forecast.time !== undefined && d.forecast.time.form.kind !== 'number';
     const r = own(report, 'forecast');

@@ -1,7 +1,7 @@
 // The linear baseline: a ridge regression from the flattened scaled window to every lead's targets.
 import * as tf from '@tensorflow/tfjs';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { inverseScaler } from '../../data/scaler.js';
+import { inverseRows } from '../../data/scaler.js';
 import type { Batch, ForecastDataset, ForecastSplit } from '../../data/types.js';
 
 /** Ridge penalties tried, relative to the mean diagonal of XᵀX; the one with the lowest val MAE is kept. */
@@ -108,6 +108,11 @@ export function fitLinear(training: ForecastDataset): LinearBaseline | { skipped
   return {
     penalty,
     inputs: d - 1,
-    predict: (split) => inverseScaler(training.targetScaler, scaledPredictions(split, w, d, m)),
+    predict: (split) => {
+      const info = training.forecast;
+      return inverseRows(scaledPredictions(split, w, d, m), m, (i) =>
+        info.targetScalerOf(info.seriesOf[split.ends[i]]),
+      );
+    },
   };
 }

@@ -1,6 +1,6 @@
 // A forecaster's outputs back in original units: each window's level restored, then the target scaler inverted.
 import type { Batch, ForecastDataset } from '../../data/types.js';
-import { inverseScaler } from '../../data/scaler.js';
+import { inverseRows } from '../../data/scaler.js';
 import type { Collector, ForecastPredictions } from '../types.js';
 
 /**
@@ -23,19 +23,34 @@ export function restoreLevels(values: ArrayLike<number>, batch: Batch, targets: 
 /** A batch's outputs and targets in original units. */
 export function inUnits(dataset: ForecastDataset, batch: Batch, output: ArrayLike<number>) {
   const t = dataset.targetNames.length;
-  const unscale = (v: ArrayLike<number>) => inverseScaler(dataset.targetScaler, restoreLevels(v, batch, t));
+  const info = dataset.forecast;
+  const scalerOf = (b: number) => info.targetScalerOf(batch.series?.[b] ?? 0);
+  const unscale = (v: ArrayLike<number>) =>
+    inverseRows(restoreLevels(v, batch, t), v.length / batch.batchSize, scalerOf);
   return { yTrue: unscale(batch.y), yPred: unscale(output) };
+}
+
+/** scaleBy "series": each example's target scales [examples, targets], which its interval widths are in. */
+export function seriesUnits(dataset: ForecastDataset, seriesOfExample: ArrayLike<number>): Float32Array | undefined {
+  if (dataset.fitted.forecast?.seriesScalers === undefined) return undefined;
+  const t = dataset.targetNames.length;
+  const units = new Float32Array(seriesOfExample.length * t);
+  for (let i = 0; i < seriesOfExample.length; i++)
+    units.set(dataset.forecast.targetScalerOf(seriesOfExample[i]).scale, i * t);
+  return units;
 }
 
 export function forecastCollector(dataset: ForecastDataset, size: number): Collector {
   const width = dataset.outputSize;
   const yTrue = new Float32Array(size * width);
   const yPred = new Float32Array(size * width);
+  const series = new Int32Array(size);
   return {
     add(batch, start, shown) {
       const units = inUnits(dataset, batch, shown);
       yTrue.set(units.yTrue, start * width);
       yPred.set(units.yPred, start * width);
+      if (batch.series) series.set(batch.series, start);
     },
     finish: (loss): ForecastPredictions => ({
       task: 'forecast',
@@ -45,6 +60,7 @@ export function forecastCollector(dataset: ForecastDataset, size: number): Colle
       targets: dataset.targetNames.length,
       yTrue,
       yPred,
+      ...(dataset.fitted.forecast?.seriesScalers ? { units: seriesUnits(dataset, series) } : {}),
     }),
   };
 }

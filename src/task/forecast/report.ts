@@ -79,11 +79,59 @@ export function forecastReport(
     };
   });
   const intervals = context.intervals;
-  const report: ForecastReport = { task: 'forecast', count: p.count, loss: p.loss, leads: p.leads, targets, notes };
+  const bySeries = seriesReport(p, dataset, split, forecasts);
+  const report: ForecastReport = {
+    task: 'forecast',
+    count: p.count,
+    loss: p.loss,
+    leads: p.leads,
+    targets,
+    ...(bySeries ? { series: bySeries } : {}),
+    notes,
+  };
   if (intervals === undefined) return report;
   const calibration = context.calibration ?? `the val split (${intervals.windows} windows)`;
   return { ...report, coverage: { levels: intervals.levels, ...coverage(p, intervals), calibration } };
 }
+
+/** Each series' MAE over its own windows (every lead), the model's and each baseline's: a file of several series. */
+function seriesReport(
+  p: ForecastPredictions,
+  dataset: ForecastDataset,
+  split: ForecastSplit,
+  forecasts: Partial<Record<BaselineName, Float32Array>>,
+): ForecastReport['series'] {
+  const info = dataset.forecast;
+  if (info.seriesNames.length < 2) return undefined;
+  const [L, T] = [p.leads.length, p.targets];
+  const names = Object.keys(forecasts) as BaselineName[];
+  const members = info.seriesNames.map((): number[] => []);
+  for (let i = 0; i < split.ends.length; i++) members[info.seriesOf[split.ends[i]]].push(i);
+  const mae = (values: Float32Array, examples: number[], j: number) => {
+    let sum = 0;
+    for (const i of examples)
+      for (let k = 0; k < L; k++) sum += Math.abs(values[(i * L + k) * T + j] - p.yTrue[(i * L + k) * T + j]);
+    return sum / Math.max(1, examples.length * L);
+  };
+  return info.seriesNames.flatMap((name, s) =>
+    members[s].length === 0
+      ? []
+      : [
+          {
+            name,
+            windows: members[s].length,
+            targets: dataset.targetNames.map((t, j) => ({
+              name: t,
+              mae: mae(p.yPred, members[s], j),
+              baselines: Object.fromEntries(names.map((b) => [b, mae(forecasts[b] as Float32Array, members[s], j)])),
+            })),
+          },
+        ],
+  );
+}
+
+/** Rows of the by-series table, at most this many printed (--json has them all). */
+const SERIES_SHOWN = 20;
 
 const VERDICTS: Record<BaselineName, string> = {
   persistence: 'the naive last-value forecast',
@@ -125,6 +173,18 @@ export function formatForecastReport(r: ForecastReport): string[] {
     const c = r.coverage;
     const each = c.levels.map((l, i) => `${levelName(l)}%: ${formatNumber(c.overall[i])}`).join(', ');
     lines.push(`intervals (split conformal, calibrated on ${c.calibration}): coverage on this split ${each}`);
+  }
+  if (r.series) {
+    const baselines = Object.keys(r.series[0].targets[0].baselines) as BaselineName[];
+    const rows = r.series
+      .slice(0, SERIES_SHOWN)
+      .flatMap((s) =>
+        s.targets.map((t) => [s.name, t.name, s.windows, t.mae, ...baselines.map((b) => t.baselines[b])]),
+      );
+    lines.push(`MAE by series (each over its windows and every step ahead)`);
+    lines.push(formatTable(['series', 'target', 'windows', 'model', ...baselines], rows));
+    if (r.series.length > SERIES_SHOWN)
+      lines.push(`  … and ${r.series.length - SERIES_SHOWN} more series (--json lists them all)`);
   }
   for (const note of r.notes) lines.push(`note: ${note}`);
   return lines;

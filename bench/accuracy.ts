@@ -1,0 +1,38 @@
+// Accuracy benches' one step: train a config with the real CLI in a fresh folder, evaluate its best checkpoint.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function run(bin: string, args: string[], cwd: string): string {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The test-split MAE of the first target: the model's and each baseline's. */
+export interface TestMae {
+  model: number;
+  persistence: number;
+  seasonal: number;
+  linear: number;
+}
+
+/** Trains `config` in `dir` (created) and returns lstm-eval's test MAE of its best checkpoint. */
+export function trainAndEvaluate(dir: string, config: object): TestMae {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ ...config, output: { dir: join(dir, 'runs') } }));
+  run('lstm-train', ['--config', 'cfg.json', '--quiet'], dir);
+  const best = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0], 'checkpoints', 'best');
+  const t = JSON.parse(run('lstm-eval', [best, '--json'], dir)).targets[0];
+  return {
+    model: t.model.mae,
+    persistence: t.baselines.persistence.mae,
+    seasonal: t.baselines['seasonal-naive']?.mae ?? NaN,
+    linear: t.baselines.linear?.mae ?? NaN,
+  };
+}
+
+export const fmt = (x: number) => (Number.isNaN(x) ? '' : x.toPrecision(4));
