@@ -1,12 +1,15 @@
 // lstm-eval: evaluate a checkpoint on its own split or a new CSV; print metrics, write predictions and plots.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { describeBackend, parseCount, parseThreads, shortPath, writingTo, endQuietlyOnClosedStdout } from './common.js';
 import { BACKENDS, type Backend, type WasmThreads } from '../config/schema.js';
 import { selectBackend } from '../backend/select.js';
 import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
-import { evaluate } from '../eval/evaluate.js';
-import { plotDirFor, writeEvalPlot, writePredictions } from '../eval/eval-outputs.js';
+import { evaluate, writeEvalPlot } from '../task/evaluate.js';
+import { plotDirFor, writePredictions } from '../eval/eval-outputs.js';
+import { computeGates, writeGates, type Gates } from '../eval/gates.js';
+import { formatNumber, formatTable } from '../report/table.js';
 import type { SplitName } from '../data/types.js';
 import { loadCardData, loadCardTrainingData } from '../task/dataset.js';
 import { taskOf } from '../task/index.js';
@@ -23,6 +26,10 @@ interface EvalFlags {
   stockKernels?: boolean;
   threads?: WasmThreads;
   batchSize: number;
+  gates?: boolean;
+  examples: number;
+  ids?: string;
+  out?: string;
 }
 
 export function evalCommand(): Command {
@@ -42,6 +49,10 @@ export function evalCommand(): Command {
       'write predictions.svg/png (forecast) or confusion.svg/png (classify) into dir (default: beside --predictions, else here)',
     )
     .option('--json', 'print the metrics as JSON on stdout and nothing else there')
+    .option('--gates', "also trace the LSTM's gates: chosen examples' heatmaps, their saturation over the split")
+    .option('--examples <k>', 'with --gates: how many examples, the first of the split (default 3)', parseCount, 3)
+    .option('--ids <ids>', 'with --gates: these examples instead (comma-separated ids, as in --predictions)')
+    .option('--out <dir>', 'with --gates: where gates.json and the charts go (default: <run>/gates, else ./gates)')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
     .option('--stock-kernels', "wasm: use tfjs's stock kernels")
     .option(
@@ -84,6 +95,18 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
     await writingTo('--predictions', flags.predictions, () => writePredictions(path, evaluation, dataset));
     info(`predictions: ${shortPath(path)}`);
   }
+  if (flags.gates) {
+    const dir = resolve(flags.out ?? gatesDirFor(checkpoint));
+    const gates = computeGates(model, dataset, evaluation, {
+      examples: flags.examples,
+      ids: flags.ids?.split(',').map((id) => id.trim()),
+      batchSize: flags.batchSize,
+    });
+    const title = `${card.config.name}: LSTM gates`;
+    const files = await writingTo('--out', dir, () => writeGates(dir, gates, title, card.config.model.bidirectional));
+    gatesTable(gates).forEach(info);
+    info(`gates: ${shortPath(dir)} (${files.length} files: gates.json and the charts)`);
+  }
   if (flags.plot) {
     const dir =
       typeof flags.plot === 'string'
@@ -95,6 +118,29 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
   }
   model.dispose();
   return 0;
+}
+
+/** <run>/gates for a checkpoint inside a run directory (<run>/checkpoints/<name>), else ./gates. */
+function gatesDirFor(checkpoint: string): string {
+  const run = dirname(dirname(resolve(checkpoint)));
+  return basename(dirname(resolve(checkpoint))) === 'checkpoints' && existsSync(join(run, 'config.json'))
+    ? join(run, 'gates')
+    : resolve('gates');
+}
+
+/** Per layer, direction and gate: the mean activation and the share saturated, over the whole split. */
+function gatesTable(g: Gates): string[] {
+  const bi = g.summary.some((s) => s.direction === 'backward');
+  const rows = g.summary.map((s) => [
+    `${s.layer}${bi ? ` ${s.direction}` : ''}`,
+    s.gate,
+    formatNumber(s.mean),
+    formatNumber(s.saturated),
+  ]);
+  return [
+    `gates over the ${g.split} split (${g.count} examples): saturated = below 0.05 or above 0.95 (g: beyond ±0.95)`,
+    formatTable(['layer', 'gate', 'mean', 'saturated'], rows),
+  ];
 }
 
 export async function main(argv = process.argv): Promise<void> {

@@ -4,7 +4,7 @@ import { GATE_QUANTITIES, lstmGates, type GateQuantity } from '../models/lstm-ce
 import { traceLstm, type LstmTrace } from '../models/lstm-trace.js';
 import type { LstmWeights } from '../models/types.js';
 import { CELL_HYPOTHESES, type Hypothesis } from './hypotheses.js';
-import { directionWeights, layerSequence, lstmLayerInput, lstmLayers } from './layer-probe.js';
+import { directionWeights, layerSequence, lstmLayerInput, lstmLayers } from '../models/layer-probe.js';
 
 export type Quantity = GateQuantity;
 

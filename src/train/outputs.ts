@@ -1,6 +1,8 @@
-// The files a run writes besides checkpoints: history.csv/json, the loss plot, summary.json.
-import { writeFileSync } from 'node:fs';
+// The files a run writes besides checkpoints: history.csv/json, the loss plot, summary.json, eval/.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ModelCheckpoint } from '../checkpoint/model-checkpoint.js';
+import { evaluate, writeEvalPlot } from '../task/evaluate.js';
 import { lossCurveSpec } from '../report/loss-plot.js';
 import { writePlot } from '../report/render.js';
 import { toCsv } from '../report/table.js';
@@ -90,6 +92,8 @@ export function writeSummary(runDir: string, s: SummaryInput): string {
     /** what the metric averages (forecast: over the steps ahead and the targets) */
     metricScope: taskOf(s.p.dataset.task).metricScope(s.p.dataset).replace(/^, /, ''),
     model: s.p.config.model,
+    /** the data as loaded: file, rows, features, targets or classes, examples per split, notes */
+    data: s.p.dataset.summary,
     epochs: s.state.epoch,
     bestEpoch: s.state.bestEpoch,
     stopReason: s.stopReason,
@@ -103,4 +107,26 @@ export function writeSummary(runDir: string, s: SummaryInput): string {
   };
   writeFileSync(path, JSON.stringify(summary, null, 2) + '\n');
   return path;
+}
+
+/**
+ * The best checkpoint on the test split (val when there is none), as lstm-eval reports it: eval/report.json with
+ * the baselines, and the task's charts beside it (what report.html shows).
+ */
+export async function writeFinalEvaluation(runDir: string, p: Prepared, best: ModelCheckpoint): Promise<string[]> {
+  const dataset = p.dataset;
+  const task = taskOf(dataset.task);
+  const batchSize = p.config.train.batchSize;
+  const split = dataset.splits.test.size > 0 ? 'test' : 'val';
+  const training = task.usesTrainingData ? dataset : undefined;
+  const context = task.reportContext({ model: best.model, training, fitted: best.card.fitted, batchSize });
+  const e = evaluate(best.model, dataset, split, batchSize, context);
+  const dir = join(runDir, 'eval');
+  mkdirSync(dir, { recursive: true });
+  const report = join(dir, 'report.json');
+  writeFileSync(
+    report,
+    JSON.stringify({ checkpoint: 'checkpoints/best', epoch: best.card.epoch, ...e.report }, null, 2) + '\n',
+  );
+  return [report, ...(await writeEvalPlot(dir, e, dataset, `${p.config.name}: ${task.plotName}`))];
 }

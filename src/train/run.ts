@@ -1,4 +1,5 @@
-// A whole lstm-train run: the loop, checkpoints every epoch, then history, the loss plot and the summary.
+// A whole lstm-train run: the loop, checkpoints every epoch, then history, the loss plot, the summary and the
+// best checkpoint's evaluation.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { epochCheckpointName, pruneCheckpoints, restoreOptimizerState } from '../checkpoint/checkpoint.js';
@@ -9,7 +10,7 @@ import { taskOf } from '../task/index.js';
 import { evaluateSplits, type SplitScores } from '../task/scores.js';
 import { fit, type SaveInfo, type StopReason, type TrainEvent } from './fit.js';
 import { makeOptimizer } from './optimizer.js';
-import { lossTitle, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
+import { lossTitle, writeFinalEvaluation, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
 import { modelCard, type Prepared } from './prepare.js';
 import { createRunDir } from './run-dir.js';
 import { initialState, type TrainState } from './state.js';
@@ -76,6 +77,7 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   if (stopReason === 'interrupted') return { runDir, stopReason, state, files: [join(checkpoints, 'last')] };
   const best = await loadModelCheckpoint(join(checkpoints, 'best'));
   const scores = evaluateSplits(best.model, p.dataset, config.train.batchSize);
+  const evaluation = await writeFinalEvaluation(runDir, p, best);
   best.model.dispose();
   const files = [
     ...writeHistory(runDir, state.history, metric),
@@ -89,6 +91,7 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
       params: countParams(model),
       wallSeconds: (performance.now() - started) / 1000,
     }),
+    ...evaluation,
     join(checkpoints, 'best'),
     join(checkpoints, 'last'),
   ];

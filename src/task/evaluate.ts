@@ -1,9 +1,10 @@
-// lstm-eval's library half: a checkpoint on a split or a new CSV → the task's metrics, baselines and predictions.
+// A model on a split, by its task: the metrics, baselines and predictions, and the task's charts of them.
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, SplitData, SplitName } from '../data/types.js';
 import { DataError } from '../errors.js';
-import { taskOf, type EvalReport, type Predictions, type ReportContext } from '../task/index.js';
-import { predictSplit } from '../task/predict.js';
+import { writePlot } from '../report/render.js';
+import { taskOf, type EvalReport, type Predictions, type ReportContext } from './index.js';
+import { predictSplit } from './predict.js';
 
 export interface Evaluation {
   report: EvalReport;
@@ -35,4 +36,15 @@ export function evaluate(
     ...task.report(predictions, dataset, split, context),
   };
   return { report, predictions, split, context };
+}
+
+/**
+ * The task's charts as SVG, PNG and spec: forecast, actual vs predicted over time and the MAE by step ahead against
+ * the baselines; classify, the confusion matrix.
+ */
+export async function writeEvalPlot(dir: string, e: Evaluation, dataset: Dataset, title: string): Promise<string[]> {
+  const charts = taskOf(dataset.task).plots(e.report, e.predictions, dataset, e.split, title);
+  const files: string[] = [];
+  for (const chart of charts) files.push(...(await writePlot(dir, chart.name, chart.spec)));
+  return files;
 }

@@ -1,6 +1,6 @@
 // Looks inside a model's LSTM layers: the input each one sees, its per-step outputs, its weights per direction.
 import * as tf from '@tensorflow/tfjs';
-import type { LstmWeights } from '../models/types.js';
+import type { LstmWeights } from './types.js';
 
 /** The layer classes that hold LSTM weights (kernel, recurrent kernel, bias per direction). */
 const LSTM_CLASSES = new Set(['LSTM', 'Bidirectional', 'HandLSTM']);
