@@ -26,6 +26,8 @@ import { shapeOf } from '../models/build.js';
 import { race } from '../compare/race.js';
 import { drifts } from '../compare/drift.js';
 import { writeCompareReport } from '../compare/report.js';
+import { writeCompareHtml } from '../compare/site.js';
+import { writeRunReport } from '../site/run-report.js';
 import { parityHeaders, parityRows, raceHeaders, raceRows, sci } from '../compare/table.js';
 import { VARIANTS, parseVariants, type Variant } from '../compare/variants.js';
 import { assertFitsAll, checkpointWeights, seededWeights, type WeightSource } from '../compare/weights.js';
@@ -192,6 +194,8 @@ async function raceAndReport(o: RaceInput): Promise<number> {
       variants: results,
       drift,
     });
+    for (const r of results) files.push(writeRunReport(r.runDir).path);
+    files.push(writeCompareHtml(o.dir));
     process.stdout.write(`\n${formatTable(raceHeaders(metric), raceRows(results))}\n`);
     for (const d of drift)
       process.stdout.write(

@@ -14,6 +14,8 @@ import type { SplitName } from '../data/types.js';
 import { loadCardData, loadCardTrainingData } from '../task/dataset.js';
 import { taskOf } from '../task/index.js';
 import { TOOL_VERSION } from '../util/versions.js';
+import { isRunDir } from '../site/run-files.js';
+import { writeRunReport } from '../site/run-report.js';
 import { ConfigError } from '../errors.js';
 
 interface EvalFlags {
@@ -106,6 +108,8 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
     const files = await writingTo('--out', dir, () => writeGates(dir, gates, title, card.config.model.bidirectional));
     gatesTable(gates).forEach(info);
     info(`gates: ${shortPath(dir)} (${files.length} files: gates.json and the charts)`);
+    const run = dirname(dir);
+    if (dir === join(run, 'gates') && isRunDir(run)) info(`report: ${shortPath(writeRunReport(run).path)}`);
   }
   if (flags.plot) {
     const dir =

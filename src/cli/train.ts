@@ -18,6 +18,7 @@ import { describeModel } from '../models/build.js';
 import { createReporter } from './output.js';
 import { printDataSummary, printModelSummary, printScores } from './summaries.js';
 import { TOOL_VERSION } from '../util/versions.js';
+import { writeRunReport } from '../site/run-report.js';
 import { watchInterrupts } from './interrupt.js';
 import { loadResumable, storedConfig } from '../train/resume.js';
 import { ConfigError } from '../errors.js';
@@ -125,10 +126,20 @@ async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlag
     if (result.stopReason === 'early-stopping')
       log(`early stopping: val loss has not improved since epoch ${result.state.bestEpoch}`);
     printScores(result.scores, metric, result.state.bestEpoch, taskOf(p.dataset.task).metricScope(p.dataset));
-    printWritten('run directory', result.runDir, result.files);
+    printWritten('run directory', result.runDir, [...result.files, ...runReport(result.runDir, log)]);
     return 0;
   } finally {
     interrupts.dispose();
+  }
+}
+
+/** report.html, from the files just written, once, at the end; a run that trained is not failed by its page. */
+function runReport(runDir: string, log: (s: string) => void): string[] {
+  try {
+    return [writeRunReport(runDir).path];
+  } catch (e) {
+    log(`report.html not written: ${(e as Error).message}`);
+    return [];
   }
 }
 

@@ -2,10 +2,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { View, parse, type LoggerInterface } from 'vega';
+import { View, parse, type LoggerInterface, type Spec as VgSpec } from 'vega';
 import { Resvg } from '@resvg/resvg-js';
 
 export type VegaLiteSpec = TopLevelSpec;
+export type { VgSpec };
 
 export interface PlotTitle {
   title: string;
@@ -70,9 +71,22 @@ function withHouseStyle(spec: VegaLiteSpec): VegaLiteSpec {
   return { ...spec, config: merged };
 }
 
+/**
+ * The spec compiled to Vega in the house style, for a page to draw with the Vega runtime alone (no Vega-Lite
+ * compiler in the page). `tooltips` adds a tooltip with the encoded fields to every mark.
+ */
+export function toVega(spec: VegaLiteSpec, tooltips = false): VgSpec {
+  const styled = withHouseStyle(spec);
+  if (tooltips) {
+    const config = styled.config as Record<string, unknown>;
+    styled.config = { ...config, mark: { ...(config.mark as object | undefined), tooltip: { content: 'encoding' } } };
+  }
+  return compile(styled, { logger: quietLogger() }).spec;
+}
+
 /** Compiles and renders a spec: the SVG text and a PNG of the same size on white. */
 export async function renderSpec(spec: VegaLiteSpec): Promise<{ svg: string; png: Buffer }> {
-  const vegaSpec = compile(withHouseStyle(spec), { logger: quietLogger() }).spec;
+  const vegaSpec = toVega(spec);
   const view = new View(parse(vegaSpec), { renderer: 'none', logger: quietLogger() });
   try {
     const svg = await view.toSVG();

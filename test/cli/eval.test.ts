@@ -171,7 +171,7 @@ test('data errors: a CSV without the columns the checkpoint needs, a label not s
   assert.deepEqual(listTree(out).sort(), ['newlabel.csv', 'nocol.csv']);
 });
 
-test('a hand-rolled bidirectional checkpoint on ragged long-layout sequences: predictions keyed by sequence id', () => {
+test('a hand-rolled bidirectional checkpoint on ragged long-layout sequences: predictions keyed by sequence id, gates both ways', () => {
   const run = train({
     name: 'long',
     seed: 5,
@@ -194,6 +194,46 @@ test('a hand-rolled bidirectional checkpoint on ragged long-layout sequences: pr
       .map((l) => l.split(',')[0]),
   );
   for (const row of rows) assert.ok(seqIds.has(row.split(',')[0]), `${row.split(',')[0]} is a sequence id`);
+
+  // its gates, both directions, for two sequences named by the ids the predictions use
+  const ids = rows.slice(0, 2).map((row) => row.split(',')[0]);
+  const g = runCli(
+    'lstm-eval',
+    [join(run, 'checkpoints', 'best'), '--gates', '--ids', ids.join(','), '--out', 'g'],
+    out,
+  );
+  assert.equal(g.code, 0, g.stderr);
+  assert.match(g.stdout, /^1 backward\s+f\s+\S+\s+\S+$/m, 'the summary table names the backward direction');
+  const gates = JSON.parse(readFileSync(join(out, 'g', 'gates.json'), 'utf8'));
+  assert.deepEqual(
+    gates.examples.map((e: { id: string }) => e.id),
+    ids,
+  );
+  for (const ex of gates.examples) {
+    assert.deepEqual(
+      ex.layers.map((l: { direction: string }) => l.direction),
+      ['forward', 'backward'],
+    );
+    for (const l of ex.layers)
+      for (const q of ['i', 'f', 'g', 'o', 'c', 'h']) {
+        assert.equal(l.values[q].length, ex.length, `${q}: one row per real (unpadded) step`);
+        assert.equal(l.values[q][0].length, 8, `${q}: one value per hidden unit`);
+      }
+    for (const dir of ['forward', 'backward'])
+      for (const ext of ['svg', 'png', 'vl.json'])
+        assert.ok(existsSync(join(out, 'g', `gates-${ex.id}-layer1-${dir}.${ext}`)), `${ex.id} ${dir} .${ext}`);
+  }
+  assert.equal(gates.summary.length, 8, 'four gates, two directions');
+  assert.equal(gates.count, report.count, 'the summary covers the whole split');
+  for (const s of gates.summary) assert.ok(s.saturated >= 0 && s.saturated <= 1 && s.saturatedByStep.length > 0);
+  const unknown = runCli(
+    'lstm-eval',
+    [join(run, 'checkpoints', 'best'), '--gates', '--ids', 'nope', '--out', 'g2'],
+    out,
+  );
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--ids: expected ids of the test split \(its first: .*\), got "nope"/);
+  assert.ok(!existsSync(join(out, 'g2')), 'nothing written');
 });
 
 test('usage errors: a bad --batch-size, --split with --data, an unwritable --predictions path', () => {

@@ -41,11 +41,7 @@ for (const impl of ['builtin', 'hand'] as const)
           // and what the layer really hands on inside the model (the last one: its final step only)
           const own = tf.model({ inputs: model.inputs, outputs: layer.output }).predict(inputs);
           const handed =
-            k === 0
-              ? ours
-              : bw
-                ? tf.concat([lastStep(fw.trace.h, 6), lastStep(bw.trace.h, 0)], 1)
-                : lastStep(ours, 6);
+            k === 0 ? ours : bw ? tf.concat([lastStep(fw.trace.h, 6), lastStep(bw.trace.h, 0)], 1) : lastStep(ours, 6);
           assertClose(handed, own as tf.Tensor, FORWARD_ATOL, `layer ${k + 1}: the model's own output`);
           for (const t of [fw, bw]) if (t) assert.ok(t.trace.f.dataSync().every((v) => v > 0 && v < 1));
         });

@@ -1,0 +1,52 @@
+// lstm-report: (re)writes report.html of a run directory or an lstm-compare directory from the directory's own files.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { isCompareDir, writeCompareHtml } from '../compare/site.js';
+import { ConfigError } from '../errors.js';
+import { isRunDir } from '../site/run-files.js';
+import { writeRunReport } from '../site/run-report.js';
+import { TOOL_VERSION } from '../util/versions.js';
+import { endQuietlyOnClosedStdout, shortPath } from './common.js';
+
+export function reportCommand(): Command {
+  return new Command('lstm-report')
+    .description("Write report.html of a run or lstm-compare directory from the directory's own files")
+    .version(TOOL_VERSION)
+    .argument('<dir>', 'a run directory (runs/<run>) or an lstm-compare directory')
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError()
+    .exitOverride();
+}
+
+export function runReport(dirArg: string): number {
+  const dir = resolve(dirArg);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new ConfigError('command line', [
+      `<dir>: expected a run or lstm-compare directory, got ${dirArg}, which is not a directory`,
+    ]);
+  if (isCompareDir(dir)) {
+    process.stdout.write(`report: ${shortPath(writeCompareHtml(dir))}\n`);
+    return 0;
+  }
+  if (!isRunDir(dir))
+    throw new ConfigError(
+      'command line',
+      [
+        `<dir>: expected a run directory (with summary.json) or an lstm-compare directory (with compare.json), got ${dirArg}, which has neither`,
+      ],
+      'lstm-report runs/<run>',
+    );
+  const { path, missing } = writeRunReport(dir);
+  process.stdout.write(`report: ${shortPath(path)}\n`);
+  if (missing.length > 0) process.stdout.write(`this run has no ${missing.join('; no ')}\n`);
+  return 0;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  endQuietlyOnClosedStdout();
+  const program = reportCommand();
+  program.parse(argv);
+  process.exitCode = runReport(program.args[0]);
+  return Promise.resolve();
+}
