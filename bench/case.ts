@@ -16,7 +16,7 @@ import {
 
 export interface CaseArgs {
   workload: WorkloadName;
-  impl: Exclude<Impl, 'torch'>;
+  impl: Exclude<Impl, 'torch' | 'onnx'>;
   direction: Direction;
   backend: 'wasm' | 'cpu' | 'tensorflow';
   reps: number;

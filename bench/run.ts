@@ -1,10 +1,12 @@
-// `npm run bench -- [--workload W1|W2|W3|all] [--backend wasm|cpu|tensorflow] [--torch] [--reps N] [--rounds N]`: LSTM throughput.
+// `npm run bench -- [--workload W1|W2|W3|all] [--backend wasm|cpu|tensorflow] [--torch] [--onnx] [--reps N] [--rounds N]`:
+// LSTM throughput.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CaseArgs } from './case.js';
+import type { OnnxCaseArgs } from './onnx.js';
 import { MAX_WASM_THREADS } from '../src/config/schema.js';
 import { IMPLS, median, type BenchRow, type Direction, type WorkloadName } from './workloads.js';
 
@@ -16,6 +18,7 @@ interface Options {
   workloads: WorkloadName[];
   backend: CaseArgs['backend'];
   torch: boolean;
+  onnx: boolean;
   reps: number;
   rounds: number;
   impls: CaseArgs['impl'][];
@@ -30,6 +33,7 @@ function parseOptions(argv: string[]): Options {
       workload: { type: 'string', default: 'all' },
       backend: { type: 'string', default: 'wasm' },
       torch: { type: 'boolean', default: false },
+      onnx: { type: 'boolean', default: false }, // ONNX Runtime inference of lstm-export's graph
       reps: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '1' }, // passes over all cases; the median per case is kept
       impl: { type: 'string', default: 'all' }, // comma-separated subset, e.g. builtin-stock,hand-fused
@@ -64,6 +68,7 @@ function parseOptions(argv: string[]): Options {
     workloads: workload === 'all' ? ['W1', 'W2', 'W3'] : [workload as WorkloadName],
     backend: backend as Options['backend'],
     torch: values.torch,
+    onnx: values.onnx,
     reps,
     rounds,
     impls: useImpls,
@@ -80,6 +85,15 @@ function runCaseProcess(args: CaseArgs): BenchRow[] {
   if (child.status !== 0) throw new Error(`bench case ${JSON.stringify(args)} failed:\n${child.stderr}`);
   const lastLine = child.stdout.trim().split('\n').pop()!;
   return JSON.parse(lastLine) as BenchRow[];
+}
+
+/** ONNX Runtime inference (bench/onnx.ts) in a fresh Node process, on torch's 2 threads. */
+function runOnnxProcess(args: OnnxCaseArgs): BenchRow[] {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', `${HERE}onnx.ts`, JSON.stringify(args)], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`bench onnx case ${JSON.stringify(args)} failed:\n${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as BenchRow[];
 }
 
 /** Whether bench/torch_lstm.py exists and PyTorch imports; says why not. */
@@ -168,6 +182,11 @@ function printRatios(rows: BenchRow[], byCase: Map<string, BenchRow[]>): void {
         ratio(`${w} ${dir} ${phase}: hand-fused / builtin-stock`, at, 'hand-fused', 'builtin-stock');
         ratio(`${w} ${dir} ${phase}: builtin / builtin-stock`, at, 'builtin', 'builtin-stock');
         ratio(`${w} ${dir} ${phase}: hand-fused / torch`, at, 'hand-fused', 'torch');
+        if (phase === 'infer') {
+          ratio(`${w} ${dir} ${phase}: onnx / builtin-stock`, at, 'onnx', 'builtin-stock');
+          ratio(`${w} ${dir} ${phase}: onnx / hand-fused`, at, 'onnx', 'hand-fused');
+          ratio(`${w} ${dir} ${phase}: onnx / torch`, at, 'onnx', 'torch');
+        }
       }
 }
 
@@ -201,6 +220,12 @@ function main(): void {
           );
         }
     if (torchReady) record(runTorch(o, round));
+    if (o.onnx)
+      for (const workload of o.workloads)
+        for (const direction of o.directions) {
+          console.error(`onnx: round ${round}/${o.rounds} ${workload} ${direction} on onnxruntime-node, 2 threads`);
+          record(runOnnxProcess({ workload, direction, reps: o.reps, threads: 2 }));
+        }
   }
   const all = [...byCase.values()].map(medianRow);
   const order = (r: BenchRow) => `${r.workload} ${r.direction === 'uni' ? 0 : 1} ${r.phase === 'train' ? 0 : 1}`;

@@ -28,7 +28,8 @@ export function median(xs: number[]): number {
 }
 
 export const IMPLS = ['builtin-stock', 'builtin', 'hand-reference', 'hand-fused'] as const;
-export type Impl = (typeof IMPLS)[number] | 'torch';
+/** torch: bench/torch_lstm.py; onnx: ONNX Runtime on lstm-export's graph (inference only, bench/onnx.ts) */
+export type Impl = (typeof IMPLS)[number] | 'torch' | 'onnx';
 export type Direction = 'uni' | 'bi';
 export type Phase = 'train' | 'infer';
 

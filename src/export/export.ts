@@ -1,0 +1,137 @@
+// lstm-export's library half: a checkpoint as files for tfjs (Node or a web page) or ONNX Runtime.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import type { ModelCard } from '../checkpoint/model-card.js';
+import { MODEL_JSON, WEIGHTS_BIN } from '../checkpoint/io-handler.js';
+import type { Intervals } from '../data/types.js';
+import { ConfigError } from '../errors.js';
+import type { ExportFormat } from './formats.js';
+import type { ModelShape } from '../models/build.js';
+import { loadCardTrainingData } from '../task/dataset.js';
+import { taskOf } from '../task/index.js';
+import { onnxModel } from './onnx-graph.js';
+import { preprocessOf, type Preprocess } from './preprocess.js';
+import { plainModel } from './tfjs-model.js';
+import { exampleRows, indexHtml, tfMinJs, toCsvText } from './web.js';
+import { writeExport, type ExportFiles, type OutTarget } from './write-out.js';
+
+/** predict.js, copied into every export (src/export/runtime/, from the package root as onnx.proto is). */
+export const PREDICT_JS = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'src',
+  'export',
+  'runtime',
+  'predict.js',
+);
+
+export interface ExportRequest {
+  model: tf.LayersModel;
+  card: ModelCard;
+  format: ExportFormat;
+  target: OutTarget;
+  /** web: the CSV whose rows the page shows (default: the card's training data) */
+  examplesFrom?: string;
+  batchSize: number;
+}
+
+export interface ExportResult {
+  files: string[];
+  preprocess: Preprocess;
+}
+
+/** The model's shape as the card describes it (the checkpoint's own model was built with it). */
+export function cardShape(card: ModelCard, features: number): ModelShape {
+  const data = card.config.data;
+  const outputSize =
+    data.task === 'forecast'
+      ? (card.fitted.forecast?.leads.length ?? 1) * (card.fitted.targetScaler?.columns.length ?? data.targets.length)
+      : card.fitted.classes.length;
+  return { steps: card.steps, features, outputSize, masked: data.task === 'classify' && data.layout === 'long' };
+}
+
+/**
+ * A forecaster's intervals as lstm-predict gives them: the card's, else calibrated now on the training data's val
+ * split (when the data is still there); the notes say which, and what a card from before the model card lacks.
+ */
+async function intervalsOf(r: ExportRequest): Promise<{ intervals?: Intervals; notes: string[] }> {
+  const old =
+    r.card.cardVersion === 1
+      ? ['the checkpoint is from before the model card (card 1): it stores no time column, categories or intervals']
+      : [];
+  if (r.card.config.data.task !== 'forecast') return { notes: old };
+  const stored = r.card.fitted.forecast?.intervals;
+  if (stored) return { intervals: stored, notes: old };
+  const training = await loadCardTrainingData(r.card);
+  const context = taskOf('forecast').reportContext({
+    model: r.model,
+    training,
+    fitted: r.card.fitted,
+    batchSize: r.batchSize,
+  });
+  const calibrated = context.calibration ? [`intervals calibrated at export on ${context.calibration}`] : [];
+  return { intervals: context.intervals, notes: [...old, ...calibrated, ...(context.notes ?? [])] };
+}
+
+/** model.json + weights.bin of the plain tfjs model, as tfjs's file:// handler lays them out. */
+async function tfjsFiles(model: tf.LayersModel): Promise<ExportFiles> {
+  const files: ExportFiles = new Map();
+  await model.save(
+    tf.io.withSaveHandler((a) => {
+      const weights = a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData);
+      const json = {
+        modelTopology: a.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: a.weightSpecs ?? [] }],
+        format: a.format,
+        generatedBy: a.generatedBy,
+        convertedBy: 'lstm-export',
+      };
+      files.set(MODEL_JSON, JSON.stringify(json));
+      files.set(WEIGHTS_BIN, new Uint8Array(weights));
+      return Promise.resolve({ modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) });
+    }),
+  );
+  return files;
+}
+
+/** The export's files for its format, then written all at once into --out. */
+export async function exportCheckpoint(r: ExportRequest): Promise<ExportResult> {
+  const { card } = r;
+  const { intervals, notes } = await intervalsOf(r);
+  const preprocess = preprocessOf(card, { intervals, notes });
+  const shape = cardShape(card, preprocess.features.length);
+  const task = card.config.data.task;
+  const json = JSON.stringify(preprocess, null, 2) + '\n';
+  const predictJs = readFileSync(PREDICT_JS);
+  let files: ExportFiles;
+  if (r.format === 'onnx') {
+    const bytes = onnxModel(r.model, card.config.model, shape, task, { preprocess: JSON.stringify(preprocess) });
+    files = new Map<string, string | Uint8Array>([['model.onnx', bytes]]);
+    if (r.target.kind === 'folder') files.set('preprocess.json', json).set('predict.js', predictJs);
+  } else {
+    const plain = plainModel(r.model, card.config.model, shape, task);
+    files = await tfjsFiles(plain);
+    plain.dispose();
+    files.set('preprocess.json', json).set('predict.js', predictJs);
+    if (r.format === 'web') webFiles(r, preprocess, files);
+  }
+  return { files: await writeExport(r.target, files), preprocess };
+}
+
+function webFiles(r: ExportRequest, preprocess: Preprocess, files: ExportFiles): void {
+  const from = r.examplesFrom ?? r.card.config.data.path;
+  if (!existsSync(from))
+    throw new ConfigError(
+      'command line',
+      [`--data: expected a CSV to take the page's example rows from, got ${from}, which is not there`],
+      'name a file with the training data’s columns: --data new.csv',
+    );
+  const { header, rows } = exampleRows(from, preprocess);
+  files.set('index.html', indexHtml(r.card, preprocess));
+  files.set('tf.min.js', tfMinJs());
+  files.set('examples.json', JSON.stringify(rows, null, 1) + '\n');
+  files.set('examples.csv', toCsvText(header, rows));
+}

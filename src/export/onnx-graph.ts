@@ -1,0 +1,151 @@
+// The checkpoint's model as one ONNX graph: the standard LSTM operator per layer, the head as Gemm (and Softmax).
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelConfig, TaskName } from '../config/schema.js';
+import type { ModelShape } from '../models/build.js';
+import { TOOL_VERSION } from '../util/versions.js';
+import {
+  encodeModel,
+  intAttr,
+  intsAttr,
+  IR_VERSION,
+  OPSET,
+  stringAttr,
+  tensor,
+  valueInfo,
+  DataType,
+} from './onnx-proto.js';
+
+/**
+ * Weight layouts. Ours (tfjs, Keras) per direction: kernel U [input, 4H] and recurrent kernel V [H, 4H], their
+ * columns in gate blocks i, f, c, o; one bias b [4H], same blocks. ONNX's LSTM: W [directions, 4H, input] and
+ * R [directions, 4H, H], their rows in gate blocks i, o, f, c; B [directions, 8H] = Wb ‖ Rb.
+ * So W[d][blockOnnx(g)·H + u][r] = U[r][g·H + u] (transpose, blocks reordered), R likewise from V, Wb = b in the
+ * ONNX block order and Rb = 0 (we have one bias; ONNX adds the two). ONNX's default activations (σ for the gates,
+ * tanh for the cell and output) are ours.
+ */
+const ONNX_BLOCK = [0, 2, 3, 1]; // our gate block g (i, f, c, o) sits at ONNX block ONNX_BLOCK[g] (i, o, f, c)
+
+/** One direction's [rows, 4H] kernel (columns i, f, c, o) as ONNX's [4H, rows] (rows i, o, f, c). */
+export function onnxGateMatrix(kernel: Float32Array, rows: number, hidden: number): Float32Array {
+  const out = new Float32Array(4 * hidden * rows);
+  for (let r = 0; r < rows; r++)
+    for (let g = 0; g < 4; g++)
+      for (let u = 0; u < hidden; u++)
+        out[(ONNX_BLOCK[g] * hidden + u) * rows + r] = kernel[r * 4 * hidden + g * hidden + u];
+  return out;
+}
+
+/** One direction's bias [4H] (i, f, c, o) as ONNX's Wb ‖ Rb [8H] (i, o, f, c; Rb zero). */
+export function onnxBias(bias: Float32Array, hidden: number): Float32Array {
+  const out = new Float32Array(8 * hidden);
+  for (let g = 0; g < 4; g++) out.set(bias.subarray(g * hidden, (g + 1) * hidden), ONNX_BLOCK[g] * hidden);
+  return out;
+}
+
+interface Graph {
+  nodes: object[];
+  initializers: ReturnType<typeof tensor>[];
+}
+
+const node = (opType: string, input: string[], output: string[], attribute: object[] = []) => ({
+  opType,
+  input,
+  output,
+  name: output.find((o) => o !== '') ?? opType,
+  attribute,
+});
+
+const int64s = (values: number[]) => BigInt64Array.from(values, (v) => BigInt(v));
+
+/** Layer k's W, R, B initializers from its tfjs weights (per direction: kernel, recurrent kernel, bias). */
+function lstmInitializers(g: Graph, k: number, weights: tf.Tensor[], input: number, hidden: number): string[] {
+  const directions = weights.length / 3;
+  const stack = (parts: Float32Array[]) => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+    return out;
+  };
+  const values = (w: tf.Tensor) => w.dataSync() as Float32Array;
+  const per = Array.from({ length: directions }, (_, d) => weights.slice(3 * d, 3 * d + 3).map(values));
+  const names = [`W_${k}`, `R_${k}`, `B_${k}`];
+  g.initializers.push(
+    tensor(names[0], [directions, 4 * hidden, input], stack(per.map(([u]) => onnxGateMatrix(u, input, hidden)))),
+    tensor(names[1], [directions, 4 * hidden, hidden], stack(per.map(([, v]) => onnxGateMatrix(v, hidden, hidden)))),
+    tensor(names[2], [directions, 8 * hidden], stack(per.map(([, , b]) => onnxBias(b, hidden)))),
+  );
+  return names;
+}
+
+/**
+ * x [batch, steps, features] (and mask [batch, steps]) → Transpose to [steps, batch, features] → LSTM × layers
+ * (the mask as sequence_lens = Σ mask, so each sequence ends at its last real step: trailing padding, as lstm-train
+ * pads) → Y_h [directions, batch, H] → [batch, directions·H] (forward ‖ backward, as tfjs concatenates) → Gemm
+ * → y [batch, outputs], or Softmax → probabilities for a classifier.
+ */
+export function onnxModel(
+  source: tf.LayersModel,
+  model: ModelConfig,
+  shape: ModelShape,
+  task: TaskName,
+  metadata: Record<string, string>,
+): Uint8Array {
+  const g: Graph = { nodes: [], initializers: [] };
+  const H = model.hiddenSize;
+  const D = model.bidirectional ? 2 : 1;
+  const layers = source.layers.filter((l) => l.weights.length > 0);
+  if (layers.length !== model.layers + 1)
+    throw new Error(
+      `onnxModel: expected ${model.layers} LSTM layers and a head, found ${layers.length} layers with weights`,
+    );
+  g.initializers.push(tensor('features_shape', [2], int64s([0, -1])));
+  if (model.layers > 1) g.initializers.push(tensor('steps_shape', [3], int64s([0, 0, -1])));
+  g.nodes.push(node('Transpose', ['x'], ['x_time_major'], [intsAttr('perm', [1, 0, 2])])); // [steps, batch, features]
+  let lengths = '';
+  if (shape.masked) {
+    g.initializers.push(tensor('sum_axes', [1], int64s([1])));
+    g.nodes.push(node('ReduceSum', ['mask', 'sum_axes'], ['mask_steps'], [intAttr('keepdims', 0)])); // [batch]
+    g.nodes.push(node('Cast', ['mask_steps'], ['sequence_lens'], [intAttr('to', DataType.INT32)]));
+    lengths = 'sequence_lens';
+  }
+  let input = 'x_time_major';
+  let width = shape.features;
+  for (let k = 1; k <= model.layers; k++) {
+    const [W, R, B] = lstmInitializers(g, k, layers[k - 1].getWeights(), width, H);
+    const last = k === model.layers;
+    const attrs = [intAttr('hidden_size', H), stringAttr('direction', D === 2 ? 'bidirectional' : 'forward')];
+    const inputs = lengths ? [input, W, R, B, lengths] : [input, W, R, B];
+    g.nodes.push(node('LSTM', inputs, [last ? '' : `Y_${k}`, `Y_h_${k}`], attrs));
+    if (!last) {
+      g.nodes.push(node('Transpose', [`Y_${k}`], [`Y_${k}_t`], [intsAttr('perm', [0, 2, 1, 3])])); // [steps, batch, D, H]
+      g.nodes.push(node('Reshape', [`Y_${k}_t`, 'steps_shape'], [`h_${k}`])); // [steps, batch, D·H]
+      input = `h_${k}`;
+      width = D * H;
+    } else {
+      g.nodes.push(node('Transpose', [`Y_h_${k}`], [`Y_h_${k}_t`], [intsAttr('perm', [1, 0, 2])])); // [batch, D, H]
+      g.nodes.push(node('Reshape', [`Y_h_${k}_t`, 'features_shape'], ['h'])); // [batch, D·H]
+    }
+  }
+  const [kernel, bias] = layers[model.layers].getWeights(); // [D·H, outputs], [outputs]
+  g.initializers.push(tensor('head_kernel', kernel.shape, kernel.dataSync() as Float32Array));
+  g.initializers.push(tensor('head_bias', bias.shape, bias.dataSync() as Float32Array));
+  const output = task === 'classify' ? 'probabilities' : 'y';
+  g.nodes.push(node('Gemm', ['h', 'head_kernel', 'head_bias'], [task === 'classify' ? 'logits' : 'y']));
+  if (task === 'classify') g.nodes.push(node('Softmax', ['logits'], ['probabilities'], [intAttr('axis', 1)]));
+  const inputs = [valueInfo('x', ['batch', shape.steps, shape.features])];
+  if (shape.masked) inputs.push(valueInfo('mask', ['batch', shape.steps]));
+  return encodeModel({
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'lstm-train',
+    producerVersion: TOOL_VERSION,
+    docString: 'lstm-export: scaled inputs in, scaled outputs (or class probabilities) out; see metadata "preprocess"',
+    graph: {
+      name: 'lstm_train',
+      node: g.nodes,
+      initializer: g.initializers,
+      input: inputs,
+      output: [valueInfo(output, ['batch', shape.outputSize])],
+    },
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  });
+}

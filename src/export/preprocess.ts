@@ -1,0 +1,142 @@
+// preprocess.json: what an exported model needs besides its weights, read off the model card for predict.js.
+import type { ModelCard } from '../checkpoint/model-card.js';
+import { calendarNames, oneHotNames, type CalendarFeature, type Category } from '../data/features.js';
+import type { Frequency, TimeForm } from '../data/time.js';
+import type { Intervals, Scaler, SeriesScalers, WindowLevel } from '../data/types.js';
+import { TOOL_VERSION } from '../util/versions.js';
+
+/** A window's spread never goes below this (scaled units): src/data/forecast.ts's MIN_SPREAD, which predict.js needs. */
+export const MIN_SPREAD = 1e-2;
+
+export interface ForecastPreprocess {
+  targets: string[];
+  /** the numeric inputs, then each categorical column's levels (one-hot), then calendar sine/cosine pairs */
+  numeric: string[];
+  categories: Category[];
+  calendar: CalendarFeature[];
+  /** per target, its column among the numeric inputs, or -1 */
+  targetFeature: number[];
+  window: number;
+  /** the steps ahead the model's outputs are, in order: [batch, leads × targets] lead-major */
+  leads: number[];
+  windowLevel: WindowLevel;
+  minSpread: number;
+  /** the columns naming the series ([] for a file of one series); a series' name joins their values with "/" */
+  seriesId: string[];
+  time?: { column: string; form: TimeForm; frequency?: Frequency };
+  gaps: 'error' | 'fill' | 'ignore';
+  featureScaler: Scaler;
+  targetScaler: Scaler;
+  /** scaleBy "series": each training series' own scalers, by name */
+  seriesScalers?: Record<string, SeriesScalers>;
+  /** half-widths [level][lead][target] (null: Infinity); perSeries: in units of the series' target scale */
+  intervals?: Pick<Intervals, 'levels' | 'widths' | 'perSeries'>;
+}
+
+export interface ClassifyPreprocess {
+  classes: string[];
+  layout: 'wide' | 'long';
+  steps: number;
+  /** the per-step features, in input order (wide columns are <feature>_<step>) */
+  features: string[];
+  sequenceId?: string;
+  orderBy?: string;
+  featureScaler: Scaler;
+}
+
+/** preprocess.json: `format` and `version` say what reads it (predict.js checks both). */
+export interface Preprocess {
+  format: 'lstm-train-preprocess';
+  version: 1;
+  task: 'forecast' | 'classify';
+  /** the model's inputs: x [batch, steps, features], and mask [batch, steps] (1 real step, 0 padding) when masked */
+  inputs: ('x' | 'mask')[];
+  steps: number;
+  /** the input features in order */
+  features: string[];
+  /** forecast: scaled outputs [batch, leads × targets]; classify: class probabilities [batch, classes] */
+  output: 'y' | 'probabilities';
+  forecast?: ForecastPreprocess;
+  classify?: ClassifyPreprocess;
+  /** what a user should know: e.g. where the intervals came from, what the card lacks */
+  notes: string[];
+  source: { checkpointEpoch: number; cardVersion: number; lstmTrain: string; name: string };
+}
+
+/**
+ * The card's transforms as predict.js applies them. `intervals` are the card's own, or those calibrated at export
+ * (the card has none); `notes` say which.
+ */
+export function preprocessOf(card: ModelCard, o: { intervals?: Intervals; notes: string[] }): Preprocess {
+  const data = card.config.data;
+  const fitted = card.fitted;
+  const masked = data.task === 'classify' && data.layout === 'long';
+  const common = {
+    format: 'lstm-train-preprocess' as const,
+    version: 1 as const,
+    task: data.task,
+    inputs: masked ? (['x', 'mask'] as const) : (['x'] as const),
+    steps: card.steps,
+    notes: o.notes,
+    source: {
+      checkpointEpoch: card.epoch,
+      cardVersion: card.cardVersion,
+      lstmTrain: TOOL_VERSION,
+      name: card.config.name,
+    },
+  };
+  if (data.task === 'classify')
+    return {
+      ...common,
+      inputs: [...common.inputs],
+      features: [...fitted.featureScaler.columns],
+      output: 'probabilities',
+      classify: {
+        classes: fitted.classes,
+        layout: data.layout,
+        steps: card.steps,
+        features: [...fitted.featureScaler.columns],
+        ...(data.sequenceId !== undefined ? { sequenceId: data.sequenceId } : {}),
+        ...(data.orderBy !== undefined ? { orderBy: data.orderBy } : {}),
+        featureScaler: fitted.featureScaler,
+      },
+    };
+  const numeric = fitted.featureScaler.columns;
+  const categories = fitted.categories ?? [];
+  const calendar = data.calendar ?? [];
+  const targetScaler = fitted.targetScaler ?? { kind: 'none', columns: data.targets, offset: [], scale: [] };
+  const time = fitted.forecast?.time;
+  const intervals = o.intervals;
+  return {
+    ...common,
+    inputs: [...common.inputs],
+    features: [...numeric, ...categories.flatMap(oneHotNames), ...calendar.flatMap(calendarNames)],
+    output: 'y',
+    forecast: {
+      targets: targetScaler.columns,
+      numeric,
+      categories,
+      calendar,
+      targetFeature: targetScaler.columns.map((t) => numeric.indexOf(t)),
+      window: data.window,
+      leads: fitted.forecast?.leads ?? [data.horizon],
+      windowLevel: data.windowLevel,
+      minSpread: MIN_SPREAD,
+      seriesId: data.seriesId === undefined ? [] : typeof data.seriesId === 'string' ? [data.seriesId] : data.seriesId,
+      ...(time && data.time !== undefined ? { time: { column: data.time, ...time } } : {}),
+      gaps: data.gaps,
+      featureScaler: fitted.featureScaler,
+      targetScaler,
+      ...(fitted.forecast?.seriesScalers ? { seriesScalers: fitted.forecast.seriesScalers } : {}),
+      ...(intervals
+        ? {
+            intervals: {
+              levels: intervals.levels,
+              widths: intervals.widths,
+              ...(intervals.perSeries ? { perSeries: true } : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}
