@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { modelSchema } from '../src/config/schema.js';
-import { onnxModel } from '../src/export/onnx-graph.js';
+import { onnxModel } from '../src/models/onnx-graph.js';
 import { buildModel } from '../src/models/build.js';
 import { median, WORKLOADS, type BenchRow, type Direction, type WorkloadName } from './workloads.js';
 

@@ -6,7 +6,7 @@ import { selectBackend } from '../backend/select.js';
 import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
 import { BACKENDS, type Backend, type WasmThreads } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
-import { predict, predictionJson, predictorOf } from '../predict/index.js';
+import { predict, predictionJson, predictorOf, RUNTIMES, type Runtime } from '../predict/index.js';
 import { writePlot } from '../report/render.js';
 import { formatTable, toCsv } from '../report/table.js';
 import { TOOL_VERSION } from '../util/versions.js';
@@ -23,6 +23,7 @@ interface PredictFlags {
   backend?: Backend;
   stockKernels?: boolean;
   threads?: WasmThreads;
+  runtime: Runtime;
   batchSize: number;
 }
 
@@ -54,6 +55,15 @@ export function predictCommand(): Command {
       '--threads <n>',
       "wasm: XNNPACK threads, or auto (default auto; 1 = tfjs's single-threaded build)",
       parseThreads,
+    )
+    .addOption(
+      new Option(
+        '--runtime <name>',
+        'what runs the model for the predictions: tfjs, or ONNX Runtime (onnxruntime-node, when it is installed) on ' +
+          'the model as an ONNX graph; intervals are calibrated in tfjs either way',
+      )
+        .choices(RUNTIMES)
+        .default('tfjs'),
     )
     .option('--batch-size <n>', 'examples per forward pass', parseCount, 256)
     .option('--debug', 'print stack traces of errors')
@@ -92,12 +102,16 @@ export async function runPredict(checkpoint: string, flags: PredictFlags): Promi
     from: flags.from,
     series: flags.series?.split(',').map((s) => s.trim()),
     batchSize: flags.batchSize,
+    runtime: flags.runtime,
   });
   const predictor = predictorOf(prediction);
   const { headers, rows } = predictor.table(prediction);
   if (flags.json) out(JSON.stringify(predictionJson(prediction), null, 2));
   else {
-    out(`checkpoint ${checkpoint} (epoch ${card.epoch}) on ${flags.data} (backend ${describeBackend(backend)})`);
+    const runtime = flags.runtime === 'onnx' ? ', runtime onnx' : '';
+    out(
+      `checkpoint ${checkpoint} (epoch ${card.epoch}) on ${flags.data} (backend ${describeBackend(backend)}${runtime})`,
+    );
     out(formatTable(headers, rows));
     for (const note of prediction.notes) out(`note: ${note}`);
   }

@@ -8,10 +8,9 @@ import { MODEL_JSON, WEIGHTS_BIN } from '../checkpoint/io-handler.js';
 import type { Intervals } from '../data/types.js';
 import { ConfigError } from '../errors.js';
 import type { ExportFormat } from './formats.js';
-import type { ModelShape } from '../models/build.js';
-import { loadCardTrainingData } from '../task/dataset.js';
+import { onnxModel } from '../models/onnx-graph.js';
+import { cardShape, loadCardTrainingData } from '../task/dataset.js';
 import { taskOf } from '../task/index.js';
-import { onnxModel } from './onnx-graph.js';
 import { preprocessOf, type Preprocess } from './preprocess.js';
 import { plainModel } from './tfjs-model.js';
 import { exampleRows, indexHtml, tfMinJs, toCsvText } from './web.js';
@@ -41,16 +40,6 @@ export interface ExportRequest {
 export interface ExportResult {
   files: string[];
   preprocess: Preprocess;
-}
-
-/** The model's shape as the card describes it (the checkpoint's own model was built with it). */
-export function cardShape(card: ModelCard, features: number): ModelShape {
-  const data = card.config.data;
-  const outputSize =
-    data.task === 'forecast'
-      ? (card.fitted.forecast?.leads.length ?? 1) * (card.fitted.targetScaler?.columns.length ?? data.targets.length)
-      : card.fitted.classes.length;
-  return { steps: card.steps, features, outputSize, masked: data.task === 'classify' && data.layout === 'long' };
 }
 
 /**

@@ -1,8 +1,8 @@
 // lstm-predict for a classifier: a label and every class's probability for each sequence of the file.
-import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { argmaxRows } from '../task/metrics.js';
-import { predictSplit } from '../task/predict.js';
+import type { Forward } from '../task/forward.js';
+import { predictSplitWith } from '../task/predict.js';
 import { own } from '../task/types.js';
 
 export interface Labelled {
@@ -13,9 +13,9 @@ export interface Labelled {
   notes: string[];
 }
 
-export function labelSequences(model: tf.LayersModel, data: Dataset, batchSize: number): Labelled {
+export async function labelSequences(forward: Forward, data: Dataset, batchSize: number): Promise<Labelled> {
   const split = data.splits.all;
-  const p = own(predictSplit(model, data, split, batchSize), 'classify');
+  const p = own(await predictSplitWith(forward, data, split, batchSize), 'classify');
   const k = data.classes.length;
   const predicted = argmaxRows(p.probabilities, k);
   const rows = split.ids.map((sequence, i) => ({

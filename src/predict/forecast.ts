@@ -8,6 +8,7 @@ import type { Dataset, ForecastDataset, Intervals } from '../data/types.js';
 import { ConfigError } from '../errors.js';
 import { conformalWidths, halfWidths } from '../task/forecast/intervals.js';
 import { seriesUnits } from '../task/forecast/predictions.js';
+import { tfjsForward, type Forward } from '../task/forward.js';
 import { rollout, rolloutSources } from './rollout.js';
 
 export interface FutureStep {
@@ -42,6 +43,8 @@ export interface FutureForecast {
 
 export interface ForecastRequest {
   model: tf.LayersModel;
+  /** the forward passes of the forecast itself (tfjs's or ONNX Runtime's); interval calibration runs `model` in tfjs */
+  forward: Forward;
   card: ModelCard;
   /** the file to forecast from, loaded with the card's transforms (inputs only) */
   data: ForecastDataset;
@@ -103,7 +106,11 @@ export function originRows(data: ForecastDataset, series: number[], from: string
 }
 
 /** Rolled-out steps' interval half-widths from the same rollout run from every val window of the training data. */
-function rolloutIntervals(r: ForecastRequest, steps: number, sources: Int32Array): Intervals | undefined {
+async function rolloutIntervals(
+  r: ForecastRequest,
+  steps: number,
+  sources: Int32Array,
+): Promise<Intervals | undefined> {
   const training = r.training;
   if (training?.task !== 'forecast') return undefined;
   const info = training.forecast;
@@ -113,7 +120,7 @@ function rolloutIntervals(r: ForecastRequest, steps: number, sources: Int32Array
   if (origins.length === 0) return undefined;
   const frequency = r.card.fitted.forecast?.time?.frequency;
   const t = training.targetNames.length;
-  const scaled = rollout(r.model, training, origins, steps, sources, frequency);
+  const scaled = await rollout(tfjsForward(r.model), training, origins, steps, sources, frequency);
   const yPred = inverseRows(scaled, steps * t, (i) => info.targetScalerOf(info.seriesOf[origins[i]]));
   const yTrue = new Float32Array(yPred.length);
   origins.forEach((e, i) => yTrue.set(info.targetRaw.subarray((e + 1) * t, (e + 1 + steps) * t), i * steps * t));
@@ -148,7 +155,10 @@ function historyBefore(data: ForecastDataset, origin: number, series?: string): 
  * recursive rollout. Intervals: the checkpoint's for the direct steps (or calibrated now on the training data's
  * val split when it has none), and for rolled-out steps the same rollout run from every val window.
  */
-export function forecastFuture(r: ForecastRequest, direct: { intervals?: Intervals; notes: string[] }): FutureForecast {
+export async function forecastFuture(
+  r: ForecastRequest,
+  direct: { intervals?: Intervals; notes: string[] },
+): Promise<FutureForecast> {
   const { data } = r;
   const info = data.forecast;
   const chosen = chosenSeries(data, r.series);
@@ -160,9 +170,9 @@ export function forecastFuture(r: ForecastRequest, direct: { intervals?: Interva
   const frequency = r.card.fitted.forecast?.time?.frequency ?? info.time?.frequency;
   const count = Math.max(steps, horizon);
   const t = data.targetNames.length;
-  const scaled = rollout(r.model, data, origins, count, sources, frequency);
+  const scaled = await rollout(r.forward, data, origins, count, sources, frequency);
   const values = inverseRows(scaled, count * t, (i) => info.targetScalerOf(info.seriesOf[origins[i]]));
-  const later = rolled ? rolloutIntervals(r, steps, sources) : undefined;
+  const later = rolled ? await rolloutIntervals(r, steps, sources) : undefined;
   const notes = [...direct.notes];
   if (rolled && later === undefined)
     notes.push(

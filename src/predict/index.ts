@@ -12,6 +12,9 @@ import { taskOf, type Chart, type Table } from '../task/index.js';
 import { own } from '../task/types.js';
 import { labelSequences, type Labelled } from './classify.js';
 import { forecastFuture, type FutureForecast } from './forecast.js';
+import { withForward, type Runtime } from './runtime.js';
+
+export { RUNTIMES, type Runtime } from './runtime.js';
 
 export type Prediction = FutureForecast | Labelled;
 
@@ -26,6 +29,8 @@ export interface PredictRequest {
   /** forecast: the series to forecast (default: every series of the file) */
   series?: string[];
   batchSize: number;
+  /** what runs the model for the predictions (default tfjs; interval calibration runs in tfjs either way) */
+  runtime?: Runtime;
 }
 
 interface Predictor {
@@ -49,7 +54,10 @@ const forecaster: Predictor = {
       fitted: r.card.fitted,
       batchSize: r.batchSize,
     });
-    return forecastFuture({ ...r, data, training }, { intervals: context.intervals, notes: context.notes ?? [] });
+    const direct = { intervals: context.intervals, notes: context.notes ?? [] };
+    return withForward(r.runtime ?? 'tfjs', r.model, r.card, data, (forward) =>
+      forecastFuture({ ...r, forward, data, training }, direct),
+    );
   },
   table(p) {
     const f = own(p, 'forecast');
@@ -125,7 +133,10 @@ const classifier: Predictor = {
       throw new ConfigError('command line', [
         `${r.steps !== undefined ? '--steps' : '--from'}: a classifier labels whole sequences; it takes neither --steps nor --from`,
       ]);
-    return labelSequences(r.model, await loadCardData(r.card, r.dataPath, true), r.batchSize);
+    const data = await loadCardData(r.card, r.dataPath, true);
+    return withForward(r.runtime ?? 'tfjs', r.model, r.card, data, (forward) =>
+      labelSequences(forward, data, r.batchSize),
+    );
   },
   table(p) {
     const c = own(p, 'classify');

@@ -1,12 +1,11 @@
 // Forecasts past the horizon by feeding the model's own forecasts back in as the next rows of its window.
-import * as tf from '@tensorflow/tfjs';
 import { calendarNames, oneHotNames, writeCalendar } from '../data/features.js';
 import { windowBatch } from '../data/forecast.js';
 import { stepTime, type Frequency } from '../data/time.js';
 import type { Batch, ForecastDataset, Series } from '../data/types.js';
 import { ConfigError } from '../errors.js';
-import { batchInputs } from '../task/batch.js';
 import { restoreLevels } from '../task/forecast/predictions.js';
+import type { Forward } from '../task/forward.js';
 
 /** A feature's next value in a rollout: a target's forecast (its index), or computed from the time (CALENDAR). */
 const CALENDAR = -2;
@@ -39,9 +38,8 @@ export function rolloutSources(dataset: ForecastDataset, steps: number): Int32Ar
 }
 
 /** The model's forecasts for a batch of windows: [batch, leads, targets] in scaled target units (levels restored). */
-function forecastBatch(model: tf.LayersModel, batch: Batch, targets: number): Float32Array {
-  const out = tf.tidy(() => (model.predict(batchInputs(batch)) as tf.Tensor).dataSync());
-  return restoreLevels(out, batch, targets);
+async function forecastBatch(forward: Forward, batch: Batch, targets: number): Promise<Float32Array> {
+  return restoreLevels(await forward(batch), batch, targets);
 }
 
 /** A growing copy of a series' last window, for one origin: the rows forecasts are appended to, and its time. */
@@ -107,14 +105,14 @@ function append(
  * scaled target units of each origin's series: the direct forecast for the first `leads` steps, then round after
  * round the model's own forecasts appended to its window. Every origin runs in the same batch.
  */
-export function rollout(
-  model: tf.LayersModel,
+export async function rollout(
+  forward: Forward,
   data: ForecastDataset,
   origins: ArrayLike<number>,
   steps: number,
   sources: Int32Array,
   frequency?: Frequency,
-): Float32Array {
+): Promise<Float32Array> {
   const { leads, window, windowLevel } = data.forecast;
   const spec = { window, leads, level: windowLevel };
   const t = data.targetNames.length;
@@ -122,7 +120,7 @@ export function rollout(
   const out = new Float32Array(origins.length * steps * t);
   for (let done = 0; done < steps; done += leads.length) {
     const batches = copies.map((c) => windowBatch(c.s, spec, [c.s.rows - 1], windowLevel, { targets: false }));
-    const forecast = forecastBatch(model, concat(batches), t); // [origins, leads, targets]
+    const forecast = await forecastBatch(forward, concat(batches), t); // [origins, leads, targets]
     const take = Math.min(leads.length, steps - done);
     copies = copies.map((c, i) => {
       const mine = forecast.subarray(i * leads.length * t, (i + 1) * leads.length * t);

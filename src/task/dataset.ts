@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import { loadDataset } from '../data/load.js';
 import type { Dataset } from '../data/types.js';
+import type { ModelShape } from '../models/build.js';
 
 /** The config's data, with scalers and label map fitted on its training split. */
 export function loadData(config: Config): Promise<Dataset> {
@@ -29,4 +30,14 @@ export function loadCardData(card: ModelCard, dataPath?: string, inputsOnly = fa
 export async function loadCardTrainingData(card: ModelCard): Promise<Dataset | undefined> {
   if (!existsSync(resolve(card.config.data.path))) return undefined;
   return loadCardData(card);
+}
+
+/** The model's shape as the card describes it (the checkpoint's own model was built with it). */
+export function cardShape(card: ModelCard, features: number): ModelShape {
+  const data = card.config.data;
+  const outputSize =
+    data.task === 'forecast'
+      ? (card.fitted.forecast?.leads.length ?? 1) * (card.fitted.targetScaler?.columns.length ?? data.targets.length)
+      : card.fitted.classes.length;
+  return { steps: card.steps, features, outputSize, masked: data.task === 'classify' && data.layout === 'long' };
 }

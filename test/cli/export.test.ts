@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeModel } from '../../src/export/onnx-proto.js';
+import { decodeModel } from '../../src/models/onnx-proto.js';
 import { v1Run } from '../checkpoint/v1-fixtures.js';
 import { browserSkip } from '../browser.js';
 import { DATA, listTree, ROOT, runCli, tempDir, trainRun } from './helpers.js';
@@ -140,6 +140,17 @@ test('onnx: a folder for ONNX Runtime, whose predict.js gives lstm-predict’s n
     if (checkpoint === orderLong)
       assert.deepEqual(JSON.parse(readFileSync(join(dir, 'preprocess.json'), 'utf8')).inputs, ['x', 'mask']);
     assertSameRows(predictJs(dir, csv, 'onnx').rows, lstmPredict(checkpoint, csv));
+  }
+});
+
+test('lstm-predict --runtime onnx gives its tfjs numbers: several series, and a masked long-layout classifier', () => {
+  for (const [checkpoint, csv] of [
+    [stations, join(DATA, 'stations.csv')],
+    [orderLong, join(DATA, 'order-long.csv')],
+  ]) {
+    const r = runCli('lstm-predict', [checkpoint, '--data', csv, '--json', '--runtime', 'onnx'], tempDir());
+    assert.equal(r.code, 0, r.stderr);
+    assertSameRows(JSON.parse(r.stdout).rows, lstmPredict(checkpoint, csv), checkpoint);
   }
 });
 

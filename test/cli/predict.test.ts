@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hourlyCsv } from '../../scripts/make-data.js';
+import { assertSameRows } from '../export/page.js';
 import { DATA, listTree, readCsvRows, runCli, tempDir, trainRun } from './helpers.js';
 
 let dir: string;
@@ -93,6 +94,22 @@ test('--steps 3 × horizon rolls the forecast out: that many rows, the first hor
     mean(b.slice(12)) > mean(b.slice(0, 6)),
     `the far steps' bands (${mean(b.slice(12))}) are wider than the direct ones' (${mean(b.slice(0, 6))})`,
   );
+});
+
+test('--runtime onnx gives --runtime tfjs’s forecast to 1e-5, rolled out past the horizon; an unknown runtime is refused', () => {
+  const out = tempDir();
+  const run = (runtime: string) =>
+    runCli('lstm-predict', [both, '--data', csv, '--steps', '18', '--json', '--runtime', runtime], out);
+  const [tfjs, onnx] = [run('tfjs'), run('onnx')];
+  assert.equal(tfjs.code, 0, tfjs.stderr);
+  assert.equal(onnx.code, 0, onnx.stderr);
+  const [a, b] = [tfjs, onnx].map((r) => JSON.parse(r.stdout));
+  assert.equal(b.rows.length, 18, 'three horizons: the direct forecast and two rounds of rollout');
+  assertSameRows(b.rows, a.rows, 'onnx');
+  assert.deepEqual([b.origin, b.notes], [a.origin, a.notes]);
+  const bad = run('torch');
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /--runtime <name>' argument 'torch' is invalid\. Allowed choices are tfjs, onnx/);
 });
 
 test('--from ends the window at a time or a data row, and the plot shows what followed; bad values are refused', () => {

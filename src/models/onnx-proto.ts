@@ -1,10 +1,10 @@
-// ONNX's ModelProto through protobufjs and the official schema (src/export/onnx.proto), loaded once at run time.
+// ONNX's ModelProto through protobufjs and the official schema (src/models/onnx.proto), loaded once at run time.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-/** src/export/onnx.proto from the package root: this file runs as src/export/*.ts (tsx) or dist/export/*.js. */
-export const ONNX_PROTO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'export', 'onnx.proto');
+/** src/models/onnx.proto from the package root: this file runs as src/models/*.ts (tsx) or dist/models/*.js. */
+export const ONNX_PROTO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'models', 'onnx.proto');
 
 /** TensorProto.DataType and AttributeProto.AttributeType values used here (onnx.proto). */
 export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;

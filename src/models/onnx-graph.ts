@@ -1,7 +1,7 @@
 // The checkpoint's model as one ONNX graph: the standard LSTM operator per layer, the head as Gemm (and Softmax).
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TaskName } from '../config/schema.js';
-import type { ModelShape } from '../models/build.js';
+import type { ModelShape } from './build.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import {
   encodeModel,
@@ -80,7 +80,8 @@ function lstmInitializers(g: Graph, k: number, weights: tf.Tensor[], input: numb
  * x [batch, steps, features] (and mask [batch, steps]) → Transpose to [steps, batch, features] → LSTM × layers
  * (the mask as sequence_lens = Σ mask, so each sequence ends at its last real step: trailing padding, as lstm-train
  * pads) → Y_h [directions, batch, H] → [batch, directions·H] (forward ‖ backward, as tfjs concatenates) → Gemm
- * → y [batch, outputs], or Softmax → probabilities for a classifier.
+ * → y [batch, outputs], or Softmax → probabilities for a classifier. `rawHead` leaves the Softmax out (the output
+ * is then the logits): lstm-predict takes the head's raw outputs, as it does from tfjs.
  */
 export function onnxModel(
   source: tf.LayersModel,
@@ -88,6 +89,7 @@ export function onnxModel(
   shape: ModelShape,
   task: TaskName,
   metadata: Record<string, string>,
+  { rawHead = false } = {},
 ): Uint8Array {
   const g: Graph = { nodes: [], initializers: [] };
   const H = model.hiddenSize;
@@ -128,9 +130,10 @@ export function onnxModel(
   const [kernel, bias] = layers[model.layers].getWeights(); // [D·H, outputs], [outputs]
   g.initializers.push(tensor('head_kernel', kernel.shape, kernel.dataSync() as Float32Array));
   g.initializers.push(tensor('head_bias', bias.shape, bias.dataSync() as Float32Array));
-  const output = task === 'classify' ? 'probabilities' : 'y';
+  const softmax = task === 'classify' && !rawHead;
+  const output = task === 'classify' ? (softmax ? 'probabilities' : 'logits') : 'y';
   g.nodes.push(node('Gemm', ['h', 'head_kernel', 'head_bias'], [task === 'classify' ? 'logits' : 'y']));
-  if (task === 'classify') g.nodes.push(node('Softmax', ['logits'], ['probabilities'], [intAttr('axis', 1)]));
+  if (softmax) g.nodes.push(node('Softmax', ['logits'], ['probabilities'], [intAttr('axis', 1)]));
   const inputs = [valueInfo('x', ['batch', shape.steps, shape.features])];
   if (shape.masked) inputs.push(valueInfo('mask', ['batch', shape.steps]));
   return encodeModel({

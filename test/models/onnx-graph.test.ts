@@ -2,9 +2,9 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { onnxBias, onnxGateMatrix, onnxModel } from '../../src/export/onnx-graph.js';
-import { decodeModel } from '../../src/export/onnx-proto.js';
-import { buildCase, caseInputs, CASES, maxAbsDiff, referenceOutputs, type ModelCase } from './helpers.js';
+import { onnxBias, onnxGateMatrix, onnxModel } from '../../src/models/onnx-graph.js';
+import { decodeModel } from '../../src/models/onnx-proto.js';
+import { buildCase, caseInputs, CASES, maxAbsDiff, referenceOutputs, type ModelCase } from '../export/helpers.js';
 
 before(() => tf.setBackend('cpu'));
 
@@ -58,4 +58,21 @@ test('the graph uses the standard LSTM operator and carries the preprocessing as
   assert.equal(new TextDecoder().decode(direction.s), 'bidirectional');
   assert.deepEqual(decoded.metadataProps, [{ key: 'preprocess', value: '{"a":1}' }]);
   assert.equal(decoded.irVersion, 8);
+});
+
+test('rawHead leaves the Softmax out: the graph gives the tfjs model’s logits (what lstm-predict --runtime onnx runs)', async () => {
+  const c = CASES.find((k) => k.task === 'classify' && k.shape.masked)!;
+  const model = buildCase(c);
+  const inputs = caseInputs(c);
+  const bytes = onnxModel(model, c.model, c.shape, c.task, {}, { rawHead: true });
+  const ops = (decodeModel(bytes) as any).graph.node.map((n: any) => n.opType);
+  assert.ok(!ops.includes('Softmax'));
+  const logits = tf.tidy(() => {
+    const x = tf.tensor3d(inputs.x, [inputs.batch, c.shape.steps, c.shape.features]);
+    const mask = tf.tensor2d(inputs.mask!, [inputs.batch, c.shape.steps]);
+    return (model.predict([x, mask]) as tf.Tensor).dataSync() as Float32Array;
+  });
+  const worst = maxAbsDiff(await runOnnx(bytes, c, inputs), logits);
+  assert.ok(worst <= 1e-5, `max |ONNX − tfjs| ${worst}`);
+  model.dispose();
 });
