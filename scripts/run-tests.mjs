@@ -1,5 +1,6 @@
 // Runs every test/**/*.test.ts with node's built-in test runner (TypeScript through tsx).
 // Node 20's --test takes no globs, so the files are listed here. Pass paths or substrings to narrow.
+// Two files at a time, one per core: most tests wait on one single-threaded CLI or training loop.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ const result = spawnSync(
     '--import',
     './test/setup.ts',
     '--test',
-    '--test-concurrency=1',
+    '--test-concurrency=2',
     '--test-reporter=spec',
     ...files,
   ],
