@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { taskOf } from './index.js';
 import { predictSplit } from './predict.js';
+import type { Predictions } from './types.js';
 
 export interface Score {
   loss: number;
@@ -12,12 +13,18 @@ export interface Score {
 }
 export type SplitScores = Record<'train' | 'val' | 'test', Score>;
 
-export function evaluateSplits(model: tf.LayersModel, dataset: Dataset, batchSize: number): SplitScores {
+/** `known`: splits whose predictions were already made with this model (they are not made again). */
+export function evaluateSplits(
+  model: tf.LayersModel,
+  dataset: Dataset,
+  batchSize: number,
+  known: Partial<Record<'train' | 'val' | 'test', Predictions>> = {},
+): SplitScores {
   const task = taskOf(dataset.task);
   const score = (name: 'train' | 'val' | 'test'): Score => {
     const split = dataset.splits[name];
     if (split.size === 0) return { loss: NaN, metric: NaN, count: 0 };
-    const p = predictSplit(model, dataset, split, batchSize);
+    const p = known[name] ?? predictSplit(model, dataset, split, batchSize);
     return { loss: p.loss, metric: task.headline(p, dataset), count: p.count };
   };
   return { train: score('train'), val: score('val'), test: score('test') };

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelCheckpoint } from '../checkpoint/model-checkpoint.js';
-import { evaluate, writeEvalPlot } from '../task/evaluate.js';
+import { evaluate, writeEvalPlot, type Evaluation } from '../task/evaluate.js';
 import { lossCurveSpec } from '../report/loss-plot.js';
 import { writePlot } from '../report/render.js';
 import { toCsv } from '../report/table.js';
@@ -113,7 +113,11 @@ export function writeSummary(runDir: string, s: SummaryInput): string {
  * The best checkpoint on the test split (val when there is none), as lstm-eval reports it: eval/report.json with
  * the baselines, and the task's charts beside it (what report.html shows).
  */
-export async function writeFinalEvaluation(runDir: string, p: Prepared, best: ModelCheckpoint): Promise<string[]> {
+export async function writeFinalEvaluation(
+  runDir: string,
+  p: Prepared,
+  best: ModelCheckpoint,
+): Promise<{ files: string[]; evaluation: Evaluation }> {
   const dataset = p.dataset;
   const task = taskOf(dataset.task);
   const batchSize = p.config.train.batchSize;
@@ -128,5 +132,6 @@ export async function writeFinalEvaluation(runDir: string, p: Prepared, best: Mo
     report,
     JSON.stringify({ checkpoint: 'checkpoints/best', epoch: best.card.epoch, ...e.report }, null, 2) + '\n',
   );
-  return [report, ...(await writeEvalPlot(dir, e, dataset, `${p.config.name}: ${task.plotName}`))];
+  const files = [report, ...(await writeEvalPlot(dir, e, dataset, `${p.config.name}: ${task.plotName}`))];
+  return { files, evaluation: e };
 }

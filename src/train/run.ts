@@ -76,8 +76,9 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   optimizer.dispose();
   if (stopReason === 'interrupted') return { runDir, stopReason, state, files: [join(checkpoints, 'last')] };
   const best = await loadModelCheckpoint(join(checkpoints, 'best'));
-  const scores = evaluateSplits(best.model, p.dataset, config.train.batchSize);
-  const evaluation = await writeFinalEvaluation(runDir, p, best);
+  const final = await writeFinalEvaluation(runDir, p, best);
+  const known = { [final.evaluation.split.name]: final.evaluation.predictions };
+  const scores = evaluateSplits(best.model, p.dataset, config.train.batchSize, known);
   best.model.dispose();
   const files = [
     ...writeHistory(runDir, state.history, metric),
@@ -91,7 +92,7 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
       params: countParams(model),
       wallSeconds: (performance.now() - started) / 1000,
     }),
-    ...evaluation,
+    ...final.files,
     join(checkpoints, 'best'),
     join(checkpoints, 'last'),
   ];
