@@ -1,19 +1,12 @@
 // Regenerates the README's "forecast the next day" walkthrough: trains configs/hourly.json, evaluates it, forecasts
 // the day after data/hourly.csv ends, and writes docs/forecast.png and docs/forecast.md (the commands' output).
 // Usage: npx tsx scripts/readme-forecast.ts
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, run } from './run-bin.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const DOCS = join(ROOT, 'docs');
-
-function run(bin: string, args: string[], cwd: string): string {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], { cwd, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${bin} failed:\n${r.stderr}`);
-  return r.stdout;
-}
 
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'readme-forecast-'));

@@ -2,25 +2,18 @@
 // measures what the README says about them on the whole test split, and writes docs/gates.md, docs/gates.png and
 // docs/report.png (a screenshot of the run's report.html in headless Chromium).
 // Usage: npx tsx scripts/readme-gates.ts
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { loadModelCheckpoint } from '../src/checkpoint/model-checkpoint.js';
 import { exampleGates, type Gates } from '../src/eval/gates.js';
 import { loadCardData } from '../src/task/dataset.js';
 import { launchBrowser, openPage } from '../test/browser.js';
+import { ROOT, run } from './run-bin.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const DOCS = join(ROOT, 'docs');
-
-function run(bin: string, args: string[], cwd: string): string {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], { cwd, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${bin} failed:\n${r.stderr}`);
-  return r.stdout;
-}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const argmax = (xs: number[]) => xs.indexOf(Math.max(...xs));

@@ -2,22 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, listTree, runCli, smallForecastConfig, tempDir, writeJson } from './helpers.js';
+import { listTree, runCli, smallClassifyConfig, smallForecastConfig, tempDir, writeJson } from './helpers.js';
 
 const VARIANTS = ['builtin', 'builtin-bi', 'hand', 'hand-bi'];
-
-/** configs/classify.json's data with a small model: the README's comparison in miniature. */
-function smallClassifyConfig() {
-  return {
-    name: 'order',
-    seed: 42,
-    backend: 'wasm',
-    data: { task: 'classify', path: join(DATA, 'order.csv'), layout: 'wide', steps: 20 },
-    model: { hiddenSize: 4, dropout: 0 },
-    train: { epochs: 2, batchSize: 128, learningRate: 0.01 },
-    output: { dir: 'runs' },
-  };
-}
 
 test('lstm-compare checks parity, trains all four variants and writes the compare directory', () => {
   const dir = tempDir('lstm-compare-');

@@ -64,6 +64,20 @@ export function smallForecastConfig(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** configs/classify.json's data with a small model: the README's comparison in miniature. */
+export function smallClassifyConfig(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'order',
+    seed: 42,
+    backend: 'wasm',
+    data: { task: 'classify', path: join(DATA, 'order.csv'), layout: 'wide', steps: 20 },
+    model: { hiddenSize: 4, dropout: 0 },
+    train: { epochs: 2, batchSize: 128, learningRate: 0.01 },
+    output: { dir: 'runs' },
+    ...overrides,
+  };
+}
+
 /** Trains `config` (quietly) in a fresh folder and returns its run directory. */
 export function trainRun(config: object, prefix = 'lstm-run-'): string {
   const out = tempDir(prefix);

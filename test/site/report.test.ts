@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, openPage } from '../browser.js';
-import { DATA, listTree, runCli, smallForecastConfig, tempDir, trainRun, writeJson } from '../cli/helpers.js';
+import {
+  listTree,
+  runCli,
+  smallClassifyConfig,
+  smallForecastConfig,
+  tempDir,
+  trainRun,
+  writeJson,
+} from '../cli/helpers.js';
 import { v1Run } from '../checkpoint/v1-fixtures.js';
 
 const skip = browserSkip();
@@ -111,15 +119,7 @@ test(
   { skip },
   async () => {
     const dir = tempDir('lstm-compare-report-');
-    const config = {
-      name: 'order',
-      seed: 42,
-      backend: 'wasm',
-      data: { task: 'classify', path: join(DATA, 'order.csv'), layout: 'wide', steps: 20 },
-      model: { hiddenSize: 4, dropout: 0 },
-      train: { epochs: 2, batchSize: 256, learningRate: 0.01 },
-      output: { dir: 'runs' },
-    };
+    const config = smallClassifyConfig({ train: { epochs: 2, batchSize: 256, learningRate: 0.01 } });
     const r = runCli(
       'lstm-compare',
       ['--config', writeJson(join(dir, 'cfg.json'), config), '--variants', 'builtin,hand', '--quiet'],
