@@ -1,10 +1,9 @@
 // Features that are not measured levels: categorical columns one-hot, and calendar cycles from the time column.
-import type { CALENDAR_FEATURES } from '../config/schema.js';
 import { DataError } from '../errors.js';
 import type { TextColumn } from './csv.js';
-import type { TimeForm } from './time.js';
+import type { CalendarFeature } from './calendar.js';
 
-export type CalendarFeature = (typeof CALENDAR_FEATURES)[number];
+export type { CalendarFeature } from './calendar.js';
 
 /** A categorical column's vocabulary, fitted on the training rows: one input per level. */
 export interface Category {
@@ -63,51 +62,4 @@ export function writeOneHot(
     else if (k === -1) unseen++;
   }
   return unseen;
-}
-
-const DAY = 86_400_000;
-const TAU = 2 * Math.PI;
-const zoneMinutes = (form: TimeForm) =>
-  form.kind !== 'datetime' || form.zone === '' || form.zone === 'Z'
-    ? 0
-    : (form.zone[0] === '-' ? -1 : 1) * (Number(form.zone.slice(1, 3)) * 60 + Number(form.zone.slice(4)));
-
-/** A calendar feature's phase in [0, 1) at a time (ms), on the file's own wall clock (its zone). */
-export function calendarPhase(f: CalendarFeature, value: number, form: TimeForm): number {
-  const t = new Date(value + zoneMinutes(form) * 60_000);
-  const days = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const year = t.getUTCFullYear();
-  switch (f) {
-    case 'hourOfDay':
-      return ((((value + zoneMinutes(form) * 60_000) % DAY) + DAY) % DAY) / DAY;
-    case 'dayOfWeek':
-      return (t.getUTCDay() + t.getUTCHours() / 24) / 7;
-    case 'dayOfMonth':
-      return (t.getUTCDate() - 1) / days(year, t.getUTCMonth() + 1);
-    case 'dayOfYear':
-      return (
-        (Date.UTC(year, t.getUTCMonth(), t.getUTCDate()) - Date.UTC(year, 0, 1)) /
-        DAY /
-        (days(year, 2) === 29 ? 366 : 365)
-      );
-    case 'month':
-      return t.getUTCMonth() / 12;
-  }
-}
-
-/** The sine/cosine pair of each feature for each time, written at `at` of each row of width `width` in `out`. */
-export function writeCalendar(
-  features: CalendarFeature[],
-  times: ArrayLike<number>,
-  form: TimeForm,
-  out: Float32Array,
-  width: number,
-  at: number,
-): void {
-  for (let i = 0; i < times.length; i++)
-    features.forEach((f, k) => {
-      const phase = TAU * calendarPhase(f, times[i], form);
-      out[i * width + at + 2 * k] = Math.sin(phase);
-      out[i * width + at + 2 * k + 1] = Math.cos(phase);
-    });
 }

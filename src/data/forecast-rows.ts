@@ -2,6 +2,7 @@
 import type { ForecastDataConfig } from '../config/schema.js';
 import type { Table } from './csv.js';
 import { inferFrequency, type Frequency, type TimeForm } from './time.js';
+import { compareSeriesNames, seriesName } from './series-name.js';
 import { timeline } from './timeline.js';
 
 /** Every series of the file, one after another: its data rows in time order (-1: a row inserted in a gap). */
@@ -38,19 +39,17 @@ function seriesOfRows(table: Table, columns: string[]): { of: Int32Array; names:
     if (s === undefined) {
       s = names.length;
       ids.set(key, s);
-      names.push(texts.map((t) => t.levels[t.codes[r]]).join('/'));
+      names.push(seriesName(texts.map((t) => t.levels[t.codes[r]])));
     }
     of[r] = s;
   }
   // Reports and forecasts list the series sorted as a person would (st2 before st10), whatever the file order.
-  const sorted = names.map((_, s) => s).sort((a, b) => NATURAL.compare(names[a], names[b]));
+  const sorted = names.map((_, s) => s).sort((a, b) => compareSeriesNames(names[a], names[b]));
   const rank = new Int32Array(names.length);
   sorted.forEach((s, k) => (rank[s] = k));
   for (let r = 0; r < table.rows; r++) of[r] = rank[of[r]];
   return { of, names: sorted.map((s) => names[s]) };
 }
-
-const NATURAL = new Intl.Collator('en', { numeric: true });
 
 /** Each series' rows in file order (a counting sort of the rows by series). */
 function membersOf(of: Int32Array, count: number): Int32Array[] {

@@ -1,5 +1,6 @@
 // Forecast windows: cut on demand from one stored series, so no [N, window, features] array ever exists.
 import type { Batch, ForecastSplit, Restore, Series, SplitName, WindowLevel, WindowSpec } from './types.js';
+import { relativeTo, windowLevels } from './window-level.js';
 
 /**
  * The window end rows that fit entirely inside rows [start, end): input rows last-window+1..last, every target row
@@ -19,44 +20,6 @@ export function seriesWindowEnds(ranges: [number, number][], window: number, max
     for (let i = 0; i < counts[k]; i++) out[at++] = firsts[k] + i;
   });
   return out;
-}
-
-/** A window's spread never goes below this (scaled units), so a flat window is not blown up. */
-const MIN_SPREAD = 1e-2;
-
-/** Mean and spread of column `col` of a row-major matrix over rows first..last. */
-function columnStats(m: Float32Array, width: number, col: number, first: number, last: number): [number, number] {
-  let sum = 0;
-  for (let r = first; r <= last; r++) sum += m[r * width + col];
-  const mean = sum / (last - first + 1);
-  let ss = 0;
-  for (let r = first; r <= last; r++) ss += (m[r * width + col] - mean) ** 2;
-  return [mean, Math.max(MIN_SPREAD, Math.sqrt(ss / (last - first + 1)))];
-}
-
-/**
- * Each target's level in the window ending at `last`: what `level` takes away from the inputs that are targets
- * and from the targets (last: the last value; standardize: the window's mean and spread). Per feature, for the
- * inputs: standardize takes every input column's own; last only the target columns'.
- */
-function windowLevels(s: Series, spec: WindowSpec, last: number) {
-  const first = last - spec.window + 1;
-  const offset = new Float32Array(s.targets);
-  const scale = new Float32Array(s.targets).fill(1);
-  const xOffset = new Float32Array(s.features);
-  const xScale = new Float32Array(s.features).fill(1);
-  if (spec.level === 'standardize')
-    for (let f = 0; f < s.features; f++)
-      if (s.levelled[f]) [xOffset[f], xScale[f]] = columnStats(s.x, s.features, f, first, last);
-  for (let j = 0; j < s.targets; j++) {
-    const f = s.targetFeature[j];
-    if (spec.level === 'last') {
-      offset[j] = s.y[last * s.targets + j];
-      if (f >= 0) xOffset[f] = s.x[last * s.features + f];
-    } else if (f >= 0) [offset[j], scale[j]] = [xOffset[f], xScale[f]];
-    else [offset[j], scale[j]] = columnStats(s.y, s.targets, j, first, last);
-  }
-  return { offset, scale, xOffset, xScale };
 }
 
 /**
@@ -90,7 +53,7 @@ export function windowBatch(
         y.set(series.y.subarray((last + lead) * t, (last + lead + 1) * t), (b * leads.length + k) * t),
       );
     if (restore === undefined) continue;
-    const levels = windowLevels(series, { ...spec, level }, last);
+    const levels = windowLevels(series, level, firstRow, last);
     relativeTo(x, b * window * f, window, f, levels.xOffset, levels.xScale);
     if (targets) relativeTo(y, b * leads.length * t, leads.length, t, levels.offset, levels.scale);
     restore.offset.set(levels.offset, b * t);
@@ -140,20 +103,4 @@ export function forecastSplit(
     batch: (indices) => windowBatch(series, spec, endsOf(indices), spec.level, { seriesOf }),
     absoluteBatch: (indices) => windowBatch(series, spec, endsOf(indices), 'absolute', { seriesOf }),
   };
-}
-
-/** rows × width values from `at` on, each column taken as (v − offset) / scale, in place. */
-function relativeTo(
-  m: Float32Array,
-  at: number,
-  rows: number,
-  width: number,
-  offset: Float32Array,
-  scale: Float32Array,
-) {
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < width; c++) {
-      const k = at + r * width + c;
-      m[k] = (m[k] - offset[c]) / scale[c];
-    }
 }

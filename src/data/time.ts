@@ -31,7 +31,8 @@ export interface ParsedTime {
   form: TimeForm;
 }
 
-const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate(); // month 1-based
+/** The days of a month (1-based) of a year. */
+export const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate(); // month 1-based
 
 /** One cell as a time (ms since 1970 UTC, or the number), or undefined when it is none of the accepted forms. */
 export function parseTime(cell: string): ParsedTime | undefined {
@@ -43,8 +44,7 @@ export function parseTime(cell: string): ParsedTime | undefined {
   const fraction = m[8] ?? '';
   const ms = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;
   const zone = m[9] ?? '';
-  const offset =
-    zone && zone !== 'Z' ? (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4))) : 0;
+  const offset = zoneMinutes(zone);
   if (offset !== 0 && (Math.abs(offset) > 18 * 60 || Number(zone.slice(4)) > 59)) return undefined;
   const value = Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * 60_000;
   if (m[4] === undefined) return { value, form: { kind: 'date' } };
@@ -71,7 +71,8 @@ export function formatTime(value: number, form: TimeForm): string {
   return `${date}${form.separator}${time}${form.zone}`;
 }
 
-function zoneMinutes(zone: string): number {
+/** A zone's offset from UTC in minutes: '' and 'Z' are 0, '+01:00' is 60. */
+export function zoneMinutes(zone: string): number {
   if (zone === '' || zone === 'Z') return 0;
   return (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4)));
 }

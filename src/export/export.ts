@@ -16,12 +16,15 @@ import { plainModel } from './tfjs-model.js';
 import { exampleRows, indexHtml, tfMinJs, toCsvText } from './web.js';
 import { writeExport, type ExportFiles, type OutTarget } from './write-out.js';
 
-/** predict.js, copied into every export (src/export/runtime/, from the package root as onnx.proto is). */
+/**
+ * predict.js, copied into every export: src/export/runtime/predict.ts as `npm run build` bundles it, found from the
+ * package root whether this module runs from dist or from src (the tests).
+ */
 export const PREDICT_JS = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
   '..',
-  'src',
+  'dist',
   'export',
   'runtime',
   'predict.js',

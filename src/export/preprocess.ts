@@ -3,10 +3,8 @@ import type { ModelCard } from '../checkpoint/model-card.js';
 import { calendarNames, oneHotNames, type CalendarFeature, type Category } from '../data/features.js';
 import type { Frequency, TimeForm } from '../data/time.js';
 import type { Intervals, Scaler, SeriesScalers, WindowLevel } from '../data/types.js';
+import { MIN_SPREAD } from '../data/window-level.js';
 import { TOOL_VERSION } from '../util/versions.js';
-
-/** A window's spread never goes below this (scaled units): src/data/forecast.ts's MIN_SPREAD, which predict.js needs. */
-export const MIN_SPREAD = 1e-2;
 
 export interface ForecastPreprocess {
   targets: string[];

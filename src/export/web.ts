@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parse } from 'csv-parse/sync';
 import type { ModelCard } from '../checkpoint/model-card.js';
+import { seriesName } from '../data/series-name.js';
 import { parseTime } from '../data/time.js';
 import { DataError } from '../errors.js';
 import type { Preprocess } from './preprocess.js';
@@ -32,7 +33,7 @@ export function exampleRows(csvPath: string, p: Preprocess): { header: string[];
   const f = p.forecast!;
   const bySeries = new Map<string, Row[]>();
   for (const r of rows) {
-    const name = f.seriesId.map((c) => r[c]).join('/');
+    const name = seriesName(f.seriesId.map((c) => r[c]));
     bySeries.set(name, [...(bySeries.get(name) ?? []), r]);
   }
   const time = (r: Row) => (f.time ? (parseTime(r[f.time.column]?.trim() ?? '')?.value ?? NaN) : 0);

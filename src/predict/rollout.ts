@@ -1,5 +1,6 @@
 // Forecasts past the horizon by feeding the model's own forecasts back in as the next rows of its window.
-import { calendarNames, oneHotNames, writeCalendar } from '../data/features.js';
+import { writeCalendar } from '../data/calendar.js';
+import { calendarNames, oneHotNames } from '../data/features.js';
 import { windowBatch } from '../data/forecast.js';
 import { stepTime, type Frequency } from '../data/time.js';
 import type { Batch, ForecastDataset, Series } from '../data/types.js';

@@ -1,0 +1,10 @@
+// A series' name: the values of its id columns joined with "/", and the order series are listed in. Pure and
+// dependency-free: lstm-train and the exported predict.js both name series by this file.
+
+/** The name of the series whose id columns hold `values` ("" for a file of one series). */
+export const seriesName = (values: string[]): string => values.join('/');
+
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
+/** The order in which reports and forecasts list series: as a person would (st2 before st10), whatever the file's. */
+export const compareSeriesNames = (a: string, b: string): number => NATURAL.compare(a, b);
