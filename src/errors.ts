@@ -22,6 +22,13 @@ export class ConfigError extends LstmTrainError {
   }
 }
 
+/** A command-line flag that is missing, malformed or contradicts another: `problem` names the flag first. */
+export class UsageError extends LstmTrainError {
+  constructor(problem: string, suggestion?: string) {
+    super('USAGE', `invalid command line: ${problem}`, suggestion);
+  }
+}
+
 /** A data file that cannot be used: `where` is `file:line:column` (or as much of it as is known). */
 export class DataError extends LstmTrainError {
   readonly where: string;
@@ -42,6 +49,14 @@ export class CheckpointError extends LstmTrainError {
 export class TrainingError extends LstmTrainError {
   constructor(message: string, suggestion?: string) {
     super('TRAINING', message, suggestion);
+  }
+}
+
+/** lstm-compare's variants do not compute the same function, so racing them would mislead: exit 1, not 2. */
+export class ParityError extends LstmTrainError {
+  override readonly exitCode = 1;
+  constructor(message: string, suggestion?: string) {
+    super('PARITY', message, suggestion);
   }
 }
 

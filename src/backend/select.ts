@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Backend, WasmThreads } from '../config/schema.js';
 import type { ThreadsFor } from './wasm-threads.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 export interface BackendChoice {
   /** the backend in use: 'tensorflow' | 'wasm' | 'cpu' */
@@ -58,9 +58,8 @@ export async function selectBackend(
       return { name: 'tensorflow' };
     }
     if (requested === 'tensorflow')
-      throw new ConfigError(
-        '--backend',
-        ['backend: expected @tensorflow/tfjs-node to load, but it is not installed'],
+      throw new UsageError(
+        '--backend tensorflow: expected @tensorflow/tfjs-node to load, but it is not installed',
         'install it with `npm install @tensorflow/tfjs-node` (it downloads libtensorflow), or use --backend wasm',
       );
   }
@@ -74,7 +73,7 @@ export async function selectBackend(
         note:
           requested === 'auto' ? 'tfjs-node (optional, native) is not installed: using the wasm backend' : undefined,
       };
-    if (requested === 'wasm') throw new ConfigError('--backend', ['backend: the wasm backend failed to initialise']);
+    if (requested === 'wasm') throw new UsageError('--backend wasm: the wasm backend failed to initialise');
   }
   await tf.setBackend('cpu');
   await tf.ready();

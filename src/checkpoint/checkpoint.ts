@@ -170,6 +170,16 @@ export async function readMeta(dir: string): Promise<StoredMeta> {
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   await locate(dir);
   const meta = await readMetaFile(dir);
+  return { meta, ...(await loadWeights(dir)) };
+}
+
+/** The model and, if saved, the optimizer state, without meta.json: for a caller that has read and checked it. */
+export async function loadCheckpointModel(dir: string): Promise<Omit<LoadedCheckpoint, 'meta'>> {
+  await locate(dir);
+  return loadWeights(dir);
+}
+
+async function loadWeights(dir: string): Promise<Omit<LoadedCheckpoint, 'meta'>> {
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(fileHandler(dir));
@@ -183,7 +193,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   }
   try {
     const optimizer = await loadOptimizerState(dir);
-    return { model, meta, optimizerWeights: optimizer?.weights, optimizerInfo: optimizer?.info };
+    return { model, optimizerWeights: optimizer?.weights, optimizerInfo: optimizer?.info };
   } catch (error) {
     model.dispose();
     throw error;

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import {
-  loadCheckpoint,
+  loadCheckpointModel,
   META_JSON,
   readMeta,
   saveCheckpoint,
@@ -24,11 +24,14 @@ export async function readCard(dir: string): Promise<ModelCard> {
   return parseCard(await readMeta(dir), join(dir, META_JSON));
 }
 
-/** The model and its card; a card that does not parse fails before the model is built. */
-export async function loadModelCheckpoint(dir: string): Promise<ModelCheckpoint> {
-  await readCard(dir);
-  const { model, meta, optimizerWeights, optimizerInfo } = await loadCheckpoint(dir);
-  return { model, card: parseCard(meta, join(dir, META_JSON)), optimizerWeights, optimizerInfo };
+/**
+ * The model and its card; a card that does not parse fails before the model is built. `card`: the one already read
+ * by readCard, so meta.json is read and parsed once.
+ */
+export async function loadModelCheckpoint(dir: string, card?: ModelCard): Promise<ModelCheckpoint> {
+  const checked = card ?? (await readCard(dir));
+  const { model, optimizerWeights, optimizerInfo } = await loadCheckpointModel(dir);
+  return { model, card: checked, optimizerWeights, optimizerInfo };
 }
 
 /** Writes model, optimizer state (optional) and the card atomically, as a card of the current version. */

@@ -1,9 +1,9 @@
 // Small pieces every command shares: flag parsers and how paths are shown.
 import { isAbsolute, relative } from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { selectBackend, type BackendChoice } from '../backend/select.js';
-import { wasmThreadsSchema, type Config, type WasmThreads } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { BACKENDS, wasmThreadsSchema, type Backend, type Config, type WasmThreads } from '../config/schema.js';
+import { UsageError } from '../errors.js';
 
 /** Parser for flags that take a positive integer (--epochs); commander reports the error with the flag's name. */
 export function parseCount(value: string): number {
@@ -20,11 +20,33 @@ export function parseThreads(value: string): WasmThreads {
   return parsed.data;
 }
 
-/** The command-line flags that override a config (lstm-train and lstm-compare). */
-export interface ConfigOverrides {
-  backend?: Config['backend'];
+/** The backend flags every command that runs a model takes. */
+export interface BackendFlags {
+  backend?: Backend;
   stockKernels?: boolean;
   threads?: WasmThreads;
+}
+
+/**
+ * Adds --backend, --stock-kernels and --threads. `overrides`: the command has a config whose backend fields they
+ * override (lstm-train, lstm-compare); otherwise they default to auto, fixed kernels and auto threads.
+ */
+export function addBackendOptions(command: Command, overrides: boolean): Command {
+  const backend = new Option(
+    '-b, --backend <name>',
+    overrides ? 'tfjs backend (overrides the config)' : 'tfjs backend',
+  );
+  const threads = overrides
+    ? "wasm: XNNPACK threads, or auto (overrides wasmThreads; 1 = tfjs's single-threaded build)"
+    : "wasm: XNNPACK threads, or auto (default auto; 1 = tfjs's single-threaded build)";
+  return command
+    .addOption(overrides ? backend.choices(BACKENDS) : backend.choices(BACKENDS).default('auto'))
+    .option('--stock-kernels', "wasm: use tfjs's stock kernels instead of our faster ones")
+    .option('--threads <n>', threads, parseThreads);
+}
+
+/** The command-line flags that override a config (lstm-train and lstm-compare). */
+export interface ConfigOverrides extends BackendFlags {
   epochs?: number;
 }
 
@@ -70,13 +92,24 @@ export async function writingTo<T>(flag: string, path: string, write: () => T | 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
-    throw new ConfigError('command line', [`${flag}: expected a writable location, got ${path} (${code})`]);
+    throw new UsageError(`${flag}: expected a writable location, got ${path} (${code})`);
   }
 }
 
 /** The closing lines of a command: the directory it wrote and the files in it. */
 export function printWritten(label: string, dir: string, files: string[]): void {
   process.stdout.write(`${label}: ${shortPath(dir)}\n${files.map((f) => `  ${shortPath(f)}`).join('\n')}\n`);
+}
+
+/** A command's main(): parse argv, run, and leave the exit status for Node to exit with (errors go to handleError). */
+export async function runProgram(
+  command: Command,
+  argv: string[],
+  run: (args: string[], program: Command) => Promise<number> | number,
+): Promise<void> {
+  endQuietlyOnClosedStdout();
+  command.parse(argv);
+  process.exitCode = await run(command.args, command);
 }
 
 /**

@@ -1,23 +1,23 @@
 // lstm-compare: proves builtin and hand LSTMs compute the same function, then trains them side by side.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import {
+  addBackendOptions,
   parseCount,
-  parseThreads,
   printWritten,
+  runProgram,
   shortPath,
   startBackend,
   withFlags,
-  endQuietlyOnClosedStdout,
 } from './common.js';
-import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
+import type { Config, WasmThreads } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { loadData } from '../task/dataset.js';
 import type { Dataset } from '../data/types.js';
 import { createRunDir } from '../train/run-dir.js';
 import { taskOf } from '../task/index.js';
-import { ConfigError } from '../errors.js';
+import { ParityError, UsageError } from '../errors.js';
 import { readCard } from '../checkpoint/model-checkpoint.js';
 import { formatTable } from '../report/table.js';
 import { TOOL_VERSION } from '../util/versions.js';
@@ -48,7 +48,7 @@ export interface CompareFlags {
 }
 
 export function compareCommand(): Command {
-  return new Command('lstm-compare')
+  const command = new Command('lstm-compare')
     .description(
       'Check that the builtin and hand-written LSTMs agree (parity), then train them side by side and report',
     )
@@ -60,14 +60,9 @@ export function compareCommand(): Command {
       '--from <checkpoint>',
       "start every variant from this checkpoint's weights (builtin or hand) instead of the seed",
     )
-    .option('-o, --out <dir>', 'the compare directory (default: <output.dir>/compare-<name>-<UTC stamp>)')
-    .addOption(new Option('-b, --backend <name>', 'tfjs backend (overrides the config)').choices(BACKENDS))
+    .option('-o, --out <dir>', 'the compare directory (default: <output.dir>/compare-<name>-<UTC stamp>)');
+  return addBackendOptions(command, true)
     .option('--epochs <n>', 'epochs per variant (overrides train.epochs)', parseCount)
-    .option(
-      '--threads <n>',
-      "wasm: XNNPACK threads, or auto (overrides wasmThreads; 1 = tfjs's single-threaded build)",
-      parseThreads,
-    )
     .option('-q, --quiet', 'print only the parity result, the table and where the report is')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
@@ -78,20 +73,15 @@ export function compareCommand(): Command {
 async function resolveConfig(flags: CompareFlags): Promise<Config> {
   if (flags.config) return withFlags(loadConfig(flags.config), flags);
   if (flags.from) return withFlags((await readCard(resolve(flags.from))).config, flags);
-  throw new ConfigError(
-    'command line',
-    ['--config: expected a config file, got nothing'],
-    'lstm-compare --config configs/classify.json',
-  );
+  throw new UsageError('--config: expected a config file, got nothing', 'lstm-compare --config configs/classify.json');
 }
 
 /** --out must be new or empty: compare.csv and report.md of another comparison would be overwritten. Checked first. */
 function checkOut(flags: CompareFlags): void {
   const dir = flags.out === undefined || flags.checkOnly ? undefined : resolve(flags.out);
   if (dir !== undefined && existsSync(dir) && readdirSync(dir).length > 0)
-    throw new ConfigError(
-      '--out',
-      [`--out: expected a new or empty directory, got ${dir} which holds files`],
+    throw new UsageError(
+      `--out: expected a new or empty directory, got ${dir} which holds files`,
       'choose another --out, or leave it out for a fresh stamped directory',
     );
 }
@@ -121,12 +111,11 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   printParity(parity);
   const failed = parity.some((p) => !p.pass);
   if (flags.checkOnly) return failed ? 1 : 0;
-  if (failed) {
-    process.stderr.write(
-      'error: the parity check failed: the variants do not compute the same function, so racing them would mislead\n',
+  if (failed)
+    throw new ParityError(
+      'the parity check failed: the variants do not compute the same function, so racing them would mislead',
+      'the table above names the pairs that differ; lstm-compare --check-only runs only this check',
     );
-    return 1;
-  }
   const from = flags.from ? await checkpointWeights(resolve(flags.from)) : undefined;
   const weights: WeightSource = from ?? seededWeights(config, shapeOf(dataset));
   try {
@@ -208,9 +197,5 @@ async function raceAndReport(o: RaceInput): Promise<number> {
   }
 }
 
-export async function main(argv = process.argv): Promise<void> {
-  endQuietlyOnClosedStdout();
-  const program = compareCommand();
-  program.parse(argv);
-  process.exitCode = await runCompare(program.opts<CompareFlags>());
-}
+export const main = (argv = process.argv) =>
+  runProgram(compareCommand(), argv, (_, program) => runCompare(program.opts<CompareFlags>()));

@@ -2,10 +2,16 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { describeBackend, parseCount, parseThreads, shortPath, writingTo, endQuietlyOnClosedStdout } from './common.js';
-import { BACKENDS, type Backend, type WasmThreads } from '../config/schema.js';
-import { selectBackend } from '../backend/select.js';
-import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
+import {
+  addBackendOptions,
+  describeBackend,
+  parseCount,
+  runProgram,
+  shortPath,
+  writingTo,
+  type BackendFlags,
+} from './common.js';
+import { openCheckpoint } from './checkpoint.js';
 import { evaluate, writeEvalPlot } from '../task/evaluate.js';
 import { plotDirFor, writePredictions } from '../eval/eval-outputs.js';
 import { computeGates, writeGates, type Gates } from '../eval/gates.js';
@@ -16,17 +22,14 @@ import { taskOf } from '../task/index.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { isRunDir } from '../site/run-files.js';
 import { writeRunReport } from '../site/run-report.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
-interface EvalFlags {
+interface EvalFlags extends BackendFlags {
   data?: string;
   split: SplitName;
   predictions?: string;
   json?: boolean;
   plot?: string | boolean;
-  backend?: Backend;
-  stockKernels?: boolean;
-  threads?: WasmThreads;
   batchSize: number;
   gates?: boolean;
   examples: number;
@@ -35,7 +38,7 @@ interface EvalFlags {
 }
 
 export function evalCommand(): Command {
-  return new Command('lstm-eval')
+  const command = new Command('lstm-eval')
     .description('Evaluate a checkpoint: metrics, baselines, predictions')
     .version(TOOL_VERSION)
     .argument('<checkpoint>', 'a checkpoint directory, e.g. runs/<run>/checkpoints/best')
@@ -54,14 +57,8 @@ export function evalCommand(): Command {
     .option('--gates', "also trace the LSTM's gates: chosen examples' heatmaps, their saturation over the split")
     .option('--examples <k>', 'with --gates: how many examples, the first of the split (default 3)', parseCount, 3)
     .option('--ids <ids>', 'with --gates: these examples instead (comma-separated ids, as in --predictions)')
-    .option('--out <dir>', 'with --gates: where gates.json and the charts go (default: <run>/gates, else ./gates)')
-    .addOption(new Option('-b, --backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
-    .option('--stock-kernels', "wasm: use tfjs's stock kernels")
-    .option(
-      '--threads <n>',
-      "wasm: XNNPACK threads, or auto (default auto; 1 = tfjs's single-threaded build)",
-      parseThreads,
-    )
+    .option('--out <dir>', 'with --gates: where gates.json and the charts go (default: <run>/gates, else ./gates)');
+  return addBackendOptions(command, false)
     .option('--batch-size <n>', 'examples per forward pass', parseCount, 256)
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
@@ -70,15 +67,12 @@ export function evalCommand(): Command {
 
 export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven = false): Promise<number> {
   if (flags.data && splitGiven && flags.split !== 'all')
-    throw new ConfigError('command line', [
+    throw new UsageError(
       `--split: a split of the checkpoint's own data cannot be taken from --data ${flags.data}, which is evaluated whole`,
-    ]);
+    );
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const info = flags.json ? (s: string) => process.stderr.write(`${s}\n`) : out;
-  const trained = (await readCard(resolve(checkpoint))).config.model; // 'auto' threads follow the model
-  const kernels = flags.stockKernels ? 'stock' : 'fixed';
-  const backend = await selectBackend(flags.backend ?? 'auto', kernels, flags.threads ?? 'auto', trained);
-  const { model, card } = await loadModelCheckpoint(checkpoint);
+  const { card, backend, model } = await openCheckpoint(checkpoint, flags);
   const dataset = await loadCardData(card, flags.data ? resolve(flags.data) : undefined);
   const task = taskOf(dataset.task);
   const split: SplitName = flags.data ? 'all' : flags.split;
@@ -147,13 +141,7 @@ function gatesTable(g: Gates): string[] {
   ];
 }
 
-export async function main(argv = process.argv): Promise<void> {
-  endQuietlyOnClosedStdout();
-  const program = evalCommand();
-  program.parse(argv);
-  process.exitCode = await runEval(
-    program.args[0],
-    program.opts<EvalFlags>(),
-    program.getOptionValueSource('split') === 'cli',
+export const main = (argv = process.argv) =>
+  runProgram(evalCommand(), argv, ([checkpoint], program) =>
+    runEval(checkpoint, program.opts<EvalFlags>(), program.getOptionValueSource('split') === 'cli'),
   );
-}

@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { FORMATS, type ExportFormat } from '../export/formats.js';
 import { outTarget } from '../export/write-out.js';
 import { TOOL_VERSION } from '../util/versions.js';
-import { endQuietlyOnClosedStdout, parseCount, printWritten, shortPath } from './common.js';
+import { parseCount, printWritten, runProgram, shortPath } from './common.js';
 
 interface ExportFlags {
   format?: ExportFormat;
@@ -41,27 +41,20 @@ export function exportCommand(): Command {
 
 export async function runExport(checkpoint: string, flags: ExportFlags): Promise<number> {
   const usage = `lstm-export ${checkpoint} --format tfjs --out export/`;
-  if (!flags.format)
-    throw new ConfigError('command line', [`--format: expected one of ${FORMATS.join(', ')}, got nothing`], usage);
-  if (!flags.out)
-    throw new ConfigError('command line', ['--out: expected the path to write the export to, got nothing'], usage);
+  if (!flags.format) throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got nothing`, usage);
+  if (!flags.out) throw new UsageError('--out: expected the path to write the export to, got nothing', usage);
   if (flags.data !== undefined && flags.format !== 'web')
-    throw new ConfigError('command line', [
-      `--data: only --format web shows example rows, got --format ${flags.format}`,
-    ]);
+    throw new UsageError(`--data: only --format web shows example rows, got --format ${flags.format}`);
   if (flags.data !== undefined && !existsSync(resolve(flags.data)))
-    throw new ConfigError('command line', [`--data: expected a CSV file, got ${flags.data}, which is not there`]);
+    throw new UsageError(`--data: expected a CSV file, got ${flags.data}, which is not there`);
   const file = flags.format === 'onnx' && extname(flags.out).toLowerCase() === '.onnx';
   const target = outTarget(flags.out, file ? 'file' : 'folder', flags.force ?? false, checkpoint); // before any work
   // tfjs and the rest load only now, so that a refused flag is answered at once
-  const [{ selectBackend }, { loadModelCheckpoint, readCard }, { exportCheckpoint }] = await Promise.all([
-    import('../backend/select.js'),
-    import('../checkpoint/model-checkpoint.js'),
+  const [{ openCheckpoint }, { exportCheckpoint }] = await Promise.all([
+    import('./checkpoint.js'),
     import('../export/export.js'),
   ]);
-  const card = await readCard(resolve(checkpoint));
-  await selectBackend('auto', 'fixed', 'auto', card.config.model);
-  const { model } = await loadModelCheckpoint(checkpoint);
+  const { card, model } = await openCheckpoint(checkpoint);
   const result = await exportCheckpoint({
     model,
     card,
@@ -76,9 +69,5 @@ export async function runExport(checkpoint: string, flags: ExportFlags): Promise
   return 0;
 }
 
-export async function main(argv = process.argv): Promise<void> {
-  endQuietlyOnClosedStdout();
-  const program = exportCommand();
-  program.parse(argv);
-  process.exitCode = await runExport(program.args[0], program.opts<ExportFlags>());
-}
+export const main = (argv = process.argv) =>
+  runProgram(exportCommand(), argv, ([checkpoint], program) => runExport(checkpoint, program.opts<ExportFlags>()));

@@ -2,17 +2,23 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { selectBackend } from '../backend/select.js';
-import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
-import { BACKENDS, type Backend, type WasmThreads } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { predict, predictionJson, predictorOf, RUNTIMES, type Runtime } from '../predict/index.js';
 import { writePlot } from '../report/render.js';
 import { formatTable, toCsv } from '../report/table.js';
 import { TOOL_VERSION } from '../util/versions.js';
-import { describeBackend, parseCount, parseThreads, shortPath, writingTo, endQuietlyOnClosedStdout } from './common.js';
+import { openCheckpoint } from './checkpoint.js';
+import {
+  addBackendOptions,
+  describeBackend,
+  parseCount,
+  runProgram,
+  shortPath,
+  writingTo,
+  type BackendFlags,
+} from './common.js';
 
-interface PredictFlags {
+interface PredictFlags extends BackendFlags {
   data?: string;
   out?: string;
   steps?: number;
@@ -20,15 +26,12 @@ interface PredictFlags {
   series?: string;
   plot?: string;
   json?: boolean;
-  backend?: Backend;
-  stockKernels?: boolean;
-  threads?: WasmThreads;
   runtime: Runtime;
   batchSize: number;
 }
 
 export function predictCommand(): Command {
-  return new Command('lstm-predict')
+  const command = new Command('lstm-predict')
     .description("Predict with a checkpoint: a forecaster's next steps after the file's end, a classifier's labels")
     .version(TOOL_VERSION)
     .argument('<checkpoint>', 'a checkpoint directory, e.g. runs/<run>/checkpoints/best')
@@ -48,14 +51,8 @@ export function predictCommand(): Command {
     )
     .option('--series <names>', 'forecast, a file of several series: only these (comma-separated; default all)')
     .option('--plot <png or dir>', 'forecast: a fan chart of the recent history and the forecast; classify: the labels')
-    .option('--json', 'print the predictions as JSON on stdout and nothing else there')
-    .addOption(new Option('-b, --backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
-    .option('--stock-kernels', "wasm: use tfjs's stock kernels")
-    .option(
-      '--threads <n>',
-      "wasm: XNNPACK threads, or auto (default auto; 1 = tfjs's single-threaded build)",
-      parseThreads,
-    )
+    .option('--json', 'print the predictions as JSON on stdout and nothing else there');
+  return addBackendOptions(command, false)
     .addOption(
       new Option(
         '--runtime <name>',
@@ -76,24 +73,20 @@ function plotTarget(plot: string): { dir: string; base?: string } {
   const path = resolve(plot);
   if (extname(path).toLowerCase() === '.png') return { dir: dirname(path), base: basename(path, extname(path)) };
   if (existsSync(path) && !statSync(path).isDirectory())
-    throw new ConfigError('command line', [`--plot: expected a .png path or a folder, got ${plot}, an existing file`]);
+    throw new UsageError(`--plot: expected a .png path or a folder, got ${plot}, an existing file`);
   return { dir: path };
 }
 
 export async function runPredict(checkpoint: string, flags: PredictFlags): Promise<number> {
   if (!flags.data)
-    throw new ConfigError(
-      'command line',
-      ['--data: expected the CSV to predict from, got nothing'],
+    throw new UsageError(
+      '--data: expected the CSV to predict from, got nothing',
       `lstm-predict ${checkpoint} --data new.csv`,
     );
   const plot = flags.plot === undefined ? undefined : plotTarget(flags.plot); // refused before any work
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const info = flags.json ? (s: string) => process.stderr.write(`${s}\n`) : out;
-  const card = await readCard(resolve(checkpoint));
-  const kernels = flags.stockKernels ? 'stock' : 'fixed';
-  const backend = await selectBackend(flags.backend ?? 'auto', kernels, flags.threads ?? 'auto', card.config.model);
-  const { model } = await loadModelCheckpoint(checkpoint);
+  const { card, backend, model } = await openCheckpoint(checkpoint, flags);
   const prediction = await predict({
     model,
     card,
@@ -129,9 +122,5 @@ export async function runPredict(checkpoint: string, flags: PredictFlags): Promi
   return 0;
 }
 
-export async function main(argv = process.argv): Promise<void> {
-  endQuietlyOnClosedStdout();
-  const program = predictCommand();
-  program.parse(argv);
-  process.exitCode = await runPredict(program.args[0], program.opts<PredictFlags>());
-}
+export const main = (argv = process.argv) =>
+  runProgram(predictCommand(), argv, ([checkpoint], program) => runPredict(checkpoint, program.opts<PredictFlags>()));

@@ -3,11 +3,11 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { isCompareDir, writeCompareHtml } from '../compare/site.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { isRunDir } from '../site/run-files.js';
 import { writeRunReport } from '../site/run-report.js';
 import { TOOL_VERSION } from '../util/versions.js';
-import { endQuietlyOnClosedStdout, shortPath } from './common.js';
+import { runProgram, shortPath } from './common.js';
 
 export function reportCommand(): Command {
   return new Command('lstm-report')
@@ -22,19 +22,14 @@ export function reportCommand(): Command {
 export function runReport(dirArg: string): number {
   const dir = resolve(dirArg);
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new ConfigError('command line', [
-      `<dir>: expected a run or lstm-compare directory, got ${dirArg}, which is not a directory`,
-    ]);
+    throw new UsageError(`<dir>: expected a run or lstm-compare directory, got ${dirArg}, which is not a directory`);
   if (isCompareDir(dir)) {
     process.stdout.write(`report: ${shortPath(writeCompareHtml(dir))}\n`);
     return 0;
   }
   if (!isRunDir(dir))
-    throw new ConfigError(
-      'command line',
-      [
-        `<dir>: expected a run directory (with summary.json) or an lstm-compare directory (with compare.json), got ${dirArg}, which has neither`,
-      ],
+    throw new UsageError(
+      `<dir>: expected a run directory (with summary.json) or an lstm-compare directory (with compare.json), got ${dirArg}, which has neither`,
       'lstm-report runs/<run>',
     );
   const { path, missing } = writeRunReport(dir);
@@ -43,10 +38,4 @@ export function runReport(dirArg: string): number {
   return 0;
 }
 
-export async function main(argv = process.argv): Promise<void> {
-  endQuietlyOnClosedStdout();
-  const program = reportCommand();
-  program.parse(argv);
-  process.exitCode = runReport(program.args[0]);
-  return Promise.resolve();
-}
+export const main = (argv = process.argv) => runProgram(reportCommand(), argv, ([dir]) => runReport(dir));

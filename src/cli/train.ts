@@ -1,15 +1,15 @@
 // lstm-train: train an LSTM from a JSON config and a CSV; writes a run directory with checkpoints, history and plots.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import {
+  addBackendOptions,
   parseCount,
-  parseThreads,
   printWritten,
+  runProgram,
   shortPath,
   startBackend,
   withFlags,
-  endQuietlyOnClosedStdout,
 } from './common.js';
-import { BACKENDS, type Config, type WasmThreads } from '../config/schema.js';
+import type { Config, WasmThreads } from '../config/schema.js';
 import { configJsonSchema, loadConfig } from '../config/load.js';
 import { prepare, type Prepared } from '../train/prepare.js';
 import { trainRun, type RunOptions } from '../train/run.js';
@@ -21,7 +21,7 @@ import { TOOL_VERSION } from '../util/versions.js';
 import { writeRunReport } from '../site/run-report.js';
 import { watchInterrupts } from './interrupt.js';
 import { loadResumable, storedConfig } from '../train/resume.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 export interface TrainFlags {
   config?: string;
@@ -38,20 +38,14 @@ export interface TrainFlags {
 }
 
 export function trainCommand(): Command {
-  return new Command('lstm-train')
+  const command = new Command('lstm-train')
     .description('Train an LSTM on a CSV sequence dataset from a JSON config')
     .version(TOOL_VERSION)
     .option('-c, --config <file>', 'the JSON config (see --schema and the README)')
     .option('--schema', 'print the config JSON Schema and exit')
     .option('--dry-run', 'validate config and data, print the data and model summaries, train nothing')
-    .option('-o, --out <dir>', 'parent folder of the run directory (default: output.dir of the config)')
-    .addOption(new Option('-b, --backend <name>', 'tfjs backend (overrides the config)').choices(BACKENDS))
-    .option('--stock-kernels', "wasm: use tfjs's stock kernels instead of our faster ones")
-    .option(
-      '--threads <n>',
-      "wasm: XNNPACK threads, or auto (overrides wasmThreads; 1 = tfjs's single-threaded build)",
-      parseThreads,
-    )
+    .option('-o, --out <dir>', 'parent folder of the run directory (default: output.dir of the config)');
+  return addBackendOptions(command, true)
     .option('--epochs <n>', 'train this many epochs in all (overrides train.epochs)', parseCount)
     .option('--resume <run-dir>', 'continue a run from its checkpoints/last, exactly where it stopped')
     .option('-q, --quiet', 'print only the final summary')
@@ -63,24 +57,18 @@ export function trainCommand(): Command {
 /** The config to run: the file's, or a resumed run's own; flags that contradict each other are refused first. */
 async function startingConfig(flags: TrainFlags): Promise<Config> {
   if (flags.resume && flags.out)
-    throw new ConfigError(
-      'command line',
-      ['--out: a resumed run continues in its own directory; drop --out'],
+    throw new UsageError(
+      '--out: a resumed run continues in its own directory; drop --out',
       `lstm-train --resume ${flags.resume}`,
     );
   if (flags.config && flags.resume)
-    throw new ConfigError(
-      'command line',
-      ['--resume: takes its config from the run directory; drop --config'],
+    throw new UsageError(
+      '--resume: takes its config from the run directory; drop --config',
       'lstm-train --resume runs/<run> [--epochs N]',
     );
   if (flags.resume) return withFlags(await storedConfig(flags.resume), flags);
   if (flags.config) return withFlags(loadConfig(flags.config), flags);
-  throw new ConfigError(
-    'command line',
-    ['--config: expected a config file, got nothing'],
-    'lstm-train --config configs/forecast.json',
-  );
+  throw new UsageError('--config: expected a config file, got nothing', 'lstm-train --config configs/forecast.json');
 }
 
 export async function runTrain(flags: TrainFlags): Promise<number> {
@@ -143,10 +131,5 @@ function runReport(runDir: string, log: (s: string) => void): string[] {
   }
 }
 
-export async function main(argv = process.argv): Promise<void> {
-  endQuietlyOnClosedStdout();
-  const program = trainCommand();
-  program.parse(argv);
-  const code = await runTrain(program.opts<TrainFlags>());
-  process.exitCode = code;
-}
+export const main = (argv = process.argv) =>
+  runProgram(trainCommand(), argv, (_, program) => runTrain(program.opts<TrainFlags>()));

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Batch, Dataset, SplitData } from '../data/types.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { traceModel, type LayerTrace } from '../models/gate-trace.js';
 import {
   distributionSpec,
@@ -37,9 +37,9 @@ export function chooseExamples(split: SplitData, count: number, ids?: string[]):
   const unknown = ids.filter((id) => !index.has(id));
   if (unknown.length > 0) {
     const some = split.ids.slice(0, 5).join(', ');
-    throw new ConfigError('command line', [
+    throw new UsageError(
       `--ids: expected ids of the ${split.name} split (its first: ${some}${split.size > 5 ? ', …' : ''}), got ${unknown.map((u) => JSON.stringify(u)).join(', ')}`,
-    ]);
+    );
   }
   return ids.map((id) => index.get(id)!);
 }

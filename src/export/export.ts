@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import { MODEL_JSON, WEIGHTS_BIN } from '../checkpoint/io-handler.js';
 import type { Intervals } from '../data/types.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { ExportFormat } from './formats.js';
 import { onnxModel } from '../models/onnx-graph.js';
 import { cardShape, loadCardTrainingData } from '../task/dataset.js';
@@ -116,9 +116,8 @@ export async function exportCheckpoint(r: ExportRequest): Promise<ExportResult> 
 function webFiles(r: ExportRequest, preprocess: Preprocess, files: ExportFiles): void {
   const from = r.examplesFrom ?? r.card.config.data.path;
   if (!existsSync(from))
-    throw new ConfigError(
-      'command line',
-      [`--data: expected a CSV to take the page's example rows from, got ${from}, which is not there`],
+    throw new UsageError(
+      `--data: expected a CSV to take the page's example rows from, got ${from}, which is not there`,
       'name a file with the training data’s columns: --data new.csv',
     );
   const { header, rows } = exampleRows(from, preprocess);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { syncDir, writeDurable } from '../checkpoint/durable-fs.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 /** The files of an export, by name inside --out (a folder), or the one file --out names. */
 export type ExportFiles = Map<string, string | Uint8Array>;
@@ -16,7 +16,7 @@ export interface OutTarget {
   replaces: boolean;
 }
 
-const refuse = (problem: string, suggestion?: string) => new ConfigError('command line', [problem], suggestion);
+const refuse = (problem: string, suggestion?: string) => new UsageError(problem, suggestion);
 const inside = (parent: string, child: string) => {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));

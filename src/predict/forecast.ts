@@ -5,7 +5,7 @@ import { chronologicalSegments } from '../data/split.js';
 import { inverseRows } from '../data/scaler.js';
 import { formatTime, parseTime, stepTime } from '../data/time.js';
 import type { Dataset, ForecastDataset, Intervals } from '../data/types.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { conformalWidths, halfWidths } from '../task/forecast/intervals.js';
 import { seriesUnits } from '../task/forecast/predictions.js';
 import { tfjsForward, type Forward } from '../task/forward.js';
@@ -62,10 +62,10 @@ function chosenSeries(data: ForecastDataset, wanted?: string[]): number[] {
   if (wanted === undefined) return names.map((_, s) => s);
   const missing = wanted.filter((w) => !names.includes(w));
   if (missing.length > 0)
-    throw new ConfigError('command line', [
+    throw new UsageError(
       `--series: expected series of ${data.summary.file}, got ${missing.map((m) => JSON.stringify(m)).join(', ')} ` +
         `(it has ${names.length}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})`,
-    ]);
+    );
   return wanted.map((w) => names.indexOf(w));
 }
 
@@ -93,15 +93,15 @@ export function originRows(data: ForecastDataset, series: number[], from: string
     const span = time
       ? `its times run from ${formatTime(time.values[0], time.form)} to ${formatTime(time.values[info.series.rows - 1], time.form)}`
       : `its data rows run from 0 to ${info.rowIds[info.series.rows - 1]}`;
-    throw new ConfigError('command line', [
+    throw new UsageError(
       `--from: expected ${time ? 'a time of the file, or ' : ''}a data-row index of ${data.summary.file}, got "${from}" (${span})`,
-    ]);
+    );
   }
   for (const r of rows)
     if (r - info.seriesBounds[info.seriesOf[r]][0] < info.window - 1)
-      throw new ConfigError('command line', [
+      throw new UsageError(
         `${from === undefined ? 'the file' : `--from ${from}`}: expected a whole window (${info.window} rows) up to the forecast's start${info.seriesNames.length > 1 ? ` in series ${JSON.stringify(info.seriesNames[info.seriesOf[r]])}` : ''}`,
-      ]);
+      );
   return rows;
 }
 

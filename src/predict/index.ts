@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import type { TaskName } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { fanChartSpec, type FanBand, type FanPoint } from '../report/fan-chart.js';
 import { predictedClassesSpec } from '../report/prediction-plot.js';
 import { f32, type Cell } from '../report/table.js';
@@ -130,9 +130,9 @@ const forecaster: Predictor = {
 const classifier: Predictor = {
   async run(r) {
     if (r.steps !== undefined || r.from !== undefined)
-      throw new ConfigError('command line', [
+      throw new UsageError(
         `${r.steps !== undefined ? '--steps' : '--from'}: a classifier labels whole sequences; it takes neither --steps nor --from`,
-      ]);
+      );
     const data = await loadCardData(r.card, r.dataPath, true);
     return withForward(r.runtime ?? 'tfjs', r.model, r.card, data, (forward) =>
       labelSequences(forward, data, r.batchSize),

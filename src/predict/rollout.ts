@@ -4,7 +4,7 @@ import { calendarNames, oneHotNames } from '../data/features.js';
 import { windowBatch } from '../data/forecast.js';
 import { stepTime, type Frequency } from '../data/time.js';
 import type { Batch, ForecastDataset, Series } from '../data/types.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { restoreLevels } from '../task/forecast/predictions.js';
 import type { Forward } from '../task/forward.js';
 
@@ -18,19 +18,16 @@ const CALENDAR = -2;
 export function rolloutSources(dataset: ForecastDataset, steps: number): Int32Array {
   const { layout, leads } = dataset.forecast;
   if (leads.some((lead, k) => lead !== k + 1))
-    throw new ConfigError('command line', [
+    throw new UsageError(
       `--steps ${steps}: this model predicts only step ${leads.join(', ')} ahead (it was trained before multi-step ` +
         'forecasts), so it cannot roll out past it',
-    ]);
+    );
   const numeric = layout.numeric.map((f) => dataset.targetNames.indexOf(f));
   const unknown = [...layout.numeric.filter((_, f) => numeric[f] < 0), ...layout.categories.map((c) => c.column)];
   if (unknown.length > 0)
-    throw new ConfigError(
-      'command line',
-      [
-        `--steps ${steps}: forecasting past the horizon (${leads.length}) feeds the forecasts back in as inputs, ` +
-          `which needs every feature to be a target (or a calendar feature); these features have no future values: ${unknown.join(', ')}`,
-      ],
+    throw new UsageError(
+      `--steps ${steps}: forecasting past the horizon (${leads.length}) feeds the forecasts back in as inputs, ` +
+        `which needs every feature to be a target (or a calendar feature); these features have no future values: ${unknown.join(', ')}`,
       `ask for at most --steps ${leads.length}, or train with these columns among data.targets`,
     );
   const oneHot = layout.categories.flatMap(oneHotNames).map(() => -1);

@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import type { Dataset } from '../data/types.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { onnxModel } from '../models/onnx-graph.js';
 import { cardShape } from '../task/dataset.js';
 import { tfjsForward, type Forward } from '../task/forward.js';
@@ -25,7 +25,7 @@ export async function loadOnnxRuntime(specifier = ORT): Promise<typeof Ort> {
     const problem = missing
       ? `${ORT} is not installed (npm install ${ORT})`
       : `${ORT} could not be loaded: ${(e as Error).message}`;
-    throw new ConfigError('command line', [`--runtime onnx: ${problem}`], 'or predict with --runtime tfjs');
+    throw new UsageError(`--runtime onnx: ${problem}`, 'or predict with --runtime tfjs');
   }
 }
 
@@ -36,9 +36,8 @@ async function onnxSession(ort: typeof Ort, model: tf.LayersModel, card: ModelCa
   try {
     bytes = onnxModel(model, card.config.model, shape, data.task, {}, { rawHead: true });
   } catch (e) {
-    throw new ConfigError(
-      'command line',
-      [`--runtime onnx: this model cannot be written as an ONNX graph: ${(e as Error).message}`],
+    throw new UsageError(
+      `--runtime onnx: this model cannot be written as an ONNX graph: ${(e as Error).message}`,
       'predict with --runtime tfjs',
     );
   }

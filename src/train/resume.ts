@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
-import { CheckpointError, ConfigError } from '../errors.js';
+import { CheckpointError, UsageError } from '../errors.js';
 import { loadCardData } from '../task/dataset.js';
 import type { Prepared } from './prepare.js';
 import type { RunOptions } from './run.js';
@@ -44,18 +44,14 @@ function trainStateOf(card: ModelCard, last: string): TrainState {
 function checkSomethingToDo(state: TrainState, config: Config): void {
   const { patience } = config.train.earlyStopping;
   if (shouldStopEarly(state, patience))
-    throw new ConfigError(
-      '--resume',
-      [
-        `the run stopped early after epoch ${state.epoch} (val loss had not improved for ${patience} epochs): there is nothing to resume`,
-      ],
+    throw new UsageError(
+      `the run stopped early after epoch ${state.epoch} (val loss had not improved for ${patience} epochs): there is nothing to resume`,
       'start a new run with a larger train.earlyStopping.patience (0 disables it)',
     );
   if (config.train.epochs <= state.epoch)
     // a partial epoch after them is beyond --epochs too
-    throw new ConfigError(
-      '--resume',
-      [`--epochs: expected more than the ${state.epoch} epochs already done, got ${config.train.epochs}`],
+    throw new UsageError(
+      `--epochs: expected more than the ${state.epoch} epochs already done, got ${config.train.epochs}`,
       `lstm-train --resume <run> --epochs ${state.epoch + 1}`,
     );
 }

@@ -119,7 +119,8 @@ test('usage errors: an unknown variant, no config, a non-empty --out (exit 2, no
   );
   const none = runCli('lstm-compare', [], dir);
   assert.equal(none.code, 2);
-  assert.match(none.stderr, /--config: expected a config file, got nothing/);
+  assert.match(none.stderr, /^error: invalid command line: --config: expected a config file, got nothing/);
+  assert.doesNotMatch(none.stderr, /invalid config/, 'a flag error is not a config error');
   const taken = runCli('lstm-compare', ['--config', cfg, '--out', dir, '--quiet'], dir);
   assert.equal(taken.code, 2);
   assert.match(taken.stderr, /--out: expected a new or empty directory/);
