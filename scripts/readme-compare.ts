@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../src/config/schema.js';
 import { runCompare } from '../src/cli/compare.js';
-import type { CompareRecord } from '../src/compare/report.js';
+import type { CompareRecord } from '../src/compare/outputs.js';
 import { markdownTable, parityHeaders, parityRows, raceHeaders, raceRows, sci } from '../src/compare/table.js';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -15,13 +15,13 @@ import { openCheckpoint } from './checkpoint.js';
 import { evaluate, writeEvalPlot } from '../task/evaluate.js';
 import { plotDirFor, writePredictions } from '../eval/eval-outputs.js';
 import { computeGates, writeGates, type Gates } from '../eval/gates.js';
-import { formatNumber, formatTable } from '../report/table.js';
+import { formatNumber, formatTable } from '../util/table.js';
 import type { SplitName } from '../data/types.js';
 import { loadCardData, loadCardTrainingData } from '../task/dataset.js';
 import { taskOf } from '../task/index.js';
 import { TOOL_VERSION } from '../util/versions.js';
-import { isRunDir } from '../site/run-files.js';
-import { writeRunReport } from '../site/run-report.js';
+import { isRunDir } from '../report/run-files.js';
+import { writeRunReport } from '../report/run-report.js';
 import { UsageError } from '../errors.js';
 
 interface EvalFlags extends BackendFlags {
@@ -77,14 +77,14 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
   const task = taskOf(dataset.task);
   const split: SplitName = flags.data ? 'all' : flags.split;
   const training = !task.usesTrainingData ? undefined : flags.data ? await loadCardTrainingData(card) : dataset;
-  const context = task.reportContext({ model, training, fitted: card.fitted, batchSize: flags.batchSize });
+  const context = task.metricsContext({ model, training, fitted: card.fitted, batchSize: flags.batchSize });
   const evaluation = evaluate(model, dataset, split, flags.batchSize, context);
-  const { report } = evaluation;
-  if (flags.json) out(JSON.stringify(report, null, 2));
+  const { metrics } = evaluation;
+  if (flags.json) out(JSON.stringify(metrics, null, 2));
   else {
-    const where = `on ${report.source}, split ${split}: ${report.count} ${task.examples}`;
+    const where = `on ${metrics.source}, split ${split}: ${metrics.count} ${task.examples}`;
     out(`checkpoint ${checkpoint} (epoch ${card.epoch}) ${where} (backend ${describeBackend(backend)})`);
-    task.formatReport(report).forEach(out);
+    task.formatMetrics(metrics).forEach(out);
   }
   if (flags.predictions) {
     const path = resolve(flags.predictions);

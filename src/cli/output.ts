@@ -1,7 +1,7 @@
 // How a command shows training progress: a progress bar on a TTY, one plain line per epoch otherwise, or nothing.
 import cliProgress from 'cli-progress';
 import type { TrainEvent } from '../train/fit.js';
-import { formatNumber } from '../report/table.js';
+import { formatNumber } from '../util/table.js';
 
 export interface Reporter {
   event: (e: TrainEvent) => void;

@@ -4,8 +4,8 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { predict, predictionJson, predictorOf, RUNTIMES, type Runtime } from '../predict/index.js';
-import { writePlot } from '../report/render.js';
-import { formatTable, toCsv } from '../report/table.js';
+import { writePlot } from '../charts/render.js';
+import { formatTable, toCsv } from '../util/table.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { openCheckpoint } from './checkpoint.js';
 import {

@@ -2,10 +2,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { isCompareDir, writeCompareHtml } from '../compare/site.js';
+import { isCompareDir, writeCompareHtml } from '../compare/report.js';
 import { UsageError } from '../errors.js';
-import { isRunDir } from '../site/run-files.js';
-import { writeRunReport } from '../site/run-report.js';
+import { isRunDir } from '../report/run-files.js';
+import { writeRunReport } from '../report/run-report.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { runProgram, shortPath } from './common.js';
 

@@ -2,7 +2,7 @@
 import type { DataSummary } from '../data/types.js';
 import type { SplitScores } from '../task/scores.js';
 import { taskOf } from '../task/index.js';
-import { formatNumber, formatTable } from '../report/table.js';
+import { formatNumber, formatTable } from '../util/table.js';
 
 const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 

@@ -18,7 +18,7 @@ import { describeModel } from '../models/build.js';
 import { createReporter } from './output.js';
 import { printDataSummary, printModelSummary, printScores } from './summaries.js';
 import { TOOL_VERSION } from '../util/versions.js';
-import { writeRunReport } from '../site/run-report.js';
+import { writeRunReport } from '../report/run-report.js';
 import { watchInterrupts } from './interrupt.js';
 import { loadResumable, storedConfig } from '../train/resume.js';
 import { UsageError } from '../errors.js';

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Dataset } from '../data/types.js';
 import { buildModel, countParams, shapeOf } from '../models/build.js';
 import { batchInputs } from '../task/batch.js';
-import { predictSplit } from '../task/predict.js';
+import { predictSplit } from '../task/predict-split.js';
 import type { SplitScores } from '../task/scores.js';
 import type { StopReason, TrainEvent } from '../train/fit.js';
 import { trainRun } from '../train/run.js';

@@ -1,138 +1,131 @@
-// The compare directory's own files: compare.csv/json, the overlaid loss plot and report.md.
-import { writeFileSync } from 'node:fs';
+// report.html of an lstm-compare directory, from its compare.json and loss.vl.json: parity, the race, the drift.
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { lossCurveSpec, type LossRow } from '../report/loss-plot.js';
-import { writePlot, type VegaLiteSpec } from '../report/render.js';
-import { toCsv } from '../report/table.js';
-import { versions } from '../util/versions.js';
-import type { Drift } from './drift.js';
-import type { ParityResult } from './parity.js';
-import type { VariantResult } from './race.js';
-import { csvHeaders, csvRows, markdownTable, parityHeaders, parityRows, raceHeaders, raceRows, sci } from './table.js';
+import { z } from 'zod';
+import { DataError } from '../errors.js';
+import { chartHeader, type VegaLiteSpec } from '../charts/render.js';
+import { chart, esc, page, paragraph, section, table } from '../report/html.js';
+import { writeAtomically } from '../report/run-report.js';
+import { driftParagraph, type CompareRecord } from './outputs.js';
+import { parityHeaders, parityRows, raceHeaders, raceRows } from './table.js';
 
-export interface CompareRecord {
-  name: string;
-  task: 'forecast' | 'classify';
-  metric: string;
-  backend: string;
-  /** "seed 42" or the checkpoint the variants started from */
-  weights: string;
-  dropout: number;
-  kernel: string;
-  parity: ParityResult[];
-  variants: VariantResult[];
-  drift: Drift[];
+/** compare.json as lstm-compare writes it; checked for the fields the page reads. */
+const RecordSchema = z.looseObject({
+  name: z.string(),
+  task: z.enum(['forecast', 'classify']),
+  metric: z.string(),
+  backend: z.string(),
+  weights: z.string(),
+  dropout: z.number(),
+  kernel: z.string(),
+  parity: z.array(z.looseObject({ pair: z.string(), pass: z.boolean() })),
+  variants: z.array(z.looseObject({ variant: z.string(), runDir: z.string(), history: z.array(z.unknown()) })),
+  drift: z.array(z.looseObject({ builtin: z.string(), hand: z.string(), trainLossDiffs: z.array(z.number()) })),
+});
+
+export const isCompareDir = (dir: string) => existsSync(join(dir, 'compare.json'));
+
+export function readCompareDir(dir: string): { record: CompareRecord; loss?: VegaLiteSpec } {
+  const path = join(dir, 'compare.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new DataError(path, `expected the JSON lstm-compare writes, found text that does not parse (${String(e)})`);
+  }
+  const parsed = RecordSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DataError(path, `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  const lossPath = join(dir, 'loss.vl.json');
+  const loss = existsSync(lossPath) ? (JSON.parse(readFileSync(lossPath, 'utf8')) as VegaLiteSpec) : undefined;
+  return { record: parsed.data as unknown as CompareRecord, loss };
 }
 
-/** Every variant's train (solid) and val (dashed) loss, one colour per variant. */
-export function lossRows(variants: VariantResult[]): LossRow[] {
-  return variants.flatMap((v) =>
-    v.history.flatMap((r) => [
-      { epoch: r.epoch, series: v.variant, split: 'train' as const, loss: r.trainLoss },
-      { epoch: r.epoch, series: v.variant, split: 'val' as const, loss: r.valLoss },
-    ]),
+/** |Δ train loss| between each builtin ↔ hand pair, epoch by epoch (log scale; exact zeros drawn at the floor). */
+export function driftSpec(rec: CompareRecord): VegaLiteSpec {
+  const values = rec.drift.flatMap((d) =>
+    d.trainLossDiffs.map((diff, k) => ({
+      pair: `${d.builtin} ↔ ${d.hand}`,
+      epoch: k + 1,
+      diff: Math.max(diff, 1e-12),
+    })),
   );
-}
-
-export function plotTitle(rec: CompareRecord): { title: string; subtitle: string } {
   return {
-    title: `${rec.name} — LSTM variants compared (${rec.backend})`,
-    subtitle: `train solid, val dashed; builtin wide under hand; all from the same initial weights (${rec.weights})`,
+    ...chartHeader({ title: `${rec.name}: drift between hand and builtin`, subtitle: '|Δ train loss| by epoch' }),
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
+      y: { field: 'diff', type: 'quantitative', scale: { type: 'log' }, title: '|Δ train loss|' },
+      color: { field: 'pair', type: 'nominal' },
+    },
   };
 }
 
-const identicalParagraph = (kernel: string) =>
-  `They stay identical to the last bit: on this backend tfjs's LSTM cell and the hand ${kernel} kernel run the ` +
-  'same float32 operations in the same order, so there is no rounding difference for training to amplify. A ' +
-  'kernel or backend that sums in another order (the fused kernel, the fixed wasm kernels) starts them one ' +
-  'rounding apart, and then they drift.';
-
-const driftCause = (kernel: string) =>
-  'Why they drift at all: the two compute the same function (the parity check above), but not with the same ' +
-  `float32 operations — the hand ${kernel} kernel and tfjs's fused kernels add the products of the matMuls and the ` +
-  "gate terms in a different order, so each step's result differs by about one float32 rounding (~1e-7 relative). " +
-  'Training amplifies it: every update starts from the weights the last one produced, Adam divides by running ' +
-  'gradient magnitudes, and argmax-like decisions (class boundaries) flip on tiny changes, so the difference ' +
-  'compounds epoch by epoch. It is numerical, not a bug: the curves agree at first and separate slowly.';
-
-/** The paragraph on drift, from the measured per-epoch differences. */
-export function driftParagraph(rec: CompareRecord): string {
-  if (rec.drift.length === 0) return 'No builtin ↔ hand pair was trained, so there is no drift to report.';
-  const masks = rec.dropout > 0 ? ' with the same dropout masks' : '';
-  const same = `started from identical weights and saw the same batches in the same order${masks} on one backend (${rec.backend})`;
-  const lines = rec.drift.map(
-    (d) =>
-      `${d.builtin} ↔ ${d.hand}: epoch-1 train loss |Δ| = ${sci(d.firstEpochDiff)}; ` +
-      `the largest per-epoch |Δ train loss| is ${sci(d.maxDiff)} (epoch ${d.maxEpoch} of ${d.trainLossDiffs.length}).`,
-  );
-  const identical = rec.drift.every((d) => d.maxDiff === 0);
-  const why = identical ? identicalParagraph(rec.kernel) : driftCause(rec.kernel);
-  return [`Hand and builtin ${same}.`, ...lines.map((l) => `- ${l}`), '', why].join('\n');
+/** driftParagraph's text (paragraphs, "- " list lines) as HTML. */
+function textBlocks(text: string): string {
+  return text
+    .split('\n\n')
+    .map((block) => {
+      const lines = block.split('\n').filter((l) => l !== '');
+      const items = lines.filter((l) => l.startsWith('- ')).map((l) => `<li>${esc(l.slice(2))}</li>`);
+      const prose = lines.filter((l) => !l.startsWith('- ')).map(paragraph);
+      return prose.join('') + (items.length > 0 ? `<ul>${items.join('')}</ul>` : '');
+    })
+    .join('');
 }
 
-/**
- * lossCurveSpec's overlay, with builtin variants drawn wide and hand variants narrow on top: hand and builtin
- * curves often coincide exactly, and a plain overlay would hide one under the other.
- */
-export function compareSpec(rec: CompareRecord): VegaLiteSpec {
-  const spec = lossCurveSpec(lossRows(rec.variants), { ...plotTitle(rec), seriesTitle: 'variant' }) as VegaLiteSpec & {
-    mark: object;
-  };
-  if (rec.variants.length < 2) return spec;
-  const { mark, ...rest } = spec;
-  const layer = (test: string, strokeWidth: number) => ({
-    transform: [{ filter: test }],
-    mark: { ...mark, strokeWidth },
-  });
-  return {
-    ...rest,
-    layer: [layer("indexof(datum.series, 'builtin') === 0", 5), layer("indexof(datum.series, 'builtin') !== 0", 2)],
-  } as VegaLiteSpec;
-}
-
-function reportMarkdown(rec: CompareRecord, dir: string): string {
-  const metric = rec.metric;
+export function compareReportHtml(dir: string, rec: CompareRecord, loss?: VegaLiteSpec): string {
   const failing = rec.parity.filter((p) => p.explanation);
-  return [
-    `# ${rec.name}: LSTM variants compared`,
-    '',
-    `Task ${rec.task}, backend ${rec.backend}, initial weights from ${rec.weights}, dropout ${rec.dropout}, hand kernel ${rec.kernel}. ` +
-      `Losses and ${metric} are the best checkpoint's, in eval mode; speeds are wall-clock on this machine.`,
-    '',
-    markdownTable(raceHeaders(metric), raceRows(rec.variants)),
-    '',
-    '![loss curves of every variant](loss.png)',
-    '',
-    '## Parity',
-    '',
-    'Builtin and hand models built from identical (copied) weights, one batch of real data in eval mode; ' +
-      'tolerance 1e-5 on the outputs and 1e-4 on the loss gradients w.r.t. every weight and the input.',
-    '',
-    markdownTable(parityHeaders, parityRows(rec.parity)),
-    ...(failing.length > 0 ? ['', ...failing.map((p) => `- ${p.pair}: ${p.explanation}`)] : []),
-    '',
-    '## Drift',
-    '',
-    driftParagraph(rec),
-    '',
-    '## Runs',
-    '',
-    ...rec.variants.map(
-      (v) =>
-        `- ${v.variant}: [${relative(dir, v.runDir)}](${relative(dir, v.runDir)}) (${v.stopReason}, ${v.history.length} epochs)`,
+  const parity =
+    table(parityHeaders, parityRows(rec.parity), { id: 'parity' }) +
+    failing.map((p) => paragraph(`${p.pair}: ${p.explanation}`)).join('');
+  const runs = rec.variants.map((v) => {
+    const rel = relative(dir, v.runDir);
+    const report = existsSync(join(v.runDir, 'report.html')) ? join(rel, 'report.html') : rel;
+    return `<li><a href="${esc(report)}">${esc(v.variant)}</a>: ${esc(rel)} (${esc(v.stopReason)}, ${v.history.length} epochs)</li>`;
+  });
+  const race =
+    table(raceHeaders(rec.metric), raceRows(rec.variants), {
+      id: 'race',
+      caption: `Losses and ${rec.metric} are the best checkpoint's, in eval mode; speeds are wall-clock on this machine.`,
+    }) +
+    (loss ? chart({ spec: loss }) : paragraph('No loss.vl.json in this directory.')) +
+    `<ul>${runs.join('')}</ul>`;
+  const drift = textBlocks(driftParagraph(rec)) + (rec.drift.length > 0 ? chart({ spec: driftSpec(rec) }) : '');
+  const body = [
+    section(
+      'parity',
+      'Parity',
+      paragraph(
+        'Builtin and hand models built from identical (copied) weights, one batch of real data in eval mode; ' +
+          'tolerance 1e-5 on the outputs and 1e-4 on the loss gradients w.r.t. every weight and the input.',
+      ) + parity,
     ),
-    '',
+    section('race', 'The race', race),
+    section('drift', 'Drift', drift),
   ].join('\n');
+  return page({
+    title: `${rec.name}: LSTM variants compared`,
+    heading: `${rec.name}: LSTM variants compared`,
+    lede:
+      `Task ${rec.task}, backend ${rec.backend}, initial weights from ${rec.weights}, dropout ${rec.dropout}, ` +
+      `hand kernel ${rec.kernel}: read from this lstm-compare directory's compare.json.`,
+    nav: [
+      ['parity', 'Parity'],
+      ['race', 'Race'],
+      ['drift', 'Drift'],
+    ],
+    body,
+  });
 }
 
-/** Writes compare.csv, compare.json, loss.svg/png/vl.json and report.md into `dir`; returns their paths. */
-export async function writeCompareReport(dir: string, rec: CompareRecord): Promise<string[]> {
-  const csv = join(dir, 'compare.csv');
-  writeFileSync(csv, toCsv(csvHeaders(rec.metric), csvRows(rec.variants)));
-  const json = join(dir, 'compare.json');
-  writeFileSync(json, JSON.stringify({ ...rec, versions: versions() }, null, 2) + '\n');
-  const plots = await writePlot(dir, 'loss', compareSpec(rec));
-  const md = join(dir, 'report.md');
-  writeFileSync(md, reportMarkdown(rec, dir));
-  return [csv, json, ...plots, md];
+/** Writes `<dir>/report.html` of an lstm-compare directory, whole; returns its path. */
+export function writeCompareHtml(dir: string): string {
+  const { record, loss } = readCompareDir(dir);
+  const path = join(dir, 'report.html');
+  writeAtomically(path, compareReportHtml(dir, record, loss));
+  return path;
 }

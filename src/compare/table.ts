@@ -1,5 +1,5 @@
 // The comparison's table, one row per variant, shared by the terminal, compare.csv and report.md.
-import { formatNumber, type Cell } from '../report/table.js';
+import { formatNumber, type Cell } from '../util/table.js';
 import type { ParityResult } from './parity.js';
 import type { VariantResult } from './race.js';
 

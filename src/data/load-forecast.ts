@@ -5,7 +5,7 @@ import { numericColumnsExcept, requireColumn } from './columns.js';
 import type { ReadPlan, Table } from './csv.js';
 import { writeCalendar } from './calendar.js';
 import { calendarNames, fitCategory, oneHotNames, writeOneHot, type Category } from './features.js';
-import { forecastSplit, seriesWindowEnds } from './forecast.js';
+import { forecastSplit, seriesWindowEnds } from './windows.js';
 import { readSeriesColumns, type SeriesColumns } from './forecast-columns.js';
 import { seriesColumns, seriesRows, type SeriesRows } from './forecast-rows.js';
 import { fitColumn } from './scaler.js';

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Dataset } from '../data/types.js';
-import { toCsv } from '../report/table.js';
+import { toCsv } from '../util/table.js';
 import { taskOf } from '../task/index.js';
 import type { Evaluation } from '../task/evaluate.js';
 

@@ -15,8 +15,8 @@ import {
   type Gate,
   type GateExample,
   type GateSummary,
-} from '../report/gates-plot.js';
-import { writePlot } from '../report/render.js';
+} from '../charts/gates-plot.js';
+import { writePlot } from '../charts/render.js';
 import { batchInputs } from '../task/batch.js';
 import type { Predictions } from '../task/types.js';
 import type { Evaluation } from '../task/evaluate.js';

@@ -58,7 +58,7 @@ async function intervalsOf(r: ExportRequest): Promise<{ intervals?: Intervals; n
   const stored = r.card.fitted.forecast?.intervals;
   if (stored) return { intervals: stored, notes: old };
   const training = await loadCardTrainingData(r.card);
-  const context = taskOf('forecast').reportContext({
+  const context = taskOf('forecast').metricsContext({
     model: r.model,
     training,
     fitted: r.card.fitted,

@@ -2,7 +2,7 @@
 import type { Dataset } from '../data/types.js';
 import { argmaxRows } from '../task/metrics.js';
 import type { Forward } from '../task/forward.js';
-import { predictSplitWith } from '../task/predict.js';
+import { predictSplitWith } from '../task/predict-split.js';
 import { own } from '../task/types.js';
 
 export interface Labelled {

@@ -3,9 +3,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import type { TaskName } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import { fanChartSpec, type FanBand, type FanPoint } from '../report/fan-chart.js';
-import { predictedClassesSpec } from '../report/prediction-plot.js';
-import { f32, type Cell } from '../report/table.js';
+import { fanChartSpec, type FanBand, type FanPoint } from '../charts/fan-chart.js';
+import { predictedClassesSpec } from '../charts/prediction-plot.js';
+import { f32, type Cell } from '../util/table.js';
 import { loadCardData, loadCardTrainingData } from '../task/dataset.js';
 import { levelName } from '../task/forecast/intervals.js';
 import { taskOf, type Chart, type Table } from '../task/index.js';
@@ -48,7 +48,7 @@ const forecaster: Predictor = {
     const needsTraining =
       r.card.fitted.forecast?.intervals === undefined || (r.steps ?? 0) > data.forecast.leads.length;
     const training = needsTraining ? await loadCardTrainingData(r.card) : undefined;
-    const context = taskOf('forecast').reportContext({
+    const context = taskOf('forecast').metricsContext({
       model: r.model,
       training,
       fitted: r.card.fitted,

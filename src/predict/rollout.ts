@@ -1,7 +1,7 @@
 // Forecasts past the horizon by feeding the model's own forecasts back in as the next rows of its window.
 import { writeCalendar } from '../data/calendar.js';
 import { calendarNames, oneHotNames } from '../data/features.js';
-import { windowBatch } from '../data/forecast.js';
+import { windowBatch } from '../data/windows.js';
 import { stepTime, type Frequency } from '../data/time.js';
 import type { Batch, ForecastDataset, Series } from '../data/types.js';
 import { UsageError } from '../errors.js';

@@ -1,12 +1,12 @@
 // The classify task: one-hot targets, softmax cross-entropy on logits, accuracy, the majority-class baseline.
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Dataset } from '../data/types.js';
-import { confusionSpec } from '../report/prediction-plot.js';
-import { f32, formatNumber, formatTable } from '../report/table.js';
+import { confusionSpec } from '../charts/prediction-plot.js';
+import { f32, formatNumber, formatTable } from '../util/table.js';
 import { accuracy, argmaxRows, confusionMatrix, macroF1, majorityBaseline, perClassMetrics } from './metrics.js';
-import { own, type ClassifyPredictions, type ClassifyReport, type Task } from './types.js';
+import { own, type ClassifyPredictions, type ClassifyMetrics, type Task } from './types.js';
 
-function report(p: ClassifyPredictions, classes: string[]): ClassifyReport {
+function classifyMetrics(p: ClassifyPredictions, classes: string[]): ClassifyMetrics {
   const predicted = argmaxRows(p.probabilities, classes.length);
   const confusion = confusionMatrix(p.labels, predicted, classes.length);
   const perClass = perClassMetrics(confusion);
@@ -23,7 +23,7 @@ function report(p: ClassifyPredictions, classes: string[]): ClassifyReport {
   };
 }
 
-function formatReport(r: ClassifyReport): string[] {
+function formatMetrics(r: ClassifyMetrics): string[] {
   return [
     `loss ${formatNumber(r.loss)}  accuracy ${formatNumber(r.accuracy)}  macro-F1 ${formatNumber(r.macroF1)}  ` +
       `majority-class baseline accuracy ${formatNumber(r.majorityBaseline)}`,
@@ -64,13 +64,13 @@ export const classifyTask: Task = {
   shown: (output) => tf.softmax(output),
   batchMetric: (dataset, batch, output) => accuracy(batch.y, argmaxRows(output, dataset.outputSize)),
   collector,
-  reportContext: () => ({}),
+  metricsContext: () => ({}),
   checkpointTransforms: (dataset) => dataset.fitted,
   headline: (p, dataset) => {
     const c = own(p, 'classify');
     return accuracy(c.labels, argmaxRows(c.probabilities, dataset.outputSize));
   },
-  report: (p, dataset) => report(own(p, 'classify'), dataset.classes),
+  metrics: (p, dataset) => classifyMetrics(own(p, 'classify'), dataset.classes),
   predictionTable(p, dataset, split) {
     const { labels, probabilities } = own(p, 'classify');
     const classes = dataset.classes;
@@ -84,10 +84,10 @@ export const classifyTask: Task = {
     ]);
     return { headers, rows };
   },
-  plots(report, _p, _dataset, _split, title) {
-    const r = own(report, 'classify');
+  plots(metrics, _p, _dataset, _split, title) {
+    const r = own(metrics, 'classify');
     const spec = confusionSpec(r.classes, r.confusion, { title, subtitle: `${r.split} split, ${r.count} sequences` });
     return [{ name: 'confusion', spec }];
   },
-  formatReport: (r) => formatReport(own(r, 'classify')),
+  formatMetrics: (r) => formatMetrics(own(r, 'classify')),
 };

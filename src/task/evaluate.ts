@@ -2,24 +2,24 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, SplitData, SplitName } from '../data/types.js';
 import { DataError } from '../errors.js';
-import { writePlot } from '../report/render.js';
-import { taskOf, type EvalReport, type Predictions, type ReportContext } from './index.js';
-import { predictSplit } from './predict.js';
+import { writePlot } from '../charts/render.js';
+import { taskOf, type EvalMetrics, type Predictions, type MetricsContext } from './index.js';
+import { predictSplit } from './predict-split.js';
 
 export interface Evaluation {
-  report: EvalReport;
+  metrics: EvalMetrics;
   predictions: Predictions;
   split: SplitData;
-  context: ReportContext;
+  context: MetricsContext;
 }
 
-/** `context`: the task's report context (reportContext), e.g. the intervals and the training data's baselines. */
+/** `context`: the task's report context (metricsContext), e.g. the intervals and the training data's baselines. */
 export function evaluate(
   model: tf.LayersModel,
   dataset: Dataset,
   splitName: SplitName,
   batchSize: number,
-  context: ReportContext = {},
+  context: MetricsContext = {},
 ): Evaluation {
   const split = dataset.splits[splitName];
   if (split.size === 0)
@@ -30,12 +30,12 @@ export function evaluate(
     );
   const predictions = predictSplit(model, dataset, split, batchSize);
   const task = taskOf(dataset.task);
-  const report: EvalReport = {
+  const metrics: EvalMetrics = {
     source: dataset.summary.file,
     split: splitName,
-    ...task.report(predictions, dataset, split, context),
+    ...task.metrics(predictions, dataset, split, context),
   };
-  return { report, predictions, split, context };
+  return { metrics, predictions, split, context };
 }
 
 /**
@@ -43,7 +43,7 @@ export function evaluate(
  * the baselines; classify, the confusion matrix.
  */
 export async function writeEvalPlot(dir: string, e: Evaluation, dataset: Dataset, title: string): Promise<string[]> {
-  const charts = taskOf(dataset.task).plots(e.report, e.predictions, dataset, e.split, title);
+  const charts = taskOf(dataset.task).plots(e.metrics, e.predictions, dataset, e.split, title);
   const files: string[] = [];
   for (const chart of charts) files.push(...(await writePlot(dir, chart.name, chart.spec)));
   return files;

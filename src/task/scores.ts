@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { taskOf } from './index.js';
-import { predictSplit } from './predict.js';
+import { predictSplit } from './predict-split.js';
 import type { Predictions } from './types.js';
 
 export interface Score {

@@ -2,8 +2,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { TaskName } from '../config/schema.js';
 import type { Batch, Dataset, FittedTransforms, Intervals, SplitData, SplitName } from '../data/types.js';
-import type { VegaLiteSpec } from '../report/render.js';
-import type { Cell } from '../report/table.js';
+import type { VegaLiteSpec } from '../charts/render.js';
+import type { Cell } from '../util/table.js';
 import type { ClassMetrics, RegressionMetrics } from './metrics.js';
 
 /** A forecaster's outputs on a split, in original units. */
@@ -39,7 +39,7 @@ export type Predictions = ForecastPredictions | ClassifyPredictions;
 /** A model's or a baseline's metrics, in original units. */
 export type BaselineName = 'persistence' | 'seasonal-naive' | 'linear';
 
-export interface ForecastTargetReport {
+export interface ForecastTargetMetrics {
   name: string;
   /** over every lead at once: the mean over steps */
   model: RegressionMetrics;
@@ -53,12 +53,12 @@ export interface ForecastTargetReport {
   byLead: { lead: number; model: RegressionMetrics; baselines: Partial<Record<BaselineName, RegressionMetrics>> }[];
 }
 
-export interface ForecastReport {
+export interface ForecastMetrics {
   task: 'forecast';
   count: number;
   loss: number;
   leads: number[];
-  targets: ForecastTargetReport[];
+  targets: ForecastTargetMetrics[];
   /** the intervals' empirical coverage on this split, over every target: per level, and per level and lead */
   coverage?: { levels: number[]; overall: number[]; byLead: number[][]; calibration: string };
   /** a file of several series: each one's MAE (over its windows and every lead), the model's and the baselines' */
@@ -71,7 +71,7 @@ export interface ForecastReport {
   notes: string[];
 }
 
-export interface ClassifyReport {
+export interface ClassifyMetrics {
   task: 'classify';
   count: number;
   loss: number;
@@ -84,9 +84,9 @@ export interface ClassifyReport {
   confusion: number[][];
 }
 
-export type TaskReport = ForecastReport | ClassifyReport;
+export type TaskMetrics = ForecastMetrics | ClassifyMetrics;
 /** What lstm-eval prints and --json writes: the task's report, and what it was computed on. */
-export type EvalReport = TaskReport & { source: string; split: SplitName };
+export type EvalMetrics = TaskMetrics & { source: string; split: SplitName };
 
 /** Gathers a split's batches, in order, into predictions. */
 export interface Collector {
@@ -101,7 +101,7 @@ export interface Table {
 }
 
 /** What a forecast report needs besides the predictions: the training data (the linear baseline), the intervals. */
-export interface ReportContext {
+export interface MetricsContext {
   training?: Dataset;
   intervals?: Intervals;
   /** where the intervals came from, in words */
@@ -142,20 +142,20 @@ export interface Task {
    * What the report needs besides the predictions, worked out once for a trained model: forecast, the intervals
    * (the checkpoint's, or calibrated now on `training`'s val split when it has none) and the training data.
    */
-  reportContext(o: {
+  metricsContext(o: {
     model: tf.LayersModel;
     training?: Dataset;
     fitted?: FittedTransforms;
     batchSize: number;
-  }): ReportContext;
+  }): MetricsContext;
   /** the full metrics and the naive baselines */
-  report(p: Predictions, dataset: Dataset, split: SplitData, context?: ReportContext): TaskReport;
+  metrics(p: Predictions, dataset: Dataset, split: SplitData, context?: MetricsContext): TaskMetrics;
   /** one row per example: its id, the truth and the prediction in original units */
-  predictionTable(p: Predictions, dataset: Dataset, split: SplitData, context?: ReportContext): Table;
+  predictionTable(p: Predictions, dataset: Dataset, split: SplitData, context?: MetricsContext): Table;
   /** lstm-eval's charts: each file's base name and the Vega-Lite spec */
-  plots(report: EvalReport, p: Predictions, dataset: Dataset, split: SplitData, title: string): Chart[];
+  plots(metrics: EvalMetrics, p: Predictions, dataset: Dataset, split: SplitData, title: string): Chart[];
   /** the report as lstm-eval prints it, line by line */
-  formatReport(report: TaskReport): string[];
+  formatMetrics(metrics: TaskMetrics): string[];
 }
 
 export interface Chart {

@@ -5,7 +5,7 @@ import type { TrainConfig } from '../config/schema.js';
 import { TrainingError } from '../errors.js';
 import { setDropoutSeed } from '../models/dropout.js';
 import { taskOf } from '../task/index.js';
-import { predictSplit } from '../task/predict.js';
+import { predictSplit } from '../task/predict-split.js';
 import { Rng } from '../util/rng.js';
 import {
   addBatch,

@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelCheckpoint } from '../checkpoint/model-checkpoint.js';
 import { evaluate, writeEvalPlot, type Evaluation } from '../task/evaluate.js';
-import { lossCurveSpec } from '../report/loss-plot.js';
-import { writePlot } from '../report/render.js';
-import { toCsv } from '../report/table.js';
+import { lossCurveSpec } from '../charts/loss-plot.js';
+import { writePlot } from '../charts/render.js';
+import { toCsv } from '../util/table.js';
 import { taskOf } from '../task/index.js';
 import type { SplitScores } from '../task/scores.js';
 import { versions } from '../util/versions.js';
@@ -123,14 +123,14 @@ export async function writeFinalEvaluation(
   const batchSize = p.config.train.batchSize;
   const split = dataset.splits.test.size > 0 ? 'test' : 'val';
   const training = task.usesTrainingData ? dataset : undefined;
-  const context = task.reportContext({ model: best.model, training, fitted: best.card.fitted, batchSize });
+  const context = task.metricsContext({ model: best.model, training, fitted: best.card.fitted, batchSize });
   const e = evaluate(best.model, dataset, split, batchSize, context);
   const dir = join(runDir, 'eval');
   mkdirSync(dir, { recursive: true });
   const report = join(dir, 'report.json');
   writeFileSync(
     report,
-    JSON.stringify({ checkpoint: 'checkpoints/best', epoch: best.card.epoch, ...e.report }, null, 2) + '\n',
+    JSON.stringify({ checkpoint: 'checkpoints/best', epoch: best.card.epoch, ...e.metrics }, null, 2) + '\n',
   );
   const files = [report, ...(await writeEvalPlot(dir, e, dataset, `${p.config.name}: ${task.plotName}`))];
   return { files, evaluation: e };

@@ -2,14 +2,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset, ForecastDataset, ForecastSplit, SplitData } from '../../data/types.js';
 import { formatTime } from '../../data/time.js';
-import { forecastSpec, maeByStepSpec, type ForecastRow } from '../../report/prediction-plot.js';
-import { f32, type Cell } from '../../report/table.js';
+import { forecastSpec, maeByStepSpec, type ForecastRow } from '../../charts/prediction-plot.js';
+import { f32, type Cell } from '../../util/table.js';
 import { meanAbsoluteError } from '../metrics.js';
-import { own, type ForecastPredictions, type ReportContext, type Task } from '../types.js';
+import { own, type ForecastPredictions, type MetricsContext, type Task } from '../types.js';
 import { runModel } from '../run-model.js';
 import { conformalWidths, halfWidths, levelName } from './intervals.js';
 import { forecastCollector, inUnits } from './predictions.js';
-import { formatForecastReport, forecastReport } from './report.js';
+import { formatForecastMetrics, forecastMetrics } from './metrics.js';
 
 const ownData = (d: Dataset) => own(d, 'forecast');
 /** The dataset's own split object of that name: a ForecastSplit, with its window ends. */
@@ -22,7 +22,7 @@ function xOf(d: ForecastDataset, split: ForecastSplit, i: number, lead: number):
 }
 
 /** One row per window and lead: id, time (with a time column), step, then each target's truth, prediction, bounds. */
-function predictionTable(p: ForecastPredictions, d: ForecastDataset, split: ForecastSplit, context?: ReportContext) {
+function predictionTable(p: ForecastPredictions, d: ForecastDataset, split: ForecastSplit, context?: MetricsContext) {
   const time = d.forecast.time;
   const intervals = context?.intervals;
   const bounds = (t: string) =>
@@ -85,7 +85,7 @@ export const forecastTask: Task = {
     const intervals = conformalWidths(own(val, 'forecast'), d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals } };
   },
-  reportContext: ({ model, training, fitted, batchSize }) => {
+  metricsContext: ({ model, training, fitted, batchSize }) => {
     const stored = fitted?.forecast?.intervals;
     if (stored) return { training, intervals: stored };
     if (training === undefined)
@@ -95,15 +95,15 @@ export const forecastTask: Task = {
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { training, intervals, calibration: `the training data's val split (${intervals.windows} windows), now` };
   },
-  report: (p, dataset, split, context) => {
+  metrics: (p, dataset, split, context) => {
     const d = ownData(dataset);
-    return forecastReport(own(p, 'forecast'), d, ownSplit(d, split), context ?? {});
+    return forecastMetrics(own(p, 'forecast'), d, ownSplit(d, split), context ?? {});
   },
   predictionTable: (p, dataset, split, context) => {
     const d = ownData(dataset);
     return predictionTable(own(p, 'forecast'), d, ownSplit(d, split), context);
   },
-  plots(report, p, dataset, split, title) {
+  plots(metrics, p, dataset, split, title) {
     const f = own(p, 'forecast');
     const d = ownData(dataset);
     const s = ownSplit(d, split);
@@ -123,9 +123,9 @@ export const forecastTask: Task = {
           rows.push({ id: xOf(d, s, i, lead), target, actual: f.yTrue[at], predicted: f.yPred[at], lead });
         });
     }
-    const subtitle = `${report.split} split, original units`;
+    const subtitle = `${metrics.split} split, original units`;
     const temporal = d.forecast.time !== undefined && d.forecast.time.form.kind !== 'number';
-    const r = own(report, 'forecast');
+    const r = own(metrics, 'forecast');
     const steps = r.targets.flatMap((t) =>
       t.byLead.flatMap((l) => [
         { target: t.name, step: l.lead, forecast: 'model', mae: l.model.mae },
@@ -137,5 +137,5 @@ export const forecastTask: Task = {
       { name: 'mae-by-step', spec: maeByStepSpec(steps, { title: `${title}: MAE by step ahead`, subtitle }) },
     ];
   },
-  formatReport: (r) => formatForecastReport(own(r, 'forecast')),
+  formatMetrics: (r) => formatForecastMetrics(own(r, 'forecast')),
 };

@@ -1,13 +1,13 @@
 // A forecaster's report: the model and its baselines per target, over every lead and lead by lead; its text.
 import type { ForecastDataset, ForecastSplit } from '../../data/types.js';
-import { formatNumber, formatTable } from '../../report/table.js';
+import { formatNumber, formatTable } from '../../util/table.js';
 import { regressionMetrics, skill, type RegressionMetrics } from '../metrics.js';
 import type {
   BaselineName,
   ForecastPredictions,
-  ForecastReport,
-  ForecastTargetReport,
-  ReportContext,
+  ForecastMetrics,
+  ForecastTargetMetrics,
+  MetricsContext,
 } from '../types.js';
 import { persistence, seasonalNaive } from './baselines.js';
 import { coverage, levelName } from './intervals.js';
@@ -26,7 +26,7 @@ const metricsOf = (p: ForecastPredictions, predicted: Float32Array, j: number, k
   regressionMetrics(column(p.yTrue, p, j, k), column(predicted, p, j, k));
 
 /** Every baseline's forecasts [n, leads, targets] for the split, and what to say about them. */
-function baselineForecasts(dataset: ForecastDataset, split: ForecastSplit, context: ReportContext) {
+function baselineForecasts(dataset: ForecastDataset, split: ForecastSplit, context: MetricsContext) {
   const forecasts: Partial<Record<BaselineName, Float32Array>> = {};
   const notes: string[] = [];
   const info = dataset.forecast;
@@ -48,17 +48,17 @@ function baselineForecasts(dataset: ForecastDataset, split: ForecastSplit, conte
   return { forecasts, notes };
 }
 
-export function forecastReport(
+export function forecastMetrics(
   p: ForecastPredictions,
   dataset: ForecastDataset,
   split: ForecastSplit,
-  context: ReportContext,
-): ForecastReport {
+  context: MetricsContext,
+): ForecastMetrics {
   const baselines = baselineForecasts(dataset, split, context);
   const { forecasts } = baselines;
   const notes = [...(context.notes ?? []), ...baselines.notes];
   const names = Object.keys(forecasts) as BaselineName[];
-  const targets = dataset.targetNames.map((name, j): ForecastTargetReport => {
+  const targets = dataset.targetNames.map((name, j): ForecastTargetMetrics => {
     const model = metricsOf(p, p.yPred, j);
     const baselines = Object.fromEntries(names.map((b) => [b, metricsOf(p, forecasts[b] as Float32Array, j)]));
     const skills = Object.fromEntries(names.map((b) => [b, skill(model.mae, baselines[b].mae)]));
@@ -80,7 +80,7 @@ export function forecastReport(
   });
   const intervals = context.intervals;
   const bySeries = seriesReport(p, dataset, split, forecasts);
-  const report: ForecastReport = {
+  const report: ForecastMetrics = {
     task: 'forecast',
     count: p.count,
     loss: p.loss,
@@ -100,7 +100,7 @@ function seriesReport(
   dataset: ForecastDataset,
   split: ForecastSplit,
   forecasts: Partial<Record<BaselineName, Float32Array>>,
-): ForecastReport['series'] {
+): ForecastMetrics['series'] {
   const info = dataset.forecast;
   if (info.seriesNames.length < 2) return undefined;
   const [L, T] = [p.leads.length, p.targets];
@@ -139,7 +139,7 @@ const VERDICTS: Record<BaselineName, string> = {
   linear: 'a ridge regression on the flattened window',
 };
 
-function verdict(t: ForecastTargetReport, b: BaselineName): string {
+function verdict(t: ForecastTargetMetrics, b: BaselineName): string {
   const s = t.skills[b] ?? NaN;
   const said = Number.isNaN(s) ? 'cannot be compared with' : s > 0 ? 'beats' : 'does NOT beat';
   const plain =
@@ -150,9 +150,9 @@ function verdict(t: ForecastTargetReport, b: BaselineName): string {
   return `${t.name}: skill vs ${b} ${formatNumber(s)} ${label}: the model ${said} ${VERDICTS[b]}${plain}`;
 }
 
-export function formatForecastReport(r: ForecastReport): string[] {
+export function formatForecastMetrics(r: ForecastMetrics): string[] {
   const metrics = (m: RegressionMetrics) => [m.mse, m.rmse, m.mae, m.mape, m.r2];
-  const names = (t: ForecastTargetReport) => Object.keys(t.baselines) as BaselineName[];
+  const names = (t: ForecastTargetMetrics) => Object.keys(t.baselines) as BaselineName[];
   const rows = r.targets.flatMap((t) => [
     [t.name, 'model', ...metrics(t.model)],
     ...names(t).map((b) => [t.name, b, ...metrics(t.baselines[b] as RegressionMetrics)]),

@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../errors.js';
-import type { VegaLiteSpec } from '../report/render.js';
-import type { EvalReport } from '../task/types.js';
+import type { VegaLiteSpec } from '../charts/render.js';
+import type { EvalMetrics } from '../task/types.js';
 
 /** null: a split without examples (NaN in JSON) */
 const SplitScore = z.looseObject({
@@ -82,7 +82,7 @@ export interface RunFiles {
   /** config.json as written (the resolved config) */
   config?: unknown;
   loss?: VegaLiteSpec;
-  eval?: { report: EvalReport & { checkpoint?: string; epoch?: number }; charts: NamedSpec[] };
+  eval?: { metrics: EvalMetrics & { checkpoint?: string; epoch?: number }; charts: NamedSpec[] };
   gates?: { file: GatesFile; charts: NamedSpec[] };
   /** what a report of a run made today has and this one lacks, in words */
   missing: string[];
@@ -139,8 +139,8 @@ export function readRunDir(dir: string): RunFiles {
   const evalPath = join(dir, 'eval', 'report.json');
   let evaluation: RunFiles['eval'];
   if (existsSync(evalPath)) {
-    const report = parseFile(evalPath, EvalSchema) as unknown as NonNullable<RunFiles['eval']>['report'];
-    evaluation = { report, charts: specsIn(join(dir, 'eval'), ['predictions', 'mae-by-step', 'confusion']) };
+    const metrics = parseFile(evalPath, EvalSchema) as unknown as NonNullable<RunFiles['eval']>['metrics'];
+    evaluation = { metrics, charts: specsIn(join(dir, 'eval'), ['predictions', 'mae-by-step', 'confusion']) };
   } else missing.push('eval/ (the metrics with their baselines and the prediction chart, written at the end of a run)');
   const gatesPath = join(dir, 'gates', 'gates.json');
   const gates = existsSync(gatesPath)

@@ -1,9 +1,9 @@
 // report.html of a run directory, built from the directory's own files (so runs of any version get one).
 import { renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { MEANING, type Quantity } from '../report/gates-plot.js';
-import type { Cell } from '../report/table.js';
-import type { ClassifyReport, ForecastReport } from '../task/types.js';
+import { MEANING, type Quantity } from '../charts/gates-plot.js';
+import type { Cell } from '../util/table.js';
+import type { ClassifyMetrics, ForecastMetrics } from '../task/types.js';
 import { chart, esc, facts, page, paragraph, section, table } from './html.js';
 import { readRunDir, type NamedSpec, type RunFiles } from './run-files.js';
 
@@ -42,7 +42,7 @@ function finalScores(r: RunFiles): string {
   });
 }
 
-function forecastTables(e: ForecastReport): string {
+function forecastTables(e: ForecastMetrics): string {
   const parts = e.targets.map((t) => {
     const names = Object.keys(t.baselines) as (keyof typeof t.baselines)[];
     const rows: Cell[][] = [
@@ -76,7 +76,7 @@ function forecastTables(e: ForecastReport): string {
   return parts.join('');
 }
 
-function classifyTables(e: ClassifyReport): string {
+function classifyTables(e: ClassifyMetrics): string {
   const headline = table(
     ['accuracy', 'macro F1', 'majority class (baseline)'],
     [[e.accuracy, e.macroF1, e.majorityBaseline]],
@@ -87,7 +87,7 @@ function classifyTables(e: ClassifyReport): string {
 
 function evaluation(r: RunFiles): string {
   if (!r.eval) return '';
-  const e = r.eval.report;
+  const e = r.eval.metrics;
   const where = `${e.split} split, ${e.count} examples, checkpoint ${e.checkpoint ?? '?'} (epoch ${e.epoch ?? '?'})`;
   const tables = e.task === 'forecast' ? forecastTables(e) : classifyTables(e);
   return section('eval', 'Metrics and baselines', paragraph(where) + tables + charts(r.eval.charts));

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { toVega, type VegaLiteSpec } from '../report/render.js';
-import { formatNumber, type Cell } from '../report/table.js';
+import { toVega, type VegaLiteSpec } from '../charts/render.js';
+import { formatNumber, type Cell } from '../util/table.js';
 
 /** Text for HTML content and attribute values. */
 export function esc(s: string): string {

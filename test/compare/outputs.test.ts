@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareSpec, driftParagraph, lossRows, type CompareRecord } from '../../src/compare/report.js';
+import { compareSpec, driftParagraph, lossRows, type CompareRecord } from '../../src/compare/outputs.js';
 import { markdownTable } from '../../src/compare/table.js';
 import { parseVariants } from '../../src/compare/variants.js';
 import type { VariantResult } from '../../src/compare/race.js';

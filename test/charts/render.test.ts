@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderSpec, writePlot } from '../../src/report/render.js';
-import { lossCurveSpec, wantsLogScale, type LossRow } from '../../src/report/loss-plot.js';
-import { confusionSpec, forecastSpec } from '../../src/report/prediction-plot.js';
+import { renderSpec, writePlot } from '../../src/charts/render.js';
+import { lossCurveSpec, wantsLogScale, type LossRow } from '../../src/charts/loss-plot.js';
+import { confusionSpec, forecastSpec } from '../../src/charts/prediction-plot.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

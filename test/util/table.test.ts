@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { formatNumber, formatTable, toCsv } from '../../src/report/table.js';
+import { formatNumber, formatTable, toCsv } from '../../src/util/table.js';
 
 test('formatNumber keeps about 4 significant digits without noise', () => {
   assert.equal(formatNumber(0), '0');
