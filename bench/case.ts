@@ -21,7 +21,10 @@ export interface CaseArgs {
   backend: 'wasm' | 'cpu' | 'tensorflow';
   reps: number;
   warmup: number;
-  /** wasm XNNPACK threads ('auto' as lstm-train resolves it for the model); builtin-stock always runs on tfjs's own single-threaded build */
+  /**
+   * wasm XNNPACK threads ('auto' as lstm-train resolves it for the model); builtin-stock always runs on tfjs's own
+   * single-threaded build
+   */
   threads: number | 'auto';
 }
 

@@ -115,7 +115,8 @@ function main(): void {
       const mean = (f: (r: Row) => number) => mine.reduce((a, r) => a + f(r), 0) / mine.length;
       const m = mean((r) => r.model);
       console.log(
-        `| ${c.name} | ${level} | ${fmt(m)} | ${fmt(m / mean((r) => r.linear))} | ${fmt(m / mean((r) => r.seasonal))} | ${fmt(m / mean((r) => r.persistence))} |`,
+        `| ${c.name} | ${level} | ${fmt(m)} | ${fmt(m / mean((r) => r.linear))} | ` +
+          `${fmt(m / mean((r) => r.seasonal))} | ${fmt(m / mean((r) => r.persistence))} |`,
       );
     }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });

@@ -68,7 +68,8 @@ if (process.argv[1]?.endsWith('split.ts')) {
   const s = splitFusedStep(workload, Number(process.argv[3] ?? 9));
   const line = (label: string, ms: number) => console.log(`  ${label.padEnd(34)} ${ms.toFixed(1).padStart(6)} ms`);
   console.log(
-    `hand-fused LSTM layer, ${workload}, one batch of ${WORKLOADS[workload].batch} (no head, no optimizer), wasm, ${wasmThreads} thread(s):`,
+    `hand-fused LSTM layer, ${workload}, one batch of ${WORKLOADS[workload].batch} ` +
+      `(no head, no optimizer), wasm, ${wasmThreads} thread(s):`,
   );
   line('inference (no tape)', s.inference);
   line('training: forward (taped)', s.forward);

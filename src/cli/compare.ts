@@ -95,7 +95,8 @@ function compareDir(flags: CompareFlags, config: Config): string {
 
 function printParity(results: ParityResult[]): void {
   process.stdout.write(
-    `parity (identical weights, one batch, eval mode; tolerance 1e-5 outputs, 1e-4 gradients):\n${formatTable(parityHeaders, parityRows(results))}\n`,
+    `parity (identical weights, one batch, eval mode; tolerance 1e-5 outputs, ` +
+      `1e-4 gradients):\n${formatTable(parityHeaders, parityRows(results))}\n`,
   );
   for (const p of results.filter((r) => r.explanation)) process.stdout.write(`  ${p.pair}: ${p.explanation}\n`);
 }

@@ -29,7 +29,8 @@ export function runReport(dirArg: string): number {
   }
   if (!isRunDir(dir))
     throw new UsageError(
-      `<dir>: expected a run directory (with summary.json) or an lstm-compare directory (with compare.json), got ${dirArg}, which has neither`,
+      `<dir>: expected a run directory (with summary.json) or an lstm-compare ` +
+        `directory (with compare.json), got ${dirArg}, which has neither`,
       'lstm-report runs/<run>',
     );
   const { path, missing } = writeRunReport(dir);

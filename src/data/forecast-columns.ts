@@ -44,7 +44,8 @@ function emptyCell(
     [rows.order[next] ?? 0],
     column,
     ([line]) =>
-      `column "${name}": expected a number, found an empty cell${detail} in a row inserted for a gap (data.gaps "fill") before line ${line}`,
+      `column "${name}": expected a number, found an empty cell${detail} ` +
+      `in a row inserted for a gap (data.gaps "fill") before line ${line}`,
     suggestion,
   );
 }

@@ -76,11 +76,9 @@ export function loadClassify(
     file: absPath,
     featureNames: seqs.featureNames,
     targetNames: [],
-    classes,
     steps: seqs.steps,
     outputSize: classes.length,
     masked,
-    featureScaler,
     fitted: { featureScaler, classes },
     splits,
     summary,
@@ -94,7 +92,8 @@ function padTo(seqs: Sequences, steps: number, file: string): Sequences {
   if (seqs.steps > steps)
     throw new DataError(
       file,
-      `sequence ${describeValue(seqs.ids[longest])} has ${seqs.lengths[longest]} steps; expected at most ${steps}, the longest the model was trained on`,
+      `sequence ${describeValue(seqs.ids[longest])} has ${seqs.lengths[longest]} ` +
+        `steps; expected at most ${steps}, the longest the model was trained on`,
       'leave out or cut the longer sequences',
     );
   const f = seqs.featureNames.length;

@@ -20,6 +20,7 @@ import type {
   Scaler,
   Series,
   SeriesScalers,
+  SplitName,
   WindowSpec,
 } from './types.js';
 
@@ -99,104 +100,132 @@ export function loadForecast(
     calendar: cfg.calendar ?? [],
   };
   const built = buildSeries(table, columns, layout, { targets, present, scalers });
-  const spec: WindowSpec = { window: cfg.window, leads, level: cfg.windowLevel };
-  const ends = (part: 'train' | 'val' | 'test' | 'all') =>
-    seriesWindowEnds(
-      columns.bounds.flatMap(([start, end], s): [number, number][] => {
-        if (parts.skipped.has(s)) return [];
-        const [a, b] = part === 'all' ? [0, end - start] : parts.segments[s][part];
-        return [[start + a, start + b]];
-      }),
-      cfg.window,
-      Math.max(...leads),
-    );
-  const split = (name: 'train' | 'val' | 'test' | 'all') =>
-    forecastSplit(name, built.series, ends(name), spec, columns.rowIds, columns.seriesOf);
-  const splits = { train: split('train'), val: split('val'), test: split('test'), all: split('all') };
+  const loaded: Loaded = { table, cfg, targets, leads, rows, columns, parts, scalers, layout, built };
+  const splits = forecastSplits(loaded);
   const featureNames = [
     ...numeric,
     ...layout.categories.flatMap(oneHotNames),
     ...layout.calendar.flatMap(calendarNames),
   ];
-  const time = rows.form && { form: rows.form, frequency: rows.frequency };
-  const forecast: ForecastInfo = {
-    leads,
-    window: cfg.window,
-    windowLevel: cfg.windowLevel,
-    series: built.series,
-    seriesNames: columns.names,
-    seriesBounds: columns.bounds,
-    seriesOf: columns.seriesOf,
-    targetScalerOf: (s) => scalers.perSeries?.[s]?.targetScaler ?? scalers.targetScaler,
-    featureScalerOf: (s) => scalers.perSeries?.[s]?.featureScaler ?? scalers.featureScaler,
-    layout,
-    hasTargets: present.length === targets.length,
-    season: cfg.season,
-    intervalLevels: cfg.intervals,
-    targetRaw: built.targetRaw,
-    rowIds: columns.rowIds,
-    time:
-      columns.times && rows.form
-        ? { column: cfg.time ?? '', values: columns.times, form: rows.form, frequency: rows.frequency }
-        : undefined,
-    intervals: fitted?.forecast?.intervals,
-    gaps: rows.gaps,
-  };
-  const seriesScalers =
-    scalers.perSeries &&
-    Object.fromEntries(
-      columns.names.flatMap((name, s) => {
-        const own = scalers.perSeries![s];
-        return own ? [[name, own] as const] : [];
-      }),
-    );
   const notes = [
     ...(fitted === undefined && cfg.features === undefined ? defaultFeatureNotes(numeric, targets, columns) : []),
-    ...gapNotes(cfg, rows),
-    ...(parts.skipped.size > 0
-      ? [
-          `${parts.skipped.size} series too short for a window and the horizon in each split were left out (data.shortSeries "skip"): ${[...parts.skipped].map((s) => columns.names[s]).join(', ')}`,
-        ]
-      : []),
-    ...built.unseen.map(
-      ([c, n]) => `${n} rows of ${c} have a level the training split does not have: encoded as all zeros`,
-    ),
+    ...loadNotes(loaded),
   ];
-  const summary = {
-    file: table.file,
-    task: 'forecast' as const,
-    rows: columns.rowIds.length,
-    droppedRows: table.rows + rows.gaps.filled - columns.rowIds.length,
-    features: featureNames,
-    targets: [...targets],
-    classes: [],
-    sizes: splitSizes(splits),
-    steps: cfg.window,
-    ...(seriesColumns(cfg).length > 0 ? { series: columns.names.length - parts.skipped.size } : {}),
-    notes,
-  };
   return {
     task: 'forecast',
     file: absPath,
     featureNames,
     targetNames: [...targets],
-    classes: [],
     steps: cfg.window,
     outputSize: leads.length * targets.length,
     masked: false,
+    fitted: fittedOf(loaded),
+    splits,
+    forecast: { ...forecastInfo(loaded, present.length === targets.length), intervals: fitted?.forecast?.intervals },
+    summary: {
+      file: table.file,
+      task: 'forecast',
+      rows: columns.rowIds.length,
+      droppedRows: table.rows + rows.gaps.filled - columns.rowIds.length,
+      features: featureNames,
+      targets: [...targets],
+      classes: [],
+      sizes: splitSizes(splits),
+      steps: cfg.window,
+      ...(seriesColumns(cfg).length > 0 ? { series: columns.names.length - parts.skipped.size } : {}),
+      notes,
+    },
+  };
+}
+
+/** What loadForecast has worked out before it assembles the dataset, for the helpers that assemble it. */
+interface Loaded {
+  table: Table;
+  cfg: ForecastDataConfig;
+  targets: string[];
+  leads: number[];
+  rows: SeriesRows;
+  columns: SeriesColumns;
+  parts: Parts;
+  scalers: Scalers;
+  layout: FeatureLayout;
+  built: ReturnType<typeof buildSeries>;
+}
+
+/** The train, val and test splits (and all: every window) of the series, each the windows inside its rows. */
+function forecastSplits(l: Loaded): ForecastDataset['splits'] {
+  const spec: WindowSpec = { window: l.cfg.window, leads: l.leads, level: l.cfg.windowLevel };
+  const split = (part: SplitName) => {
+    const ranges = l.columns.bounds.flatMap(([start, end], s): [number, number][] => {
+      if (l.parts.skipped.has(s)) return [];
+      const [a, b] = part === 'all' ? [0, end - start] : l.parts.segments[s][part];
+      return [[start + a, start + b]];
+    });
+    const ends = seriesWindowEnds(ranges, l.cfg.window, Math.max(...l.leads));
+    return forecastSplit(part, l.built.series, ends, spec, l.columns.rowIds, l.columns.seriesOf);
+  };
+  return { train: split('train'), val: split('val'), test: split('test'), all: split('all') };
+}
+
+/** What a checkpoint stores of this data: the scalers (per series too), the vocabularies, leads and time step. */
+function fittedOf(l: Loaded): FittedTransforms {
+  const { scalers, columns, rows } = l;
+  const perSeries = scalers.perSeries;
+  const seriesScalers =
+    perSeries &&
+    Object.fromEntries(columns.names.flatMap((name, s) => (perSeries[s] ? [[name, perSeries[s]] as const] : [])));
+  const time = rows.form && { form: rows.form, frequency: rows.frequency };
+  return {
     featureScaler: scalers.featureScaler,
     targetScaler: scalers.targetScaler,
-    fitted: {
-      featureScaler: scalers.featureScaler,
-      targetScaler: scalers.targetScaler,
-      classes: [],
-      ...(layout.categories.length > 0 ? { categories: layout.categories } : {}),
-      forecast: { leads, ...(time ? { time } : {}), ...(seriesScalers ? { seriesScalers } : {}) },
-    },
-    splits,
-    forecast,
-    summary,
+    classes: [],
+    ...(l.layout.categories.length > 0 ? { categories: l.layout.categories } : {}),
+    forecast: { leads: l.leads, ...(time ? { time } : {}), ...(seriesScalers ? { seriesScalers } : {}) },
   };
+}
+
+/** What the baselines, forecasts and reports need of the series beyond the batches. */
+function forecastInfo(l: Loaded, hasTargets: boolean): Omit<ForecastInfo, 'intervals'> {
+  const { cfg, columns, rows, scalers } = l;
+  return {
+    leads: l.leads,
+    window: cfg.window,
+    windowLevel: cfg.windowLevel,
+    series: l.built.series,
+    seriesNames: columns.names,
+    seriesBounds: columns.bounds,
+    seriesOf: columns.seriesOf,
+    targetScalerOf: (s) => scalers.perSeries?.[s]?.targetScaler ?? scalers.targetScaler,
+    featureScalerOf: (s) => scalers.perSeries?.[s]?.featureScaler ?? scalers.featureScaler,
+    layout: l.layout,
+    hasTargets,
+    season: cfg.season,
+    intervalLevels: cfg.intervals,
+    targetRaw: l.built.targetRaw,
+    rowIds: columns.rowIds,
+    time:
+      columns.times && rows.form
+        ? { column: cfg.time ?? '', values: columns.times, form: rows.form, frequency: rows.frequency }
+        : undefined,
+    gaps: rows.gaps,
+  };
+}
+
+/** The notes of loading: gaps, series left out, levels the training split lacks. */
+function loadNotes(l: Loaded): string[] {
+  const skipped = [...l.parts.skipped].map((s) => l.columns.names[s]);
+  return [
+    ...gapNotes(l.cfg, l.rows),
+    ...(skipped.length > 0
+      ? [
+          `${skipped.length} series too short for a window and the horizon in each split were left out ` +
+            `(data.shortSeries "skip"): ${skipped.join(', ')}`,
+        ]
+      : []),
+    ...l.built.unseen.map(
+      ([c, n]) => `${n} rows of ${c} have a level the training split does not have: encoded as all zeros`,
+    ),
+  ];
 }
 
 /** Every numeric column of the file that is not a target, the time, an id or a categorical; else the targets. */
@@ -266,7 +295,8 @@ function checkKnownSeries(table: Table, cfg: ForecastDataConfig, c: SeriesColumn
   if (unknown.length > 0)
     throw new DataError(
       table.file,
-      `series ${unknown.map((n) => JSON.stringify(n)).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not among those the model was trained on: with scaleBy "series" each series is scaled by its own training part`,
+      `series ${unknown.map((n) => JSON.stringify(n)).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not among ` +
+        `those the model was trained on: with scaleBy "series" each series is scaled by its own training part`,
       'leave them out (lstm-predict --series names the series to forecast), or train with data.scaleBy "global"',
     );
 }

@@ -64,7 +64,8 @@ function emptyCell(ctx: MissingContext, i: number, j: number, detail: string, su
     [at.next ?? 0],
     at.column,
     ([line]) =>
-      `column "${at.name}": expected a number, found an empty cell${detail} in a row inserted for a gap (data.gaps "fill") before line ${line}`,
+      `column "${at.name}": expected a number, found an empty cell${detail} ` +
+      `in a row inserted for a gap (data.gaps "fill") before line ${line}`,
     suggestion,
   );
 }

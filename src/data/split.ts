@@ -74,7 +74,8 @@ function checkClasses(byClass: number[][], classes: string[], file: string): voi
     if (members.length < 2)
       throw new DataError(
         file,
-        `class "${classes[c]}" has ${members.length} example${members.length === 1 ? '' : 's'}; expected at least 2 so that train and val each get one`,
+        `class "${classes[c]}" has ${members.length} example${members.length === 1 ? '' : 's'}; ` +
+          `expected at least 2 so that train and val each get one`,
         'add examples of this class or remove its rows',
       );
   });

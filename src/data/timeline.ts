@@ -107,7 +107,8 @@ export function timeline(cells: TimeCells, policy: GapPolicy, frequency?: Freque
   if (filled > count)
     throw new DataError(
       cells.file,
-      `column "${cells.column}": filling its gaps would insert ${filled} rows, more than the ${count} it has; expected a regular time column (frequency ${f ? describeFrequency(f, form) : 'unknown'})`,
+      `column "${cells.column}": filling its gaps would insert ${filled} rows, more than the ${count} ` +
+        `it has; expected a regular time column (frequency ${f ? describeFrequency(f, form) : 'unknown'})`,
     );
   return { order: Int32Array.from(order), values: Float64Array.from(values), form, frequency: f, gaps, filled };
 }

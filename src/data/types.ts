@@ -193,24 +193,19 @@ interface DatasetCommon {
   featureNames: string[];
   /** forecast: target column names; classify: [] */
   targetNames: string[];
-  /** classify: class labels in index order (sorted); forecast: [] */
-  classes: string[];
   /** window length (forecast) or longest sequence (classify) */
   steps: number;
   /** the head's width: leads × targets (forecast) or classes (classify) */
   outputSize: number;
   /** true when sequences are padded and batches carry a mask */
   masked: boolean;
-  featureScaler: Scaler;
-  targetScaler?: Scaler;
-  /** what a checkpoint of a model trained on this data stores */
+  /** what a checkpoint of a model trained on this data stores: the scalers, the classes, the vocabularies */
   fitted: FittedTransforms;
   summary: DataSummary;
 }
 
 export interface ForecastDataset extends DatasetCommon {
   task: 'forecast';
-  targetScaler: Scaler;
   splits: Record<SplitName, ForecastSplit>;
   forecast: ForecastInfo;
 }

@@ -38,7 +38,8 @@ export function chooseExamples(split: SplitData, count: number, ids?: string[]):
   if (unknown.length > 0) {
     const some = split.ids.slice(0, 5).join(', ');
     throw new UsageError(
-      `--ids: expected ids of the ${split.name} split (its first: ${some}${split.size > 5 ? ', …' : ''}), got ${unknown.map((u) => JSON.stringify(u)).join(', ')}`,
+      `--ids: expected ids of the ${split.name} split (its first: ` +
+        `${some}${split.size > 5 ? ', …' : ''}), got ${unknown.map((u) => JSON.stringify(u)).join(', ')}`,
     );
   }
   return ids.map((id) => index.get(id)!);
@@ -218,10 +219,10 @@ export async function writeGates(dir: string, gates: Gates, title: string, bidir
 /** An example's truth and prediction in a few words: a classifier's labels, a forecaster's first target and step. */
 export function exampleCaption(p: Predictions, dataset: Dataset, index: number): string {
   if (p.task === 'classify') {
-    const k = dataset.classes.length;
+    const k = dataset.fitted.classes.length;
     const probs = p.probabilities.subarray(index * k, (index + 1) * k);
     const predicted = probs.indexOf(Math.max(...probs));
-    return `label ${dataset.classes[p.labels[index]]}, predicted ${dataset.classes[predicted]}`;
+    return `label ${dataset.fitted.classes[p.labels[index]]}, predicted ${dataset.fitted.classes[predicted]}`;
   }
   const width = p.leads.length * p.targets;
   const [actual, predicted] = [p.yTrue[index * width], p.yPred[index * width]];

@@ -16,12 +16,12 @@ export interface Labelled {
 export async function labelSequences(forward: Forward, data: Dataset, batchSize: number): Promise<Labelled> {
   const split = data.splits.all;
   const p = own(await predictSplitWith(forward, data, split, batchSize), 'classify');
-  const k = data.classes.length;
+  const k = data.fitted.classes.length;
   const predicted = argmaxRows(p.probabilities, k);
   const rows = split.ids.map((sequence, i) => ({
     sequence,
-    label: data.classes[predicted[i]],
+    label: data.fitted.classes[predicted[i]],
     probabilities: Array.from(p.probabilities.subarray(i * k, (i + 1) * k)),
   }));
-  return { task: 'classify', classes: data.classes, rows, notes: [] };
+  return { task: 'classify', classes: data.fitted.classes, rows, notes: [] };
 }

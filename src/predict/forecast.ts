@@ -98,10 +98,14 @@ export function originRows(data: ForecastDataset, series: number[], from: string
     );
   }
   for (const r of rows)
-    if (r - info.seriesBounds[info.seriesOf[r]][0] < info.window - 1)
+    if (r - info.seriesBounds[info.seriesOf[r]][0] < info.window - 1) {
+      const where = from === undefined ? 'the file' : `--from ${from}`;
+      const series =
+        info.seriesNames.length > 1 ? ` in series ${JSON.stringify(info.seriesNames[info.seriesOf[r]])}` : '';
       throw new UsageError(
-        `${from === undefined ? 'the file' : `--from ${from}`}: expected a whole window (${info.window} rows) up to the forecast's start${info.seriesNames.length > 1 ? ` in series ${JSON.stringify(info.seriesNames[info.seriesOf[r]])}` : ''}`,
+        `${where}: expected a whole window (${info.window} rows) up to the forecast's start${series}`,
       );
+    }
   return rows;
 }
 

@@ -70,10 +70,10 @@ export const classifyTask: Task = {
     const c = own(p, 'classify');
     return accuracy(c.labels, argmaxRows(c.probabilities, dataset.outputSize));
   },
-  metrics: (p, dataset) => classifyMetrics(own(p, 'classify'), dataset.classes),
+  metrics: (p, dataset) => classifyMetrics(own(p, 'classify'), dataset.fitted.classes),
   predictionTable(p, dataset, split) {
     const { labels, probabilities } = own(p, 'classify');
-    const classes = dataset.classes;
+    const classes = dataset.fitted.classes;
     const predicted = argmaxRows(probabilities, classes.length);
     const headers = ['id', 'label_true', 'label_pred', ...classes.map((c) => `p_${c}`)];
     const rows = split.ids.map((id, i) => [

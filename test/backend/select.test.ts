@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
 import { fixedWasmKernelsInstalled } from '../../src/backend/wasm-kernels.js';
-import { ConfigError } from '../../src/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { runCli, smallForecastConfig, tempDir, writeJson } from '../cli/helpers.js';
 
 /** Whether the optional native backend can load here (it cannot where its install could not download libtensorflow). */
@@ -38,7 +38,7 @@ test(`an explicit tensorflow backend ${native ? 'loads' : 'is a clear error with
   }
   await assert.rejects(
     selectBackend('tensorflow'),
-    (e: Error) => e instanceof ConfigError && /tfjs-node/.test(e.message) && /--backend wasm/.test(e.suggestion ?? ''),
+    (e: Error) => e instanceof UsageError && /tfjs-node/.test(e.message) && /--backend wasm/.test(e.suggestion ?? ''),
   );
 });
 

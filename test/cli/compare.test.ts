@@ -15,7 +15,10 @@ test('lstm-compare checks parity, trains all four variants and writes the compar
   assert.match(r.stdout, /builtin-bi ↔ hand-bi\s.*PASS/);
   assert.match(
     r.stdout,
-    /variant\s+params\s+train loss\s+val loss\s+train accuracy\s+val accuracy\s+best epoch\s+s\/epoch\s+train samples\/s\s+infer samples\/s/,
+    new RegExp(
+      String.raw`variant\s+params\s+train loss\s+val loss\s+train accuracy\s+val accuracy\s+best epoch\s+` +
+        String.raw`s\/epoch\s+train samples\/s\s+infer samples\/s`,
+    ),
   );
   for (const v of VARIANTS) assert.match(r.stdout, new RegExp(`^${v}\\s+\\d+\\s`, 'm'), `a table row for ${v}`);
   assert.match(r.stdout, /drift builtin ↔ hand: epoch-1 \|Δ train loss\| /);
@@ -37,7 +40,8 @@ test('lstm-compare checks parity, trains all four variants and writes the compar
   const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
   assert.equal(
     csv[0],
-    'variant,params,train_loss,val_loss,train_accuracy,val_accuracy,best_epoch,epochs,seconds_per_epoch,train_samples_per_sec,inference_samples_per_sec,run_dir',
+    'variant,params,train_loss,val_loss,train_accuracy,val_accuracy,best_epoch,epochs,seconds_per_epoch,' +
+      'train_samples_per_sec,inference_samples_per_sec,run_dir',
   );
   assert.equal(csv.length, 5);
   const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));

@@ -132,7 +132,10 @@ test('--from ends the window at a time or a data row, and the plot shows what fo
   assert.equal(bad.code, 2);
   assert.match(
     bad.stderr,
-    /--from: expected a time of the file, or a data-row index of .*hourly\.csv, got "2031-01-01T00:00" \(its times run from 2023-01-01T00:00 to /,
+    new RegExp(
+      String.raw`--from: expected a time of the file, or a data-row index of .*hourly\.csv, got "2031-01-01T00:00" ` +
+        String.raw`\(its times run from 2023-01-01T00:00 to `,
+    ),
   );
 });
 
@@ -147,7 +150,10 @@ test('a rollout with a feature that is not a target is refused, naming it; nothi
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(
     r.stderr,
-    /--steps 7: forecasting past the horizon \(6\) feeds the forecasts back in as inputs, which needs every feature to be a target \(or a calendar feature\); these features have no future values: temp/,
+    new RegExp(
+      String.raw`--steps 7: forecasting past the horizon \(6\) feeds the forecasts back in as inputs, which needs every ` +
+        String.raw`feature to be a target \(or a calendar feature\); these features have no future values: temp`,
+    ),
   );
   assert.doesNotMatch(r.stderr, /\n\s+at /);
   assert.deepEqual(listTree(out), []);

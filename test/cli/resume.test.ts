@@ -55,45 +55,49 @@ test('2 epochs plus a resumed 2 give the weights and history of 4 uninterrupted 
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(h[i].val_loss - ref[i].val_loss) < 1e-6, `epoch ${i + 1} val loss`);
 });
 
-test('Ctrl-C finishes the batch, writes checkpoints/last, prints the resume command and exits 130; resuming matches an uninterrupted run', async () => {
-  const dir = tempDir();
-  const cfg = writeJson(join(dir, 'cfg.json'), config);
-  const child = startCli('lstm-train', ['--config', cfg], dir);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const signalled = new Promise<void>((resolve) =>
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      // mid-epoch 2: one epoch line has been printed
-      if (/epoch 1:/.test(stdout) && !child.killed) setTimeout(() => (child.kill('SIGINT'), resolve()), 150);
-    }),
-  );
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  await signalled;
-  assert.equal(code, 130, stdout + stderr);
-  const run = onlyRun(dir);
-  assert.ok(stdout.includes(`resume with: lstm-train --resume ${join('runs', basename(run))}\n`), stdout);
-  // --epochs no more than the epochs completed leaves nothing to train, the partial epoch included
-  const { epoch, inProgress } = JSON.parse(
-    readFileSync(join(run, 'checkpoints', 'last', 'meta.json'), 'utf8'),
-  ).trainState;
-  assert.ok(inProgress?.batchesDone > 0, `interrupted mid-epoch: ${JSON.stringify(inProgress)}`);
-  const paused = weights(run);
-  const nothing = runCli('lstm-train', ['--resume', run, '--epochs', String(epoch)], dir);
-  assert.equal(nothing.code, 2, nothing.stdout + nothing.stderr);
-  assert.match(
-    nothing.stderr,
-    new RegExp(`--epochs: expected more than the ${epoch} epochs already done, got ${epoch}`),
-  );
-  assert.equal(maxDiff(weights(run), paused), 0);
-  const resumed = runCli('lstm-train', ['--resume', run], dir);
-  assert.equal(resumed.code, 0, resumed.stderr);
-  assert.ok(
-    maxDiff(weights(run), uninterrupted().weights) <= 1e-6,
-    `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`,
-  );
-});
+test(
+  'Ctrl-C finishes the batch, writes checkpoints/last, prints the resume command and exits 130; ' +
+    'resuming matches an uninterrupted run',
+  async () => {
+    const dir = tempDir();
+    const cfg = writeJson(join(dir, 'cfg.json'), config);
+    const child = startCli('lstm-train', ['--config', cfg], dir);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const signalled = new Promise<void>((resolve) =>
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        // mid-epoch 2: one epoch line has been printed
+        if (/epoch 1:/.test(stdout) && !child.killed) setTimeout(() => (child.kill('SIGINT'), resolve()), 150);
+      }),
+    );
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await signalled;
+    assert.equal(code, 130, stdout + stderr);
+    const run = onlyRun(dir);
+    assert.ok(stdout.includes(`resume with: lstm-train --resume ${join('runs', basename(run))}\n`), stdout);
+    // --epochs no more than the epochs completed leaves nothing to train, the partial epoch included
+    const { epoch, inProgress } = JSON.parse(
+      readFileSync(join(run, 'checkpoints', 'last', 'meta.json'), 'utf8'),
+    ).trainState;
+    assert.ok(inProgress?.batchesDone > 0, `interrupted mid-epoch: ${JSON.stringify(inProgress)}`);
+    const paused = weights(run);
+    const nothing = runCli('lstm-train', ['--resume', run, '--epochs', String(epoch)], dir);
+    assert.equal(nothing.code, 2, nothing.stdout + nothing.stderr);
+    assert.match(
+      nothing.stderr,
+      new RegExp(`--epochs: expected more than the ${epoch} epochs already done, got ${epoch}`),
+    );
+    assert.equal(maxDiff(weights(run), paused), 0);
+    const resumed = runCli('lstm-train', ['--resume', run], dir);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok(
+      maxDiff(weights(run), uninterrupted().weights) <= 1e-6,
+      `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`,
+    );
+  },
+);
 
 test('a second Ctrl-C exits at once and leaves a loadable checkpoint', async () => {
   const dir = tempDir();

@@ -16,13 +16,13 @@ const text = csv('x_0,x_1,label', rows);
 
 test('labels map to class indices; summary counts classes per split', async () => {
   const ds = await loadText(text, classifyCfg({ steps: 2 }), { seed: 3 });
-  assert.deepEqual(ds.classes, ['2', '7', '10']);
+  assert.deepEqual(ds.fitted.classes, ['2', '7', '10']);
   assert.equal(ds.outputSize, 3);
   const b = ds.splits.all.batch([0, 1, 2]);
   assert.deepEqual(Array.from(b.y), [2, 0, 1]);
   assert.ok(b.y instanceof Int32Array);
   const counts = ds.summary.classCounts!;
-  for (const c of ds.classes)
+  for (const c of ds.fitted.classes)
     assert.equal(counts.train[c] + counts.val[c] + counts.test[c], rows.filter((r) => r[2] === c).length);
   assert.deepEqual(ds.summary.sizes, {
     train: ds.splits.train.size,
@@ -34,7 +34,7 @@ test('labels map to class indices; summary counts classes per split', async () =
 
 test('with fitted transforms: same data and seed reproduce the exact splits; nothing is refitted', async () => {
   const first = await loadText(text, classifyCfg({ steps: 2 }), { seed: 9 });
-  const fitted = { featureScaler: first.featureScaler, classes: first.classes };
+  const fitted = { featureScaler: first.fitted.featureScaler, classes: first.fitted.classes };
   const again = await loadText(text, classifyCfg({ steps: 2 }), { seed: 9, fitted });
   for (const part of ['train', 'val', 'test', 'all'] as const)
     assert.deepEqual(again.splits[part].ids, first.splits[part].ids, part);
@@ -49,9 +49,9 @@ test('with fitted transforms: same data and seed reproduce the exact splits; not
     [3, 9, '2'],
   ]);
   const ds = await loadText(small, classifyCfg({ steps: 2 }), { seed: 9, fitted });
-  assert.deepEqual(ds.classes, ['2', '7', '10']);
+  assert.deepEqual(ds.fitted.classes, ['2', '7', '10']);
   assert.deepEqual(Array.from(ds.splits.all.batch([0, 1, 2]).y), [1, 1, 0]);
-  assert.equal(ds.featureScaler, first.featureScaler);
+  assert.equal(ds.fitted.featureScaler, first.fitted.featureScaler);
 });
 
 test('a label not seen in training is a DataError at its cell', async () => {

@@ -24,7 +24,7 @@ test('long layout: sequences ordered by orderBy, padded at the end with zeros, w
   assert.equal(ds.masked, true);
   assert.equal(ds.steps, 3);
   assert.deepEqual(ds.featureNames, ['x', 'y']); // seq, step and label are not features
-  assert.deepEqual(ds.classes, ['even', 'odd']);
+  assert.deepEqual(ds.fitted.classes, ['even', 'odd']);
   // Ids in order of first appearance in the (reversed) file.
   assert.deepEqual(ds.splits.all.ids, ['s5', 's4', 's3', 's2', 's1', 's0']);
   const b = ds.splits.all.batch([1, 4, 2]); // s4 (2 steps), s1 (1 step), s3 (3 steps)
@@ -45,13 +45,16 @@ test('padding is ignored when fitting the scaler, and stays 0 after scaling', as
   const ds = await loadText(csv('seq,step,x,y,label', steps), cfg({ normalize: 'minmax', features: ['x'] }));
   const train = new Set(ds.splits.train.ids);
   const xs = steps.filter((r) => train.has(r[0] as string)).map((r) => r[2] as number);
-  assert.equal(ds.featureScaler.offset[0], Math.min(...xs));
-  assert.equal(ds.featureScaler.scale[0], Math.max(...xs) - Math.min(...xs));
+  assert.equal(ds.fitted.featureScaler.offset[0], Math.min(...xs));
+  assert.equal(ds.fitted.featureScaler.scale[0], Math.max(...xs) - Math.min(...xs));
   const z = await loadText(csv('seq,step,x,y,label', steps), cfg({ normalize: 'zscore', features: ['x'] }));
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  assert.ok(mean > 0 && Math.abs(z.featureScaler.offset[0] - mean) < 1e-12, 'padding zeros would pull the mean down');
+  assert.ok(
+    mean > 0 && Math.abs(z.fitted.featureScaler.offset[0] - mean) < 1e-12,
+    'padding zeros would pull the mean down',
+  );
   const b = z.splits.all.batch([z.splits.all.ids.indexOf('s1')]); // one real step, two padding steps
-  assert.ok(Math.abs(b.x[0] - (10 - mean) / z.featureScaler.scale[0]) < 1e-5);
+  assert.ok(Math.abs(b.x[0] - (10 - mean) / z.fitted.featureScaler.scale[0]) < 1e-5);
   assert.deepEqual(Array.from(b.x.subarray(1)), [0, 0]);
 });
 

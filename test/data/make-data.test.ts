@@ -94,7 +94,7 @@ test('the shipped examples load with the configs described for them', async () =
   const sine = await loadText(sineCsv(), forecastCfg({ features: ['value', 'aux'], targets: ['value'], window: 32 }));
   assert.ok(sine.splits.train.size > 2000 && sine.splits.test.size > 300);
   const order = await loadText(orderCsv(), classifyCfg({ steps: 20 }));
-  assert.deepEqual([order.featureNames, order.classes, order.steps], [['x', 'y'], ['xy', 'yx'], 20]);
+  assert.deepEqual([order.featureNames, order.fitted.classes, order.steps], [['x', 'y'], ['xy', 'yx'], 20]);
   const long = await loadText(orderLongCsv(), classifyCfg({ layout: 'long', sequenceId: 'seq', orderBy: 'step' }));
   assert.deepEqual([long.featureNames, long.steps, long.masked, long.splits.all.size], [['x', 'y'], 20, true, 300]);
 });

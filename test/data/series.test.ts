@@ -83,7 +83,7 @@ test('scaleBy series fits each series on its own training part; global fits one 
   assert.ok(Math.abs(stored!.s1.targetScaler.offset[0] - 2017) < 1e-9);
   const global = await loadForecastText(text, seriesCfg({ normalize: 'zscore' }));
   assert.equal(global.fitted.forecast?.seriesScalers, undefined);
-  assert.ok(Math.abs(global.targetScaler.offset[0] - 1517) < 1e-9);
+  assert.ok(Math.abs(global.fitted.targetScaler!.offset[0] - 1517) < 1e-9);
 });
 
 test('a series the model never saw: forecast with the global scaler, refused by name under scaleBy series', async () => {
@@ -97,7 +97,7 @@ test('a series the model never saw: forecast with the global scaler, refused by 
   const onNew = await loadText(fresh, globalCfg, { fitted: global.fitted });
   assert.equal(onNew.task, 'forecast');
   assert.deepEqual(onNew.forecast.seriesNames, ['s9']);
-  assert.deepEqual(onNew.targetScaler, global.targetScaler);
+  assert.deepEqual(onNew.fitted.targetScaler, global.fitted.targetScaler);
   const perCfg = seriesCfg({ normalize: 'zscore', scaleBy: 'series' });
   const per = await loadForecastText(train, perCfg);
   const e = await rejectsWith(

@@ -67,6 +67,6 @@ test('the scaler is fitted on the training rows only, over all steps', async () 
   const train = ds.splits.train.ids as number[];
   const values = train.flatMap((i) => [i, 2 * i]);
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  assert.ok(Math.abs(ds.featureScaler.offset[0] - mean) < 1e-12);
-  assert.notEqual(ds.featureScaler.offset[0], 5.25); // the mean of all 8 rows
+  assert.ok(Math.abs(ds.fitted.featureScaler.offset[0] - mean) < 1e-12);
+  assert.notEqual(ds.fitted.featureScaler.offset[0], 5.25); // the mean of all 8 rows
 });

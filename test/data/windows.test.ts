@@ -81,23 +81,23 @@ test('scalers are fitted on the training rows only, and the target has its own',
   const mean = (f: (i: number) => number) => train.reduce((s, i) => s + f(i), 0) / train.length;
   const std = (f: (i: number) => number) =>
     Math.sqrt(train.reduce((s, i) => s + (f(i) - mean(f)) ** 2, 0) / train.length);
-  assert.deepEqual(ds.featureScaler.columns, ['a', 'b']);
-  assert.ok(Math.abs(ds.featureScaler.offset[0] - mean(a)) < 1e-12);
-  assert.ok(Math.abs(ds.featureScaler.scale[1] - std(b)) < 1e-12);
-  assert.deepEqual(ds.targetScaler!.columns, ['a']);
-  assert.ok(Math.abs(ds.targetScaler!.offset[0] - mean(a)) < 1e-12, 'not the mean of all rows');
+  assert.deepEqual(ds.fitted.featureScaler.columns, ['a', 'b']);
+  assert.ok(Math.abs(ds.fitted.featureScaler.offset[0] - mean(a)) < 1e-12);
+  assert.ok(Math.abs(ds.fitted.featureScaler.scale[1] - std(b)) < 1e-12);
+  assert.deepEqual(ds.fitted.targetScaler!.columns, ['a']);
+  assert.ok(Math.abs(ds.fitted.targetScaler!.offset[0] - mean(a)) < 1e-12, 'not the mean of all rows');
   const batch = ds.splits.test.batch([0]); // window rows 15..17, target rows 18, 19: outside the fitted rows
   assert.ok(Math.abs(batch.x[0] - (a(15) - mean(a)) / std(a)) < 1e-5);
   assert.ok(Math.abs(batch.y[1] - (a(19) - mean(a)) / std(a)) < 1e-5);
   // Inverse scaling brings y back to original units.
-  const back = inverseScaler(ds.targetScaler!, ds.splits.train.batch([0, 1, 2]).y);
+  const back = inverseScaler(ds.fitted.targetScaler!, ds.splits.train.batch([0, 1, 2]).y);
   assert.deepEqual(
     Array.from(back, (v) => Math.round(v * 1e4) / 1e4),
     [a(3), a(4), a(4), a(5), a(5), a(6)],
   );
 
   const mm = await loadText(tiny, cfg({ normalize: 'minmax' }));
-  assert.deepEqual([mm.featureScaler.offset[0], mm.featureScaler.scale[0]], [a(0), a(9) - a(0)]);
+  assert.deepEqual([mm.fitted.featureScaler.offset[0], mm.fitted.featureScaler.scale[0]], [a(0), a(9) - a(0)]);
 });
 
 test('too few rows overall, or in the train or val split, say how many are needed and found', async () => {
@@ -132,7 +132,7 @@ test('too few rows overall, or in the train or val split, say how many are neede
 
 test('with fitted transforms the stored scalers are applied and the splits are the same', async () => {
   const first = await loadText(tiny, cfg({ normalize: 'zscore' }));
-  const fitted = { featureScaler: first.featureScaler, targetScaler: first.targetScaler, classes: [] };
+  const fitted = { featureScaler: first.fitted.featureScaler, targetScaler: first.fitted.targetScaler, classes: [] };
   // A shifted copy: were it re-fitted, the scaled values would not change; with the stored scalers they do.
   const shifted = csv(
     't,a,b,c',
@@ -145,10 +145,10 @@ test('with fitted transforms the stored scalers are applied and the splits are t
     fitted,
     pathOverride: path,
   });
-  assert.equal(again.featureScaler, first.featureScaler);
+  assert.equal(again.fitted.featureScaler, first.fitted.featureScaler);
   assert.deepEqual(again.splits.test.ids, first.splits.test.ids);
   const d = again.splits.test.batch([0]).x[0] - first.splits.test.batch([0]).x[0];
-  assert.ok(Math.abs(d - 100 / first.featureScaler.scale[0]) < 1e-4);
+  assert.ok(Math.abs(d - 100 / first.fitted.featureScaler.scale[0]) < 1e-4);
 });
 
 test('a file with only the target column forecasts it from its own past', async () => {

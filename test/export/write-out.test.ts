@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { outTarget, writeExport } from '../../src/export/write-out.js';
 import { listTree, tempDir } from '../cli/helpers.js';
 
@@ -11,7 +11,7 @@ test('an export replaces --out whole (with --force), and a write that fails leav
   const out = join(dir, 'export');
   mkdirSync(out);
   writeFileSync(join(out, 'old.txt'), 'old');
-  assert.throws(() => outTarget(out, 'folder', false, '/nowhere'), ConfigError);
+  assert.throws(() => outTarget(out, 'folder', false, '/nowhere'), UsageError);
   const target = outTarget(out, 'folder', true, '/nowhere');
   // "a" is a file, so "a/b" cannot be written: the export fails after its first file
   const failing = new Map([
@@ -20,7 +20,7 @@ test('an export replaces --out whole (with --force), and a write that fails leav
   ]);
   await assert.rejects(
     writeExport(target, failing),
-    (e: unknown) => e instanceof ConfigError && /--out: expected a writable location/.test(e.message),
+    (e: unknown) => e instanceof UsageError && /--out: expected a writable location/.test(e.message),
   );
   assert.deepEqual(listTree(dir), ['export', 'export/old.txt'], 'the old export, and no temporary sibling');
   const files = await writeExport(target, new Map([['model.json', '{}']]));
