@@ -9,7 +9,7 @@ import { f32, type Cell } from '../util/table.js';
 import { loadCardData, loadCardTrainingData } from '../task/dataset.js';
 import { levelName } from '../task/forecast/intervals.js';
 import { taskOf, type Chart, type Table } from '../task/index.js';
-import { own } from '../task/types.js';
+import { asTask, own } from '../task/types.js';
 import { labelSequences, type Labelled } from './classify.js';
 import { forecastFuture, type FutureForecast } from './forecast.js';
 import { withForward, type Runtime } from './runtime.js';
@@ -42,7 +42,7 @@ interface Predictor {
   chart(p: Prediction, name: string): Chart;
 }
 
-const forecaster: Predictor = {
+const forecaster: Predictor = asTask<Predictor, 'forecast'>('forecast', {
   async run(r) {
     const data = own(await loadCardData(r.card, r.dataPath, true), 'forecast');
     const needsTraining =
@@ -60,7 +60,7 @@ const forecaster: Predictor = {
     );
   },
   table(p) {
-    const f = own(p, 'forecast');
+    const f = p;
     const time = f.steps.some((s) => s.time !== undefined);
     const series = f.steps.some((s) => s.series !== undefined);
     const bounds = (t: string) => f.levels.flatMap((l) => [`${t}_lower_${levelName(l)}`, `${t}_upper_${levelName(l)}`]);
@@ -84,12 +84,12 @@ const forecaster: Predictor = {
     return { headers, rows };
   },
   extras: (p) => {
-    const { origins } = own(p, 'forecast');
+    const { origins } = p;
     return origins.length === 1 ? { origin: origins[0] } : { origins };
   },
   chart(p, name) {
     const title = `${name}: forecast`;
-    const f = own(p, 'forecast');
+    const f = p;
     // with several series, a panel per series and target (the first few series)
     const shown = [...new Set(f.origins.map((o) => o.series))].slice(0, 6);
     const panel = (series: string | undefined, target: string) =>
@@ -125,9 +125,9 @@ const forecaster: Predictor = {
     const subtitle = `${steps} steps after ${from}, original units; shaded: the prediction intervals`;
     return { name: 'forecast', spec: fanChartSpec(points, bands, { title, subtitle, temporal: f.temporal }) };
   },
-};
+});
 
-const classifier: Predictor = {
+const classifier: Predictor = asTask<Predictor, 'classify'>('classify', {
   async run(r) {
     if (r.steps !== undefined || r.from !== undefined)
       throw new UsageError(
@@ -139,14 +139,14 @@ const classifier: Predictor = {
     );
   },
   table(p) {
-    const c = own(p, 'classify');
+    const c = p;
     const headers = ['sequence', 'label', ...c.classes.map((k) => `p_${k}`)];
     return { headers, rows: c.rows.map((r) => [r.sequence, r.label, ...r.probabilities.map(f32)]) };
   },
   extras: () => ({}),
   chart(p, name) {
     const title = `${name}: predicted labels`;
-    const c = own(p, 'classify');
+    const c = p;
     const spec = predictedClassesSpec(
       c.classes,
       c.rows.map((r) => r.label),
@@ -154,7 +154,7 @@ const classifier: Predictor = {
     );
     return { name: 'labels', spec };
   },
-};
+});
 
 const PREDICTORS: Record<TaskName, Predictor> = { forecast: forecaster, classify: classifier };
 

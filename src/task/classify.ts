@@ -4,7 +4,7 @@ import type { Batch, Dataset } from '../data/types.js';
 import { confusionSpec } from '../charts/prediction-plot.js';
 import { f32, formatNumber, formatTable } from '../util/table.js';
 import { accuracy, argmaxRows, confusionMatrix, macroF1, majorityBaseline, perClassMetrics } from './metrics.js';
-import { own, type ClassifyPredictions, type ClassifyMetrics, type Task } from './types.js';
+import { asTask, type ClassifyPredictions, type ClassifyMetrics, type Task } from './types.js';
 
 function classifyMetrics(p: ClassifyPredictions, classes: string[]): ClassifyMetrics {
   const predicted = argmaxRows(p.probabilities, classes.length);
@@ -51,7 +51,7 @@ function collector(dataset: Dataset, size: number) {
   };
 }
 
-export const classifyTask: Task = {
+export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
   name: 'classify',
   metric: 'accuracy',
   examples: 'sequences',
@@ -67,12 +67,12 @@ export const classifyTask: Task = {
   metricsContext: () => ({}),
   checkpointTransforms: (dataset) => dataset.fitted,
   headline: (p, dataset) => {
-    const c = own(p, 'classify');
+    const c = p;
     return accuracy(c.labels, argmaxRows(c.probabilities, dataset.outputSize));
   },
-  metrics: (p, dataset) => classifyMetrics(own(p, 'classify'), dataset.fitted.classes),
+  metrics: (p, dataset) => classifyMetrics(p, dataset.fitted.classes),
   predictionTable(p, dataset, split) {
-    const { labels, probabilities } = own(p, 'classify');
+    const { labels, probabilities } = p;
     const classes = dataset.fitted.classes;
     const predicted = argmaxRows(probabilities, classes.length);
     const headers = ['id', 'label_true', 'label_pred', ...classes.map((c) => `p_${c}`)];
@@ -85,9 +85,9 @@ export const classifyTask: Task = {
     return { headers, rows };
   },
   plots(metrics, _p, _dataset, _split, title) {
-    const r = own(metrics, 'classify');
+    const r = metrics;
     const spec = confusionSpec(r.classes, r.confusion, { title, subtitle: `${r.split} split, ${r.count} sequences` });
     return [{ name: 'confusion', spec }];
   },
-  formatMetrics: (r) => formatMetrics(own(r, 'classify')),
-};
+  formatMetrics: (r) => formatMetrics(r),
+});

@@ -163,8 +163,38 @@ export interface Chart {
   spec: VegaLiteSpec;
 }
 
-/** Narrows a task's own value; another task's reaching it is a programmer error. */
+/** Narrows a value that a task-agnostic loader gave back (a dataset, predictions); another task's is a bug. */
 export function own<T extends { task: TaskName }, N extends T['task']>(value: T, task: N): Extract<T, { task: N }> {
   if (value.task !== task) throw new Error(`the ${task} task was handed ${value.task} data`);
   return value as Extract<T, { task: N }>;
+}
+
+/** A value handed to one task's implementation, narrowed to that task's own kind where it says which it is. */
+type OwnArg<A, N extends TaskName> = A extends { task: TaskName } ? Extract<A, { task: N }> : A;
+type OwnFn<F, N extends TaskName> = F extends (...args: infer A) => infer R
+  ? (...args: { [K in keyof A]: OwnArg<A[K], N> }) => R
+  : F;
+
+/**
+ * An interface as task N implements it: every argument that carries a `task` (a dataset, predictions, metrics) is
+ * already N's own kind, so the implementation is written against ForecastDataset, ForecastPredictions, … directly.
+ */
+export type ImplementationOf<I, N extends TaskName> = { [K in keyof I]: OwnFn<I[K], N> };
+
+/**
+ * The one place where a task's implementation is seen through the interface every caller uses: each call checks
+ * that every value with a `task` it is handed is task N's (another's is a programmer error).
+ */
+export function asTask<I extends object, N extends TaskName>(name: N, impl: ImplementationOf<I, N>): I {
+  const check = (arg: unknown) => {
+    const task = (arg as { task?: unknown } | null)?.task;
+    if (typeof arg === 'object' && task !== undefined && task !== name)
+      throw new Error(`the ${name} task was handed ${JSON.stringify(task)} data`);
+  };
+  const entries = Object.entries(impl).map(([key, value]) => {
+    if (typeof value !== 'function') return [key, value];
+    const method = value as (...args: unknown[]) => unknown;
+    return [key, (...args: unknown[]) => (args.forEach(check), method.apply(impl, args))];
+  });
+  return Object.fromEntries(entries) as I;
 }

@@ -1,17 +1,16 @@
 // The forecast task: scaled targets for every lead, MSE, MAE in original units, baselines, intervals, charts.
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset, ForecastDataset, ForecastSplit, SplitData } from '../../data/types.js';
+import type { ForecastDataset, ForecastSplit, SplitData } from '../../data/types.js';
 import { formatTime } from '../../data/time.js';
 import { forecastSpec, maeByStepSpec, type ForecastRow } from '../../charts/prediction-plot.js';
 import { f32, type Cell } from '../../util/table.js';
 import { meanAbsoluteError } from '../metrics.js';
-import { own, type ForecastPredictions, type MetricsContext, type Task } from '../types.js';
+import { asTask, own, type ForecastPredictions, type MetricsContext, type Task } from '../types.js';
 import { runModel } from '../run-model.js';
 import { conformalWidths, halfWidths, levelName } from './intervals.js';
 import { forecastCollector, inUnits } from './predictions.js';
 import { formatForecastMetrics, forecastMetrics } from './metrics.js';
 
-const ownData = (d: Dataset) => own(d, 'forecast');
 /** The dataset's own split object of that name: a ForecastSplit, with its window ends. */
 const ownSplit = (d: ForecastDataset, split: SplitData): ForecastSplit => d.splits[split.name];
 
@@ -54,14 +53,14 @@ function predictionTable(p: ForecastPredictions, d: ForecastDataset, split: Fore
   return { headers, rows };
 }
 
-export const forecastTask: Task = {
+export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
   name: 'forecast',
   metric: 'mae',
   examples: 'windows',
   plotName: 'actual vs predicted',
   usesTrainingData: true,
   metricScope: (dataset) => {
-    const leads = ownData(dataset).forecast.leads;
+    const leads = dataset.forecast.leads;
     const targets = dataset.targetNames.length;
     const over = [leads.length > 1 ? `${leads.length} steps ahead` : '', targets > 1 ? `${targets} targets` : ''];
     return over.some(Boolean) ? `, the mean over ${over.filter(Boolean).join(' and ')}` : '';
@@ -71,18 +70,18 @@ export const forecastTask: Task = {
   loss: (output, target) => tf.losses.meanSquaredError<tf.Tensor2D, tf.Scalar>(target, output),
   shown: (output) => output,
   batchMetric: (dataset, batch, output) => {
-    const { yTrue, yPred } = inUnits(ownData(dataset), batch, output);
+    const { yTrue, yPred } = inUnits(dataset, batch, output);
     return meanAbsoluteError(yTrue, yPred);
   },
-  collector: (dataset, size) => forecastCollector(ownData(dataset), size),
+  collector: (dataset, size) => forecastCollector(dataset, size),
   headline: (p) => {
-    const f = own(p, 'forecast');
+    const f = p;
     return meanAbsoluteError(f.yTrue, f.yPred);
   },
   checkpointTransforms: (dataset, val) => {
-    const d = ownData(dataset);
+    const d = dataset;
     const forecast = d.fitted.forecast ?? { leads: d.forecast.leads };
-    const intervals = conformalWidths(own(val, 'forecast'), d.forecast.intervalLevels);
+    const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals } };
   },
   metricsContext: ({ model, training, fitted, batchSize }) => {
@@ -90,22 +89,22 @@ export const forecastTask: Task = {
     if (stored) return { training, intervals: stored };
     if (training === undefined)
       return { notes: ['no intervals: the checkpoint has none, and its training data is not there to calibrate them'] };
-    const d = ownData(training);
+    const d = own(training, 'forecast');
     const val = own(runModel(forecastTask, model, d, d.splits.val, batchSize), 'forecast');
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { training, intervals, calibration: `the training data's val split (${intervals.windows} windows), now` };
   },
   metrics: (p, dataset, split, context) => {
-    const d = ownData(dataset);
-    return forecastMetrics(own(p, 'forecast'), d, ownSplit(d, split), context ?? {});
+    const d = dataset;
+    return forecastMetrics(p, d, ownSplit(d, split), context ?? {});
   },
   predictionTable: (p, dataset, split, context) => {
-    const d = ownData(dataset);
-    return predictionTable(own(p, 'forecast'), d, ownSplit(d, split), context);
+    const d = dataset;
+    return predictionTable(p, d, ownSplit(d, split), context);
   },
   plots(metrics, p, dataset, split, title) {
-    const f = own(p, 'forecast');
-    const d = ownData(dataset);
+    const f = p;
+    const d = dataset;
     const s = ownSplit(d, split);
     const shown = [...new Set([0, f.leads.length - 1])]; // the nearest and the farthest lead
     const rows: ForecastRow[] = [];
@@ -125,7 +124,7 @@ export const forecastTask: Task = {
     }
     const subtitle = `${metrics.split} split, original units`;
     const temporal = d.forecast.time !== undefined && d.forecast.time.form.kind !== 'number';
-    const r = own(metrics, 'forecast');
+    const r = metrics;
     const steps = r.targets.flatMap((t) =>
       t.byLead.flatMap((l) => [
         { target: t.name, step: l.lead, forecast: 'model', mae: l.model.mae },
@@ -137,5 +136,5 @@ export const forecastTask: Task = {
       { name: 'mae-by-step', spec: maeByStepSpec(steps, { title: `${title}: MAE by step ahead`, subtitle }) },
     ];
   },
-  formatMetrics: (r) => formatForecastMetrics(own(r, 'forecast')),
-};
+  formatMetrics: (r) => formatForecastMetrics(r),
+});
