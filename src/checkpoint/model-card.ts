@@ -213,7 +213,8 @@ function parseWith<S extends z.ZodType>(schema: S, meta: Record<string, unknown>
 }
 
 /** Parses meta.json's object into a typed card; `path` names the file in errors. */
-export function parseCard(meta: Record<string, unknown>, path: string): ModelCard {
+export function parseCard(stored: Record<string, unknown>, path: string): ModelCard {
+  const meta = withoutSkipUnlessSaid(stored);
   const version = meta.cardVersion ?? 1;
   if (version === 1) return fromV1(parseWith(cardV1, meta, path, 1));
   if (version === 2) return fromV2(parseWith(cardV2, meta, path, 2));
@@ -222,6 +223,16 @@ export function parseCard(meta: Record<string, unknown>, path: string): ModelCar
     `cardVersion ${JSON.stringify(version)} is not supported: this lstm-train reads model cards ${SUPPORTED_CARD_VERSIONS.join(', ')}`,
     'use the lstm-train version that wrote it (meta.json "versions"), or train the model again',
   );
+}
+
+/**
+ * A card whose config has no model.linearSkip was written before the skip existed: its model has none, whatever
+ * today's default would make of it.
+ */
+function withoutSkipUnlessSaid(meta: Record<string, unknown>): Record<string, unknown> {
+  const config = meta.config as { model?: Record<string, unknown> } | undefined;
+  if (typeof config !== 'object' || config === null || (config.model && 'linearSkip' in config.model)) return meta;
+  return { ...meta, config: { ...config, model: { ...(config.model ?? {}), linearSkip: false } } };
 }
 
 function fromV2(card: z.output<typeof cardV2>): ModelCard {

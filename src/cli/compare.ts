@@ -14,6 +14,7 @@ import {
 import type { Config, WasmThreads } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { loadData } from '../task/dataset.js';
+import { resolveLinearSkip } from '../task/linear-skip.js';
 import type { Dataset } from '../data/types.js';
 import { createRunDir } from '../train/run-dir.js';
 import { taskOf } from '../task/index.js';
@@ -104,10 +105,11 @@ function printParity(results: ParityResult[]): void {
 export async function runCompare(flags: CompareFlags): Promise<number> {
   const variants: Variant[] = flags.variants ? parseVariants(flags.variants) : [...VARIANTS];
   const log = (s: string) => !flags.quiet && process.stdout.write(`${s}\n`);
-  const config = await resolveConfig(flags);
+  const given = await resolveConfig(flags);
   checkOut(flags);
-  const backend = await startBackend(config, log); // several models: 'auto' means one thread
-  const dataset = await loadData(config);
+  const backend = await startBackend(given, log); // several models: 'auto' means one thread
+  const dataset = await loadData(given);
+  const { config } = resolveLinearSkip(given, dataset); // every variant gets the same head
   const parity = checkParity(config, dataset);
   printParity(parity);
   const failed = parity.some((p) => !p.pass);

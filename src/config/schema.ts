@@ -215,6 +215,13 @@ export const modelSchema = z
       .lt(1)
       .default(0)
       .describe('dropout rate between stacked layers and before the head (train mode only)'),
+    linearSkip: z
+      .union([z.boolean(), z.literal('auto')])
+      .default('auto')
+      .describe(
+        'forecast: add a linear map of the (window-levelled) input window to the output, trained with the LSTM ' +
+          '(LSTNet highway); auto: on for forecasts with fewer window inputs than training windows, off for classify',
+      ),
     init: z
       .enum(['pytorch', 'keras'])
       .default('pytorch')
@@ -282,7 +289,15 @@ export const configSchema = z
     train: trainSchema.default(trainSchema.parse({})),
     output: outputSchema.default(outputSchema.parse({})),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.data.task === 'classify' && c.model.linearSkip === true)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'linearSkip'],
+        message: 'expected false or "auto" for a classifier: the skip maps the input window to a forecast, got true',
+      });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type DataConfig = z.infer<typeof dataSchema>;

@@ -2,12 +2,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TaskName } from '../config/schema.js';
 import type { ModelShape } from '../models/build.js';
+import { withLinearSkip } from '../models/linear-skip.js';
 
 /**
  * input x [batch, steps, features] (and, when masked, mask [batch, steps]: 1 = real step, 0 = padding)
  *   → masked only: x·mask ‖ mask → Masking(0)
  *   → LSTM (recurrentActivation sigmoid) or Bidirectional(LSTM, concat) × layers, Dropout(rate) after each
- *   → Dense(outputSize), with softmax for a classifier (the checkpoint's head gives logits; users want probabilities).
+ *   → Dense(outputSize), with softmax for a classifier (the checkpoint's head gives logits; users want probabilities),
+ *   plus the linear skip's Flatten → Dense → Add when the model has one (the same standard layers as the checkpoint).
  *
  * How the mask travels: our model's SequenceMask layer is ours, so the export turns the explicit mask into the
  * Keras mask that tfjs's Masking layer makes. Masking drops a step whose features all equal its mask value, which
@@ -33,7 +35,8 @@ export function plainModel(
   }
   const activation = task === 'classify' ? 'softmax' : 'linear';
   const head = tf.layers.dense({ units: shape.outputSize, activation, name: 'head', kernelInitializer: 'zeros' });
-  const output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
+  let output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
+  if (model.linearSkip === true) output = withLinearSkip(x, output, shape.outputSize); // forecast only: no softmax
   const plain = tf.model({ inputs: mask ? [x, mask] : x, outputs: output, name: 'lstm_train_export' });
   copyWeights(source, plain, shape.masked);
   return plain;

@@ -4,6 +4,7 @@ import type { ModelConfig } from '../config/schema.js';
 import { SeededDropout } from './dropout.js';
 import { HandLSTM } from './hand-lstm.js';
 import { initializeWeights } from './init.js';
+import { withLinearSkip } from './linear-skip.js';
 import { SequenceMask } from './sequence-mask.js';
 import './tfjs-patches.js'; // the builtin LSTM's gradient on length-1 sequences
 
@@ -22,7 +23,8 @@ export interface ModelSummary {
 /**
  * input x [batch, steps, features] (and, when masked, mask [batch, steps] through SequenceMask)
  *   → LSTM × layers (all but the last return sequences), SeededDropout after each when dropout > 0
- *   → Dense(outputSize), linear: the loss (MSE, or softmax cross-entropy on logits) belongs to the train loop.
+ *   → Dense(outputSize), linear: the loss (MSE, or softmax cross-entropy on logits) belongs to the train loop;
+ *   with model.linearSkip, + a linear map of the whole input window (withLinearSkip).
  * Weights are set by init.ts from `seed`, so equal configs and seeds give equal models.
  */
 export function buildModel(model: ModelConfig, shape: ModelShape, seed: number): tf.LayersModel {
@@ -35,7 +37,8 @@ export function buildModel(model: ModelConfig, shape: ModelShape, seed: number):
       h = new SeededDropout({ rate: model.dropout, name: `dropout_${k}` }).apply(h) as tf.SymbolicTensor;
   }
   const head = tf.layers.dense({ units: shape.outputSize, name: 'head', kernelInitializer: 'zeros' });
-  const output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
+  let output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
+  if (model.linearSkip === true) output = withLinearSkip(x, output, shape.outputSize);
   const built = tf.model({ inputs: mask ? [x, mask] : x, outputs: output, name: 'lstm_train' });
   initializeWeights(built, model.init, seed);
   return built;

@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TaskName } from '../config/schema.js';
 import type { ModelShape } from './build.js';
 import { TOOL_VERSION } from '../util/versions.js';
+import { LINEAR_SKIP } from './linear-skip.js';
 import {
   encodeModel,
   intAttr,
@@ -76,11 +77,18 @@ function lstmInitializers(g: Graph, k: number, weights: tf.Tensor[], input: numb
   return names;
 }
 
+/** A Dense layer's kernel and bias as `<name>_kernel` and `<name>_bias` initializers, for a Gemm. */
+function denseInitializers(g: Graph, name: string, layer: tf.layers.Layer): void {
+  const [kernel, bias] = layer.getWeights();
+  g.initializers.push(tensor(`${name}_kernel`, kernel.shape, kernel.dataSync() as Float32Array));
+  g.initializers.push(tensor(`${name}_bias`, bias.shape, bias.dataSync() as Float32Array));
+}
+
 /**
  * x [batch, steps, features] (and mask [batch, steps]) → Transpose to [steps, batch, features] → LSTM × layers
  * (the mask as sequence_lens = Σ mask, so each sequence ends at its last real step: trailing padding, as lstm-train
  * pads) → Y_h [directions, batch, H] → [batch, directions·H] (forward ‖ backward, as tfjs concatenates) → Gemm
- * → y [batch, outputs], or Softmax → probabilities for a classifier. `rawHead` leaves the Softmax out (the output
+ * → y [batch, outputs] (with the linear skip: + Gemm of the flattened x), or Softmax → probabilities for a classifier. `rawHead` leaves the Softmax out (the output
  * is then the logits): lstm-predict takes the head's raw outputs, as it does from tfjs.
  */
 export function onnxModel(
@@ -94,11 +102,9 @@ export function onnxModel(
   const g: Graph = { nodes: [], initializers: [] };
   const H = model.hiddenSize;
   const D = model.bidirectional ? 2 : 1;
-  const layers = source.layers.filter((l) => l.weights.length > 0);
-  if (layers.length !== model.layers + 1)
-    throw new Error(
-      `onnxModel: expected ${model.layers} LSTM layers and a head, found ${layers.length} layers with weights`,
-    );
+  const layers = source.layers.filter((l) => l.weights.length > 0 && l.name !== 'head' && l.name !== LINEAR_SKIP);
+  if (layers.length !== model.layers)
+    throw new Error(`onnxModel: expected ${model.layers} LSTM layers besides the head, found ${layers.length}`);
   g.initializers.push(tensor('features_shape', [2], int64s([0, -1])));
   if (model.layers > 1) g.initializers.push(tensor('steps_shape', [3], int64s([0, 0, -1])));
   g.nodes.push(node('Transpose', ['x'], ['x_time_major'], [intsAttr('perm', [1, 0, 2])])); // [steps, batch, features]
@@ -127,12 +133,20 @@ export function onnxModel(
       g.nodes.push(node('Reshape', [`Y_h_${k}_t`, 'features_shape'], ['h'])); // [batch, D·H]
     }
   }
-  const [kernel, bias] = layers[model.layers].getWeights(); // [D·H, outputs], [outputs]
-  g.initializers.push(tensor('head_kernel', kernel.shape, kernel.dataSync() as Float32Array));
-  g.initializers.push(tensor('head_bias', bias.shape, bias.dataSync() as Float32Array));
+  denseInitializers(g, 'head', source.getLayer('head')); // [D·H, outputs], [outputs]
   const softmax = task === 'classify' && !rawHead;
   const output = task === 'classify' ? (softmax ? 'probabilities' : 'logits') : 'y';
-  g.nodes.push(node('Gemm', ['h', 'head_kernel', 'head_bias'], [task === 'classify' ? 'logits' : 'y']));
+  const skip = model.linearSkip === true;
+  g.nodes.push(
+    node('Gemm', ['h', 'head_kernel', 'head_bias'], [task === 'classify' ? 'logits' : skip ? 'y_lstm' : 'y']),
+  );
+  if (skip) {
+    // the linear skip: y = y_lstm + flatten(x)·W + b, x flattened row-major [batch, steps·features] as tfjs does
+    denseInitializers(g, 'skip', source.getLayer(LINEAR_SKIP)); // [steps·features, outputs], [outputs]
+    g.nodes.push(node('Flatten', ['x'], ['x_window'], [intAttr('axis', 1)]));
+    g.nodes.push(node('Gemm', ['x_window', 'skip_kernel', 'skip_bias'], ['y_skip']));
+    g.nodes.push(node('Add', ['y_lstm', 'y_skip'], ['y']));
+  }
   if (softmax) g.nodes.push(node('Softmax', ['logits'], ['probabilities'], [intAttr('axis', 1)]));
   const inputs = [valueInfo('x', ['batch', shape.steps, shape.features])];
   if (shape.masked) inputs.push(valueInfo('mask', ['batch', shape.steps]));

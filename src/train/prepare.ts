@@ -5,6 +5,7 @@ import type { ModelCard } from '../checkpoint/model-card.js';
 import type { Dataset, FittedTransforms } from '../data/types.js';
 import { buildModel, shapeOf } from '../models/build.js';
 import { loadData } from '../task/dataset.js';
+import { resolveLinearSkip } from '../task/linear-skip.js';
 import { versions } from '../util/versions.js';
 import type { TrainState } from './state.js';
 
@@ -15,8 +16,12 @@ export interface Prepared {
 }
 
 /** Loads the data and builds the model: everything that can fail on bad input, before anything is written. */
-export async function prepare(config: Config): Promise<Prepared> {
-  const dataset = await loadData(config);
+export async function prepare(given: Config): Promise<Prepared> {
+  const loaded = await loadData(given);
+  const { config, note } = resolveLinearSkip(given, loaded);
+  const dataset = note
+    ? { ...loaded, summary: { ...loaded.summary, notes: [...(loaded.summary.notes ?? []), note] } }
+    : loaded;
   const model = buildModel(config.model, shapeOf(dataset), config.seed);
   return { config, dataset, model };
 }

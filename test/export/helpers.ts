@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { modelSchema, type ModelConfig, type TaskName } from '../../src/config/schema.js';
 import { buildModel, type ModelShape } from '../../src/models/build.js';
+import { LINEAR_SKIP } from '../../src/models/linear-skip.js';
 import { Rng } from '../../src/util/rng.js';
 
 export interface ModelCase {
@@ -14,8 +15,9 @@ export interface ModelCase {
 const make = (task: TaskName, model: Partial<ModelConfig>, masked = false): ModelCase => {
   const config = modelSchema.parse({ hiddenSize: 5, ...model });
   const kind = `${config.impl} ${config.bidirectional ? 'bi' : 'uni'} ${config.layers} layer${config.layers > 1 ? 's' : ''}`;
+  const skip = config.linearSkip === true ? ' linear skip' : '';
   return {
-    name: `${kind} ${task}${masked ? ' masked' : ''}${config.dropout > 0 ? ' dropout' : ''}`,
+    name: `${kind} ${task}${masked ? ' masked' : ''}${config.dropout > 0 ? ' dropout' : ''}${skip}`,
     task,
     model: config,
     shape: { steps: 7, features: 3, outputSize: task === 'forecast' ? 4 : 3, masked },
@@ -28,6 +30,8 @@ export const CASES: ModelCase[] = [
   make('forecast', { impl: 'builtin', layers: 2, dropout: 0.1 }),
   make('forecast', { impl: 'hand', bidirectional: true, layers: 2 }),
   make('forecast', { impl: 'hand', bidirectional: true }),
+  make('forecast', { impl: 'builtin', linearSkip: true }),
+  make('forecast', { impl: 'hand', bidirectional: true, layers: 2, linearSkip: true }),
   make('classify', { impl: 'builtin', bidirectional: true }),
   make('classify', { impl: 'hand', layers: 2, dropout: 0.2 }),
   make('classify', { impl: 'builtin', bidirectional: true, layers: 2 }, true),
@@ -35,7 +39,23 @@ export const CASES: ModelCase[] = [
   make('classify', { impl: 'hand', bidirectional: true, kernel: 'reference' }, true),
 ];
 
-export const buildCase = (c: ModelCase, seed = 3) => buildModel(c.model, c.shape, seed);
+/** The case's model; a linear skip, which starts at zero, gets random weights so that it counts in every output. */
+export function buildCase(c: ModelCase, seed = 3): tf.LayersModel {
+  const model = buildModel(c.model, c.shape, seed);
+  const skip = model.layers.find((l) => l.name === LINEAR_SKIP);
+  if (skip) {
+    const rng = new Rng(seed + 1);
+    const values = skip.getWeights().map((w) =>
+      tf.tensor(
+        Float32Array.from(w.dataSync(), () => 0.3 * rng.normal()),
+        w.shape,
+      ),
+    );
+    skip.setWeights(values);
+    tf.dispose(values);
+  }
+  return model;
+}
 
 /** Trailing-padded lengths per example: full, shorter, a single step. */
 export const LENGTHS = [7, 4, 1, 6, 7];

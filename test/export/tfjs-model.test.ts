@@ -12,6 +12,8 @@ import { buildCase, caseInputs, CASES, maxAbsDiff, referenceOutputs } from './he
 before(() => tf.setBackend('cpu'));
 
 const STANDARD = new Set([
+  'Flatten',
+  'Add',
   'InputLayer',
   'LSTM',
   'Bidirectional',

@@ -57,6 +57,7 @@ export function modelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
     hiddenSize: 4,
     layers: 1,
     dropout: 0,
+    linearSkip: false,
     init: 'pytorch',
     ...overrides,
   };

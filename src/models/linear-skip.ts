@@ -1,0 +1,21 @@
+// The linear skip beside the LSTM: a Dense map of the flattened input window added to the head's output.
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * The linear skip (LSTNet's autoregressive highway): y = head(h) + flatten(x)·W + b, one weight per window input,
+ * step ahead and target, so the LSTM need only learn what a linear model of the window cannot. W starts at zero
+ * (init.ts), so training starts from the LSTM alone. Standard layers only: Flatten, Dense, Add.
+ */
+export function withLinearSkip(
+  x: tf.SymbolicTensor,
+  lstmOut: tf.SymbolicTensor,
+  outputSize: number,
+): tf.SymbolicTensor {
+  const window = tf.layers.flatten({ name: 'skip_window' }).apply(x) as tf.SymbolicTensor; // [batch, steps × features]
+  const skip = tf.layers.dense({ units: outputSize, name: LINEAR_SKIP, kernelInitializer: 'zeros' });
+  const linear = skip.apply(window) as tf.SymbolicTensor; // [batch, outputSize]
+  return tf.layers.add({ name: 'output' }).apply([lstmOut, linear]) as tf.SymbolicTensor; // [batch, outputSize]
+}
+
+/** The skip's Dense layer's name: init.ts starts it at zero, the exports find it by it. */
+export const LINEAR_SKIP = 'linear_skip';
