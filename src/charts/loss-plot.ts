@@ -69,3 +69,23 @@ export function lossCurveSpec(rows: LossRow[], opts: LossPlotOptions): VegaLiteS
     config: { legend: { labelLimit: 260, symbolType: 'stroke', symbolSize: 400 } },
   } as VegaLiteSpec;
 }
+
+/**
+ * The loss chart with the learning rate per epoch in a panel under it, when a schedule moved it (a constant
+ * rate is said once in the config and needs no panel).
+ */
+export function withLearningRate(loss: VegaLiteSpec, rates: { epoch: number; learningRate: number }[]): VegaLiteSpec {
+  if (new Set(rates.map((r) => r.learningRate)).size <= 1) return loss;
+  const { $schema, title, config, ...lossView } = loss as VegaLiteSpec & { $schema: string; title: unknown };
+  const rateView = {
+    data: { values: rates },
+    height: 90,
+    mark: { type: 'line', point: rates.length <= MAX_EPOCHS_WITH_POINTS, color: '#777' },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { format: 'd', tickMinStep: 1 } },
+      y: { field: 'learningRate', type: 'quantitative', title: 'learning rate', axis: { format: '.1e' } },
+      tooltip: [{ field: 'epoch' }, { field: 'learningRate', format: '.4g', title: 'learning rate' }],
+    },
+  };
+  return { $schema, title, vconcat: [lossView, rateView], config } as VegaLiteSpec;
+}

@@ -238,6 +238,31 @@ const earlyStopping = z
   })
   .strict();
 
+const openFraction = () => {
+  const error = (iss: { input?: unknown }) => `expected a number between 0 and 1 (both excluded), ${got(iss)}`;
+  return z.number({ error }).gt(0, { error }).lt(1, { error });
+};
+
+export const SCHEDULES = ['constant', 'cosine', 'onecycle', 'plateau'] as const;
+
+const schedule = z
+  .object({
+    kind: z
+      .enum(SCHEDULES)
+      .default('constant')
+      .describe(
+        'constant; cosine: linear warm-up, then cosine decay to minLearningRate over train.epochs; onecycle: up ' +
+          'to learningRate over pctStart of the steps from learningRate/25, then down to learningRate/25e4; ' +
+          'plateau: × factor after more than `patience` epochs without a lower val loss',
+      ),
+    warmupEpochs: z.number().min(0).default(0).describe('cosine: epochs of linear warm-up from 0'),
+    minLearningRate: z.number().min(0).default(0).describe('cosine, plateau: the lowest learning rate'),
+    pctStart: openFraction().default(0.3).describe('onecycle: the share of the steps spent rising'),
+    factor: openFraction().default(0.5).describe('plateau: what the learning rate is multiplied by'),
+    patience: positiveInt().default(2).describe('plateau: epochs without val improvement that are tolerated'),
+  })
+  .strict();
+
 export const trainSchema = z
   .object({
     epochs: positiveInt().default(20).describe('passes over the training split'),
@@ -246,7 +271,21 @@ export const trainSchema = z
       .enum(['adam', 'sgd', 'rmsprop'])
       .default('adam')
       .describe('adam (tfjs defaults: β1 0.9, β2 0.999, ε 1e-7), sgd (with momentum), or rmsprop'),
-    learningRate: positiveNumber().default(0.001).describe('step size of the optimizer (constant)'),
+    learningRate: positiveNumber()
+      .default(0.001)
+      .describe('step size of the optimizer: the peak of a schedule (train.schedule)'),
+    schedule: schedule.default(schedule.parse({})).describe('the learning rate over the run'),
+    weightDecay: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('decoupled weight decay (AdamW): each step multiplies every kernel by 1 − learningRate × weightDecay'),
+    classWeights: z
+      .union([z.literal('balanced'), z.record(z.string(), positiveNumber())])
+      .optional()
+      .describe(
+        'classify: weights of each class in the training loss, by label, or "balanced" (n / (classes × count))',
+      ),
     momentum: z.number().min(0).lt(1).default(0.9).describe('sgd only'),
     clipNorm: z.number().min(0).default(1.0).describe('global gradient-norm clipping; 0 disables'),
     earlyStopping: earlyStopping
@@ -291,6 +330,18 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.data.task === 'forecast' && c.train.classWeights !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['train', 'classWeights'],
+        message: 'expected nothing for a forecaster: class weights weigh the classes of a classifier',
+      });
+    if (c.train.schedule.warmupEpochs >= c.train.epochs && c.train.schedule.kind === 'cosine')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['train', 'schedule', 'warmupEpochs'],
+        message: `expected fewer than train.epochs (${c.train.epochs}), got ${c.train.schedule.warmupEpochs}`,
+      });
     if (c.data.task === 'classify' && c.model.linearSkip === true)
       ctx.addIssue({
         code: 'custom',

@@ -60,11 +60,18 @@ export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
   metricScope: () => '',
   targetTensor: (batch, outputSize) =>
     tf.tidy(() => tf.oneHot(tf.tensor1d(batch.y, 'int32'), outputSize).toFloat() as tf.Tensor2D), // [batch, classes]
-  loss: (output, target) => tf.losses.softmaxCrossEntropy<tf.Tensor2D, tf.Scalar>(target, output), // mean over batch; logits
+  loss: (output, target, classWeights) => {
+    if (classWeights === undefined) return tf.losses.softmaxCrossEntropy<tf.Tensor2D, tf.Scalar>(target, output); // mean; logits
+    // Σ w·CE / Σ w, w each example's class weight: the weighted mean PyTorch's CrossEntropyLoss(weight) takes
+    const w = tf.sum(tf.mul(target, classWeights), 1); // [batch]
+    const each = tf.losses.softmaxCrossEntropy(target, output, undefined, undefined, tf.Reduction.NONE); // [batch]
+    return tf.div(tf.sum(tf.mul(each, w)), tf.sum(w));
+  },
   shown: (output) => tf.softmax(output),
   batchMetric: (dataset, batch, output) => accuracy(batch.y, argmaxRows(output, dataset.outputSize)),
   collector,
   metricsContext: () => ({}),
+  startWeights: () => [],
   checkpointTransforms: (dataset) => dataset.fitted,
   headline: (p, dataset) => {
     const c = p;

@@ -124,8 +124,8 @@ export interface Task {
   readonly usesTrainingData: boolean;
   /** a batch's targets as the loss takes them */
   targetTensor(batch: Batch, outputSize: number): tf.Tensor2D;
-  /** mean loss over the batch of the head's raw outputs [batch, outputSize] */
-  loss(output: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar;
+  /** mean loss over the batch of the head's raw outputs [batch, outputSize]; classify: weighted by class if given */
+  loss(output: tf.Tensor2D, target: tf.Tensor2D, classWeights?: tf.Tensor1D): tf.Scalar;
   /** what predictions show of the head's raw outputs */
   shown(output: tf.Tensor2D): tf.Tensor2D;
   /** the headline metric of one batch's raw outputs (e.g. a training batch's) */
@@ -136,6 +136,11 @@ export interface Task {
    * forecaster the intervals calibrated on those predictions.
    */
   checkpointTransforms(dataset: Dataset, val: Predictions): FittedTransforms;
+  /**
+   * What a new model's weights start from besides the seed, with notes: forecast, a linear skip at the ridge fit of
+   * the training windows, so the LSTM learns what a linear model of the window misses.
+   */
+  startWeights(model: tf.LayersModel, dataset: Dataset): string[];
   /** the headline metric of a split's predictions */
   headline(p: Predictions, dataset: Dataset): number;
   /**

@@ -16,6 +16,8 @@ import {
   type HistoryRow,
   type TrainState,
 } from './state.js';
+import { setLearningRate } from './optimizer.js';
+import { learningRateAt } from './schedule.js';
 import { trainableVariables, trainStep } from './step.js';
 
 export type TrainEvent =
@@ -39,6 +41,8 @@ export interface FitOptions {
   train: TrainConfig;
   /** where to start: initialState(seed) or a resumed checkpoint's state */
   state: TrainState;
+  /** classify: each class's weight in the training loss (train.classWeights resolved) */
+  classWeights?: Float32Array;
   /** train until this many epochs are complete */
   epochs: number;
   onEvent?: (event: TrainEvent) => void;
@@ -69,7 +73,11 @@ function epochPlan(state: TrainState, trainSize: number, batchSize: number) {
   return { batches: batchesOf(order, batchSize), epochRng, progress: { ...progress }, rngStateAfter: runRng.state };
 }
 
-async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: TrainState; interrupted: boolean }> {
+async function runEpoch(
+  o: FitOptions,
+  state: TrainState,
+  classWeights?: tf.Tensor1D,
+): Promise<{ state: TrainState; interrupted: boolean }> {
   const { dataset, model, train } = o;
   const task = taskOf(dataset.task);
   const epoch = state.epoch + 1;
@@ -86,11 +94,16 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
     task,
     outputSize: dataset.outputSize,
     clipNorm: train.clipNorm,
+    weightDecay: train.weightDecay,
+    classWeights,
   };
+  let rate = train.learningRate;
   for (let b = progress.batchesDone; b < batches; b++) {
     setDropoutSeed(model, plan.epochRng.int());
     const batch = dataset.splits.train.batch(plan.batches[b]);
-    const step = trainStep(inputs, batch);
+    rate = learningRateAt(train, { epoch, batch: b, batches }, state.history);
+    setLearningRate(o.optimizer, rate);
+    const step = trainStep(inputs, batch, rate);
     if (!Number.isFinite(step.loss))
       throw new TrainingError(
         `the training loss became ${step.loss} at epoch ${epoch}, batch ${b + 1}`,
@@ -108,7 +121,7 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
       return { state: paused, interrupted: true };
     }
   }
-  const { row, fitted } = epochRow(o, epoch, progress);
+  const { row, fitted } = epochRow(o, epoch, progress, rate);
   const next = afterEpoch({ ...state, rngState: plan.rngStateAfter }, row, train.earlyStopping.minDelta);
   await o.save(next.state, { improved: next.improved, interrupted: false, fitted }); // the epoch is complete: save all of it
   o.onEvent?.({ type: 'epochEnd', row, improved: next.improved }); // after the save: a printed epoch is on disk
@@ -116,7 +129,7 @@ async function runEpoch(o: FitOptions, state: TrainState): Promise<{ state: Trai
 }
 
 /** The finished epoch's history row (the running train sums, and val evaluated in eval mode), and its transforms. */
-function epochRow(o: FitOptions, epoch: number, progress: EpochProgress) {
+function epochRow(o: FitOptions, epoch: number, progress: EpochProgress, learningRate: number) {
   const { dataset, model, train } = o;
   const task = taskOf(dataset.task);
   const val = predictSplit(model, dataset, dataset.splits.val, train.batchSize);
@@ -126,7 +139,7 @@ function epochRow(o: FitOptions, epoch: number, progress: EpochProgress) {
     valLoss: val.loss,
     trainMetric: progress.metricSum / progress.samples,
     valMetric: task.headline(val, dataset),
-    learningRate: train.learningRate,
+    learningRate, // the epoch's last step's
     seconds: progress.seconds,
     samplesPerSec: progress.samples / progress.seconds,
   };
@@ -142,10 +155,15 @@ function epochRow(o: FitOptions, epoch: number, progress: EpochProgress) {
 export async function fit(o: FitOptions): Promise<{ state: TrainState; stopReason: StopReason }> {
   let state = o.state;
   const stopEarly = () => shouldStopEarly(state, o.train.earlyStopping.patience);
-  while (state.epoch < o.epochs && !stopEarly()) {
-    const result = await runEpoch(o, state);
-    state = result.state;
-    if (result.interrupted) return { state, stopReason: 'interrupted' };
+  const classWeights = o.classWeights && tf.tensor1d(o.classWeights);
+  try {
+    while (state.epoch < o.epochs && !stopEarly()) {
+      const result = await runEpoch(o, state, classWeights);
+      state = result.state;
+      if (result.interrupted) return { state, stopReason: 'interrupted' };
+    }
+    return { state, stopReason: stopEarly() ? 'early-stopping' : 'completed' };
+  } finally {
+    classWeights?.dispose();
   }
-  return { state, stopReason: stopEarly() ? 'early-stopping' : 'completed' };
 }

@@ -14,3 +14,14 @@ export function makeOptimizer(train: TrainConfig): tf.Optimizer {
       return tf.train.rmsprop(train.learningRate);
   }
 }
+
+/**
+ * Sets the rate the optimizer's next step takes. Adam and RMSProp read their learningRate field at every step;
+ * SGD and momentum keep it as a scalar, which setLearningRate replaces.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  // not `instanceof`: tfjs's optimizer classes answer it by duck typing, so an Adam is "an SGDOptimizer" too
+  const sgd = optimizer as unknown as { setLearningRate?: (rate: number) => void; learningRate: number };
+  if (typeof sgd.setLearningRate === 'function') sgd.setLearningRate(rate);
+  else sgd.learningRate = rate;
+}

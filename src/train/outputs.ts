@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelCheckpoint } from '../checkpoint/model-checkpoint.js';
 import { evaluate, writeEvalPlot, type Evaluation } from '../task/evaluate.js';
-import { lossCurveSpec } from '../charts/loss-plot.js';
+import { lossCurveSpec, withLearningRate } from '../charts/loss-plot.js';
 import { writePlot } from '../charts/render.js';
 import { toCsv } from '../util/table.js';
 import { taskOf } from '../task/index.js';
@@ -69,7 +69,7 @@ export async function writeLossPlot(runDir: string, history: HistoryRow[], title
     { epoch: r.epoch, series: 'run', split: 'train' as const, loss: r.trainLoss },
     { epoch: r.epoch, series: 'run', split: 'val' as const, loss: r.valLoss },
   ]);
-  return writePlot(runDir, 'loss', lossCurveSpec(rows, { title }));
+  return writePlot(runDir, 'loss', withLearningRate(lossCurveSpec(rows, { title }), history));
 }
 
 export interface SummaryInput {

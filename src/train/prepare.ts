@@ -5,6 +5,8 @@ import type { ModelCard } from '../checkpoint/model-card.js';
 import type { Dataset, FittedTransforms } from '../data/types.js';
 import { buildModel, shapeOf } from '../models/build.js';
 import { loadData } from '../task/dataset.js';
+import { classWeightsOf } from '../task/class-weights.js';
+import { taskOf } from '../task/index.js';
 import { resolveLinearSkip } from '../task/linear-skip.js';
 import { versions } from '../util/versions.js';
 import type { TrainState } from './state.js';
@@ -19,11 +21,11 @@ export interface Prepared {
 export async function prepare(given: Config): Promise<Prepared> {
   const loaded = await loadData(given);
   const { config, note } = resolveLinearSkip(given, loaded);
-  const dataset = note
-    ? { ...loaded, summary: { ...loaded.summary, notes: [...(loaded.summary.notes ?? []), note] } }
-    : loaded;
-  const model = buildModel(config.model, shapeOf(dataset), config.seed);
-  return { config, dataset, model };
+  classWeightsOf(config, loaded); // a weight for a class the data does not have is refused before anything is written
+  const model = buildModel(config.model, shapeOf(loaded), config.seed);
+  const notes = [...(note ? [note] : []), ...taskOf(loaded.task).startWeights(model, loaded)];
+  const summary = { ...loaded.summary, notes: [...(loaded.summary.notes ?? []), ...notes] };
+  return { config, dataset: notes.length > 0 ? { ...loaded, summary } : loaded, model };
 }
 
 /** The model card a checkpoint of this run carries after `state`; `fitted` the epoch's own (with intervals). */

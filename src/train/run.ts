@@ -9,6 +9,7 @@ import { countParams } from '../models/build.js';
 import { taskOf } from '../task/index.js';
 import { evaluateSplits, type SplitScores } from '../task/scores.js';
 import { fit, type SaveInfo, type StopReason, type TrainEvent } from './fit.js';
+import { classWeightsOf } from '../task/class-weights.js';
 import { makeOptimizer } from './optimizer.js';
 import { lossTitle, writeFinalEvaluation, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
 import { modelCard, type Prepared } from './prepare.js';
@@ -60,6 +61,7 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
     optimizer,
     dataset: p.dataset,
     train: config.train,
+    classWeights: classWeightsOf(config, p.dataset),
     state: o.state ?? initialState(config.seed),
     epochs: o.epochs ?? config.train.epochs,
     onEvent: o.onEvent,

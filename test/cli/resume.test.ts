@@ -7,6 +7,17 @@ import { runCli, smallForecastConfig, startCli, tempDir, writeJson } from './hel
 const config = smallForecastConfig({
   train: { epochs: 4, batchSize: 64, learningRate: 0.01, earlyStopping: { patience: 0 } },
 });
+// a learning rate that moves every step and weight decay: the state a resume must get exactly right
+const scheduled = smallForecastConfig({
+  train: {
+    epochs: 4,
+    batchSize: 64,
+    learningRate: 0.01,
+    earlyStopping: { patience: 0 },
+    schedule: { kind: 'cosine', warmupEpochs: 1 },
+    weightDecay: 0.01,
+  },
+});
 
 function onlyRun(dir: string): string {
   const runs = readdirSync(join(dir, 'runs'));
@@ -26,15 +37,15 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-let straight: { run: string; weights: Float32Array };
-function uninterrupted() {
-  if (!straight) {
+const straight = new Map<object, { run: string; weights: Float32Array }>();
+function uninterrupted(cfg: object = config) {
+  if (!straight.has(cfg)) {
     const dir = tempDir();
-    const r = runCli('lstm-train', ['--config', writeJson(join(dir, 'cfg.json'), config), '--quiet'], dir);
+    const r = runCli('lstm-train', ['--config', writeJson(join(dir, 'cfg.json'), cfg), '--quiet'], dir);
     assert.equal(r.code, 0, r.stderr);
-    straight = { run: onlyRun(dir), weights: weights(onlyRun(dir)) };
+    straight.set(cfg, { run: onlyRun(dir), weights: weights(onlyRun(dir)) });
   }
-  return straight;
+  return straight.get(cfg)!;
 }
 
 test('2 epochs plus a resumed 2 give the weights and history of 4 uninterrupted epochs', () => {
@@ -60,7 +71,7 @@ test(
     'resuming matches an uninterrupted run',
   async () => {
     const dir = tempDir();
-    const cfg = writeJson(join(dir, 'cfg.json'), config);
+    const cfg = writeJson(join(dir, 'cfg.json'), scheduled);
     const child = startCli('lstm-train', ['--config', cfg], dir);
     let stdout = '';
     let stderr = '';
@@ -92,10 +103,12 @@ test(
     assert.equal(maxDiff(weights(run), paused), 0);
     const resumed = runCli('lstm-train', ['--resume', run], dir);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.ok(
-      maxDiff(weights(run), uninterrupted().weights) <= 1e-6,
-      `max |Δw| ${maxDiff(weights(run), uninterrupted().weights)}`,
-    );
+    const reference = uninterrupted(scheduled);
+    assert.ok(maxDiff(weights(run), reference.weights) <= 1e-6, `max |Δw| ${maxDiff(weights(run), reference.weights)}`);
+    const rates = (r: string) =>
+      JSON.parse(readFileSync(join(r, 'history.json'), 'utf8')).map((h: { learning_rate: number }) => h.learning_rate);
+    assert.deepEqual(rates(run), rates(reference.run), 'the same learning rate after each epoch');
+    assert.equal(new Set(rates(run)).size, 4, `the cosine moves the rate every epoch: ${rates(run).join(', ')}`);
   },
 );
 

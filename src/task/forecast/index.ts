@@ -10,6 +10,7 @@ import { runModel } from '../run-model.js';
 import { conformalWidths, halfWidths, levelName } from './intervals.js';
 import { forecastCollector, inUnits } from './predictions.js';
 import { formatForecastMetrics, forecastMetrics } from './metrics.js';
+import { startLinearSkip } from './skip-start.js';
 
 /** The dataset's own split object of that name: a ForecastSplit, with its window ends. */
 const ownSplit = (d: ForecastDataset, split: SplitData): ForecastSplit => d.splits[split.name];
@@ -84,6 +85,7 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals } };
   },
+  startWeights: (model, dataset) => startLinearSkip(model, dataset),
   metricsContext: ({ model, training, fitted, batchSize }) => {
     const stored = fitted?.forecast?.intervals;
     if (stored) return { training, intervals: stored };

@@ -18,10 +18,13 @@ export interface LinearBaseline {
   inputs: number;
 }
 
-function batchesOf(split: ForecastSplit, each: (b: Batch) => void): void {
+/** Which windows a fit reads: absolute levels (the baseline) or the model's own, window-levelled (the skip). */
+type Levels = 'absolute' | 'levelled';
+
+function batchesOf(split: ForecastSplit, levels: Levels, each: (b: Batch) => void): void {
   for (let start = 0; start < split.size; start += BATCH) {
     const indices = Array.from({ length: Math.min(BATCH, split.size - start) }, (_, i) => start + i);
-    each(split.absoluteBatch(indices));
+    each(levels === 'absolute' ? split.absoluteBatch(indices) : split.batch(indices));
   }
 }
 
@@ -30,10 +33,10 @@ const design = (b: Batch) =>
   tf.concat([tf.tensor2d(b.x, [b.batchSize, b.steps * b.features]), tf.ones([b.batchSize, 1])], 1);
 
 /** XᵀX and XᵀY over the split's windows, accumulated batch by batch in float64. */
-function normalEquations(split: ForecastSplit, d: number, m: number) {
+function normalEquations(split: ForecastSplit, levels: Levels, d: number, m: number) {
   const xtx = new Float64Array(d * d);
   const xty = new Float64Array(d * m);
-  batchesOf(split, (b) => {
+  batchesOf(split, levels, (b) => {
     const [g, c] = tf.tidy(() => {
       const x = design(b);
       const y = tf.tensor2d(b.y as Float32Array, [b.batchSize, m]);
@@ -56,11 +59,11 @@ function solve(xtx: Float64Array, xty: Float64Array, d: number, m: number, lambd
 }
 
 /** Scaled predictions [examples, m] of weights `w` [d, m] on the split's windows. */
-function scaledPredictions(split: ForecastSplit, w: Float32Array, d: number, m: number): Float32Array {
+function scaledPredictions(split: ForecastSplit, levels: Levels, w: Float32Array, d: number, m: number): Float32Array {
   const out = new Float32Array(split.size * m);
   let at = 0;
   const weights = tf.tensor2d(w, [d, m]);
-  batchesOf(split, (b) => {
+  batchesOf(split, levels, (b) => {
     out.set(
       tf.tidy(() => tf.matMul(design(b), weights).dataSync()),
       at,
@@ -71,14 +74,40 @@ function scaledPredictions(split: ForecastSplit, w: Float32Array, d: number, m: 
   return out;
 }
 
-function scaledMae(split: ForecastSplit, predicted: Float32Array, m: number): number {
+function scaledMae(split: ForecastSplit, levels: Levels, predicted: Float32Array, m: number): number {
   let sum = 0;
   let at = 0;
-  batchesOf(split, (b) => {
+  batchesOf(split, levels, (b) => {
     for (let k = 0; k < b.batchSize * m; k++) sum += Math.abs(predicted[at + k] - b.y[k]);
     at += b.batchSize * m;
   });
   return sum / Math.max(1, split.size * m);
+}
+
+/** Ridge weights [d, m] (the intercept's row last) from the train split's windows, the penalty chosen on val. */
+export function fitRidge(
+  training: ForecastDataset,
+  levels: Levels,
+): { w: Float32Array; penalty: number; d: number; m: number } | { skipped: string } {
+  const { train, val } = training.splits;
+  const d = training.steps * training.featureNames.length + 1;
+  const m = training.outputSize;
+  if (d - 1 > MAX_INPUTS)
+    return { skipped: `the window has ${d - 1} inputs (window × features), more than ${MAX_INPUTS}` };
+  if (train.size === 0) return { skipped: 'the training data has no train windows' };
+  const { xtx, xty } = normalEquations(train, levels, d, m);
+  let meanDiagonal = 0;
+  for (let i = 0; i < d; i++) meanDiagonal += xtx[i * d + i] / d;
+  let best: { w: Float32Array; penalty: number; mae: number } | undefined;
+  for (const penalty of PENALTIES) {
+    const w = solve(xtx, xty, d, m, penalty * meanDiagonal);
+    if (w === undefined) continue;
+    const mae = val.size > 0 ? scaledMae(val, levels, scaledPredictions(val, levels, w, d, m), m) : 0;
+    if (best === undefined || mae < best.mae) best = { w, penalty, mae };
+    if (val.size === 0) break;
+  }
+  if (best === undefined) return { skipped: 'its normal equations are singular' };
+  return { w: best.w, penalty: best.penalty, d, m };
 }
 
 /**
@@ -86,31 +115,15 @@ function scaledMae(split: ForecastSplit, predicted: Float32Array, m: number): nu
  * when the window has too many inputs for the normal equations or the training data has no windows.
  */
 export function fitLinear(training: ForecastDataset): LinearBaseline | { skipped: string } {
-  const { train, val } = training.splits;
-  const d = training.steps * training.featureNames.length + 1;
-  const m = training.outputSize;
-  if (d - 1 > MAX_INPUTS)
-    return { skipped: `the window has ${d - 1} inputs (window × features), more than ${MAX_INPUTS}` };
-  if (train.size === 0) return { skipped: 'the training data has no train windows' };
-  const { xtx, xty } = normalEquations(train, d, m);
-  let meanDiagonal = 0;
-  for (let i = 0; i < d; i++) meanDiagonal += xtx[i * d + i] / d;
-  let best: { w: Float32Array; penalty: number; mae: number } | undefined;
-  for (const penalty of PENALTIES) {
-    const w = solve(xtx, xty, d, m, penalty * meanDiagonal);
-    if (w === undefined) continue;
-    const mae = val.size > 0 ? scaledMae(val, scaledPredictions(val, w, d, m), m) : 0;
-    if (best === undefined || mae < best.mae) best = { w, penalty, mae };
-    if (val.size === 0) break;
-  }
-  if (best === undefined) return { skipped: 'its normal equations are singular' };
-  const { w, penalty } = best;
+  const fit = fitRidge(training, 'absolute');
+  if ('skipped' in fit) return fit;
+  const { w, penalty, d, m } = fit;
   return {
     penalty,
     inputs: d - 1,
     predict: (split) => {
       const info = training.forecast;
-      return inverseRows(scaledPredictions(split, w, d, m), m, (i) =>
+      return inverseRows(scaledPredictions(split, 'absolute', w, d, m), m, (i) =>
         info.targetScalerOf(info.seriesOf[split.ends[i]]),
       );
     },
