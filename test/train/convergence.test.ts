@@ -33,7 +33,8 @@ for (const name of ['forecast', 'classify']) {
       // the shipped config with fewer epochs, larger batches and a smaller model, to keep the suite fast
       const config: Config = {
         ...shipped,
-        model: { ...shipped.model, ...v, hiddenSize: 16 },
+        // the LSTM alone: a forecaster's linear skip starts at the ridge fit, where the first epoch is already low
+        model: { ...shipped.model, ...v, hiddenSize: 16, linearSkip: false },
         train: {
           ...shipped.train,
           epochs: 4,
