@@ -110,6 +110,8 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   const backend = await startBackend(given, log); // several models: 'auto' means one thread
   const dataset = await loadData(given);
   const { config } = resolveLinearSkip(given, dataset); // every variant gets the same head
+  if (config.model.ensemble > 1)
+    log(`note: model.ensemble is ${config.model.ensemble}; lstm-compare checks and races single models (ensemble 1)`);
   const parity = checkParity(config, dataset);
   printParity(parity);
   const failed = parity.some((p) => !p.pass);

@@ -98,7 +98,8 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
       ids: flags.ids?.split(',').map((id) => id.trim()),
       batchSize: flags.batchSize,
     });
-    const title = `${card.config.name}: LSTM gates`;
+    const k = card.config.model.ensemble;
+    const title = `${card.config.name}: LSTM gates${k > 1 ? ` (ensemble member 1 of ${k})` : ''}`;
     const files = await writingTo('--out', dir, () => writeGates(dir, gates, title, card.config.model.bidirectional));
     gatesTable(gates).forEach(info);
     info(`gates: ${shortPath(dir)} (${files.length} files: gates.json and the charts)`);

@@ -7,7 +7,8 @@ export type Variant = (typeof VARIANTS)[number];
 
 /** The config's model with the variant's implementation and direction; layers, hiddenSize, dropout… stay. */
 export function variantModel(base: ModelConfig, variant: Variant): ModelConfig {
-  return { ...base, impl: variant.startsWith('hand') ? 'hand' : 'builtin', bidirectional: variant.endsWith('-bi') };
+  const impl = variant.startsWith('hand') ? 'hand' : 'builtin';
+  return { ...base, impl, bidirectional: variant.endsWith('-bi'), ensemble: 1 }; // the race is of single models
 }
 
 export const isBidirectional = (v: Variant) => v.endsWith('-bi');

@@ -222,6 +222,13 @@ export const modelSchema = z
         'forecast: add a linear map of the (window-levelled) input window to the output, trained with the LSTM ' +
           '(LSTNet highway); auto: on for forecasts with fewer window inputs than training windows, off for classify',
       ),
+    ensemble: positiveInt()
+      .max(16, { error: (iss) => `expected at most 16 members, ${got(iss)}` })
+      .default(1)
+      .describe(
+        'train this many models at once, from seeds seed, seed + 1, …, each on its own loss, and predict with ' +
+          'their average (intervals calibrated on it); one checkpoint holds them all',
+      ),
     init: z
       .enum(['pytorch', 'keras'])
       .default('pytorch')

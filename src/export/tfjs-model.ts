@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TaskName } from '../config/schema.js';
 import type { ModelShape } from '../models/build.js';
+import { averageMembers, memberModels } from '../models/ensemble.js';
 import { withLinearSkip } from '../models/linear-skip.js';
 
 /**
@@ -9,7 +10,8 @@ import { withLinearSkip } from '../models/linear-skip.js';
  *   → masked only: x·mask ‖ mask → Masking(0)
  *   → LSTM (recurrentActivation sigmoid) or Bidirectional(LSTM, concat) × layers, Dropout(rate) after each
  *   → Dense(outputSize), with softmax for a classifier (the checkpoint's head gives logits; users want probabilities),
- *   plus the linear skip's Flatten → Dense → Add when the model has one (the same standard layers as the checkpoint).
+ *   plus the linear skip's Flatten → Dense → Add when the model has one (the same standard layers as the checkpoint);
+ *   an ensemble's members averaged (Average), a classifier's softmax then after the average.
  *
  * How the mask travels: our model's SequenceMask layer is ours, so the export turns the explicit mask into the
  * Keras mask that tfjs's Masking layer makes. Masking drops a step whose features all equal its mask value, which
@@ -27,19 +29,43 @@ export function plainModel(
 ): tf.LayersModel {
   const x = tf.input({ shape: [shape.steps, shape.features], name: 'x' });
   const mask = shape.masked ? tf.input({ shape: [shape.steps], name: 'mask' }) : undefined;
-  let h = mask ? maskedInput(x, mask, shape.steps) : x;
-  for (let k = 1; k <= model.layers; k++) {
-    h = lstmLayer(model, k, k < model.layers).apply(h) as tf.SymbolicTensor; // [batch, (steps,) hidden × directions]
-    if (model.dropout > 0)
-      h = tf.layers.dropout({ rate: model.dropout, name: `dropout_${k}` }).apply(h) as tf.SymbolicTensor;
-  }
-  const activation = task === 'classify' ? 'softmax' : 'linear';
-  const head = tf.layers.dense({ units: shape.outputSize, activation, name: 'head', kernelInitializer: 'zeros' });
-  let output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
-  if (model.linearSkip === true) output = withLinearSkip(x, output, shape.outputSize); // forecast only: no softmax
+  const h0 = mask ? maskedInput(x, mask, shape.steps) : x;
+  const k = model.ensemble;
+  // a classifier's softmax follows the members' average (of logits, as the checkpoint averages them)
+  const softmaxHead = task === 'classify' && k === 1;
+  let output = averageMembers(k, (prefix) => member(model, shape, x, h0, prefix, softmaxHead));
+  if (task === 'classify' && k > 1)
+    output = tf.layers.activation({ activation: 'softmax', name: 'probabilities' }).apply(output) as tf.SymbolicTensor;
   const plain = tf.model({ inputs: mask ? [x, mask] : x, outputs: output, name: 'lstm_train_export' });
-  copyWeights(source, plain, shape.masked);
+  const targets = memberModels(plain);
+  memberModels(source).forEach((m, j) => copyWeights(m, targets[j], shape.masked));
   return plain;
+}
+
+function member(
+  model: ModelConfig,
+  shape: ModelShape,
+  x: tf.SymbolicTensor,
+  h0: tf.SymbolicTensor,
+  prefix: string,
+  softmax: boolean,
+): tf.SymbolicTensor {
+  let h = h0;
+  for (let k = 1; k <= model.layers; k++) {
+    h = lstmLayer(model, k, k < model.layers, prefix).apply(h) as tf.SymbolicTensor; // [batch, (steps,) hidden × D]
+    if (model.dropout > 0)
+      h = tf.layers.dropout({ rate: model.dropout, name: `${prefix}dropout_${k}` }).apply(h) as tf.SymbolicTensor;
+  }
+  const activation = softmax ? 'softmax' : 'linear';
+  const head = tf.layers.dense({
+    units: shape.outputSize,
+    activation,
+    name: `${prefix}head`,
+    kernelInitializer: 'zeros',
+  });
+  const output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
+  // forecast only (no softmax): the same standard layers as the checkpoint's skip
+  return model.linearSkip === true ? withLinearSkip(x, output, shape.outputSize, prefix) : output;
 }
 
 /** x·mask ‖ mask, masked where the mask is 0: [batch, steps, features + 1] with its Keras mask. */
@@ -51,11 +77,11 @@ function maskedInput(x: tf.SymbolicTensor, mask: tf.SymbolicTensor, steps: numbe
 }
 
 /** As src/models/build.ts builds the builtin layer: the same names, so weights keep their "lstm_1/…" paths. */
-function lstmLayer(model: ModelConfig, k: number, returnSequences: boolean): tf.layers.Layer {
+function lstmLayer(model: ModelConfig, k: number, returnSequences: boolean, prefix: string): tf.layers.Layer {
   const lstm = tf.layers.lstm({
     units: model.hiddenSize,
     returnSequences,
-    name: `lstm_${k}`,
+    name: `${prefix}lstm_${k}`,
     recurrentActivation: 'sigmoid', // tfjs's default is hardSigmoid; the model was trained with σ
     unitForgetBias: false,
     kernelInitializer: 'zeros',
@@ -63,12 +89,12 @@ function lstmLayer(model: ModelConfig, k: number, returnSequences: boolean): tf.
     biasInitializer: 'zeros',
   });
   return model.bidirectional
-    ? tf.layers.bidirectional({ layer: lstm, mergeMode: 'concat', name: `bi_lstm_${k}` })
+    ? tf.layers.bidirectional({ layer: lstm, mergeMode: 'concat', name: `${prefix}bi_lstm_${k}` })
     : lstm;
 }
 
 /**
- * Layer by layer, the source's weights into the plain model (both list per direction kernel, recurrent kernel,
+ * Layer by layer, one member's weights into its plain copy (both list per direction kernel, recurrent kernel,
  * bias, forward before backward). With a mask feature, the first LSTM's kernels [features, 4H] get a zero row.
  */
 function copyWeights(source: tf.LayersModel, plain: tf.LayersModel, masked: boolean): void {

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
 import { SeededDropout } from './dropout.js';
 import { HandLSTM } from './hand-lstm.js';
+import { averageMembers, memberModels } from './ensemble.js';
 import { initializeWeights } from './init.js';
 import { withLinearSkip } from './linear-skip.js';
 import { SequenceMask } from './sequence-mask.js';
@@ -24,37 +25,51 @@ export interface ModelSummary {
  * input x [batch, steps, features] (and, when masked, mask [batch, steps] through SequenceMask)
  *   → LSTM × layers (all but the last return sequences), SeededDropout after each when dropout > 0
  *   → Dense(outputSize), linear: the loss (MSE, or softmax cross-entropy on logits) belongs to the train loop;
- *   with model.linearSkip, + a linear map of the whole input window (withLinearSkip).
- * Weights are set by init.ts from `seed`, so equal configs and seeds give equal models.
+ *   with model.linearSkip, + a linear map of the whole input window (withLinearSkip);
+ *   with model.ensemble k > 1, k such members (layers named m1_…, m2_…) on the same input, averaged (ensemble.ts).
+ * Weights are set by init.ts from `seed` (member j from seed + j), so equal configs and seeds give equal models.
  */
 export function buildModel(model: ModelConfig, shape: ModelShape, seed: number): tf.LayersModel {
   const x = tf.input({ shape: [shape.steps, shape.features], name: 'x' });
   const mask = shape.masked ? tf.input({ shape: [shape.steps], name: 'mask' }) : undefined;
-  let h = mask ? (new SequenceMask({ name: 'sequence_mask' }).apply([x, mask]) as tf.SymbolicTensor) : x;
-  for (let k = 1; k <= model.layers; k++) {
-    h = lstmLayer(model, k, k < model.layers).apply(h) as tf.SymbolicTensor; // [batch, (steps,) hidden × directions]
-    if (model.dropout > 0)
-      h = new SeededDropout({ rate: model.dropout, name: `dropout_${k}` }).apply(h) as tf.SymbolicTensor;
-  }
-  const head = tf.layers.dense({ units: shape.outputSize, name: 'head', kernelInitializer: 'zeros' });
-  let output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
-  if (model.linearSkip === true) output = withLinearSkip(x, output, shape.outputSize);
+  const h0 = mask ? (new SequenceMask({ name: 'sequence_mask' }).apply([x, mask]) as tf.SymbolicTensor) : x;
+  const output = averageMembers(model.ensemble, (prefix) => member(model, shape, x, h0, prefix));
   const built = tf.model({ inputs: mask ? [x, mask] : x, outputs: output, name: 'lstm_train' });
-  initializeWeights(built, model.init, seed);
+  // member j is the model seed + j builds alone, so an ensemble's first member is the single model of its seed
+  memberModels(built).forEach((m, j) => initializeWeights(m, model.init, seed + j));
   return built;
 }
 
+/** One member: the LSTM stack from h0, the head, and the skip from x, its layers' names led by `prefix`. */
+function member(
+  model: ModelConfig,
+  shape: ModelShape,
+  x: tf.SymbolicTensor,
+  h0: tf.SymbolicTensor,
+  prefix: string,
+): tf.SymbolicTensor {
+  let h = h0;
+  for (let k = 1; k <= model.layers; k++) {
+    h = lstmLayer(model, k, k < model.layers, prefix).apply(h) as tf.SymbolicTensor; // [batch, (steps,) hidden × D]
+    if (model.dropout > 0)
+      h = new SeededDropout({ rate: model.dropout, name: `${prefix}dropout_${k}` }).apply(h) as tf.SymbolicTensor;
+  }
+  const head = tf.layers.dense({ units: shape.outputSize, name: `${prefix}head`, kernelInitializer: 'zeros' });
+  const output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
+  return model.linearSkip === true ? withLinearSkip(x, output, shape.outputSize, prefix) : output;
+}
+
 /** The k-th LSTM layer (1-based) for the configured implementation; names read "lstm_1", "bi_lstm_1", "hand_lstm_1". */
-function lstmLayer(model: ModelConfig, k: number, returnSequences: boolean): tf.layers.Layer {
+function lstmLayer(model: ModelConfig, k: number, returnSequences: boolean, prefix: string): tf.layers.Layer {
   const units = model.hiddenSize;
   if (model.impl === 'hand') {
-    const name = model.bidirectional ? `hand_bi_lstm_${k}` : `hand_lstm_${k}`;
+    const name = `${prefix}${model.bidirectional ? 'hand_bi_lstm' : 'hand_lstm'}_${k}`;
     return new HandLSTM({ units, returnSequences, bidirectional: model.bidirectional, kernel: model.kernel, name });
   }
   const lstm = tf.layers.lstm({
     units,
     returnSequences,
-    name: `lstm_${k}`,
+    name: `${prefix}lstm_${k}`,
     recurrentActivation: 'sigmoid', // tfjs defaults to hardSigmoid; the equations (and Keras, PyTorch) use σ
     unitForgetBias: false, // the forget bias is part of the seeded init, not a hidden +1
     // init.ts sets the values; zeros keeps tfjs's unseeded (and, for orthogonal, slow and chatty) initialisers out
@@ -63,7 +78,7 @@ function lstmLayer(model: ModelConfig, k: number, returnSequences: boolean): tf.
     biasInitializer: 'zeros',
   });
   if (!model.bidirectional) return lstm;
-  return tf.layers.bidirectional({ layer: lstm, mergeMode: 'concat', name: `bi_lstm_${k}` });
+  return tf.layers.bidirectional({ layer: lstm, mergeMode: 'concat', name: `${prefix}bi_lstm_${k}` });
 }
 
 /** What to pass to model.apply / predict: x alone, or [x, mask] for a model built with `masked`. */

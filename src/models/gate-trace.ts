@@ -1,5 +1,6 @@
 // Every LSTM layer of a model, each direction, stepped through the equations with its own weights: the gates.
 import * as tf from '@tensorflow/tfjs';
+import { memberModels } from './ensemble.js';
 import { GATE_QUANTITIES } from './lstm-cell.js';
 import { traceLstm, type LstmTrace } from './lstm-trace.js';
 import { directionWeights, lstmLayerInput, lstmLayers } from './layer-probe.js';
@@ -21,9 +22,10 @@ export type LayerTrace = {
  * so that step t of every plot is the same moment. The caller disposes the traces.
  */
 export function traceModel(model: tf.LayersModel, inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor2D): LayerTrace[] {
-  return lstmLayers(model).flatMap((layer, k) =>
+  const first = memberModels(model)[0]; // an ensemble's first member: its gates are one model's, as for a single model
+  return lstmLayers(first).flatMap((layer, k) =>
     tf.tidy(() => {
-      const input = lstmLayerInput(model, k, inputs); // [batch, time, features of that layer]
+      const input = lstmLayerInput(first, k, inputs); // [batch, time, features of that layer]
       const [forward, backward] = directionWeights(layer);
       const out: LayerTrace[] = [{ layer: k + 1, direction: 'forward', trace: traceLstm(input, forward, mask) }];
       if (backward) {

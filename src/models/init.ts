@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
 import { Rng } from '../util/rng.js';
-import { LINEAR_SKIP } from './linear-skip.js';
+import { isLinearSkip } from './linear-skip.js';
 
 export type InitScheme = ModelConfig['init']; // 'pytorch' | 'keras'
 
@@ -25,7 +25,7 @@ export function initializeWeights(model: tf.LayersModel, scheme: InitScheme, see
     const className = layer.getClassName();
     let values: Float32Array[];
     if (LSTM_LAYERS.has(className)) values = shapes.map((shape, k) => lstmWeight(rng, scheme, shape, k % 3));
-    else if (layer.name === LINEAR_SKIP) values = shapes.map((shape) => new Float32Array(size(shape)));
+    else if (isLinearSkip(layer)) values = shapes.map((shape) => new Float32Array(size(shape)));
     else if (className === 'Dense') values = denseWeights(rng, scheme, shapes[0]);
     else throw new Error(`initializeWeights: no rule for layer ${layer.name} (${className})`);
     const tensors = values.map((v, k) => tf.tensor(v, shapes[k]));

@@ -10,12 +10,15 @@ export function withLinearSkip(
   x: tf.SymbolicTensor,
   lstmOut: tf.SymbolicTensor,
   outputSize: number,
+  prefix = '',
 ): tf.SymbolicTensor {
-  const window = tf.layers.flatten({ name: 'skip_window' }).apply(x) as tf.SymbolicTensor; // [batch, steps × features]
-  const skip = tf.layers.dense({ units: outputSize, name: LINEAR_SKIP, kernelInitializer: 'zeros' });
+  const window = tf.layers.flatten({ name: `${prefix}skip_window` }).apply(x) as tf.SymbolicTensor; // [batch, steps × features]
+  const skip = tf.layers.dense({ units: outputSize, name: `${prefix}${LINEAR_SKIP}`, kernelInitializer: 'zeros' });
   const linear = skip.apply(window) as tf.SymbolicTensor; // [batch, outputSize]
-  return tf.layers.add({ name: 'output' }).apply([lstmOut, linear]) as tf.SymbolicTensor; // [batch, outputSize]
+  return tf.layers.add({ name: `${prefix}output` }).apply([lstmOut, linear]) as tf.SymbolicTensor; // [batch, outputSize]
 }
 
-/** The skip's Dense layer's name: init.ts starts it at zero, the exports find it by it. */
+/** The skip's Dense layer's name (after a member's prefix): init.ts starts it at zero, the exports find it by it. */
 export const LINEAR_SKIP = 'linear_skip';
+
+export const isLinearSkip = (layer: tf.layers.Layer) => /^(m\d+_)?linear_skip$/.test(layer.name);

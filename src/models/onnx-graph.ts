@@ -3,6 +3,8 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TaskName } from '../config/schema.js';
 import type { ModelShape } from './build.js';
 import { TOOL_VERSION } from '../util/versions.js';
+import { memberLayer, memberModels, memberPrefix } from './ensemble.js';
+import { lstmLayers } from './layer-probe.js';
 import { LINEAR_SKIP } from './linear-skip.js';
 import {
   encodeModel,
@@ -59,7 +61,7 @@ const node = (opType: string, input: string[], output: string[], attribute: obje
 const int64s = (values: number[]) => BigInt64Array.from(values, (v) => BigInt(v));
 
 /** Layer k's W, R, B initializers from its tfjs weights (per direction: kernel, recurrent kernel, bias). */
-function lstmInitializers(g: Graph, k: number, weights: tf.Tensor[], input: number, hidden: number): string[] {
+function lstmInitializers(g: Graph, k: string, weights: tf.Tensor[], input: number, hidden: number): string[] {
   const directions = weights.length / 3;
   const stack = (parts: Float32Array[]) => {
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -84,11 +86,59 @@ function denseInitializers(g: Graph, name: string, layer: tf.layers.Layer): void
   g.initializers.push(tensor(`${name}_bias`, bias.shape, bias.dataSync() as Float32Array));
 }
 
+interface MemberContext {
+  model: ModelConfig;
+  shape: ModelShape;
+  /** '' or the name of the [batch] int32 sequence lengths */
+  lengths: string;
+}
+
+/** One member's LSTM stack, head (and skip) from x, every name led by `prefix`; returns `out`, [batch, outputs]. */
+function memberGraph(g: Graph, member: tf.LayersModel, prefix: string, out: string, c: MemberContext): string {
+  const { model, shape, lengths } = c;
+  const H = model.hiddenSize;
+  const D = model.bidirectional ? 2 : 1;
+  const n = (name: string) => `${prefix}${name}`;
+  const lstms = lstmLayers(member);
+  if (lstms.length !== model.layers)
+    throw new Error(`onnxModel: expected ${model.layers} LSTM layers besides the head, found ${lstms.length}`);
+  let input = 'x_time_major';
+  let width = shape.features;
+  for (let k = 1; k <= model.layers; k++) {
+    const [W, R, B] = lstmInitializers(g, n(String(k)), lstms[k - 1].getWeights(), width, H);
+    const last = k === model.layers;
+    const attrs = [intAttr('hidden_size', H), stringAttr('direction', D === 2 ? 'bidirectional' : 'forward')];
+    const inputs = lengths ? [input, W, R, B, lengths] : [input, W, R, B];
+    g.nodes.push(node('LSTM', inputs, [last ? '' : n(`Y_${k}`), n(`Y_h_${k}`)], attrs));
+    if (!last) {
+      g.nodes.push(node('Transpose', [n(`Y_${k}`)], [n(`Y_${k}_t`)], [intsAttr('perm', [0, 2, 1, 3])])); // [steps, batch, D, H]
+      g.nodes.push(node('Reshape', [n(`Y_${k}_t`), 'steps_shape'], [n(`h_${k}`)])); // [steps, batch, D·H]
+      input = n(`h_${k}`);
+      width = D * H;
+    } else {
+      g.nodes.push(node('Transpose', [n(`Y_h_${k}`)], [n(`Y_h_${k}_t`)], [intsAttr('perm', [1, 0, 2])])); // [batch, D, H]
+      g.nodes.push(node('Reshape', [n(`Y_h_${k}_t`), 'features_shape'], [n('h')])); // [batch, D·H]
+    }
+  }
+  denseInitializers(g, n('head'), memberLayer(member, 'head')!); // [D·H, outputs], [outputs]
+  const skip = memberLayer(member, LINEAR_SKIP);
+  g.nodes.push(node('Gemm', [n('h'), n('head_kernel'), n('head_bias')], [skip ? n('y_lstm') : out]));
+  if (skip) {
+    // the linear skip: y = y_lstm + flatten(x)·W + b, x flattened row-major [batch, steps·features] as tfjs does
+    denseInitializers(g, n('skip'), skip); // [steps·features, outputs], [outputs]
+    g.nodes.push(node('Flatten', ['x'], [n('x_window')], [intAttr('axis', 1)]));
+    g.nodes.push(node('Gemm', [n('x_window'), n('skip_kernel'), n('skip_bias')], [n('y_skip')]));
+    g.nodes.push(node('Add', [n('y_lstm'), n('y_skip')], [out]));
+  }
+  return out;
+}
+
 /**
  * x [batch, steps, features] (and mask [batch, steps]) → Transpose to [steps, batch, features] → LSTM × layers
  * (the mask as sequence_lens = Σ mask, so each sequence ends at its last real step: trailing padding, as lstm-train
  * pads) → Y_h [directions, batch, H] → [batch, directions·H] (forward ‖ backward, as tfjs concatenates) → Gemm
- * → y [batch, outputs] (with the linear skip: + Gemm of the flattened x), or Softmax → probabilities for a classifier. `rawHead` leaves the Softmax out (the output
+ * → y [batch, outputs] (with the linear skip: + Gemm of the flattened x; an ensemble: the Mean of its members'),
+ * or Softmax → probabilities for a classifier. `rawHead` leaves the Softmax out (the output
  * is then the logits): lstm-predict takes the head's raw outputs, as it does from tfjs.
  */
 export function onnxModel(
@@ -100,11 +150,6 @@ export function onnxModel(
   { rawHead = false } = {},
 ): Uint8Array {
   const g: Graph = { nodes: [], initializers: [] };
-  const H = model.hiddenSize;
-  const D = model.bidirectional ? 2 : 1;
-  const layers = source.layers.filter((l) => l.weights.length > 0 && l.name !== 'head' && l.name !== LINEAR_SKIP);
-  if (layers.length !== model.layers)
-    throw new Error(`onnxModel: expected ${model.layers} LSTM layers besides the head, found ${layers.length}`);
   g.initializers.push(tensor('features_shape', [2], int64s([0, -1])));
   if (model.layers > 1) g.initializers.push(tensor('steps_shape', [3], int64s([0, 0, -1])));
   g.nodes.push(node('Transpose', ['x'], ['x_time_major'], [intsAttr('perm', [1, 0, 2])])); // [steps, batch, features]
@@ -115,38 +160,15 @@ export function onnxModel(
     g.nodes.push(node('Cast', ['mask_steps'], ['sequence_lens'], [intAttr('to', DataType.INT32)]));
     lengths = 'sequence_lens';
   }
-  let input = 'x_time_major';
-  let width = shape.features;
-  for (let k = 1; k <= model.layers; k++) {
-    const [W, R, B] = lstmInitializers(g, k, layers[k - 1].getWeights(), width, H);
-    const last = k === model.layers;
-    const attrs = [intAttr('hidden_size', H), stringAttr('direction', D === 2 ? 'bidirectional' : 'forward')];
-    const inputs = lengths ? [input, W, R, B, lengths] : [input, W, R, B];
-    g.nodes.push(node('LSTM', inputs, [last ? '' : `Y_${k}`, `Y_h_${k}`], attrs));
-    if (!last) {
-      g.nodes.push(node('Transpose', [`Y_${k}`], [`Y_${k}_t`], [intsAttr('perm', [0, 2, 1, 3])])); // [steps, batch, D, H]
-      g.nodes.push(node('Reshape', [`Y_${k}_t`, 'steps_shape'], [`h_${k}`])); // [steps, batch, D·H]
-      input = `h_${k}`;
-      width = D * H;
-    } else {
-      g.nodes.push(node('Transpose', [`Y_h_${k}`], [`Y_h_${k}_t`], [intsAttr('perm', [1, 0, 2])])); // [batch, D, H]
-      g.nodes.push(node('Reshape', [`Y_h_${k}_t`, 'features_shape'], ['h'])); // [batch, D·H]
-    }
-  }
-  denseInitializers(g, 'head', source.getLayer('head')); // [D·H, outputs], [outputs]
   const softmax = task === 'classify' && !rawHead;
   const output = task === 'classify' ? (softmax ? 'probabilities' : 'logits') : 'y';
-  const skip = model.linearSkip === true;
-  g.nodes.push(
-    node('Gemm', ['h', 'head_kernel', 'head_bias'], [task === 'classify' ? 'logits' : skip ? 'y_lstm' : 'y']),
+  const joined = task === 'classify' ? 'logits' : 'y';
+  const members = memberModels(source);
+  const k = members.length;
+  const outputs = members.map((m, j) =>
+    memberGraph(g, m, memberPrefix(j, k), k === 1 ? joined : `${joined}_${j + 1}`, { model, shape, lengths }),
   );
-  if (skip) {
-    // the linear skip: y = y_lstm + flatten(x)·W + b, x flattened row-major [batch, steps·features] as tfjs does
-    denseInitializers(g, 'skip', source.getLayer(LINEAR_SKIP)); // [steps·features, outputs], [outputs]
-    g.nodes.push(node('Flatten', ['x'], ['x_window'], [intAttr('axis', 1)]));
-    g.nodes.push(node('Gemm', ['x_window', 'skip_kernel', 'skip_bias'], ['y_skip']));
-    g.nodes.push(node('Add', ['y_lstm', 'y_skip'], ['y']));
-  }
+  if (k > 1) g.nodes.push(node('Mean', outputs, [joined])); // the ensemble: the members' average
   if (softmax) g.nodes.push(node('Softmax', ['logits'], ['probabilities'], [intAttr('axis', 1)]));
   const inputs = [valueInfo('x', ['batch', shape.steps, shape.features])];
   if (shape.masked) inputs.push(valueInfo('mask', ['batch', shape.steps]));

@@ -9,6 +9,9 @@ import { readRunDir, type NamedSpec, type RunFiles } from './run-files.js';
 
 const charts = (specs: NamedSpec[]) => specs.map((s) => chart({ spec: s.spec })).join('');
 
+const members = (m: { [k: string]: unknown }) =>
+  typeof m.ensemble === 'number' && m.ensemble > 1 ? `, an ensemble of ${m.ensemble} seeds` : '';
+
 function overview(r: RunFiles): string {
   const { summary: s } = r;
   const m = s.model;
@@ -17,7 +20,10 @@ function overview(r: RunFiles): string {
   const d = s.data;
   const sizes = d?.sizes && Object.entries(d.sizes).map(([k, v]) => `${k} ${v}`);
   return facts([
-    ['model', `${kind} ${m.bidirectional ? 'bidirectional ' : ''}LSTM, ${shape}, dropout ${m.dropout ?? 0}`],
+    [
+      'model',
+      `${kind} ${m.bidirectional ? 'bidirectional ' : ''}LSTM, ${shape}, dropout ${m.dropout ?? 0}${members(m)}`,
+    ],
     ['parameters', s.params],
     ['backend', s.backend],
     ['training', `${s.epochs} epochs (best ${s.bestEpoch ?? '?'}), ${s.stopReason ?? 'stop reason not recorded'}`],

@@ -4,6 +4,7 @@ import type { Dataset, FittedTransforms } from '../data/types.js';
 import type { TrainConfig } from '../config/schema.js';
 import { TrainingError } from '../errors.js';
 import { setDropoutSeed } from '../models/dropout.js';
+import { trainingView } from '../models/ensemble.js';
 import { taskOf } from '../task/index.js';
 import { predictSplit } from '../task/predict-split.js';
 import { Rng } from '../util/rng.js';
@@ -88,7 +89,7 @@ async function runEpoch(
   const started = performance.now() - progress.seconds * 1000;
   const variables = trainableVariables(model);
   const inputs = {
-    model,
+    ...trainingView(model),
     variables,
     optimizer: o.optimizer,
     task,

@@ -61,7 +61,8 @@ export function writeHistory(runDir: string, history: HistoryRow[], metric: stri
 export function lossTitle(p: Prepared, backend: string): string {
   const m = p.config.model;
   const kind = `${m.impl === 'hand' ? 'hand' : 'builtin'} ${m.bidirectional ? 'BI-LSTM' : 'LSTM'}${m.layers > 1 ? ` ×${m.layers}` : ''}`;
-  return `${p.config.name} — ${kind} (${backend})`;
+  const members = m.ensemble > 1 ? `, ensemble of ${m.ensemble}` : '';
+  return `${p.config.name} — ${kind}${members} (${backend})`;
 }
 
 export async function writeLossPlot(runDir: string, history: HistoryRow[], title: string): Promise<string[]> {

@@ -17,7 +17,10 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
 }
 
 export interface StepInputs {
-  model: tf.LayersModel;
+  /** the model, or for an ensemble its training view: every member's output, each trained on its own loss */
+  view: tf.LayersModel;
+  /** per member, its variables' names: each member's gradients are clipped by their own global norm */
+  groups: string[][];
   variables: tf.Variable[];
   optimizer: tf.Optimizer;
   task: Task;
@@ -34,19 +37,30 @@ function decay(variables: tf.Variable[], keep: number): void {
   for (const v of variables) if (v.rank >= 2) v.assign(tf.mul(v, keep));
 }
 
+function clipByMember(grads: tf.NamedTensorMap, groups: string[][], clipNorm: number): tf.NamedTensorMap {
+  if (groups.length === 1) return clipByGlobalNorm(grads, clipNorm);
+  const clipped = groups.map((names) =>
+    clipByGlobalNorm(Object.fromEntries(names.map((n) => [n, grads[n]])), clipNorm),
+  );
+  return Object.assign({}, ...clipped) as tf.NamedTensorMap;
+}
+
 export function trainStep(s: StepInputs, batch: Batch, learningRate: number): StepResult {
   return tf.tidy(() => {
     const x = batchInputs(batch);
     const y = s.task.targetTensor(batch, s.outputSize);
     let output: tf.Tensor2D | undefined;
+    // Σ of the members' losses: each member's gradient is its own loss's, as if it were trained alone
     const { value, grads } = tf.variableGrads(() => {
-      output = tf.keep(s.model.apply(x, { training: true }) as tf.Tensor2D);
-      return s.task.loss(output, y, s.classWeights);
+      const members = [s.view.apply(x, { training: true }) as tf.Tensor2D | tf.Tensor2D[]].flat(); // k × [batch, out]
+      output = tf.keep(members.length === 1 ? members[0] : tf.div<tf.Tensor2D>(tf.addN(members), members.length));
+      return tf.addN<tf.Scalar>(members.map((m) => s.task.loss(m, y, s.classWeights)));
     }, s.variables);
-    s.optimizer.applyGradients(clipByGlobalNorm(grads, s.clipNorm));
+    s.optimizer.applyGradients(clipByMember(grads, s.groups, s.clipNorm));
     if (s.weightDecay > 0) decay(s.variables, 1 - learningRate * s.weightDecay);
     const kept = output as tf.Tensor2D; // set by the loss function above, which variableGrads has run
-    const result = { loss: value.dataSync()[0], output: kept.dataSync() as Float32Array };
+    // the members' mean loss, and the ensemble's output for the running metric
+    const result = { loss: value.dataSync()[0] / s.groups.length, output: kept.dataSync() as Float32Array };
     kept.dispose();
     return result;
   });

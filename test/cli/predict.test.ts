@@ -26,7 +26,7 @@ const hourlyConfig = (path: string, data: Record<string, unknown> = {}) => ({
     season: 24,
     ...data,
   },
-  model: { impl: 'hand', hiddenSize: 8 },
+  model: { impl: 'hand', hiddenSize: 8, ensemble: 2 }, // an ensemble: predicted, rolled out and exported as one model
   train: { epochs: 2, batchSize: 64, learningRate: 0.01 },
   output: { dir: 'runs' },
 });

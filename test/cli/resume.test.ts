@@ -7,8 +7,9 @@ import { runCli, smallForecastConfig, startCli, tempDir, writeJson } from './hel
 const config = smallForecastConfig({
   train: { epochs: 4, batchSize: 64, learningRate: 0.01, earlyStopping: { patience: 0 } },
 });
-// a learning rate that moves every step and weight decay: the state a resume must get exactly right
+// a learning rate that moves every step, weight decay and an ensemble: the state a resume must get exactly right
 const scheduled = smallForecastConfig({
+  model: { hiddenSize: 8, dropout: 0.1, ensemble: 2 },
   train: {
     epochs: 4,
     batchSize: 64,

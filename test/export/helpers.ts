@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { modelSchema, type ModelConfig, type TaskName } from '../../src/config/schema.js';
 import { buildModel, type ModelShape } from '../../src/models/build.js';
-import { LINEAR_SKIP } from '../../src/models/linear-skip.js';
+import { isLinearSkip } from '../../src/models/linear-skip.js';
 import { Rng } from '../../src/util/rng.js';
 
 export interface ModelCase {
@@ -15,7 +15,7 @@ export interface ModelCase {
 const make = (task: TaskName, model: Partial<ModelConfig>, masked = false): ModelCase => {
   const config = modelSchema.parse({ hiddenSize: 5, ...model });
   const kind = `${config.impl} ${config.bidirectional ? 'bi' : 'uni'} ${config.layers} layer${config.layers > 1 ? 's' : ''}`;
-  const skip = config.linearSkip === true ? ' linear skip' : '';
+  const skip = `${config.linearSkip === true ? ' linear skip' : ''}${config.ensemble > 1 ? ` ensemble ${config.ensemble}` : ''}`;
   return {
     name: `${kind} ${task}${masked ? ' masked' : ''}${config.dropout > 0 ? ' dropout' : ''}${skip}`,
     task,
@@ -37,14 +37,15 @@ export const CASES: ModelCase[] = [
   make('classify', { impl: 'builtin', bidirectional: true, layers: 2 }, true),
   make('classify', { impl: 'hand' }, true),
   make('classify', { impl: 'hand', bidirectional: true, kernel: 'reference' }, true),
+  make('forecast', { impl: 'hand', layers: 2, linearSkip: true, ensemble: 2 }),
+  make('classify', { impl: 'builtin', bidirectional: true, ensemble: 3 }, true),
 ];
 
-/** The case's model; a linear skip, which starts at zero, gets random weights so that it counts in every output. */
+/** The case's model; a linear skip (each member's), which starts at zero, gets random weights so that it counts in every output. */
 export function buildCase(c: ModelCase, seed = 3): tf.LayersModel {
   const model = buildModel(c.model, c.shape, seed);
-  const skip = model.layers.find((l) => l.name === LINEAR_SKIP);
-  if (skip) {
-    const rng = new Rng(seed + 1);
+  for (const [j, skip] of model.layers.filter(isLinearSkip).entries()) {
+    const rng = new Rng(seed + 1 + j);
     const values = skip.getWeights().map((w) =>
       tf.tensor(
         Float32Array.from(w.dataSync(), () => 0.3 * rng.normal()),

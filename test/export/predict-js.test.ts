@@ -102,7 +102,7 @@ const CASES: [string, Record<string, unknown>][] = [
     },
   ],
   [
-    'forecast, a target that is not an input, standardized from its own window, no time column',
+    'forecast, a target that is not an input, standardized from its own window, no time column, an ensemble of 3',
     {
       data: {
         task: 'forecast',
@@ -112,12 +112,15 @@ const CASES: [string, Record<string, unknown>][] = [
         window: 6,
         horizon: 2,
       },
-      model: { hiddenSize: 4, dropout: 0.1 },
+      model: { hiddenSize: 4, dropout: 0.1, ensemble: 3 },
     },
   ],
   [
-    'classify, wide rows',
-    { data: { task: 'classify', path: join(DATA, 'order.csv'), layout: 'wide', steps: 20 }, model: { hiddenSize: 4 } },
+    'classify, wide rows, an ensemble of 2',
+    {
+      data: { task: 'classify', path: join(DATA, 'order.csv'), layout: 'wide', steps: 20 },
+      model: { hiddenSize: 4, ensemble: 2 },
+    },
   ],
   [
     'classify, long rows of unequal length (masked)',

@@ -23,6 +23,8 @@ const STANDARD = new Set([
   'Multiply',
   'Concatenate',
   'Masking',
+  'Average',
+  'Activation',
 ]);
 
 /** In a Node process that imports @tensorflow/tfjs alone (none of our layer classes): each model's outputs. */

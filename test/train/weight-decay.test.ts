@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../src/models/build.js';
 import { taskOf } from '../../src/task/index.js';
+import { trainingView } from '../../src/models/ensemble.js';
 import { trainableVariables, trainStep } from '../../src/train/step.js';
 import { Rng } from '../../src/util/rng.js';
 import { modelConfig, randn, useCpu } from '../models/helpers.js';
@@ -24,7 +25,7 @@ test('a step with weight decay gives the step without it, kernels × (1 − lr·
     const model = buildModel(modelConfig({ linearSkip: true }), shape, 3);
     const variables = trainableVariables(model);
     const inputs = {
-      model,
+      ...trainingView(model),
       variables,
       optimizer: tf.train.sgd(0.1),
       task: taskOf('forecast'),

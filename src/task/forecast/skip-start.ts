@@ -1,26 +1,31 @@
 // A new forecaster's linear skip starts where ridge regression on the training windows ends, not at zero.
 import * as tf from '@tensorflow/tfjs';
 import type { ForecastDataset } from '../../data/types.js';
+import { memberLayer, memberModels } from '../../models/ensemble.js';
 import { LINEAR_SKIP } from '../../models/linear-skip.js';
 import { fitRidge } from './linear.js';
 
 /**
  * Sets the skip's kernel [window × features, outputs] and bias [outputs] to the ridge fit of the model's own
  * (window-levelled) train windows, its penalty chosen on val: training then starts from the linear model and the
- * LSTM learns what it misses (the head starts at zero, so the new model is that linear model). A model without a skip is left alone; a fit that cannot be made leaves it at zero.
+ * LSTM learns what it misses (the head starts at zero, so the new model is that linear model); every member of an
+ * ensemble alike. A model without a skip is left alone; a fit that cannot be made leaves it at zero.
  */
 export function startLinearSkip(model: tf.LayersModel, dataset: ForecastDataset): string[] {
-  const skip = model.layers.find((l) => l.name === LINEAR_SKIP);
-  if (skip === undefined) return [];
+  const members = memberModels(model);
+  if (memberLayer(members[0], LINEAR_SKIP) === undefined) return [];
   const fit = fitRidge(dataset, 'levelled');
   if ('skipped' in fit) return [`the linear skip starts at zero: no ridge fit (${fit.skipped})`];
   const { w, d, m } = fit;
   const weights = [tf.tensor2d(w.subarray(0, (d - 1) * m), [d - 1, m]), tf.tensor1d(w.subarray((d - 1) * m))];
-  skip.setWeights(weights);
-  // the head starts at zero too, so the new model is the linear model exactly; its first steps give it weights
-  const head = model.getLayer('head');
-  const zeros = head.getWeights().map((h) => tf.zerosLike(h));
-  head.setWeights(zeros);
-  tf.dispose([...weights, ...zeros]);
+  for (const member of members) {
+    memberLayer(member, LINEAR_SKIP)!.setWeights(weights);
+    // the head starts at zero too, so the new model is the linear model exactly; its first steps give it weights
+    const head = memberLayer(member, 'head')!;
+    const zeros = head.getWeights().map((h) => tf.zerosLike(h));
+    head.setWeights(zeros);
+    tf.dispose(zeros);
+  }
+  tf.dispose(weights);
   return [];
 }
