@@ -106,6 +106,7 @@ export const VARIANTS: Record<string, { data?: object; model?: object; train?: o
   'weight decay 0.01': { train: { weightDecay: 0.01 } },
   'level last': { data: { windowLevel: 'last' } },
   'level absolute': { data: { windowLevel: 'absolute' } },
+  'ensemble 3': { model: { ensemble: 3 } },
 };
 
 interface Row extends TestMae {
@@ -122,7 +123,7 @@ function main(): void {
       variants: {
         type: 'string',
         default: Object.keys(VARIANTS)
-          .filter((v) => !v.startsWith('level'))
+          .filter((v) => !v.startsWith('level') && !v.startsWith('ensemble'))
           .join(','),
       },
       datasets: { type: 'string', default: DATASETS.map((d) => d.name).join(',') },
