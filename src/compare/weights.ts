@@ -5,6 +5,7 @@ import { configSchema, type Config } from '../config/schema.js';
 import { CheckpointError } from '../errors.js';
 import { loadCheckpoint, META_JSON, type StoredMeta } from '../checkpoint/checkpoint.js';
 import { buildModel, type ModelShape } from '../models/build.js';
+import { ensembleSize } from '../models/ensemble.js';
 import { isBidirectional, variantModel, type Variant } from './variants.js';
 
 /** A variant's starting weights in getWeights() order; the owner disposes them. */
@@ -45,9 +46,18 @@ export async function checkpointWeights(
   dir: string,
 ): Promise<WeightSource & { weights: tf.Tensor[]; meta: { config?: Config } }> {
   const loaded = await loadCheckpoint(dir);
+  const members = ensembleSize(loaded.model);
   const weights = loaded.model.getWeights().map((w) => w.clone());
   loaded.model.dispose();
   tf.dispose(loaded.optimizerWeights?.map((w) => w.tensor) ?? []);
+  if (members > 1) {
+    tf.dispose(weights);
+    throw new CheckpointError(
+      dir,
+      `expected a single model's checkpoint to start the variants from, found an ensemble of ${members} (model.ensemble)`,
+      'train the checkpoint with model.ensemble 1, or race from the seed (leave out --from)',
+    );
+  }
   const meta = { config: configIn(loaded.meta, dir) };
   return { weights, meta, initial: () => weights, description: dir, dispose: () => tf.dispose(weights) };
 }

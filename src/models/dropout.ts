@@ -1,5 +1,6 @@
 // Dropout whose mask comes from a seed the training loop sets per batch, so a run is reproducible.
 import * as tf from '@tensorflow/tfjs';
+import { memberModels } from './ensemble.js';
 import { Rng } from '../util/rng.js';
 
 /**
@@ -51,7 +52,10 @@ export function dropoutMask(shape: number[], rate: number, seed: number): tf.Ten
  * Seeds every SeededDropout layer of `model` for the next batch: each layer gets its own seed drawn from `seed`,
  * so two dropout layers never share a mask. Call once per training batch (e.g. with the batch's Rng.int()).
  */
-export function setDropoutSeed(model: tf.LayersModel, seed: number): void {
-  const rng = new Rng(seed);
-  for (const layer of model.layers) if (layer instanceof SeededDropout) layer.seed = rng.int();
+export function setDropoutSeed(model: tf.LayersModel, seed: number, members = memberModels(model)): void {
+  // each member of an ensemble draws its layers' seeds as the model alone would, so it trains as if alone
+  for (const member of members) {
+    const rng = new Rng(seed);
+    for (const layer of member.layers) if (layer instanceof SeededDropout) layer.seed = rng.int();
+  }
 }

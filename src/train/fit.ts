@@ -4,7 +4,7 @@ import type { Dataset, FittedTransforms } from '../data/types.js';
 import type { TrainConfig } from '../config/schema.js';
 import { TrainingError } from '../errors.js';
 import { setDropoutSeed } from '../models/dropout.js';
-import { trainingView } from '../models/ensemble.js';
+import { memberModels, trainingView } from '../models/ensemble.js';
 import { taskOf } from '../task/index.js';
 import { predictSplit } from '../task/predict-split.js';
 import { Rng } from '../util/rng.js';
@@ -88,6 +88,7 @@ async function runEpoch(
   o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, batches, firstBatch: progress.batchesDone });
   const started = performance.now() - progress.seconds * 1000;
   const variables = trainableVariables(model);
+  const members = memberModels(model); // once per epoch: each is a tf.model over the ensemble's layers
   const inputs = {
     ...trainingView(model),
     variables,
@@ -100,7 +101,7 @@ async function runEpoch(
   };
   let rate = train.learningRate;
   for (let b = progress.batchesDone; b < batches; b++) {
-    setDropoutSeed(model, plan.epochRng.int());
+    setDropoutSeed(model, plan.epochRng.int(), members);
     const batch = dataset.splits.train.batch(plan.batches[b]);
     rate = learningRateAt(train, { epoch, batch: b, batches }, state.history);
     setLearningRate(o.optimizer, rate);

@@ -86,3 +86,16 @@ test('seeded weights: uni variants share one set, bi variants another, both the 
   assert.deepEqual(bits(source.initial('hand-bi')), bits(builtinBi.getWeights()));
   source.dispose();
 });
+
+test('an ensemble checkpoint cannot start the variants: the error says it is one, and how many members', async () => {
+  const config = smallConfig('forecast');
+  const dataset = await datasetOf(config);
+  const dir = mkdtempSync(join(tmpdir(), 'compare-weights-'));
+  const ensemble = buildModel({ ...config.model, ensemble: 2 }, shapeOf(dataset), 1);
+  await saveCheckpoint(dir, { model: ensemble, meta: {} });
+  await assert.rejects(
+    () => checkpointWeights(dir),
+    (e: unknown) => e instanceof CheckpointError && /found an ensemble of 2 \(model\.ensemble\)/.test(e.message),
+  );
+  ensemble.dispose();
+});
