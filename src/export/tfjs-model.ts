@@ -1,9 +1,8 @@
 // The checkpoint's model rebuilt from tfjs's own layers only, so plain @tensorflow/tfjs (and Keras) can load it.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TaskName } from '../config/schema.js';
-import type { ModelShape } from '../models/build.js';
+import { memberOutput, type MemberLayers, type ModelShape } from '../models/build.js';
 import { averageMembers, memberModels } from '../models/ensemble.js';
-import { withLinearSkip } from '../models/linear-skip.js';
 
 /**
  * input x [batch, steps, features] (and, when masked, mask [batch, steps]: 1 = real step, 0 = padding)
@@ -30,42 +29,21 @@ export function plainModel(
   const x = tf.input({ shape: [shape.steps, shape.features], name: 'x' });
   const mask = shape.masked ? tf.input({ shape: [shape.steps], name: 'mask' }) : undefined;
   const h0 = mask ? maskedInput(x, mask, shape.steps) : x;
-  const k = model.ensemble;
+  const size = model.ensemble;
   // a classifier's softmax follows the members' average (of logits, as the checkpoint averages them)
-  const softmaxHead = task === 'classify' && k === 1;
-  let output = averageMembers(k, (prefix) => member(model, shape, x, h0, prefix, softmaxHead));
-  if (task === 'classify' && k > 1)
+  const softmaxHead = task === 'classify' && size === 1;
+  const layers: MemberLayers = {
+    lstm: (k, returnSequences, prefix) => lstmLayer(model, k, returnSequences, prefix),
+    dropout: (k, prefix) => tf.layers.dropout({ rate: model.dropout, name: `${prefix}dropout_${k}` }),
+    headActivation: softmaxHead ? 'softmax' : 'linear',
+  };
+  let output = averageMembers(size, (prefix) => memberOutput(model, shape, [x, h0], prefix, layers));
+  if (task === 'classify' && size > 1)
     output = tf.layers.activation({ activation: 'softmax', name: 'probabilities' }).apply(output) as tf.SymbolicTensor;
   const plain = tf.model({ inputs: mask ? [x, mask] : x, outputs: output, name: 'lstm_train_export' });
   const targets = memberModels(plain);
   memberModels(source).forEach((m, j) => copyWeights(m, targets[j], shape.masked));
   return plain;
-}
-
-function member(
-  model: ModelConfig,
-  shape: ModelShape,
-  x: tf.SymbolicTensor,
-  h0: tf.SymbolicTensor,
-  prefix: string,
-  softmax: boolean,
-): tf.SymbolicTensor {
-  let h = h0;
-  for (let k = 1; k <= model.layers; k++) {
-    h = lstmLayer(model, k, k < model.layers, prefix).apply(h) as tf.SymbolicTensor; // [batch, (steps,) hidden × D]
-    if (model.dropout > 0)
-      h = tf.layers.dropout({ rate: model.dropout, name: `${prefix}dropout_${k}` }).apply(h) as tf.SymbolicTensor;
-  }
-  const activation = softmax ? 'softmax' : 'linear';
-  const head = tf.layers.dense({
-    units: shape.outputSize,
-    activation,
-    name: `${prefix}head`,
-    kernelInitializer: 'zeros',
-  });
-  const output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
-  // forecast only (no softmax): the same standard layers as the checkpoint's skip
-  return model.linearSkip === true ? withLinearSkip(x, output, shape.outputSize, prefix) : output;
 }
 
 /** x·mask ‖ mask, masked where the mask is 0: [batch, steps, features + 1] with its Keras mask. */

@@ -33,29 +33,48 @@ export function buildModel(model: ModelConfig, shape: ModelShape, seed: number):
   const x = tf.input({ shape: [shape.steps, shape.features], name: 'x' });
   const mask = shape.masked ? tf.input({ shape: [shape.steps], name: 'mask' }) : undefined;
   const h0 = mask ? (new SequenceMask({ name: 'sequence_mask' }).apply([x, mask]) as tf.SymbolicTensor) : x;
-  const output = averageMembers(model.ensemble, (prefix) => member(model, shape, x, h0, prefix));
+  const layers: MemberLayers = {
+    lstm: (k, returnSequences, prefix) => lstmLayer(model, k, returnSequences, prefix),
+    dropout: (k, prefix) => new SeededDropout({ rate: model.dropout, name: `${prefix}dropout_${k}` }),
+    headActivation: 'linear',
+  };
+  const output = averageMembers(model.ensemble, (prefix) => memberOutput(model, shape, [x, h0], prefix, layers));
   const built = tf.model({ inputs: mask ? [x, mask] : x, outputs: output, name: 'lstm_train' });
   // member j is the model seed + j builds alone, so an ensemble's first member is the single model of its seed
   memberModels(built).forEach((m, j) => initializeWeights(m, model.init, seed + j));
   return built;
 }
 
+/** The layers a member is made of: ours (training, checkpoints) or tfjs's own (the plain export). */
+export interface MemberLayers {
+  lstm(k: number, returnSequences: boolean, prefix: string): tf.layers.Layer;
+  dropout(k: number, prefix: string): tf.layers.Layer;
+  /** linear (logits or scaled targets), or softmax (the export's probabilities) */
+  headActivation: 'linear' | 'softmax';
+}
+
 /** One member: the LSTM stack from h0, the head, and the skip from x, its layers' names led by `prefix`. */
-function member(
+export function memberOutput(
   model: ModelConfig,
   shape: ModelShape,
-  x: tf.SymbolicTensor,
-  h0: tf.SymbolicTensor,
+  [x, h0]: [tf.SymbolicTensor, tf.SymbolicTensor],
   prefix: string,
+  layers: MemberLayers,
 ): tf.SymbolicTensor {
   let h = h0;
   for (let k = 1; k <= model.layers; k++) {
-    h = lstmLayer(model, k, k < model.layers, prefix).apply(h) as tf.SymbolicTensor; // [batch, (steps,) hidden × D]
-    if (model.dropout > 0)
-      h = new SeededDropout({ rate: model.dropout, name: `${prefix}dropout_${k}` }).apply(h) as tf.SymbolicTensor;
+    h = layers.lstm(k, k < model.layers, prefix).apply(h) as tf.SymbolicTensor; // [batch, (steps,) hidden × D]
+    if (model.dropout > 0) h = layers.dropout(k, prefix).apply(h) as tf.SymbolicTensor;
   }
-  const head = tf.layers.dense({ units: shape.outputSize, name: `${prefix}head`, kernelInitializer: 'zeros' });
+  const activation = layers.headActivation;
+  const head = tf.layers.dense({
+    units: shape.outputSize,
+    activation,
+    name: `${prefix}head`,
+    kernelInitializer: 'zeros',
+  });
   const output = head.apply(h) as tf.SymbolicTensor; // [batch, outputSize]
+  // forecast only (a classifier has no skip): the same standard layers in the checkpoint and the export
   return model.linearSkip === true ? withLinearSkip(x, output, shape.outputSize, prefix) : output;
 }
 

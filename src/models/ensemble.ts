@@ -60,8 +60,7 @@ export interface TrainingView {
   groups: string[][];
 }
 
-export function trainingView(model: tf.LayersModel): TrainingView {
-  const members = memberModels(model);
+export function trainingView(model: tf.LayersModel, members = memberModels(model)): TrainingView {
   const groups = members.map((m) => m.trainableWeights.map((w) => (w.read() as tf.Variable).name));
   if (members.length === 1) return { view: model, groups };
   return { view: tf.model({ inputs: model.inputs, outputs: memberOutputs(model), name: 'members' }), groups };

@@ -90,7 +90,7 @@ async function runEpoch(
   const variables = trainableVariables(model);
   const members = memberModels(model); // once per epoch: each is a tf.model over the ensemble's layers
   const inputs = {
-    ...trainingView(model),
+    ...trainingView(model, members),
     variables,
     optimizer: o.optimizer,
     task,
