@@ -11,6 +11,7 @@ import ts from 'typescript';
 export const LEVELS: Record<string, number> = {
   cli: 7,
   compare: 6,
+  tune: 6,
   train: 5,
   eval: 5,
   predict: 5,

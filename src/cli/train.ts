@@ -33,6 +33,7 @@ export interface TrainFlags {
   threads?: WasmThreads;
   epochs?: number;
   resume?: string;
+  withholdTest?: boolean;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -48,6 +49,7 @@ export function trainCommand(): Command {
   return addBackendOptions(command, true)
     .option('--epochs <n>', 'train this many epochs in all (overrides train.epochs)', parseCount)
     .option('--resume <run-dir>', 'continue a run from its checkpoints/last, exactly where it stopped')
+    .option('--withhold-test', 'score and plot the val split only: the test split stays unseen (as in lstm-tune)')
     .option('-q, --quiet', 'print only the final summary')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
@@ -91,7 +93,8 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
     printModelSummary(describeModel(prepared.model));
     return 0;
   }
-  return trainAndReport(prepared, { ...resumed?.options, backend: backend.name, outDir: flags.out }, flags, log);
+  const options = { ...resumed?.options, backend: backend.name, outDir: flags.out, withholdTest: flags.withholdTest };
+  return trainAndReport(prepared, options, flags, log);
 }
 
 async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlags, log: (s: string) => void) {

@@ -13,17 +13,18 @@ export interface Score {
 }
 export type SplitScores = Record<'train' | 'val' | 'test', Score>;
 
-/** `known`: splits whose predictions were already made with this model (they are not made again). */
+/** `known`: splits already predicted with this model (not predicted again); `withheld`: splits left unscored. */
 export function evaluateSplits(
   model: tf.LayersModel,
   dataset: Dataset,
   batchSize: number,
   known: Partial<Record<'train' | 'val' | 'test', Predictions>> = {},
+  withheld: readonly ('train' | 'val' | 'test')[] = [],
 ): SplitScores {
   const task = taskOf(dataset.task);
   const score = (name: 'train' | 'val' | 'test'): Score => {
     const split = dataset.splits[name];
-    if (split.size === 0) return { loss: NaN, metric: NaN, count: 0 };
+    if (split.size === 0 || withheld.includes(name)) return { loss: NaN, metric: NaN, count: 0 };
     const p = known[name] ?? predictSplit(model, dataset, split, batchSize);
     return { loss: p.loss, metric: task.headline(p, dataset), count: p.count };
   };

@@ -111,18 +111,19 @@ export function writeSummary(runDir: string, s: SummaryInput): string {
 }
 
 /**
- * The best checkpoint on the test split (val when there is none), as lstm-eval reports it: eval/report.json with
+ * The best checkpoint on the test split (val when there is none, or `only` says so), as lstm-eval reports it: eval/report.json with
  * the baselines, and the task's charts beside it (what report.html shows).
  */
 export async function writeFinalEvaluation(
   runDir: string,
   p: Prepared,
   best: ModelCheckpoint,
+  only?: 'val',
 ): Promise<{ files: string[]; evaluation: Evaluation }> {
   const dataset = p.dataset;
   const task = taskOf(dataset.task);
   const batchSize = p.config.train.batchSize;
-  const split = dataset.splits.test.size > 0 ? 'test' : 'val';
+  const split = only ?? (dataset.splits.test.size > 0 ? 'test' : 'val');
   const training = task.usesTrainingData ? dataset : undefined;
   const context = task.metricsContext({ model: best.model, training, fitted: best.card.fitted, batchSize });
   const e = evaluate(best.model, dataset, split, batchSize, context);

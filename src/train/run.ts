@@ -26,6 +26,8 @@ export interface RunOptions {
   /** a resumed run's optimizer state (checks the optimizer class, then restores the moments and step count) */
   optimizerState?: Parameters<typeof restoreOptimizerState>[1];
   epochs?: number;
+  /** score and plot val only, leaving the test split unseen (lstm-tune's trials: test is scored once, at the end) */
+  withholdTest?: boolean;
   onEvent?: (event: TrainEvent) => void;
   interrupted?: () => boolean;
 }
@@ -78,9 +80,10 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   optimizer.dispose();
   if (stopReason === 'interrupted') return { runDir, stopReason, state, files: [join(checkpoints, 'last')] };
   const best = await loadModelCheckpoint(join(checkpoints, 'best'));
-  const final = await writeFinalEvaluation(runDir, p, best);
+  const final = await writeFinalEvaluation(runDir, p, best, o.withholdTest ? 'val' : undefined);
   const known = { [final.evaluation.split.name]: final.evaluation.predictions };
-  const scores = evaluateSplits(best.model, p.dataset, config.train.batchSize, known);
+  const withheld = o.withholdTest ? (['test'] as const) : [];
+  const scores = evaluateSplits(best.model, p.dataset, config.train.batchSize, known, withheld);
   best.model.dispose();
   const files = [
     ...writeHistory(runDir, state.history, metric),

@@ -1,0 +1,277 @@
+// Runs a study: successive halving over the trials, each rung's trials as lstm-train child processes, P at a time.
+// Rungs are synchronous, so which trials go on depends on the scores alone, never on timing or --parallel.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCard } from '../checkpoint/model-checkpoint.js';
+import { parseConfig, resolvePaths } from '../config/load.js';
+import { setAt } from '../config/space.js';
+import { shouldStopEarly } from '../train/state.js';
+import { rank, survivors } from './plan.js';
+import { studyPaths, writeLeaderboard, writeTrials, type Study, type Trial } from './study-files.js';
+
+const BIN = (name: string) => fileURLToPath(new URL(`../../bin/${name}.js`, import.meta.url));
+
+export type StudyEvent =
+  | { type: 'trialDone'; trial: Trial; rung: number; best: Trial | undefined }
+  | { type: 'rungDone'; rung: number; epochs: number; kept: number; of: number; nextEpochs?: number }
+  | { type: 'jobStart'; trial: number; rung: number };
+
+export interface RunStudyOptions {
+  parallel: number;
+  /** XNNPACK threads of each trial */
+  threads: number;
+  /** no trial starts after this time (ms since the epoch) */
+  deadline?: number;
+  interrupted: () => boolean;
+  onEvent?: (e: StudyEvent) => void;
+}
+
+export type StudyEnd = 'completed' | 'interrupted' | 'budget';
+
+/** Trials that reached the furthest rung, ranked; then the others, each rung by its own ranking. */
+export function leaderboard(study: Study, trials: Trial[]): Trial[] {
+  const scored = trials.filter((t) => t.score !== null && Number.isFinite(t.score));
+  const byRung = new Map<number, Trial[]>();
+  for (const t of scored) byRung.set(t.rungsDone, [...(byRung.get(t.rungsDone) ?? []), ...[t]]);
+  const ranked = [...byRung.keys()]
+    .sort((a, b) => b - a)
+    .flatMap((r) => rank(byRung.get(r)!.map(asScored), study.higher).map((s) => s.t));
+  return [...ranked, ...trials.filter((t) => !scored.includes(t))];
+}
+/** A trial's score at a rung; one that stopped early keeps its last score in the rungs after. */
+function scoreAt(t: Trial, rung: number): { score: number; valLoss: number } | undefined {
+  const at = t.rungs[rung] ?? (t.stoppedEarly ? t.rungs[t.rungs.length - 1] : undefined);
+  if (at === undefined || at.score === null || !Number.isFinite(at.score)) return undefined;
+  return { score: at.score, valLoss: at.valLoss ?? Infinity };
+}
+const asScored = (t: Trial) => ({ trial: t.trial, score: t.score!, valLoss: t.valLoss ?? Infinity, t });
+
+/** The trial's config: the base file's with its parameters set, validated, paths resolved, placed in the study. */
+function trialConfig(study: Study, trial: Trial, threads: number) {
+  let raw = study.base;
+  for (const [path, value] of Object.entries(trial.params)) raw = setAt(raw, path, value);
+  const config = resolvePaths(parseConfig(raw, `trial ${trial.trial}`), study.baseDir);
+  return {
+    ...config,
+    name: `trial-${String(trial.trial).padStart(3, '0')}`,
+    wasmThreads: config.wasmThreads === 'auto' ? threads : config.wasmThreads,
+    output: { ...config.output, keepCheckpoints: 0 },
+  };
+}
+
+interface Job {
+  trial: Trial;
+  rung: number;
+}
+
+/** One rung of one trial: lstm-train to the rung's epochs (started, or resumed exactly where it stopped). */
+async function runJob(dir: string, study: Study, job: Job, o: RunStudyOptions, children: Set<ChildProcess>) {
+  const { trial } = job;
+  const target = study.rungs[job.rung];
+  const home = join(studyPaths(dir).trialsDir, String(trial.trial).padStart(3, '0'));
+  const runDir = trial.runDir ? join(dir, trial.runDir) : undefined;
+  const last = runDir && join(runDir, 'checkpoints', 'last');
+  const started = performance.now();
+  let args: string[];
+  if (last && existsSync(last)) {
+    const card = await readCard(last);
+    const state = card.trainState;
+    const done =
+      state &&
+      !state.inProgress &&
+      (state.epoch >= target || shouldStopEarly(state, card.config.train.earlyStopping.patience));
+    if (done) return finish(dir, study, trial, runDir, job.rung, 0);
+    args = ['--resume', runDir];
+  } else {
+    rmSync(home, { recursive: true, force: true }); // a trial killed before its first checkpoint starts over
+    mkdirSync(home, { recursive: true });
+    const config = join(home, 'config.json');
+    writeFileSync(config, JSON.stringify(trialConfig(study, trial, o.threads), null, 2) + '\n');
+    args = ['--config', config, '--out', home];
+  }
+  o.onEvent?.({ type: 'jobStart', trial: trial.trial, rung: job.rung });
+  const result = await runChild(
+    BIN('lstm-train'),
+    [...args, '--epochs', String(target), '--withhold-test', '--quiet'],
+    children,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const made = runDir ?? findRun(home);
+  if (result.code === 0 && made) return finish(dir, study, trial, made, job.rung, seconds);
+  if (result.code === 130 || o.interrupted())
+    return {
+      ...trial,
+      status: 'paused' as const,
+      runDir: made && relative(dir, made),
+      seconds: trial.seconds + seconds,
+    };
+  const error = result.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('error:') || l.startsWith('  -'))
+    .join(' ')
+    .trim();
+  return {
+    ...trial,
+    status: 'failed' as const,
+    error: error || `lstm-train exited ${result.code}`,
+    seconds: trial.seconds + seconds,
+  };
+}
+
+function findRun(home: string): string | undefined {
+  const runs = existsSync(home) ? readdirSync(home).filter((n) => existsSync(join(home, n, 'checkpoints'))) : [];
+  return runs.length === 1 ? join(home, runs[0]) : undefined;
+}
+
+/** The trial after a rung, from its checkpoint's training state: the val score at its best epoch. */
+async function finish(
+  dir: string,
+  study: Study,
+  trial: Trial,
+  runDir: string,
+  rung: number,
+  seconds: number,
+): Promise<Trial> {
+  const state = (await readCard(join(runDir, 'checkpoints', 'last'))).trainState!;
+  const best = state.history.find((h) => h.epoch === state.bestEpoch);
+  const stoppedEarly = state.epoch < study.rungs[rung];
+  return {
+    ...trial,
+    status: rung === study.rungs.length - 1 || stoppedEarly ? 'complete' : 'pending',
+    rungsDone: rung + 1,
+    epochs: state.epoch,
+    bestEpoch: state.bestEpoch,
+    score: best?.valMetric ?? null,
+    valLoss: best?.valLoss ?? null,
+    stoppedEarly,
+    seconds: trial.seconds + seconds,
+    runDir: relative(dir, runDir),
+    error: undefined,
+    rungs: [
+      ...trial.rungs.slice(0, rung),
+      { epochs: state.epoch, score: best?.valMetric ?? null, valLoss: best?.valLoss ?? null },
+    ],
+    history: state.history.map((h) => ({ epoch: h.epoch, valLoss: h.valLoss, valMetric: h.valMetric })),
+  };
+}
+
+function runChild(
+  bin: string,
+  args: string[],
+  children: Set<ChildProcess>,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done) => {
+    // its own process group: a Ctrl-C reaches the study, which passes it on once (a second one would quit at once)
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    children.add(child);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('close', (code) => {
+      children.delete(child);
+      done({ code, stderr });
+    });
+  });
+}
+
+/** Runs `jobs` with at most `parallel` at once; none starts once `stop()` says so. */
+async function pool<T>(items: T[], parallel: number, stop: () => boolean, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(parallel, items.length) }, async () => {
+    while (next < items.length && !stop()) await work(items[next++]);
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * Runs the study from where its trials stand (a new study's are all pending), writing study.jsonl and
+ * leaderboard.csv after every trial's rung. `signal()` passes an interrupt on to the running trials.
+ */
+export function runStudy(dir: string, study: Study, start: Trial[], o: RunStudyOptions) {
+  const children = new Set<ChildProcess>();
+  const signal = () => children.forEach((c) => c.kill('SIGINT'));
+  const done = (async (): Promise<{ end: StudyEnd; trials: Trial[] }> => {
+    let trials = start;
+    const save = () => {
+      writeTrials(dir, trials);
+      writeLeaderboard(dir, study, leaderboard(study, trials));
+    };
+    const overBudget = () => o.deadline !== undefined && Date.now() >= o.deadline;
+    save();
+    let entrants = trials.filter((t) => t.status !== 'failed');
+    for (let rung = 0; rung < study.rungs.length; rung++) {
+      const jobs = entrants.filter((t) => t.rungsDone <= rung && t.status !== 'complete' && t.status !== 'failed');
+      await pool(
+        jobs,
+        o.parallel,
+        () => o.interrupted() || overBudget(),
+        async (t) => {
+          const updated = await runJob(
+            dir,
+            study,
+            { trial: trials.find((x) => x.trial === t.trial)!, rung },
+            o,
+            children,
+          );
+          trials = trials.map((x) => (x.trial === updated.trial ? updated : x));
+          save();
+          if (updated.status !== 'paused')
+            o.onEvent?.({ type: 'trialDone', trial: updated, rung, best: leaderboard(study, trials)[0] });
+        },
+      );
+      if (o.interrupted()) return { end: 'interrupted', trials };
+      const current = (e: Trial) => trials.find((t) => t.trial === e.trial)!;
+      const open = (t: Trial) => t.rungsDone <= rung && t.status !== 'complete' && t.status !== 'failed';
+      if (overBudget() && entrants.map(current).some(open)) return { end: 'budget', trials };
+      if (rung === study.rungs.length - 1) break;
+      // the rung's finishers, best first; the best 1/eta go on (one that stopped early goes on with its score)
+      const finished = entrants.map(current).filter((t) => scoreAt(t, rung) !== undefined);
+      const kept = rank(
+        finished.map((t) => ({ trial: t.trial, ...scoreAt(t, rung)!, t })),
+        study.higher,
+      )
+        .slice(0, survivors(finished.length, study.space.eta))
+        .map((s) => s.t);
+      trials = trials.map((t) =>
+        finished.includes(t) && !kept.includes(t) && t.status === 'pending' ? { ...t, status: 'pruned' as const } : t,
+      );
+      save();
+      entrants = kept.map(current);
+      o.onEvent?.({
+        type: 'rungDone',
+        rung,
+        epochs: study.rungs[rung],
+        kept: kept.length,
+        of: finished.length,
+        nextEpochs: study.rungs[rung + 1],
+      });
+      if (overBudget()) return { end: 'budget', trials };
+    }
+    return { end: 'completed', trials };
+  })();
+  return { done, signal };
+}
+
+/** The best trial's test score, once, at the end: lstm-eval on its best checkpoint, the report with baselines. */
+export async function scoreTest(
+  dir: string,
+  best: Trial,
+): Promise<{ code: number | null; report?: unknown; stderr: string }> {
+  const checkpoint = join(dir, best.runDir!, 'checkpoints', 'best');
+  let stdout = '';
+  const child = spawn(process.execPath, [BIN('lstm-eval'), checkpoint, '--split', 'test', '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  if (code !== 0) return { code, stderr };
+  const report = JSON.parse(stdout) as Record<string, unknown>;
+  writeFileSync(
+    studyPaths(dir).test,
+    JSON.stringify({ trial: best.trial, checkpoint: relative(dir, checkpoint), ...report }, null, 2) + '\n',
+  );
+  return { code, report, stderr };
+}
