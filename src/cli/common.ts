@@ -12,6 +12,13 @@ export function parseCount(value: string): number {
   return n;
 }
 
+/** Parser for flags that take a whole number ≥ 0 (--seed). */
+export function parseWhole(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
 /** Parser for --threads: "auto" or a whole number from 1 to 8, as the config's wasmThreads. */
 export function parseThreads(value: string): WasmThreads {
   const parsed = wasmThreadsSchema.safeParse(value === 'auto' ? value : Number(value));

@@ -8,7 +8,7 @@ import { METHODS, getAt, parseSpace, type Space } from '../config/space.js';
 import { UsageError } from '../errors.js';
 import { taskOf } from '../task/index.js';
 import { createRunDir } from '../train/run-dir.js';
-import { drawTrials, rungEpochs } from '../tune/plan.js';
+import { drawTrials, plannedRuns, rungEpochs } from '../tune/plan.js';
 import { leaderboard, runStudy, scoreTest, type StudyEvent } from '../tune/run-study.js';
 import {
   bestConfig,
@@ -21,7 +21,7 @@ import {
 } from '../tune/study-files.js';
 import { formatNumber, formatTable } from '../util/table.js';
 import { TOOL_VERSION } from '../util/versions.js';
-import { parseCount, printWritten, runProgram, shortPath } from './common.js';
+import { parseCount, parseWhole, printWritten, runProgram, shortPath } from './common.js';
 import { watchInterrupts } from './interrupt.js';
 
 export interface TuneFlags {
@@ -56,7 +56,7 @@ export function tuneCommand(): Command {
     .option('-o, --out <dir>', 'parent folder of the study directory (default: output.dir of the config)')
     .option('--trials <n>', 'trials in the study (overrides the space file)', parseCount)
     .addOption(new Option('--method <name>', 'halving or random (overrides the space file)').choices(METHODS))
-    .option('--seed <n>', "the sampler's seed (overrides the space file)", (v) => parseCount(String(Number(v) + 1)) - 1)
+    .option('--seed <n>', "the sampler's seed (overrides the space file)", parseWhole)
     .option('--parallel <n>', 'trials at once, each a process (default: the cores, one thread each)', parseCount)
     .option(
       '--time-budget <duration>',
@@ -131,11 +131,6 @@ const paramText = (t: Trial) =>
 
 function progress(study: Study, trials: Trial[], quiet: boolean) {
   const tty = process.stdout.isTTY === true && !quiet;
-  const total =
-    trials.length +
-    study.rungs
-      .slice(1)
-      .reduce((n, _, i) => n + Math.max(1, Math.floor(trials.length / study.space.eta ** (i + 1))), 0);
   const bars = tty
     ? new cliProgress.MultiBar(
         {
@@ -146,9 +141,10 @@ function progress(study: Study, trials: Trial[], quiet: boolean) {
         cliProgress.Presets.shades_classic,
       )
     : undefined;
+  const total = plannedRuns(trials.length, study.rungs.length, study.space.eta);
   const bar = bars?.create(
-    study.space.method === 'random' ? trials.length : total,
-    trials.filter((t) => t.rungsDone > 0).length,
+    total,
+    trials.reduce((n, t) => n + t.rungsDone, 0),
   );
   const line = (s: string) => {
     if (quiet) return;

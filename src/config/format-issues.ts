@@ -13,7 +13,8 @@ export function formatPath(path: PropertyKey[]): string {
   return out || '(config)';
 }
 
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
+/** The value at a JSON path of `root`, or undefined where the path leaves it. */
+export function valueAt(root: unknown, path: PropertyKey[]): unknown {
   let v: unknown = root;
   for (const key of path)
     v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;

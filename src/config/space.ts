@@ -1,6 +1,7 @@
 // lstm-tune's search space: which config fields to vary and over what, validated against the config schema itself.
 import { z } from 'zod';
 import { ConfigError, describeValue } from '../errors.js';
+import { formatPath, valueAt } from './format-issues.js';
 import { parseConfig } from './load.js';
 import { classifyDataSchema, forecastDataSchema } from './schema.js';
 
@@ -89,12 +90,8 @@ export function setAt(target: Record<string, unknown>, path: string, value: unkn
   return root;
 }
 
-export function getAt(source: unknown, path: string): unknown {
-  let v = source;
-  for (const key of path.split('.'))
-    v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
-  return v;
-}
+/** The value at a dotted path ("model.hiddenSize"). */
+export const getAt = (source: unknown, path: string): unknown => valueAt(source, path.split('.'));
 
 /** The values a check must accept: every choice, or a range's ends. */
 const probes = (p: ParamSpec): unknown[] => ('choice' in p ? p.choice : p.range);
@@ -119,15 +116,7 @@ export function parseSpace(input: unknown, base: Record<string, unknown>, source
   if (!parsed.success)
     throw new ConfigError(
       source,
-      parsed.error.issues.map(
-        (i) =>
-          `${
-            i.path
-              .map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`))
-              .join('')
-              .slice(1) || '(space)'
-          }: ${i.message}`,
-      ),
+      parsed.error.issues.map((i) => `${formatPath(i.path).replace('(config)', '(space)')}: ${i.message}`),
     );
   const task = String(getAt(base, 'data.task'));
   const problems: string[] = [];

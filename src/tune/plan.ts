@@ -49,6 +49,13 @@ export function rungEpochs(space: Space, maxEpochs: number): number[] {
 /** How many of `n` trials go on from a rung: the best 1/eta, at least one. */
 export const survivors = (n: number, eta: number) => Math.max(1, Math.floor(n / eta));
 
+/** Trial rungs a full study runs: every trial's first, then the survivors' of each rung after. */
+export function plannedRuns(trials: number, rungs: number, eta: number): number {
+  let total = 0;
+  for (let r = 0, n = trials; r < rungs; r++, n = survivors(n, eta)) total += n;
+  return total;
+}
+
 export interface Scored {
   trial: number;
   score: number;

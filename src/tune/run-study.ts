@@ -15,8 +15,7 @@ const BIN = (name: string) => fileURLToPath(new URL(`../../bin/${name}.js`, impo
 
 export type StudyEvent =
   | { type: 'trialDone'; trial: Trial; rung: number; best: Trial | undefined }
-  | { type: 'rungDone'; rung: number; epochs: number; kept: number; of: number; nextEpochs?: number }
-  | { type: 'jobStart'; trial: number; rung: number };
+  | { type: 'rungDone'; rung: number; epochs: number; kept: number; of: number; nextEpochs?: number };
 
 export interface RunStudyOptions {
   parallel: number;
@@ -32,21 +31,32 @@ export type StudyEnd = 'completed' | 'interrupted' | 'budget';
 
 /** Trials that reached the furthest rung, ranked; then the others, each rung by its own ranking. */
 export function leaderboard(study: Study, trials: Trial[]): Trial[] {
-  const scored = trials.filter((t) => t.score !== null && Number.isFinite(t.score));
-  const byRung = new Map<number, Trial[]>();
-  for (const t of scored) byRung.set(t.rungsDone, [...(byRung.get(t.rungsDone) ?? []), ...[t]]);
-  const ranked = [...byRung.keys()]
-    .sort((a, b) => b - a)
-    .flatMap((r) => rank(byRung.get(r)!.map(asScored), study.higher).map((s) => s.t));
-  return [...ranked, ...trials.filter((t) => !scored.includes(t))];
+  const rungs = [...new Set(trials.map((t) => t.rungsDone))].sort((a, b) => b - a);
+  const ranked = rungs.flatMap((r) =>
+    rankedAt(
+      study,
+      trials.filter((t) => t.rungsDone === r),
+      r - 1,
+    ),
+  );
+  return [...ranked, ...trials.filter((t) => !ranked.includes(t))];
 }
+
+/** The trials with a score at `rung`, best first. */
+function rankedAt(study: Study, trials: Trial[], rung: number): Trial[] {
+  const scored = trials.flatMap((t) => {
+    const at = scoreAt(t, rung);
+    return at ? [{ trial: t.trial, ...at, t }] : [];
+  });
+  return rank(scored, study.higher).map((s) => s.t);
+}
+
 /** A trial's score at a rung; one that stopped early keeps its last score in the rungs after. */
 function scoreAt(t: Trial, rung: number): { score: number; valLoss: number } | undefined {
   const at = t.rungs[rung] ?? (t.stoppedEarly ? t.rungs[t.rungs.length - 1] : undefined);
   if (at === undefined || at.score === null || !Number.isFinite(at.score)) return undefined;
   return { score: at.score, valLoss: at.valLoss ?? Infinity };
 }
-const asScored = (t: Trial) => ({ trial: t.trial, score: t.score!, valLoss: t.valLoss ?? Infinity, t });
 
 /** The trial's config: the base file's with its parameters set, validated, paths resolved, placed in the study. */
 function trialConfig(study: Study, trial: Trial, threads: number) {
@@ -91,9 +101,8 @@ async function runJob(dir: string, study: Study, job: Job, o: RunStudyOptions, c
     writeFileSync(config, JSON.stringify(trialConfig(study, trial, o.threads), null, 2) + '\n');
     args = ['--config', config, '--out', home];
   }
-  o.onEvent?.({ type: 'jobStart', trial: trial.trial, rung: job.rung });
   const result = await runChild(
-    BIN('lstm-train'),
+    'lstm-train',
     [...args, '--epochs', String(target), '--withhold-test', '--quiet'],
     children,
   );
@@ -157,20 +166,23 @@ async function finish(
   };
 }
 
-function runChild(
-  bin: string,
-  args: string[],
-  children: Set<ChildProcess>,
-): Promise<{ code: number | null; stderr: string }> {
+interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a bin of ours as a child, in its own process group: a Ctrl-C reaches the study, which passes it on once. */
+function runChild(bin: string, args: string[], children?: Set<ChildProcess>): Promise<ChildResult> {
   return new Promise((done) => {
-    // its own process group: a Ctrl-C reaches the study, which passes it on once (a second one would quit at once)
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-    children.add(child);
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
+    const child = spawn(process.execPath, [BIN(bin), ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    children?.add(child);
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (d) => (out.stdout += String(d)));
+    child.stderr.on('data', (d) => (out.stderr += String(d)));
     child.on('close', (code) => {
-      children.delete(child);
-      done({ code, stderr });
+      children?.delete(child);
+      done({ code, ...out });
     });
   });
 }
@@ -198,6 +210,7 @@ export function runStudy(dir: string, study: Study, start: Trial[], o: RunStudyO
       writeLeaderboard(dir, study, leaderboard(study, trials));
     };
     const overBudget = () => o.deadline !== undefined && Date.now() >= o.deadline;
+    const current = (e: Trial) => trials.find((t) => t.trial === e.trial)!;
     save();
     let entrants = trials.filter((t) => t.status !== 'failed');
     for (let rung = 0; rung < study.rungs.length; rung++) {
@@ -207,13 +220,7 @@ export function runStudy(dir: string, study: Study, start: Trial[], o: RunStudyO
         o.parallel,
         () => o.interrupted() || overBudget(),
         async (t) => {
-          const updated = await runJob(
-            dir,
-            study,
-            { trial: trials.find((x) => x.trial === t.trial)!, rung },
-            o,
-            children,
-          );
+          const updated = await runJob(dir, study, { trial: current(t), rung }, o, children);
           trials = trials.map((x) => (x.trial === updated.trial ? updated : x));
           save();
           if (updated.status !== 'paused')
@@ -221,18 +228,12 @@ export function runStudy(dir: string, study: Study, start: Trial[], o: RunStudyO
         },
       );
       if (o.interrupted()) return { end: 'interrupted', trials };
-      const current = (e: Trial) => trials.find((t) => t.trial === e.trial)!;
       const open = (t: Trial) => t.rungsDone <= rung && t.status !== 'complete' && t.status !== 'failed';
       if (overBudget() && entrants.map(current).some(open)) return { end: 'budget', trials };
       if (rung === study.rungs.length - 1) break;
       // the rung's finishers, best first; the best 1/eta go on (one that stopped early goes on with its score)
-      const finished = entrants.map(current).filter((t) => scoreAt(t, rung) !== undefined);
-      const kept = rank(
-        finished.map((t) => ({ trial: t.trial, ...scoreAt(t, rung)!, t })),
-        study.higher,
-      )
-        .slice(0, survivors(finished.length, study.space.eta))
-        .map((s) => s.t);
+      const finished = rankedAt(study, entrants.map(current), rung);
+      const kept = finished.slice(0, survivors(finished.length, study.space.eta));
       trials = trials.map((t) =>
         finished.includes(t) && !kept.includes(t) && t.status === 'pending' ? { ...t, status: 'pruned' as const } : t,
       );
@@ -259,14 +260,7 @@ export async function scoreTest(
   best: Trial,
 ): Promise<{ code: number | null; report?: unknown; stderr: string }> {
   const checkpoint = join(dir, best.runDir!, 'checkpoints', 'best');
-  let stdout = '';
-  const child = spawn(process.execPath, [BIN('lstm-eval'), checkpoint, '--split', 'test', '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  const code = await new Promise<number | null>((r) => child.on('close', r));
+  const { code, stdout, stderr } = await runChild('lstm-eval', [checkpoint, '--split', 'test', '--json']);
   if (code !== 0) return { code, stderr };
   const report = JSON.parse(stdout) as Record<string, unknown>;
   writeFileSync(
