@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { taskOf } from '../task/index.js';
 import { createRunDir } from '../train/run-dir.js';
 import { drawTrials, plannedRuns, rungEpochs } from '../tune/plan.js';
+import { writeStudyReport } from '../tune/report.js';
 import { leaderboard, runStudy, scoreTest, type StudyEvent } from '../tune/run-study.js';
 import {
   bestConfig,
@@ -199,12 +200,14 @@ export async function runTune(flags: TuneFlags): Promise<number> {
   }
   const ranked = leaderboard(study, result.trials);
   if (result.end === 'interrupted') {
+    writeStudyReport(dir);
     process.stdout.write(`interrupted; study.jsonl is up to date\nresume with: lstm-tune --resume ${shortPath(dir)}\n`);
     return 130;
   }
   if (result.end === 'budget') log('time budget spent: no more trials started; the best so far is kept');
   const best = ranked[0];
   if (!best || best.score === null) {
+    writeStudyReport(dir);
     process.stderr.write(`error: no trial finished; see ${shortPath(studyPaths(dir).trials)}\n`);
     return 1;
   }
@@ -231,7 +234,7 @@ async function finishStudy(dir: string, study: Study, ranked: Trial[], best: Tri
   process.stdout.write(
     `best: trial ${best.trial}, val ${study.metric} ${formatNumber(best.score!)}` +
       (base && base.score !== null && base.trial !== best.trial
-        ? ` (the base config: ${formatNumber(base.score)} after ${base.epochs} epochs)`
+        ? ` (the base config: ${formatNumber(base.score)} after ${base.epochs} epoch${base.epochs === 1 ? '' : 's'})`
         : '') +
       '\n',
   );
@@ -250,6 +253,7 @@ async function finishStudy(dir: string, study: Study, ranked: Trial[], best: Tri
     p.leaderboard,
     bestPath,
     ...(test.code === 0 ? [p.test] : []),
+    writeStudyReport(dir),
     p.trialsDir,
   ]);
   return 0;

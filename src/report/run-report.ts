@@ -91,11 +91,15 @@ function classifyTables(e: ClassifyMetrics): string {
   return headline + table(['class', 'precision', 'recall', 'F1', 'support'], perClass);
 }
 
+/** An evaluation's tables: the model against its baselines (forecast) or per class (classify). */
+export const metricTables = (e: ForecastMetrics | ClassifyMetrics) =>
+  e.task === 'forecast' ? forecastTables(e) : classifyTables(e);
+
 function evaluation(r: RunFiles): string {
   if (!r.eval) return '';
   const e = r.eval.metrics;
   const where = `${e.split} split, ${e.count} examples, checkpoint ${e.checkpoint ?? '?'} (epoch ${e.epoch ?? '?'})`;
-  const tables = e.task === 'forecast' ? forecastTables(e) : classifyTables(e);
+  const tables = metricTables(e);
   return section('eval', 'Metrics and baselines', paragraph(where) + tables + charts(r.eval.charts));
 }
 

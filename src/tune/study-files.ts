@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { spaceSchema, setAt } from '../config/space.js';
 import { CheckpointError } from '../errors.js';
 import { writeAtomically } from '../report/run-report.js';
-import { toCsv } from '../util/table.js';
+import { toCsv, type Cell } from '../util/table.js';
 import type { Params } from './plan.js';
 
 export const STATUSES = ['pending', 'paused', 'pruned', 'complete', 'failed'] as const;
@@ -85,8 +85,8 @@ export function writeTrials(dir: string, trials: Trial[]): void {
 }
 const finite = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
 
-/** leaderboard.csv: `ranked` best first, one column per parameter. */
-export function writeLeaderboard(dir: string, study: Study, ranked: Trial[]): void {
+/** The leaderboard, `ranked` best first, one column per parameter: leaderboard.csv's and report.html's rows. */
+export function leaderboardTable(study: Study, ranked: Trial[]): { headers: string[]; rows: Cell[][] } {
   const names = Object.keys(study.space.params);
   const headers = [
     'rank',
@@ -99,7 +99,7 @@ export function writeLeaderboard(dir: string, study: Study, ranked: Trial[]): vo
     'seconds',
     ...names,
   ];
-  const rows = ranked.map((t, i) => [
+  const rows = ranked.map((t, i): Cell[] => [
     i + 1,
     t.trial,
     t.status,
@@ -108,8 +108,17 @@ export function writeLeaderboard(dir: string, study: Study, ranked: Trial[]): vo
     t.score ?? '',
     t.valLoss ?? '',
     Math.round(t.seconds * 10) / 10,
-    ...names.map((n) => JSON.stringify(t.params[n])),
+    ...names.map((n) => paramCell(t.params[n])),
   ]);
+  return { headers, rows };
+}
+
+/** A parameter's value in a table: numbers and strings as they are, anything else as its JSON text. */
+export const paramCell = (v: unknown): number | string =>
+  typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v);
+
+export function writeLeaderboard(dir: string, study: Study, ranked: Trial[]): void {
+  const { headers, rows } = leaderboardTable(study, ranked);
   writeAtomically(studyPaths(dir).leaderboard, toCsv(headers, rows));
 }
 

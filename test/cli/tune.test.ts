@@ -1,9 +1,21 @@
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { spawn, spawnSync } from 'node:child_process';
+import type { Browser } from 'playwright-core';
+import { browserSkip, launchBrowser, openPage } from '../browser.js';
 import { ROOT, listTree, smallForecastConfig, tempDir, writeJson } from './helpers.js';
-import { spawnSync } from 'node:child_process';
+
+const skipBrowser = browserSkip();
+let browser: Browser | undefined;
+before(async () => {
+  if (!skipBrowser) browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
 
 const tune = (args: string[], cwd: string) => {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'lstm-tune.js'), ...args], { cwd, encoding: 'utf8' });
@@ -17,7 +29,20 @@ const space = {
   eta: 3,
 };
 
-test('lstm-tune: successive halving ranks the trials on val, trains the best further and scores test once', () => {
+const readTrials = (study: string) =>
+  readFileSync(join(study, 'study.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
+/** What a study decided, without the wall times: equal for the same study run in one go or stopped and resumed. */
+const outcome = (trials: { seconds: number; runDir?: string }[]) =>
+  trials.map(({ seconds: _seconds, runDir, ...t }) => ({ ...t, ran: runDir?.split('/')[1] }));
+
+/** The uninterrupted study of the first test, for the resumed one to match. */
+let whole: { trials: object[]; test: unknown } | undefined;
+
+test('lstm-tune: successive halving ranks the trials on val, trains the best further and scores test once', async () => {
   const dir = tempDir('lstm-tune-');
   const r = tune(
     [
@@ -32,10 +57,7 @@ test('lstm-tune: successive halving ranks the trials on val, trains the best fur
   );
   assert.equal(r.code, 0, r.stderr);
   const study = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
-  const trials = readFileSync(join(study, 'study.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
+  const trials = readTrials(study);
   assert.equal(trials.length, 6);
   assert.deepEqual(
     trials[0].params,
@@ -77,6 +99,84 @@ test('lstm-tune: successive halving ranks the trials on val, trains the best fur
   assert.equal(testReport.split, 'test');
   assert.ok(testReport.count > 0);
   assert.match(r.stdout, /test mae of the best trial \(scored once, now\): value \d/);
+  whole = { trials: outcome(trials), test: testReport.targets };
+
+  if (!browser) return;
+  // report.html: the leaderboard as leaderboard.csv ranks it, a chart per parameter, the curves, the test score
+  const url = pathToFileURL(join(study, 'report.html')).href;
+  const { page, errors, requests } = await openPage(browser, url);
+  await page.waitForFunction(() => document.body.dataset.charts !== undefined, null, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.charts), 'drawn');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(requests, [url], 'no request but the page itself');
+  const ranks = await page.evaluate(() =>
+    [...document.querySelectorAll('#leaderboard tbody tr')].map((tr) =>
+      Number(tr.querySelectorAll('td')[1].dataset.value),
+    ),
+  );
+  assert.deepEqual(
+    ranks,
+    board.slice(1).map((row) => Number(row.split(',')[1])),
+  );
+  const marks = await page.evaluate(() =>
+    [...document.querySelectorAll('figure.chart')].map((f) => f.querySelectorAll('.vega svg g.role-mark > *').length),
+  );
+  assert.equal(marks.length, Object.keys(space.params).length + 1, 'one chart per parameter, one of curves');
+  // every trial has a point at rung 1, the promoted two one more at rung 2
+  assert.ok(
+    marks.slice(0, -1).every((m) => m >= trials.length + promoted.length),
+    JSON.stringify(marks),
+  );
+  const testText = await page.textContent('#test');
+  assert.ok(testText?.includes(`Trial ${best.trial}'s best checkpoint`), testText ?? '');
+  await page.close();
+});
+
+test('lstm-tune: Ctrl-C stops a study resumably; --resume ends where the study run in one go ended', async (t) => {
+  if (!whole) return t.skip('needs the uninterrupted study of the test before');
+  const dir = tempDir('lstm-tune-resume-');
+  const args = [
+    '--config',
+    writeJson(join(dir, 'cfg.json'), config),
+    '--space',
+    writeJson(join(dir, 'space.json'), space),
+    '--parallel',
+    '2',
+  ];
+  // stop the study once its first trial rung is done, while others train
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'lstm-tune.js'), ...args], { cwd: dir });
+  let stdout = '';
+  child.stdout.on('data', (d) => {
+    stdout += String(d);
+    if (/^trial \d/m.test(stdout) && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise((done) => child.on('close', done));
+  assert.equal(code, 130, stdout);
+  assert.match(stdout, /resume with: lstm-tune --resume /);
+  const study = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
+  const stopped = readTrials(study);
+  assert.ok(
+    stopped.some((t) => t.rungsDone === 0),
+    'the stop came before the study ended',
+  );
+  assert.equal(existsSync(join(study, 'test.json')), false, 'test is scored only at the end');
+
+  const r = tune(['--resume', study], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const trials = readTrials(study);
+  assert.deepEqual(outcome(trials), whole.trials);
+  for (const t of trials) {
+    // one run directory per trial, its epochs each trained once
+    assert.deepEqual(
+      readdirSync(join(study, 'trials', t.runDir.split('/')[1])).filter((n) => n !== 'config.json').length,
+      1,
+    );
+    assert.deepEqual(
+      t.history.map((h: { epoch: number }) => h.epoch),
+      Array.from({ length: t.epochs }, (_, i) => i + 1),
+    );
+  }
+  assert.deepEqual(JSON.parse(readFileSync(join(study, 'test.json'), 'utf8')).targets, whole.test);
 });
 
 test('lstm-tune: a bad space is refused with its path, exit 2, nothing written', () => {

@@ -165,16 +165,19 @@ test(
   },
 );
 
-test('lstm-report refuses what is not a run or compare directory, and keeps the report it has', () => {
+test('lstm-report refuses what is not a run, compare or study directory, and keeps the report it has', () => {
   const dir = tempDir('lstm-report-bad-');
   const none = runCli('lstm-report', [join(dir, 'nope')], dir);
   assert.equal(none.code, 2);
-  assert.match(none.stderr, /expected a run or lstm-compare directory, got .*nope, which is not a directory/);
+  assert.match(
+    none.stderr,
+    /expected a run, lstm-compare or lstm-tune directory, got .*nope, which is not a directory/,
+  );
   const empty = runCli('lstm-report', [dir], dir);
   assert.equal(empty.code, 2);
   assert.match(
     empty.stderr,
-    /with summary\.json\) or an lstm-compare directory \(with compare\.json\), got .*which has neither/,
+    /with summary\.json\), an lstm-compare directory \(with compare\.json\) or an lstm-tune study \(with study\.json\), got .*which has none of them/,
   );
   assert.doesNotMatch(empty.stderr, /at .*\.js:\d+/, 'no stack trace');
 
