@@ -13,7 +13,9 @@ import { writeStudyReport } from '../tune/report.js';
 import { leaderboard, runStudy, scoreTest, type StudyEvent } from '../tune/run-study.js';
 import {
   bestConfig,
+  paramCell,
   readStudy,
+  stillRunning,
   studyPaths,
   writeBestConfig,
   writeStudy,
@@ -52,7 +54,10 @@ export function tuneCommand(): Command {
     .description('Search configurations of a base config (successive halving or random search) and keep the best')
     .version(TOOL_VERSION)
     .option('-c, --config <file>', 'the base lstm-train config')
-    .option('-s, --space <file>', 'the search space: {"params": {"model.hiddenSize": {"choice": [16, 32]}, …}, …}')
+    .option(
+      '-s, --space <file>',
+      'the search space: {"params": {"model.hiddenSize": {"choice": [16, 32]}, …}, …} (default: the config\'s "tune" block)',
+    )
     .option('--resume <study-dir>', 'continue a study where it stopped (no trial runs twice)')
     .option('-o, --out <dir>', 'parent folder of the study directory (default: output.dir of the config)')
     .option('--trials <n>', 'trials in the study (overrides the space file)', parseCount)
@@ -72,17 +77,26 @@ export function tuneCommand(): Command {
 
 /** A new study: everything is validated before the study directory is made. */
 function newStudy(flags: TuneFlags): { dir: string; study: Study; trials: Trial[] } {
-  if (!flags.config || !flags.space)
+  if (!flags.config)
     throw new UsageError(
-      `${flags.config ? '--space' : '--config'}: expected a file, got nothing`,
+      '--config: expected a file, got nothing',
       'lstm-tune --config configs/forecast.json --space space.json',
     );
   const config = loadConfig(flags.config);
-  const base = readJsonFile(flags.config) as Record<string, unknown>;
-  const spaceFile = readJsonFile(flags.space, 'search space') as Record<string, unknown>;
+  const { tune: block, ...base } = readJsonFile(flags.config) as Record<string, unknown>;
+  if (!flags.space && block === undefined)
+    throw new UsageError(
+      `--space: expected a file, got nothing, and ${flags.config} has no "tune" block`,
+      'lstm-tune --config configs/forecast.json --space space.json',
+    );
+  // a --space file wins over the config's own tune block
+  const spaceFile = flags.space ? (readJsonFile(flags.space, 'search space') as Record<string, unknown>) : block;
   const overrides = { trials: flags.trials, method: flags.method, seed: flags.seed };
-  const given = { ...spaceFile, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-  const space = parseSpace(given, base, flags.space);
+  const given = {
+    ...(spaceFile as object),
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
+  const space = parseSpace(given, base, flags.space ?? flags.config, !flags.space);
   const task = taskOf(config.data.task);
   const study: Study = {
     version: 1,
@@ -122,7 +136,14 @@ function resumedStudy(flags: TuneFlags) {
       `lstm-tune --resume ${flags.resume}`,
     );
   const dir = resolve(flags.resume!);
-  return { dir, ...readStudy(dir) };
+  const opened = readStudy(dir);
+  const { study, trials } = stillRunning(dir);
+  if (study !== undefined || trials.length > 0)
+    throw new UsageError(
+      `--resume: the study is still running: ${study !== undefined ? `lstm-tune (pid ${study})` : `trials of a stopped lstm-tune, finishing their rung (pids ${trials.join(', ')})`}`,
+      study !== undefined ? `stop it first (kill -INT ${study}) or wait for it` : 'wait for them to end, then resume',
+    );
+  return { dir, ...opened };
 }
 
 const paramText = (t: Trial) =>
@@ -224,7 +245,7 @@ async function finishStudy(dir: string, study: Study, ranked: Trial[], best: Tri
       t.status,
       t.epochs,
       formatNumber(t.score ?? NaN),
-      ...names.map((n) => JSON.stringify(t.params[n])),
+      ...names.map((n) => paramCell(t.params[n])),
     ]);
   process.stdout.write(
     `${formatTable(['rank', 'trial', 'status', 'epochs', `val ${study.metric}`, ...names], rows)}\n`,

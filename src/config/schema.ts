@@ -334,6 +334,12 @@ export const configSchema = z
     model: modelSchema.default(modelSchema.parse({})),
     train: trainSchema.default(trainSchema.parse({})),
     output: outputSchema.default(outputSchema.parse({})),
+    tune: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "lstm-tune's search space ({params, method, trials, …}, as a --space file holds it) when no --space is given; lstm-train ignores it",
+      ),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -109,19 +109,23 @@ function otherTask(path: string, task: string): string | undefined {
 
 /**
  * Validates a space file's content against the base config (raw, as its file holds it): every value a parameter
- * can take must make a valid config, so no trial fails on its config. Problems name the space file's JSON path.
+ * can take must make a valid config, so no trial fails on its config. Problems name the space's JSON path (in the
+ * config's `tune` block with `inConfig`).
  */
-export function parseSpace(input: unknown, base: Record<string, unknown>, source: string): Space {
+export function parseSpace(input: unknown, base: Record<string, unknown>, source: string, inConfig = false): Space {
   const parsed = spaceSchema.safeParse(input);
+  const prefix = inConfig ? ['tune'] : [];
   if (!parsed.success)
     throw new ConfigError(
       source,
-      parsed.error.issues.map((i) => `${formatPath(i.path).replace('(config)', '(space)')}: ${i.message}`),
+      parsed.error.issues.map(
+        (i) => `${formatPath([...prefix, ...i.path]).replace('(config)', '(space)')}: ${i.message}`,
+      ),
     );
   const task = String(getAt(base, 'data.task'));
   const problems: string[] = [];
   for (const [path, spec] of Object.entries(parsed.data.params)) {
-    const at = `params["${path}"]`;
+    const at = `${inConfig ? 'tune.' : ''}params["${path}"]`;
     const fixed = Object.entries(FIXED).find(([f]) => path === f || path.startsWith(`${f}.`));
     if (fixed) {
       problems.push(`${at}: not a parameter a study can vary: ${fixed[1]}`);

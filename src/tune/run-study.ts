@@ -9,7 +9,15 @@ import { parseConfig, resolvePaths } from '../config/load.js';
 import { setAt } from '../config/space.js';
 import { shouldStopEarly } from '../train/state.js';
 import { rank, survivors } from './plan.js';
-import { studyPaths, writeLeaderboard, writeTrials, type Study, type Trial } from './study-files.js';
+import {
+  clearRunning,
+  studyPaths,
+  writeLeaderboard,
+  writeRunning,
+  writeTrials,
+  type Study,
+  type Trial,
+} from './study-files.js';
 
 const BIN = (name: string) => fileURLToPath(new URL(`../../bin/${name}.js`, import.meta.url));
 
@@ -76,8 +84,30 @@ interface Job {
   rung: number;
 }
 
+/** Where the running children are kept: to pass an interrupt on, and in running.json. */
+interface Children {
+  add(c: ChildProcess): void;
+  delete(c: ChildProcess): void;
+}
+
+/** The running trials, mirrored in running.json whenever one starts or ends. */
+function trackChildren(dir: string) {
+  const set = new Set<ChildProcess>();
+  const write = () =>
+    writeRunning(
+      dir,
+      [...set].flatMap((c) => (c.pid === undefined ? [] : [c.pid])),
+    );
+  write();
+  return {
+    add: (c: ChildProcess) => (set.add(c), write()),
+    delete: (c: ChildProcess) => (set.delete(c), write()),
+    signal: () => set.forEach((c) => c.kill('SIGINT')),
+  };
+}
+
 /** One rung of one trial: lstm-train to the rung's epochs (started, or resumed exactly where it stopped). */
-async function runJob(dir: string, study: Study, job: Job, o: RunStudyOptions, children: Set<ChildProcess>) {
+async function runJob(dir: string, study: Study, job: Job, o: RunStudyOptions, children: Children) {
   const { trial } = job;
   const target = study.rungs[job.rung];
   const home = join(studyPaths(dir).trialsDir, String(trial.trial).padStart(3, '0'));
@@ -173,7 +203,7 @@ interface ChildResult {
 }
 
 /** Runs a bin of ours as a child, in its own process group: a Ctrl-C reaches the study, which passes it on once. */
-function runChild(bin: string, args: string[], children?: Set<ChildProcess>): Promise<ChildResult> {
+function runChild(bin: string, args: string[], children?: Children): Promise<ChildResult> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN(bin), ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children?.add(child);
@@ -201,9 +231,8 @@ async function pool<T>(items: T[], parallel: number, stop: () => boolean, work: 
  * leaderboard.csv after every trial's rung. `signal()` passes an interrupt on to the running trials.
  */
 export function runStudy(dir: string, study: Study, start: Trial[], o: RunStudyOptions) {
-  const children = new Set<ChildProcess>();
-  const signal = () => children.forEach((c) => c.kill('SIGINT'));
-  const done = (async (): Promise<{ end: StudyEnd; trials: Trial[] }> => {
+  const children = trackChildren(dir);
+  const run = async (): Promise<{ end: StudyEnd; trials: Trial[] }> => {
     let trials = start;
     const save = () => {
       writeTrials(dir, trials);
@@ -250,8 +279,9 @@ export function runStudy(dir: string, study: Study, start: Trial[], o: RunStudyO
       if (overBudget()) return { end: 'budget', trials };
     }
     return { end: 'completed', trials };
-  })();
-  return { done, signal };
+  };
+  const done = run().finally(() => clearRunning(dir));
+  return { done, signal: children.signal };
 }
 
 /** The best trial's test score, once, at the end: lstm-eval on its best checkpoint, the report with baselines. */

@@ -1,6 +1,6 @@
 // A study directory's files: study.json (what was asked), study.jsonl (one line per trial), leaderboard.csv and the
 // best config. Each is replaced whole (temp file + rename), so a kill never leaves one half-written.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { spaceSchema, setAt } from '../config/space.js';
@@ -54,8 +54,43 @@ export const studyPaths = (dir: string) => ({
   best: join(dir, 'best-config.json'),
   test: join(dir, 'test.json'),
   report: join(dir, 'report.html'),
+  running: join(dir, 'running.json'),
   trialsDir: join(dir, 'trials'),
 });
+
+/** running.json: the pids of the lstm-tune running the study and of its trials, for a second lstm-tune to see. */
+export function writeRunning(dir: string, trialPids: number[]): void {
+  writeAtomically(studyPaths(dir).running, JSON.stringify({ pid: process.pid, trials: trialPids }) + '\n');
+}
+
+export const clearRunning = (dir: string) => rmSync(studyPaths(dir).running, { force: true });
+
+/**
+ * The processes of running.json still alive: an lstm-tune on the study, or trials left by one killed with
+ * SIGKILL, which finish their rung first.
+ */
+export function stillRunning(dir: string): { study?: number; trials: number[] } {
+  const path = studyPaths(dir).running;
+  if (!existsSync(path)) return { trials: [] };
+  let file: { pid?: unknown; trials?: unknown };
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as typeof file;
+  } catch {
+    return { trials: [] };
+  }
+  const pids = (Array.isArray(file.trials) ? file.trials : []).filter((p): p is number => Number.isInteger(p));
+  const study = Number.isInteger(file.pid) && alive(file.pid as number) ? (file.pid as number) : undefined;
+  return { study, trials: pids.filter(alive) };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export function writeStudy(dir: string, study: Study): void {
   writeAtomically(studyPaths(dir).study, JSON.stringify(study, null, 2) + '\n');

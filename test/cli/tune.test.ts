@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
@@ -177,6 +177,49 @@ test('lstm-tune: Ctrl-C stops a study resumably; --resume ends where the study r
     );
   }
   assert.deepEqual(JSON.parse(readFileSync(join(study, 'test.json'), 'utf8')).targets, whole.test);
+});
+
+test("lstm-tune: the space can be the config's own tune block, which lstm-train ignores", () => {
+  const dir = tempDir('lstm-tune-block-');
+  const tuned = {
+    ...config,
+    train: { ...config.train, epochs: 1 },
+    tune: { params: { 'model.hiddenSize': { choice: [4, 16] } }, trials: 2, method: 'random' },
+  };
+  const cfg = writeJson(join(dir, 'cfg.json'), tuned);
+  const r = tune(['--config', cfg], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const study = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
+  const trials = readTrials(study);
+  assert.deepEqual(
+    trials.map((t) => t.params['model.hiddenSize']),
+    [8, trials[1].params['model.hiddenSize']],
+  );
+  assert.ok([4, 16].includes(trials[1].params['model.hiddenSize']));
+  const best = JSON.parse(readFileSync(join(study, 'best-config.json'), 'utf8'));
+  assert.equal(best.tune, undefined, 'the best config is a plain lstm-train config');
+  const train = spawnSync(process.execPath, [join(ROOT, 'bin', 'lstm-train.js'), '--config', cfg, '--quiet'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  assert.equal(train.status, 0, train.stderr);
+
+  // a study another lstm-tune still runs (running.json names a live pid: this test's) is not resumed twice
+  writeJson(join(study, 'running.json'), { pid: process.pid, trials: [] });
+  const clash = tune(['--resume', study], dir);
+  assert.equal(clash.code, 2, clash.stderr);
+  assert.match(clash.stderr, new RegExp(`the study is still running: lstm-tune \\(pid ${process.pid}\\)`));
+  rmSync(join(study, 'running.json'));
+  const again = tune(['--resume', study], dir);
+  assert.equal(again.code, 0, again.stderr);
+
+  const bad = writeJson(join(dir, 'bad.json'), { ...tuned, tune: { params: { 'model.hidenSize': { choice: [4] } } } });
+  const refused = tune(['--config', bad], dir);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /bad\.json:\n\s+- tune\.params\["model\.hidenSize"\]/);
+  const none = tune(['--config', writeJson(join(dir, 'plain.json'), config)], dir);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /--space: expected a file, got nothing, and .*plain\.json has no "tune" block/);
 });
 
 test('lstm-tune: a bad space is refused with its path, exit 2, nothing written', () => {
