@@ -49,7 +49,7 @@ export interface ExportResult {
  * A forecaster's intervals as lstm-predict gives them: the card's, else calibrated now on the training data's val
  * split (when the data is still there); the notes say which, and what a card from before the model card lacks.
  */
-async function intervalsOf(r: ExportRequest): Promise<{ intervals?: Intervals; notes: string[] }> {
+async function intervalsOf(r: PreprocessRequest): Promise<{ intervals?: Intervals; notes: string[] }> {
   const old =
     r.card.cardVersion === 1
       ? ['the checkpoint is from before the model card (card 1): it stores no time column, categories or intervals']
@@ -66,6 +66,13 @@ async function intervalsOf(r: ExportRequest): Promise<{ intervals?: Intervals; n
   });
   const calibrated = context.calibration ? [`intervals calibrated at export on ${context.calibration}`] : [];
   return { intervals: context.intervals, notes: [...old, ...calibrated, ...(context.notes ?? [])] };
+}
+
+type PreprocessRequest = Pick<ExportRequest, 'model' | 'card' | 'batchSize'>;
+
+/** What predict.js needs besides the model, for a checkpoint: the card's transforms and intervals (see intervalsOf). */
+export async function preprocessFor(r: PreprocessRequest): Promise<Preprocess> {
+  return preprocessOf(r.card, await intervalsOf(r));
 }
 
 /** model.json + weights.bin of the plain tfjs model, as tfjs's file:// handler lays them out. */
@@ -92,8 +99,7 @@ async function tfjsFiles(model: tf.LayersModel): Promise<ExportFiles> {
 /** The export's files for its format, then written all at once into --out. */
 export async function exportCheckpoint(r: ExportRequest): Promise<ExportResult> {
   const { card } = r;
-  const { intervals, notes } = await intervalsOf(r);
-  const preprocess = preprocessOf(card, { intervals, notes });
+  const preprocess = await preprocessFor(r);
   const shape = cardShape(card, preprocess.features.length);
   const task = card.config.data.task;
   const json = JSON.stringify(preprocess, null, 2) + '\n';

@@ -44,6 +44,16 @@ async function onnxSession(ort: typeof Ort, model: tf.LayersModel, card: ModelCa
   return { session: await ort.InferenceSession.create(bytes), shape };
 }
 
+/** An ONNX Runtime session as a model runner: x [batch, steps, features] (and mask [batch, steps]) to flat outputs. */
+export function onnxRunner(ort: typeof Ort, session: Ort.InferenceSession) {
+  return async (x: Float32Array, mask: Float32Array | undefined, [batch, steps, features]: number[]) => {
+    const feeds: Record<string, Ort.Tensor> = { x: new ort.Tensor('float32', x, [batch, steps, features]) };
+    if (mask) feeds.mask = new ort.Tensor('float32', mask, [batch, steps]);
+    const out = await session.run(feeds);
+    return out[session.outputNames[0]].data as Float32Array;
+  };
+}
+
 /** `work` run with the forward pass `runtime` names; an ONNX Runtime session is released after it. */
 export async function withForward<T>(
   runtime: Runtime,
@@ -55,16 +65,10 @@ export async function withForward<T>(
   if (runtime === 'tfjs') return work(tfjsForward(model));
   const ort = await loadOnnxRuntime();
   const { session, shape } = await onnxSession(ort, model, card, data);
-  const forward: Forward = async (batch) => {
-    const feeds: Record<string, Ort.Tensor> = {
-      x: new ort.Tensor('float32', batch.x, [batch.batchSize, batch.steps, batch.features]),
-    };
-    if (shape.masked) {
-      if (!batch.mask) throw new Error('withForward: a masked model was handed a batch without a mask');
-      feeds.mask = new ort.Tensor('float32', batch.mask, [batch.batchSize, batch.steps]);
-    }
-    const out = await session.run(feeds);
-    return out[session.outputNames[0]].data as Float32Array;
+  const run = onnxRunner(ort, session);
+  const forward: Forward = (batch) => {
+    if (shape.masked && !batch.mask) throw new Error('withForward: a masked model was handed a batch without a mask');
+    return run(batch.x, shape.masked ? batch.mask : undefined, [batch.batchSize, batch.steps, batch.features]);
   };
   try {
     return await work(forward);

@@ -30,12 +30,26 @@ export interface Prediction {
 /** The tfjs the caller passes in (a type only: no tfjs is bundled). */
 type Tf = typeof tfjs;
 
+/** A problem with the rows given (a bad or missing cell, too few rows, a series the model does not know). */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
 /** Loads model.json and preprocess.json from `base` (a URL, or in Node a folder) and returns a predictor. */
 export async function loadPredictor(base: string | URL, tf: Tf = (globalThis as { tf?: Tf }).tf!) {
   if (!tf) throw new Error('loadPredictor: pass @tensorflow/tfjs as the second argument, or load tf.min.js first');
+  const { preprocess, model } = await loadExport(base, tf);
+  return createPredictor(preprocess, tfjsRunner(tf, model));
+}
+
+/** An export's preprocess.json and tfjs model, for a caller that runs the model its own way (lstm-serve batches). */
+export async function loadExport(
+  base: string | URL,
+  tf: Tf,
+): Promise<{ preprocess: Preprocess; model: tfjs.LayersModel }> {
   const files = await filesAt(base);
   const preprocess = JSON.parse(await files.text('preprocess.json')) as Preprocess;
-  return createPredictor(preprocess, tfjsRunner(tf, await files.model(tf)));
+  return { preprocess, model: await files.model(tf) };
 }
 
 /** `run` for a tfjs LayersModel: inputs x [batch, steps, features] (and the mask [batch, steps]), flat outputs. */
@@ -59,9 +73,30 @@ export function createPredictor(preprocess: Preprocess, run: Run) {
     throw new Error(
       'createPredictor: expected preprocess.json of lstm-export (format lstm-train-preprocess, version 1)',
     );
-  const predict = (rows: Row[]): Promise<Prediction> =>
-    preprocess.task === 'forecast' ? forecast(preprocess, run, rows) : classify(preprocess, run, rows);
+  const columns = inputColumns(preprocess);
+  const predict = async (rows: Row[]): Promise<Prediction> => {
+    if (rows.length === 0) throw new InputError('rows: expected at least one row, found none');
+    rows.forEach((row, i) => {
+      const missing = columns.find((c) => row[c] === undefined);
+      if (missing !== undefined)
+        throw new InputError(
+          `rows[${i}]: expected the column "${missing}", found none (the row has ${Object.keys(row).join(', ') || 'no columns'})`,
+        );
+    });
+    return preprocess.task === 'forecast' ? forecast(preprocess, run, rows) : classify(preprocess, run, rows);
+  };
   return { preprocess, predict };
+}
+
+/** The columns every row must have: the model's inputs, its time column and the ids of series or sequences. */
+export function inputColumns(p: Preprocess): string[] {
+  if (p.forecast) {
+    const f = p.forecast;
+    return [...f.seriesId, ...(f.time ? [f.time.column] : []), ...f.numeric, ...f.categories.map((c) => c.column)];
+  }
+  const c = p.classify!;
+  if (c.layout === 'wide') return Array.from({ length: c.steps }, (_, t) => c.features.map((f) => `${f}_${t}`)).flat();
+  return [...(c.sequenceId ? [c.sequenceId] : []), ...(c.orderBy ? [c.orderBy] : []), ...c.features];
 }
 
 /** A CSV text's rows as objects keyed by its header (RFC 4180 quotes; cells stay text). */
@@ -131,7 +166,7 @@ function numberAt(row: Row, column: string, where: string): number {
   const cell = row[column];
   const value = typeof cell === 'number' ? cell : typeof cell === 'string' && cell.trim() !== '' ? Number(cell) : NaN;
   if (!Number.isFinite(value))
-    throw new Error(`${where}: column "${column}": expected a number, found ${JSON.stringify(cell ?? null)}`);
+    throw new InputError(`${where}: column "${column}": expected a number, found ${JSON.stringify(cell ?? null)}`);
   return value;
 }
 
@@ -177,7 +212,9 @@ function timeAt(row: Row, time: NonNullable<ForecastPreprocess['time']>, where: 
   const cell = textAt(row, time.column);
   const parsed = parseTime(cell);
   if (!parsed || parsed.form.kind === 'number')
-    throw new Error(`${where}: column "${time.column}": expected a date or date-time, found ${JSON.stringify(cell)}`);
+    throw new InputError(
+      `${where}: column "${time.column}": expected a date or date-time, found ${JSON.stringify(cell)}`,
+    );
   return parsed.value;
 }
 
@@ -188,19 +225,19 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
   const own = f.seriesScalers
     ? f.seriesScalers[name]
     : { featureScaler: f.featureScaler, targetScaler: f.targetScaler };
-  if (!own) throw new Error(`${where}: not among the series the model was trained on (each has its own scalers)`);
+  if (!own) throw new InputError(`${where}: not among the series the model was trained on (each has its own scalers)`);
   const time = f.time;
   const timed = time ? rows.map((row) => ({ row, t: timeAt(row, time, where) })).sort((a, b) => a.t - b.t) : [];
   const ordered = time ? timed.map((r) => r.row) : rows;
   if (ordered.length < f.window)
-    throw new Error(`${where}: expected a whole window (${f.window} rows), found ${ordered.length}`);
+    throw new InputError(`${where}: expected a whole window (${f.window} rows), found ${ordered.length}`);
   const first = ordered.length - f.window;
   const last = ordered.slice(first);
   const times = timed.slice(first).map((r) => r.t);
   if (time?.frequency && f.gaps !== 'ignore')
     for (let r = 1; r < times.length; r++)
       if (stepTime(times[r - 1], 1, time.frequency) !== times[r])
-        throw new Error(
+        throw new InputError(
           `${where}: rows are not one step apart at ${textAt(last[r], time.column)}: predict.js fills no gaps`,
         );
   const width = p.features.length;
@@ -278,7 +315,7 @@ async function classify(p: Preprocess, run: Run, rows: Row[]): Promise<Predictio
   const mask = c.layout === 'long' ? new Float32Array(sequences.length * steps) : undefined; // [batch, steps]
   sequences.forEach((s, b) => {
     if (s.values.length > steps)
-      throw new Error(`sequence ${JSON.stringify(s.id)} has ${s.values.length} steps; expected at most ${steps}`);
+      throw new InputError(`sequence ${JSON.stringify(s.id)} has ${s.values.length} steps; expected at most ${steps}`);
     s.values.forEach((v, step) => {
       v.forEach(
         (value, k) =>
