@@ -9,56 +9,15 @@ import { join } from 'node:path';
 import { decodeModel } from '../../src/models/onnx-proto.js';
 import { v1Run } from '../checkpoint/v1-fixtures.js';
 import { browserSkip } from '../browser.js';
-import { DATA, listTree, ROOT, runCli, tempDir, trainRun } from './helpers.js';
+import { DATA, listTree, orderLongSmallCheckpoint, ROOT, runCli, stationsSmallCheckpoint, tempDir } from './helpers.js';
 import { assertSameRows, servePredictions } from '../export/page.js';
 
 let stations: string; // forecast: several series, own scalers, a categorical, calendar features, times, intervals
 let orderLong: string; // classify: padded sequences (the long layout), so the model takes a mask
 
 before(() => {
-  stations = join(
-    trainRun({
-      name: 'stations-small',
-      seed: 5,
-      backend: 'wasm',
-      data: {
-        task: 'forecast',
-        path: join(DATA, 'stations.csv'),
-        time: 'date',
-        seriesId: 'station',
-        categorical: ['weather'],
-        calendar: ['dayOfWeek', 'dayOfYear'],
-        features: ['visitors', 'temp'],
-        targets: ['visitors'],
-        window: 10,
-        horizon: 3,
-      },
-      model: { impl: 'hand', bidirectional: true, hiddenSize: 6 },
-      train: { epochs: 1, batchSize: 128, learningRate: 0.01 },
-      output: { dir: 'runs' },
-    }),
-    'checkpoints',
-    'best',
-  );
-  orderLong = join(
-    trainRun({
-      name: 'order-long-small',
-      seed: 5,
-      backend: 'wasm',
-      data: {
-        task: 'classify',
-        path: join(DATA, 'order-long.csv'),
-        layout: 'long',
-        sequenceId: 'seq',
-        orderBy: 'step',
-      },
-      model: { impl: 'builtin', layers: 2, hiddenSize: 6 },
-      train: { epochs: 1, batchSize: 64, learningRate: 0.01 },
-      output: { dir: 'runs' },
-    }),
-    'checkpoints',
-    'best',
-  );
+  stations = stationsSmallCheckpoint();
+  orderLong = orderLongSmallCheckpoint();
 });
 
 /**

@@ -92,3 +92,45 @@ export function readCsvRows(path: string): Record<string, string>[] {
   const names = header.split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i], v])));
 }
+
+/**
+ * Two small trained checkpoints the export and serve tests share. A forecaster of several series with its own
+ * scalers, a categorical, calendar features, times and intervals; a classifier of padded sequences (the long
+ * layout), so the model takes a mask.
+ */
+export function stationsSmallCheckpoint(): string {
+  const run = trainRun({
+    name: 'stations-small',
+    seed: 5,
+    backend: 'wasm',
+    data: {
+      task: 'forecast',
+      path: join(DATA, 'stations.csv'),
+      time: 'date',
+      seriesId: 'station',
+      categorical: ['weather'],
+      calendar: ['dayOfWeek', 'dayOfYear'],
+      features: ['visitors', 'temp'],
+      targets: ['visitors'],
+      window: 10,
+      horizon: 3,
+    },
+    model: { impl: 'hand', bidirectional: true, hiddenSize: 6 },
+    train: { epochs: 1, batchSize: 128, learningRate: 0.01 },
+    output: { dir: 'runs' },
+  });
+  return join(run, 'checkpoints', 'best');
+}
+
+export function orderLongSmallCheckpoint(): string {
+  const run = trainRun({
+    name: 'order-long-small',
+    seed: 5,
+    backend: 'wasm',
+    data: { task: 'classify', path: join(DATA, 'order-long.csv'), layout: 'long', sequenceId: 'seq', orderBy: 'step' },
+    model: { impl: 'builtin', layers: 2, hiddenSize: 6 },
+    train: { epochs: 1, batchSize: 64, learningRate: 0.01 },
+    output: { dir: 'runs' },
+  });
+  return join(run, 'checkpoints', 'best');
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, ROOT, runCli, tempDir, trainRun } from './helpers.js';
+import { DATA, orderLongSmallCheckpoint, ROOT, runCli, stationsSmallCheckpoint, tempDir } from './helpers.js';
 import { assertSameRows } from '../export/page.js';
 
 let stations: string; // forecast: several series, a categorical, calendar features, times, intervals
@@ -31,49 +31,8 @@ function lstmPredict(checkpoint: string, csv: string): Record<string, unknown>[]
 }
 
 before(() => {
-  stations = join(
-    trainRun({
-      name: 'stations-small',
-      seed: 5,
-      backend: 'wasm',
-      data: {
-        task: 'forecast',
-        path: join(DATA, 'stations.csv'),
-        time: 'date',
-        seriesId: 'station',
-        categorical: ['weather'],
-        calendar: ['dayOfWeek'],
-        features: ['visitors', 'temp'],
-        targets: ['visitors'],
-        window: 10,
-        horizon: 3,
-      },
-      model: { impl: 'hand', hiddenSize: 6 },
-      train: { epochs: 1, batchSize: 128, learningRate: 0.01 },
-      output: { dir: 'runs' },
-    }),
-    'checkpoints',
-    'best',
-  );
-  orderLong = join(
-    trainRun({
-      name: 'order-long-small',
-      seed: 5,
-      backend: 'wasm',
-      data: {
-        task: 'classify',
-        path: join(DATA, 'order-long.csv'),
-        layout: 'long',
-        sequenceId: 'seq',
-        orderBy: 'step',
-      },
-      model: { impl: 'builtin', bidirectional: true, hiddenSize: 6 },
-      train: { epochs: 1, batchSize: 64, learningRate: 0.01 },
-      output: { dir: 'runs' },
-    }),
-    'checkpoints',
-    'best',
-  );
+  stations = stationsSmallCheckpoint();
+  orderLong = orderLongSmallCheckpoint();
   const dir = tempDir('lstm-serve-data-');
   for (const date of ['2023-03-01', '2023-09-15', '2024-12-31']) {
     const cut = cutAt(dir, date);
