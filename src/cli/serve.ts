@@ -13,7 +13,7 @@ interface ServeFlags extends BackendFlags {
   host: string;
   runtime: Runtime;
   maxBatch: number;
-  batchWait: number;
+  batchWait?: number;
   timeout: number;
   bodyLimit: number;
 }
@@ -41,7 +41,12 @@ export function serveCommand(): Command {
         .default('tfjs'),
     )
     .option('--max-batch <n>', 'windows in one forward pass at most (concurrent requests are batched)', parseCount, 64)
-    .option('--batch-wait <ms>', 'how long a forward pass waits for more requests (0: none)', parseWhole, 2)
+    .option(
+      '--batch-wait <ms>',
+      "how long a forward pass waits for more requests (default: 2 for tfjs, whose pass holds Node's event loop; " +
+        '0 for onnx, whose pass runs on its own threads while the next requests gather)',
+      parseWhole,
+    )
     .option('--timeout <ms>', "a request's time at most, then 503", parseCount, 10_000)
     .option('--body-limit <bytes>', 'a request body at most, then 413', parseCount, 1_048_576);
   return addBackendOptions(command, false)
@@ -54,7 +59,7 @@ export async function runServe(path: string, flags: ServeFlags): Promise<number>
   const served = await openServed(path, { ...flags, batchSize: 256 });
   const app = buildServer(served, {
     maxBatch: flags.maxBatch,
-    batchWaitMs: flags.batchWait,
+    batchWaitMs: flags.batchWait ?? (served.runtime === 'onnx' ? 0 : 2),
     timeoutMs: flags.timeout,
     bodyLimit: flags.bodyLimit,
   });

@@ -55,7 +55,11 @@ export function modelInfo(served: ServedModel, o: ServeOptions) {
 /** The service, ready to listen. */
 export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstance {
   const metrics = serveMetrics();
-  const run = batchedRun(served.run, { maxBatch: o.maxBatch, waitMs: o.batchWaitMs, onPass: (p) => metrics.pass(p) });
+  const run = batchedRun(served.run, {
+    maxBatch: o.maxBatch,
+    waitMs: o.batchWaitMs,
+    onPass: (p) => metrics.pass(p),
+  });
   const predictor = createPredictor(served.preprocess, run);
   const info = modelInfo(served, o);
   const app = Fastify({
@@ -80,6 +84,7 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
 
   // once closing, each answer ends its connection: a client's keep-alive would otherwise hold close() open
   let closing = false;
+  const pending = new Set<Promise<unknown>>();
   app.addHook('preClose', (done) => ((closing = true), done()));
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
@@ -107,8 +112,13 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
     if (request.body === undefined || request.body === '')
       throw new BodyError(['(body): expected rows as JSON ({"rows": [...]}) or CSV text, got nothing']);
     const rows = typeof request.body === 'string' ? csvRows(request.body) : jsonRows(request.body);
-    return withTimeout(predictor.predict(rows), o.timeoutMs);
+    const work = predictor.predict(rows);
+    pending.add(work);
+    void work.catch(() => undefined).finally(() => pending.delete(work));
+    return withTimeout(work, o.timeoutMs);
   });
+  // close() ends when the connections have; a prediction whose client went away (or timed out) may still run
+  app.addHook('onClose', async () => void (await Promise.allSettled([...pending])));
 
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url}: expected ${ROUTES}` }),
