@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA, orderLongSmallCheckpoint, ROOT, runCli, stationsSmallCheckpoint, tempDir } from './helpers.js';
 import { assertSameRows } from '../export/page.js';
+import { v1Run } from '../checkpoint/v1-fixtures.js';
 
 let stations: string; // forecast: several series, a categorical, calendar features, times, intervals
 let orderLong: string; // classify: padded sequences (the long layout), so the model takes a mask
@@ -247,6 +248,26 @@ test('lstm-serve: ONNX Runtime on an export folder, and a masked classifier chec
   } finally {
     classifier.child.kill('SIGTERM');
     assert.equal(await classifier.exited, 0);
+  }
+});
+
+test('lstm-serve: a checkpoint written before the model card serves, and /model says what it lacks', async () => {
+  for (const kind of ['forecast', 'classify'] as const) {
+    const { best, csv } = v1Run(kind);
+    const server = await startServe([best]);
+    try {
+      const model = (await (await fetch(`${server.url}/model`)).json()) as { notes: string[] };
+      assert.ok(
+        model.notes.some((n) => /before the model card \(card 1\)/.test(n)),
+        model.notes.join('\n'),
+      );
+      const a = await post(server.url, readFileSync(csv, 'utf8'), 'text/csv');
+      assert.equal(a.status, 200, JSON.stringify(a.json));
+      assertSameRows(a.json.rows as Record<string, unknown>[], lstmPredict(best, csv), kind);
+    } finally {
+      server.child.kill('SIGTERM');
+      assert.equal(await server.exited, 0);
+    }
   }
 });
 
