@@ -62,6 +62,7 @@ export async function runServe(path: string, flags: ServeFlags): Promise<number>
     batchWaitMs: flags.batchWait ?? (served.runtime === 'onnx' ? 0 : 2),
     timeoutMs: flags.timeout,
     bodyLimit: flags.bodyLimit,
+    log: (line) => process.stderr.write(`lstm-serve: ${line}\n`),
   });
   try {
     await app.listen({ port: flags.port, host: flags.host });
@@ -80,13 +81,21 @@ export async function runServe(path: string, flags: ServeFlags): Promise<number>
     `lstm-serve: ${p.source.name} (${p.task}, ${served.source.kind} ${path}, runtime ${served.runtime}${backend})\n` +
       `listening on http://${host}:${port}  (POST /predict, GET /health, GET /model, GET /metrics)\n`,
   );
-  await new Promise<void>((stopped) => {
+  await new Promise<void>((stopped, failed) => {
+    let since: number | undefined;
     const stop = (signal: string) => {
-      process.stdout.write(`${signal}: answering the requests in flight, then stopping\n`);
-      void app.close().then(stopped);
+      // npx forwards the terminal's Ctrl-C, so one press can arrive twice: a repeat within a second is that
+      if (since !== undefined) {
+        if (performance.now() - since < 1000) return;
+        process.stdout.write(`${signal} again: stopping at once\n`);
+        process.exit(130);
+      }
+      since = performance.now();
+      process.stdout.write(`${signal}: answering the requests in flight, then stopping (again to stop at once)\n`);
+      app.close().then(stopped, failed);
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
   await served.dispose();
   process.stdout.write('stopped\n');

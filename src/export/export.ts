@@ -49,7 +49,7 @@ export interface ExportResult {
  * A forecaster's intervals as lstm-predict gives them: the card's, else calibrated now on the training data's val
  * split (when the data is still there); the notes say which, and what a card from before the model card lacks.
  */
-async function intervalsOf(r: PreprocessRequest): Promise<{ intervals?: Intervals; notes: string[] }> {
+async function intervalsOf(r: PreprocessRequest, when: string): Promise<{ intervals?: Intervals; notes: string[] }> {
   const old =
     r.card.cardVersion === 1
       ? ['the checkpoint is from before the model card (card 1): it stores no time column, categories or intervals']
@@ -64,15 +64,15 @@ async function intervalsOf(r: PreprocessRequest): Promise<{ intervals?: Interval
     fitted: r.card.fitted,
     batchSize: r.batchSize,
   });
-  const calibrated = context.calibration ? [`intervals calibrated at export on ${context.calibration}`] : [];
+  const calibrated = context.calibration ? [`intervals calibrated ${when} on ${context.calibration}`] : [];
   return { intervals: context.intervals, notes: [...old, ...calibrated, ...(context.notes ?? [])] };
 }
 
 type PreprocessRequest = Pick<ExportRequest, 'model' | 'card' | 'batchSize'>;
 
 /** What predict.js needs besides the model, for a checkpoint: the card's transforms and intervals (see intervalsOf). */
-export async function preprocessFor(r: PreprocessRequest): Promise<Preprocess> {
-  return preprocessOf(r.card, await intervalsOf(r));
+export async function preprocessFor(r: PreprocessRequest, when = 'at export'): Promise<Preprocess> {
+  return preprocessOf(r.card, await intervalsOf(r, when));
 }
 
 /** model.json + weights.bin of the plain tfjs model, as tfjs's file:// handler lays them out. */

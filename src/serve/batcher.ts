@@ -33,13 +33,17 @@ export function batchedRun(run: Run, o: BatchOptions): Run {
     else timer ??= setTimeout(() => void pass(), o.waitMs);
   };
 
-  /** Whole calls from the queue's front, up to maxBatch windows (at least one call). */
+  /** Whole calls from the queue's front, up to maxBatch windows (at least one call), all of the first's shape. */
   const take = (): Call[] => {
     const taken = [queue.shift()!];
-    let windows = taken[0].shape[0];
-    while (queue.length > 0 && windows + queue[0].shape[0] <= o.maxBatch) {
-      windows += queue[0].shape[0];
-      taken.push(queue.shift()!);
+    const [first, like] = [taken[0], (c: Call) => c.shape[1] === first.shape[1] && c.shape[2] === first.shape[2]];
+    const alike = (c: Call) => like(c) && (c.mask === undefined) === (first.mask === undefined);
+    let windows = first.shape[0];
+    for (let i = 0; i < queue.length && windows < o.maxBatch;) {
+      if (alike(queue[i]) && windows + queue[i].shape[0] <= o.maxBatch) {
+        windows += queue[i].shape[0];
+        taken.push(...queue.splice(i, 1));
+      } else i++;
     }
     return taken;
   };
@@ -51,6 +55,7 @@ export function batchedRun(run: Run, o: BatchOptions): Run {
     const calls = take();
     const [, steps, features] = calls[0].shape;
     const windows = calls.reduce((n, c) => n + c.shape[0], 0);
+    let seconds: number | undefined;
     try {
       const x = new Float32Array(windows * steps * features); // [windows, steps, features]
       const mask = calls[0].mask ? new Float32Array(windows * steps) : undefined; // [windows, steps]
@@ -62,7 +67,7 @@ export function batchedRun(run: Run, o: BatchOptions): Run {
       }
       const started = performance.now();
       const out = await run(x, mask, [windows, steps, features]); // [windows, outputs] flat
-      o.onPass?.({ windows, calls: calls.length, seconds: (performance.now() - started) / 1000 });
+      seconds = (performance.now() - started) / 1000;
       const width = out.length / windows;
       at = 0;
       for (const c of calls) {
@@ -72,6 +77,7 @@ export function batchedRun(run: Run, o: BatchOptions): Run {
     } catch (e) {
       for (const c of calls) c.reject(e);
     } finally {
+      if (seconds !== undefined) o.onPass?.({ windows, calls: calls.length, seconds });
       running = false;
       // the calls that queued during this pass have waited already
       if (queue.length > 0) void pass();

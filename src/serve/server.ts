@@ -17,6 +17,8 @@ export interface ServeOptions {
   timeoutMs: number;
   /** bytes of a request body at most */
   bodyLimit: number;
+  /** where a server fault (a 500) is told, besides its answer */
+  log?: (line: string) => void;
 }
 
 const ROUTES = 'POST /predict, GET /health, GET /model or GET /metrics';
@@ -30,7 +32,6 @@ export function modelInfo(served: ServedModel, o: ServeOptions) {
     name: p.source.name,
     task: p.task,
     epoch: p.source.checkpointEpoch,
-    trainedWith: `lstm-train ${p.source.lstmTrain}`,
     servedBy: `lstm-serve ${TOOL_VERSION}`,
     source: served.source.kind,
     runtime: served.runtime,
@@ -111,7 +112,8 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
   app.post('/predict', async (request) => {
     if (request.body === undefined || request.body === '')
       throw new BodyError(['(body): expected rows as JSON ({"rows": [...]}) or CSV text, got nothing']);
-    const rows = typeof request.body === 'string' ? csvRows(request.body) : jsonRows(request.body);
+    const json = /^application\/json/i.test(request.headers['content-type'] ?? '');
+    const rows = json ? jsonRows(request.body) : csvRows(request.body as string); // text/csv or text/plain: a string
     const work = predictor.predict(rows);
     pending.add(work);
     void work.catch(() => undefined).finally(() => pending.delete(work));
@@ -127,7 +129,7 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
     const answer = errorAnswer(error, o, request.headers['content-type']);
     if (error instanceof TimeoutError) (request as { timedOut?: boolean }).timedOut = true;
     if (answer.status >= 500 && !(error instanceof TimeoutError))
-      process.stderr.write(`lstm-serve: ${request.method} ${request.url}: ${error.message}\n`);
+      o.log?.(`${request.method} ${request.url}: ${error.message}`);
     return reply.code(answer.status).send(answer.body);
   });
   return app;

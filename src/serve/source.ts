@@ -8,7 +8,7 @@ import { selectBackend, type BackendChoice } from '../backend/select.js';
 import { META_JSON } from '../checkpoint/checkpoint.js';
 import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
 import type { ModelConfig, WasmThreads } from '../config/schema.js';
-import { UsageError } from '../errors.js';
+import { CheckpointError, UsageError } from '../errors.js';
 import { preprocessFor } from '../export/export.js';
 import type { Preprocess } from '../export/preprocess.js';
 import { loadExport, tfjsRunner, type Run } from '../export/runtime/predict.js';
@@ -45,14 +45,17 @@ const expected =
 /** Opens `path` for serving; what it is, is read off its files. */
 export async function openServed(path: string, o: SourceOptions): Promise<ServedModel> {
   const at = resolve(path);
-  if (!existsSync(at)) throw new UsageError(`<model>: expected ${expected}, got ${path}, which is not there`);
-  const folder = statSync(at).isDirectory();
-  if (folder && existsSync(join(at, META_JSON))) return openCheckpointServed(at, o);
-  if (folder && existsSync(join(at, 'preprocess.json'))) return openExportFolder(at, o);
-  if (!folder && extname(at).toLowerCase() === '.onnx') return openOnnxFile(at, o);
-  throw new UsageError(
-    `<model>: expected ${expected}, got ${path}, ${folder ? 'a folder with neither meta.json nor preprocess.json' : 'a file that is not .onnx'}`,
-  );
+  const file = existsSync(at) && !statSync(at).isDirectory();
+  if (file && extname(at).toLowerCase() === '.onnx') return openOnnxFile(at, o);
+  if (!file && existsSync(join(at, 'preprocess.json'))) return openExportFolder(at, o);
+  // anything else is read as a checkpoint: readCard recovers one that lstm-train was swapping in, or says what it is
+  try {
+    return await openCheckpointServed(at, o);
+  } catch (e) {
+    if (e instanceof CheckpointError && !existsSync(join(at, META_JSON)))
+      throw new UsageError(`<model>: expected ${expected}, got ${path}: ${e.message.replace(`${at}: `, '')}`);
+    throw e;
+  }
 }
 
 const backendOf = (o: SourceOptions, model?: ModelConfig) =>
@@ -62,7 +65,7 @@ async function openCheckpointServed(dir: string, o: SourceOptions): Promise<Serv
   const card = await readCard(dir);
   const backend = await backendOf(o, card.config.model);
   const { model } = await loadModelCheckpoint(dir, card);
-  const preprocess = await preprocessFor({ model, card, batchSize: o.batchSize });
+  const preprocess = await preprocessFor({ model, card, batchSize: o.batchSize }, 'at start');
   const shape = cardShape(card, preprocess.features.length);
   const task = card.config.data.task;
   const common = { preprocess, backend, source: { kind: 'checkpoint' as const, path: dir }, model: card.config.model };
@@ -94,9 +97,15 @@ async function openExportFolder(dir: string, o: SourceOptions): Promise<ServedMo
       `--runtime tfjs: expected model.json in ${dir}, found none (an export of --format onnx)`,
       'serve it with --runtime onnx',
     );
+  const preprocess = readPreprocess(join(dir, 'preprocess.json'));
   const backend = await backendOf(o);
-  const { preprocess, model } = await loadExport(dir, tf);
-  return { preprocess: checked(preprocess, join(dir, 'preprocess.json')), backend, source, ...tfjsServed(model) };
+  let model: tf.LayersModel;
+  try {
+    ({ model } = await loadExport(dir, tf));
+  } catch (e) {
+    throw new UsageError(`${dir}: expected the tfjs model of lstm-export, found ${(e as Error).message}`);
+  }
+  return { preprocess, backend, source, ...tfjsServed(model) };
 }
 
 async function openOnnxFile(file: string, o: SourceOptions): Promise<ServedModel> {
@@ -110,18 +119,20 @@ async function openOnnxFile(file: string, o: SourceOptions): Promise<ServedModel
   const stored = props.find((p) => p.key === 'preprocess')?.value;
   if (stored === undefined)
     throw new UsageError(`<model>: expected an ONNX model of lstm-export (with its preprocess metadata), got ${file}`);
-  const preprocess = checked(JSON.parse(stored) as Preprocess, `${file} (metadata "preprocess")`);
+  const preprocess = parsedPreprocess(stored, `${file} (metadata "preprocess")`);
   return { preprocess, source: { kind: 'export', path: file }, ...(await onnxServed(bytes)) };
 }
 
-function readPreprocess(path: string): Preprocess {
+const readPreprocess = (path: string) => parsedPreprocess(readFileSync(path, 'utf8'), path);
+
+function parsedPreprocess(text: string, where: string): Preprocess {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${path}: expected the JSON of lstm-export, found ${(e as Error).message}`);
+    throw new UsageError(`${where}: expected the JSON of lstm-export, found ${(e as Error).message}`);
   }
-  return checked(parsed as Preprocess, path);
+  return checked(parsed as Preprocess, where);
 }
 
 function checked(p: Preprocess, where: string): Preprocess {

@@ -52,3 +52,27 @@ test('batchedRun: a pass that fails rejects its own calls only; the next pass ru
     [[4], [6]],
   );
 });
+
+test('batchedRun: a call larger than maxBatch runs alone; calls with and without a mask never share a pass', async () => {
+  const passes: number[] = [];
+  const masks: boolean[] = [];
+  const run = (x: Float32Array, mask: Float32Array | undefined) => {
+    masks.push(mask !== undefined);
+    return Promise.resolve(x.map((v) => v + 1));
+  };
+  const batched = batchedRun(run, { maxBatch: 2, waitMs: 5, onPass: (p) => passes.push(p.windows) });
+  const call = (values: number[], masked: boolean) =>
+    batched(Float32Array.from(values), masked ? new Float32Array(values.length).fill(1) : undefined, [
+      values.length,
+      1,
+      1,
+    ]);
+  const out = await Promise.all([call([1, 2, 3], false), call([4], true), call([5], false), call([6], true)]);
+  assert.deepEqual(
+    out.map((o) => Array.from(o)),
+    [[2, 3, 4], [5], [6], [7]],
+  );
+  assert.equal(passes[0], 3, 'the large call alone');
+  assert.deepEqual(passes.slice(1).sort(), [1, 2], 'the two masked calls together, the unmasked one alone');
+  assert.deepEqual(masks, [false, true, false]);
+});

@@ -77,7 +77,7 @@ export function createPredictor(preprocess: Preprocess, run: Run) {
   const predict = async (rows: Row[]): Promise<Prediction> => {
     if (rows.length === 0) throw new InputError('rows: expected at least one row, found none');
     rows.forEach((row, i) => {
-      const missing = columns.find((c) => row[c] === undefined);
+      const missing = columns.find((c) => !Object.hasOwn(row, c) || row[c] === undefined);
       if (missing !== undefined)
         throw new InputError(
           `rows[${i}]: expected the column "${missing}", found none (the row has ${Object.keys(row).join(', ') || 'no columns'})`,
@@ -88,11 +88,23 @@ export function createPredictor(preprocess: Preprocess, run: Run) {
   return { preprocess, predict };
 }
 
-/** The columns every row must have: the model's inputs, its time column and the ids of series or sequences. */
+/**
+ * The columns every row must have: the model's inputs, its time column, the ids of series or sequences, and a
+ * target that is no input when the window's level is taken from it.
+ */
 export function inputColumns(p: Preprocess): string[] {
   if (p.forecast) {
     const f = p.forecast;
-    return [...f.seriesId, ...(f.time ? [f.time.column] : []), ...f.numeric, ...f.categories.map((c) => c.column)];
+    const levels = f.targets.filter((_, j) => levelNeedsTarget(f, j));
+    return [
+      ...new Set([
+        ...f.seriesId,
+        ...(f.time ? [f.time.column] : []),
+        ...f.numeric,
+        ...f.categories.map((c) => c.column),
+        ...levels,
+      ]),
+    ];
   }
   const c = p.classify!;
   if (c.layout === 'wide') return Array.from({ length: c.steps }, (_, t) => c.features.map((f) => `${f}_${t}`)).flat();
@@ -206,6 +218,10 @@ async function forecast(p: Preprocess, run: Run, rows: Row[]): Promise<Predictio
   };
 }
 
+/** The window's level needs target j's own values: with 'last' always, with 'standardize' when it is no input. */
+const levelNeedsTarget = (f: ForecastPreprocess, j: number) =>
+  f.windowLevel === 'last' || (f.windowLevel === 'standardize' && f.targetFeature[j] < 0);
+
 /** A time cell as ms since 1970 (dates, date-times) or the number itself, in the form the model was trained on. */
 function timeAt(row: Row, time: NonNullable<ForecastPreprocess['time']>, where: string): number {
   if (time.form.kind === 'number') return numberAt(row, time.column, where);
@@ -223,7 +239,9 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
   const f = p.forecast!;
   const where = name === '' ? 'rows' : `series ${JSON.stringify(name)}`;
   const own = f.seriesScalers
-    ? f.seriesScalers[name]
+    ? Object.hasOwn(f.seriesScalers, name)
+      ? f.seriesScalers[name]
+      : undefined
     : { featureScaler: f.featureScaler, targetScaler: f.targetScaler };
   if (!own) throw new InputError(`${where}: not among the series the model was trained on (each has its own scalers)`);
   const time = f.time;
@@ -256,10 +274,8 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
       col += levels.length;
     }
     f.targets.forEach((c, j) => {
-      // the window's level needs the target's own values: 'last' always, 'standardize' when it is not an input
-      const needed = f.windowLevel === 'last' || (f.windowLevel === 'standardize' && f.targetFeature[j] < 0);
       y[r * t + j] =
-        needed || row[c] !== undefined
+        levelNeedsTarget(f, j) || row[c] !== undefined
           ? (numberAt(row, c, at) - own.targetScaler.offset[j]) / own.targetScaler.scale[j]
           : NaN;
     });
