@@ -125,6 +125,16 @@ const fittedForecastSchema = z
     seriesScalers: z
       .record(z.string(), z.object({ featureScaler: scalerSchema, targetScaler: scalerSchema }).strict())
       .optional(),
+    /** data.futureFeatures: the shift, the columns and their scaler (numeric) or levels (categorical) */
+    future: z
+      .object({
+        shift: z.number().int().positive(),
+        numeric: z.array(z.string()),
+        categories: z.array(z.object({ column: z.string(), levels: z.array(z.string()) }).strict()),
+        scaler: scalerSchema,
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -81,6 +81,13 @@ export const forecastDataSchema = z
         "text (or integer-code) columns used as features, one-hot encoded with the training split's levels; " +
           'a level unseen in training is all zeros',
       ),
+    futureFeatures: columnList()
+      .optional()
+      .describe(
+        "columns whose values at the forecast's steps 1 … horizon are known when forecasting (a weather forecast, " +
+          "a holiday, a planned promotion): the model reads them besides the window's past; categorical when also " +
+          'in data.categorical. The rows after the last observed target (targets empty) hold the future values',
+      ),
     maxCategories: positiveInt()
       .default(50)
       .describe('a categorical column with more levels than this in the training split is an error'),
@@ -157,6 +164,20 @@ export const forecastDataSchema = z
         code: 'custom',
         path: ['calendar'],
         message: 'expected data.time too: calendar features come from the time column',
+      });
+    d.futureFeatures?.forEach((c, i) => {
+      if (d.targets.includes(c))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['futureFeatures', i],
+          message: `expected a column other than the targets, got "${c}": a target's future is what is forecast`,
+        });
+    });
+    if (d.futureFeatures !== undefined && d.window < d.horizon)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['window'],
+        message: `expected at least the horizon (${d.horizon}) with data.futureFeatures, got ${d.window}: the window's last rows carry the future values of steps 1 … horizon`,
       });
   });
 

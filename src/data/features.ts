@@ -13,6 +13,11 @@ export interface Category {
 
 /** The names of the inputs a vocabulary makes: `weather=rain`, … */
 export const oneHotNames = (c: Category) => c.levels.map((l) => `${c.column}=${l}`);
+/** The inputs known-future columns make (data.futureFeatures): `temp[t+24]`, `holiday[t+24]=yes`, … */
+export const futureNames = (f: { shift: number; numeric: string[]; categories: Category[] }) => [
+  ...f.numeric.map((c) => `${c}[t+${f.shift}]`),
+  ...f.categories.flatMap((k) => oneHotNames({ ...k, column: `${k.column}[t+${f.shift}]` })),
+];
 /** The names of the inputs a calendar feature makes: `hourOfDay_sin`, `hourOfDay_cos`. */
 export const calendarNames = (f: CalendarFeature) => [`${f}_sin`, `${f}_cos`];
 

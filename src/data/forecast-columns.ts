@@ -56,7 +56,7 @@ function emptyCell(
  */
 function ordered(table: Table, rows: SeriesRows, name: string): Float64Array {
   const column = table.takeNumbers(name);
-  if (isIdentity(rows.order)) return column;
+  if (rows.order.length === column.length && isIdentity(rows.order)) return column;
   const out = new Float64Array(rows.order.length);
   for (let p = 0; p < out.length; p++) out[p] = rows.order[p] < 0 ? NaN : column[rows.order[p]];
   return out;

@@ -4,7 +4,8 @@ import type { ForecastDataConfig } from '../config/schema.js';
 import { numericColumnsExcept, requireColumn } from './columns.js';
 import type { ReadPlan, Table } from './csv.js';
 import { writeCalendar } from './calendar.js';
-import { calendarNames, fitCategory, oneHotNames, writeOneHot, type Category } from './features.js';
+import { calendarNames, fitCategory, futureNames, oneHotNames, writeOneHot, type Category } from './features.js';
+import { checkFutureRows, splitFutureRows, type FutureRows } from './future-rows.js';
 import { forecastSplit, seriesWindowEnds } from './windows.js';
 import { readSeriesColumns, type SeriesColumns } from './forecast-columns.js';
 import { seriesColumns, seriesRows, type SeriesRows } from './forecast-rows.js';
@@ -16,6 +17,7 @@ import type {
   FeatureLayout,
   FittedTransforms,
   ForecastDataset,
+  FutureLayout,
   ForecastInfo,
   Scaler,
   Series,
@@ -49,17 +51,24 @@ export function forecastPlan(cfg: ForecastDataConfig, file: string, fitted?: Fit
     const ids = seriesColumns(cfg);
     const categorical = cfg.categorical ?? [];
     for (const f of features ?? []) requireColumn(header, file, f, 'feature');
+    // with known-future columns the targets mark where the future rows start, so they must be there
+    const future = cfg.futureFeatures ?? [];
     const targets = targetsOf(cfg, fitted).filter(
-      (t) => !(inputsOnly && !features?.includes(t) && absentTarget(header, file, cfg, t)),
+      (t) => !(inputsOnly && future.length === 0 && !features?.includes(t) && absentTarget(header, file, cfg, t)),
     );
+    for (const c of future) requireColumn(header, file, c, 'future feature');
+    const futureNumeric = future.filter((c) => !categorical.includes(c));
     for (const t of targets) requireColumn(header, file, t, 'target');
     if (cfg.time !== undefined) requireColumn(header, file, cfg.time, 'time');
     for (const c of ids) requireColumn(header, file, c, 'series id');
     for (const c of categorical) requireColumn(header, file, c, 'categorical');
-    const excluded = [...targetsOf(cfg, fitted), cfg.time, ...ids, ...categorical];
+    const excluded = [...targetsOf(cfg, fitted), cfg.time, ...ids, ...categorical, ...future];
     return {
       columns: [
-        ...[...new Set([...(features ?? []), ...targets])].map((name) => ({ name, kind: 'number' as const })),
+        ...[...new Set([...(features ?? []), ...targets, ...futureNumeric])].map((name) => ({
+          name,
+          kind: 'number' as const,
+        })),
         ...(cfg.time === undefined ? [] : [{ name: cfg.time, kind: 'time' as const }]),
         ...[...ids, ...categorical].map((name) => ({ name, kind: 'text' as const })),
       ],
@@ -84,28 +93,45 @@ export function loadForecast(
   const present = targets.filter((t) => table.header.includes(t));
   const numeric = givenFeatures(cfg, fitted) ?? defaultFeatures(table, targets, cfg);
   const leads = fitted?.forecast?.leads ?? range(cfg.horizon);
-  const rows = seriesRows(table, cfg, fitted?.forecast?.time?.frequency);
-  const columns = readSeriesColumns(table, rows, [...new Set([...numeric, ...present])], cfg.missing);
+  const futureNumeric = (cfg.futureFeatures ?? []).filter((c) => !(cfg.categorical ?? []).includes(c));
+  const allRows = seriesRows(table, cfg, fitted?.forecast?.time?.frequency);
+  const future = cfg.futureFeatures ? splitFutureRows(table, allRows, present, futureNumeric) : undefined;
+  const rows = future?.observed ?? allRows;
+  const columns = readSeriesColumns(table, rows, [...new Set([...numeric, ...present, ...futureNumeric])], cfg.missing);
   const maxLead = inputsOnly ? 0 : Math.max(...leads); // to forecast past the end, a window is enough
   const parts = seriesSegments(table, cfg, columns, { maxLead, fitting: fitted === undefined });
   checkKnownSeries(table, cfg, columns, fitted);
   const scalers = fitScalers(cfg, columns, parts, { numeric, targets, present }, fitted);
+  const categories =
+    fitted?.categories ??
+    (cfg.categorical ?? []).map((c) =>
+      fitCategory(c, table.text(c), trainRows(columns, parts), cfg.maxCategories, table.file),
+    );
   const layout: FeatureLayout = {
     numeric,
-    categories:
-      fitted?.categories ??
-      (cfg.categorical ?? []).map((c) =>
-        fitCategory(c, table.text(c), trainRows(columns, parts), cfg.maxCategories, table.file),
-      ),
+    categories,
     calendar: cfg.calendar ?? [],
+    ...(cfg.futureFeatures
+      ? {
+          future: fitted?.forecast?.future ?? {
+            shift: cfg.horizon,
+            numeric: futureNumeric,
+            categories: categories.filter((k) => cfg.futureFeatures!.includes(k.column)),
+            scaler: fitScaler(cfg, columns, trainPositions(columns, parts), futureNumeric),
+          },
+        }
+      : {}),
   };
-  const built = buildSeries(table, columns, layout, { targets, present, scalers });
-  const loaded: Loaded = { table, cfg, targets, leads, rows, columns, parts, scalers, layout, built };
+  if (future && inputsOnly && layout.future)
+    checkFutureRows(table, future, { ...layout.future, seriesNames: columns.names, targets });
+  const built = buildSeries(table, columns, layout, { targets, present, scalers, future });
+  const loaded: Loaded = { table, cfg, targets, leads, rows, columns, parts, scalers, layout, built, future };
   const splits = forecastSplits(loaded);
   const featureNames = [
     ...numeric,
     ...layout.categories.flatMap(oneHotNames),
     ...layout.calendar.flatMap(calendarNames),
+    ...(layout.future ? futureNames(layout.future) : []),
   ];
   const notes = [
     ...(fitted === undefined && cfg.features === undefined ? defaultFeatureNotes(numeric, targets, columns) : []),
@@ -150,6 +176,7 @@ interface Loaded {
   scalers: Scalers;
   layout: FeatureLayout;
   built: ReturnType<typeof buildSeries>;
+  future?: FutureRows;
 }
 
 /** The train, val and test splits (and all: every window) of the series, each the windows inside its rows. */
@@ -180,7 +207,12 @@ function fittedOf(l: Loaded): FittedTransforms {
     targetScaler: scalers.targetScaler,
     classes: [],
     ...(l.layout.categories.length > 0 ? { categories: l.layout.categories } : {}),
-    forecast: { leads: l.leads, ...(time ? { time } : {}), ...(seriesScalers ? { seriesScalers } : {}) },
+    forecast: {
+      leads: l.leads,
+      ...(time ? { time } : {}),
+      ...(seriesScalers ? { seriesScalers } : {}),
+      ...(l.layout.future ? { future: l.layout.future } : {}),
+    },
   };
 }
 
@@ -208,6 +240,7 @@ function forecastInfo(l: Loaded, hasTargets: boolean): Omit<ForecastInfo, 'inter
         ? { column: cfg.time ?? '', values: columns.times, form: rows.form, frequency: rows.frequency }
         : undefined,
     gaps: rows.gaps,
+    ...(l.future ? { futureRows: l.future.rows.map((r) => r.length) } : {}),
   };
 }
 
@@ -322,6 +355,23 @@ function trainPositions(c: SeriesColumns, parts: Parts, only?: number): Int32Arr
   return out;
 }
 
+/** A scaler of `columns` fitted on the rows at positions `at` (an absent column: offset 0, scale 1). */
+function fitScaler(cfg: ForecastDataConfig, c: SeriesColumns, at: Int32Array, columns: string[]): Scaler {
+  const fitted = columns.map((name) => {
+    const v = c.values.get(name);
+    if (v === undefined) return [0, 1] as [number, number];
+    const picked = new Float64Array(at.length);
+    for (let i = 0; i < at.length; i++) picked[i] = v[at[i]];
+    return fitColumn(cfg.normalize, picked);
+  });
+  return {
+    kind: cfg.normalize,
+    columns: [...columns],
+    offset: fitted.map((f) => f[0]),
+    scale: fitted.map((f) => f[1]),
+  };
+}
+
 interface Scalers {
   featureScaler: Scaler;
   targetScaler: Scaler;
@@ -338,21 +388,7 @@ function fitScalers(
   fitted?: FittedTransforms,
 ): Scalers {
   const positions = (s?: number) => trainPositions(c, parts, s);
-  const fit = (columns: string[], at: Int32Array): Scaler => {
-    const fitted = columns.map((name) => {
-      const v = c.values.get(name);
-      if (v === undefined) return [0, 1] as [number, number];
-      const picked = new Float64Array(at.length);
-      for (let i = 0; i < at.length; i++) picked[i] = v[at[i]];
-      return fitColumn(cfg.normalize, picked);
-    });
-    return {
-      kind: cfg.normalize,
-      columns: [...columns],
-      offset: fitted.map((f) => f[0]),
-      scale: fitted.map((f) => f[1]),
-    };
-  };
+  const fit = (columns: string[], at: Int32Array) => fitScaler(cfg, c, at, columns);
   const all = fitted ? new Int32Array(0) : positions();
   const featureScaler = fitted?.featureScaler ?? fit(names.numeric, all);
   const targetScaler = fitted?.targetScaler ?? fit(names.targets, all);
@@ -372,11 +408,14 @@ function buildSeries(
   table: Table,
   c: SeriesColumns,
   layout: FeatureLayout,
-  o: { targets: string[]; present: string[]; scalers: Scalers },
+  o: { targets: string[]; present: string[]; scalers: Scalers; future?: FutureRows },
 ): { series: Series; targetRaw: Float32Array; unseen: [string, number][] } {
   const n = c.rowIds.length;
-  const oneHot = layout.categories.reduce((a, k) => a + k.levels.length, 0);
-  const width = layout.numeric.length + oneHot + 2 * layout.calendar.length;
+  const levels = (ks: Category[]) => ks.reduce((a, k) => a + k.levels.length, 0);
+  const oneHot = levels(layout.categories);
+  const own = layout.numeric.length + oneHot + 2 * layout.calendar.length;
+  const f = layout.future;
+  const width = own + (f ? f.numeric.length + levels(f.categories) : 0);
   const x = new Float32Array(n * width);
   const [t, scalers] = [o.targets.length, o.scalers];
   const y = new Float32Array(n * t);
@@ -407,6 +446,7 @@ function buildSeries(
     at += k.levels.length;
   }
   if (layout.calendar.length > 0 && c.times && c.form) writeCalendar(layout.calendar, c.times, c.form, x, width, at);
+  if (f) writeFuture(table, c, f, o.future, x, width, own);
   const levelled = new Uint8Array(width);
   levelled.fill(1, 0, layout.numeric.length);
   const series: Series = {
@@ -419,6 +459,48 @@ function buildSeries(
     levelled,
   };
   return { series, targetRaw, unseen };
+}
+
+/**
+ * Each row's known-future inputs: the values `shift` rows later in its series, from the series' own rows or, past
+ * its end, from its future rows; 0 where neither reaches (no window that is used reads those).
+ */
+function writeFuture(
+  table: Table,
+  c: SeriesColumns,
+  f: FutureLayout,
+  future: FutureRows | undefined,
+  x: Float32Array,
+  width: number,
+  at: number,
+): void {
+  const n = c.rowIds.length;
+  const later = new Int32Array(n).fill(-1); // the data row `shift` rows later
+  const value = f.numeric.map(() => new Float64Array(n).fill(NaN));
+  c.bounds.forEach(([a, b], s) => {
+    for (let p = a; p < b; p++) {
+      const q = p + f.shift;
+      if (q < b) {
+        later[p] = c.rowIds[q];
+        f.numeric.forEach((name, k) => (value[k][p] = c.values.get(name)![q]));
+      } else if (future && q - b < future.rows[s].length) {
+        later[p] = future.rows[s][q - b];
+        f.numeric.forEach((name, k) => (value[k][p] = future.values[s].get(name)![q - b]));
+      }
+    }
+  });
+  f.numeric.forEach((_, k) => {
+    const [offset, scale] = [f.scaler.offset[k], f.scaler.scale[k]];
+    for (let p = 0; p < n; p++) {
+      const v = value[k][p];
+      x[p * width + at + k] = Number.isNaN(v) ? 0 : (v - offset) / scale;
+    }
+  });
+  let col = at + f.numeric.length;
+  for (const k of f.categories) {
+    writeOneHot(k, table.text(k.column), later, x, width, col);
+    col += k.levels.length;
+  }
 }
 
 function gapNotes(cfg: ForecastDataConfig, rows: SeriesRows): string[] {

@@ -138,6 +138,8 @@ export interface ForecastInfo {
   intervals?: Intervals;
   /** gaps found in the time column, and rows inserted for them */
   gaps: { found: number; filled: number };
+  /** data.futureFeatures: per series, its rows after the last observed target (their future values are inputs) */
+  futureRows?: number[];
 }
 
 export interface DataSummary {
@@ -179,6 +181,8 @@ export interface FittedForecast {
   intervals?: Intervals;
   /** scaleBy "series": each training series' scalers, by name */
   seriesScalers?: Record<string, SeriesScalers>;
+  /** data.futureFeatures, as the inputs take them */
+  future?: FutureLayout;
 }
 
 /** How a row's inputs are laid out after the numeric features. */
@@ -186,6 +190,21 @@ export interface FeatureLayout {
   numeric: string[];
   categories: Category[];
   calendar: CalendarFeature[];
+  /** data.futureFeatures: after the calendar, each row also holds these columns' values `shift` rows later */
+  future?: FutureLayout;
+}
+
+/**
+ * Known-future inputs: row p of a window holds, besides its own features, the values of these columns at row
+ * p + shift (shift = the horizon), so the window's last `shift` rows carry those of the forecast's steps 1 … horizon.
+ * Numeric ones are scaled by `scaler` (fitted on the training split, never window-levelled), categorical ones
+ * one-hot with their data.categorical levels.
+ */
+export interface FutureLayout {
+  shift: number;
+  numeric: string[];
+  categories: Category[];
+  scaler: Scaler;
 }
 
 interface DatasetCommon {

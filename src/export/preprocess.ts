@@ -1,8 +1,8 @@
 // preprocess.json: what an exported model needs besides its weights, read off the model card for predict.js.
 import type { ModelCard } from '../checkpoint/model-card.js';
-import { calendarNames, oneHotNames, type CalendarFeature, type Category } from '../data/features.js';
+import { calendarNames, futureNames, oneHotNames, type CalendarFeature, type Category } from '../data/features.js';
 import type { Frequency, TimeForm } from '../data/time.js';
-import type { Intervals, Scaler, SeriesScalers, WindowLevel } from '../data/types.js';
+import type { FutureLayout, Intervals, Scaler, SeriesScalers, WindowLevel } from '../data/types.js';
 import { MIN_SPREAD } from '../data/window-level.js';
 import { TOOL_VERSION } from '../util/versions.js';
 
@@ -29,6 +29,8 @@ export interface ForecastPreprocess {
   seriesScalers?: Record<string, SeriesScalers>;
   /** half-widths [level][lead][target] (null: Infinity); perSeries: in units of the series' target scale */
   intervals?: Pick<Intervals, 'levels' | 'widths' | 'perSeries'>;
+  /** data.futureFeatures: inputs after the calendar's, each row's values of these columns `shift` rows later */
+  future?: FutureLayout;
 }
 
 export interface ClassifyPreprocess {
@@ -105,10 +107,16 @@ export function preprocessOf(card: ModelCard, o: { intervals?: Intervals; notes:
   const targetScaler = fitted.targetScaler ?? { kind: 'none', columns: data.targets, offset: [], scale: [] };
   const time = fitted.forecast?.time;
   const intervals = o.intervals;
+  const future = fitted.forecast?.future;
   return {
     ...common,
     inputs: [...common.inputs],
-    features: [...numeric, ...categories.flatMap(oneHotNames), ...calendar.flatMap(calendarNames)],
+    features: [
+      ...numeric,
+      ...categories.flatMap(oneHotNames),
+      ...calendar.flatMap(calendarNames),
+      ...(future ? futureNames(future) : []),
+    ],
     output: 'y',
     forecast: {
       targets: targetScaler.columns,
@@ -123,6 +131,7 @@ export function preprocessOf(card: ModelCard, o: { intervals?: Intervals; notes:
       seriesId: data.seriesId === undefined ? [] : typeof data.seriesId === 'string' ? [data.seriesId] : data.seriesId,
       ...(time && data.time !== undefined ? { time: { column: data.time, ...time } } : {}),
       gaps: data.gaps,
+      ...(future ? { future } : {}),
       featureScaler: fitted.featureScaler,
       targetScaler,
       ...(fitted.forecast?.seriesScalers ? { seriesScalers: fitted.forecast.seriesScalers } : {}),

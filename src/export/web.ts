@@ -39,7 +39,10 @@ export function exampleRows(csvPath: string, p: Preprocess): { header: string[];
   const time = (r: Row) => (f.time ? (parseTime(r[f.time.column]?.trim() ?? '')?.value ?? NaN) : 0);
   const picked = [...bySeries.values()].slice(0, EXAMPLES.series).flatMap((series) => {
     const ordered = f.time ? [...series].sort((a, b) => time(a) - time(b)) : series;
-    return ordered.slice(-f.window);
+    if (!f.future) return ordered.slice(-f.window);
+    // a model of known-future columns: the last window, then `shift` rows as future rows (their targets emptied)
+    const rows = ordered.slice(-(f.window + f.future.shift));
+    return rows.map((r, i) => (i < f.window ? r : { ...r, ...Object.fromEntries(f.targets.map((t) => [t, ''])) }));
   });
   return { header, rows: picked };
 }

@@ -5,7 +5,8 @@ import { chronologicalSegments } from '../data/split.js';
 import { inverseRows } from '../data/scaler.js';
 import { formatTime, parseTime, stepTime } from '../data/time.js';
 import type { Dataset, ForecastDataset, Intervals } from '../data/types.js';
-import { UsageError } from '../errors.js';
+import { futureNeeded } from '../data/future-rows.js';
+import { DataError, UsageError } from '../errors.js';
 import { conformalWidths, halfWidths } from '../task/forecast/intervals.js';
 import { seriesUnits } from '../task/forecast/predictions.js';
 import { tfjsForward, type Forward } from '../task/forward.js';
@@ -97,6 +98,7 @@ export function originRows(data: ForecastDataset, series: number[], from: string
       `--from: expected ${time ? 'a time of the file, or ' : ''}a data-row index of ${data.summary.file}, got "${from}" (${span})`,
     );
   }
+  for (const r of rows) checkFuture(data, r, from);
   for (const r of rows)
     if (r - info.seriesBounds[info.seriesOf[r]][0] < info.window - 1) {
       const where = from === undefined ? 'the file' : `--from ${from}`;
@@ -107,6 +109,26 @@ export function originRows(data: ForecastDataset, series: number[], from: string
       );
     }
   return rows;
+}
+
+/**
+ * With known-future columns, a forecast from row r reads them up to `shift` rows later: from the series' own rows,
+ * or past its end from its future rows, which must be there.
+ */
+function checkFuture(data: ForecastDataset, r: number, from: string | undefined): void {
+  const info = data.forecast;
+  const future = info.layout.future;
+  if (!future || !info.futureRows) return;
+  const s = info.seriesOf[r];
+  const end = info.seriesBounds[s][1];
+  if (r + future.shift - (end - 1) <= info.futureRows[s]) return;
+  const where = info.seriesNames.length > 1 ? ` of series ${JSON.stringify(info.seriesNames[s])}` : '';
+  throw new DataError(
+    from === undefined ? data.summary.file : `${data.summary.file} (--from ${from})`,
+    `expected ${futureNeeded(future.shift, data.targetNames, future.numeric, where)}: data.futureFeatures are ` +
+      `read at the forecast's steps 1 … ${future.shift}; found ${info.futureRows[s]}`,
+    "add the future rows, with the known values, after each series' last observed row",
+  );
 }
 
 /** Rolled-out steps' interval half-widths from the same rollout run from every val window of the training data. */

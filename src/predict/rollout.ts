@@ -22,6 +22,13 @@ export function rolloutSources(dataset: ForecastDataset, steps: number): Int32Ar
       `--steps ${steps}: this model predicts only step ${leads.join(', ')} ahead (it was trained before multi-step ` +
         'forecasts), so it cannot roll out past it',
     );
+  if (layout.future)
+    throw new UsageError(
+      `--steps ${steps}: forecasting past the horizon (${leads.length}) with data.futureFeatures ` +
+        `(${[...layout.future.numeric, ...layout.future.categories.map((c) => c.column)].join(', ')}) is not done: ` +
+        "the rolled-out windows would need those columns past the file's future rows",
+      `ask for at most --steps ${leads.length}`,
+    );
   const numeric = layout.numeric.map((f) => dataset.targetNames.indexOf(f));
   const unknown = [...layout.numeric.filter((_, f) => numeric[f] < 0), ...layout.categories.map((c) => c.column)];
   if (unknown.length > 0)

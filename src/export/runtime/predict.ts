@@ -12,6 +12,7 @@ import { compareSeriesNames, seriesName } from '../../data/series-name.js';
 import { formatTime, parseTime, stepTime } from '../../data/time.js';
 import { relativeTo, windowLevels } from '../../data/window-level.js';
 import type * as tfjs from '@tensorflow/tfjs';
+import type { FutureLayout } from '../../data/types.js';
 import type { ClassifyPreprocess, ForecastPreprocess, Preprocess } from '../preprocess.js';
 
 /** A row as a CSV or a JSON body gives it: cells keyed by column, numbers or text. */
@@ -103,6 +104,8 @@ export function inputColumns(p: Preprocess): string[] {
         ...f.numeric,
         ...f.categories.map((c) => c.column),
         ...levels,
+        // the targets mark where the future rows start
+        ...(f.future ? [...f.targets, ...futureColumns(f.future)] : []),
       ]),
     ];
   }
@@ -245,10 +248,20 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
     : { featureScaler: f.featureScaler, targetScaler: f.targetScaler };
   if (!own) throw new InputError(`${where}: not among the series the model was trained on (each has its own scalers)`);
   const time = f.time;
-  const timed = time ? rows.map((row) => ({ row, t: timeAt(row, time, where) })).sort((a, b) => a.t - b.t) : [];
-  const ordered = time ? timed.map((r) => r.row) : rows;
+  const allTimed = time ? rows.map((row) => ({ row, t: timeAt(row, time, where) })).sort((a, b) => a.t - b.t) : [];
+  const all = time ? allTimed.map((r) => r.row) : rows;
+  // known-future columns: the rows after the last observed target hold their future values
+  const observedEnd = f.future ? lastObserved(f, all) + 1 : all.length;
+  const ordered = all.slice(0, observedEnd);
+  const timed = allTimed.slice(0, observedEnd);
   if (ordered.length < f.window)
     throw new InputError(`${where}: expected a whole window (${f.window} rows), found ${ordered.length}`);
+  if (f.future && all.length - observedEnd < f.future.shift)
+    throw new InputError(
+      `${where}: expected ${f.future.shift} rows after the last observed ${f.targets.join(', ')} (the targets empty, ` +
+        `${futureColumns(f.future).join(', ')} filled): the model reads them at the forecast's steps 1 … ` +
+        `${f.future.shift}; found ${all.length - observedEnd}`,
+    );
   const first = ordered.length - f.window;
   const last = ordered.slice(first);
   const times = timed.slice(first).map((r) => r.t);
@@ -282,6 +295,7 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
   });
   const calendarAt = f.numeric.length + f.categories.reduce((n, c) => n + c.levels.length, 0);
   if (f.calendar.length > 0 && time) writeCalendar(f.calendar, times, time.form, x, width, calendarAt);
+  if (f.future) writeFuture(f.future, all, { first, observedEnd, where }, x, width, calendarAt + 2 * f.calendar.length);
   const levelled = p.features.map((_, k) => k < f.numeric.length);
   const levels = windowLevels(
     { x, y, features: width, targets: t, targetFeature: f.targetFeature, levelled },
@@ -291,6 +305,39 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
   );
   relativeTo(x, 0, f.window, width, levels.xOffset, levels.xScale);
   return { name, x, restore: levels, scaler: own.targetScaler, time: times.at(-1) ?? NaN };
+}
+
+/** The index of the last row with a target, or -1. */
+function lastObserved(f: ForecastPreprocess, rows: Row[]): number {
+  for (let i = rows.length - 1; i >= 0; i--) if (f.targets.some((c) => textAt(rows[i], c) !== '')) return i;
+  return -1;
+}
+
+const futureColumns = (u: FutureLayout) => [...u.numeric, ...u.categories.map((c) => c.column)];
+
+/** Window row r's known-future inputs: the columns' values `shift` rows later (observed or future rows). */
+function writeFuture(
+  u: FutureLayout,
+  rows: Row[],
+  { first, observedEnd, where }: { first: number; observedEnd: number; where: string },
+  x: Float32Array,
+  width: number,
+  at: number,
+): void {
+  for (let r = 0; r * width < x.length; r++) {
+    const later = rows[first + r + u.shift];
+    const step = first + r + u.shift - observedEnd + 1; // 1 … shift on the future rows
+    const place = step >= 1 ? `${where}, the future row of step ${step}` : `${where}, window row ${r + 1 + u.shift}`;
+    u.numeric.forEach(
+      (c, k) => (x[r * width + at + k] = (numberAt(later, c, place) - u.scaler.offset[k]) / u.scaler.scale[k]),
+    );
+    let col = at + u.numeric.length;
+    for (const { column, levels } of u.categories) {
+      const k = levels.indexOf(textAt(later, column));
+      if (k >= 0) x[r * width + col + k] = 1;
+      col += levels.length;
+    }
+  }
 }
 
 const levelName = (level: number) => String(Number((level * 100).toPrecision(6)));

@@ -1,0 +1,84 @@
+// data.futureFeatures: the rows after each series' last observed target (targets empty) hold the future values of
+// the known-future columns. They are taken out of the series (nothing is trained or scored on them) and kept for
+// the inputs of the last windows.
+import { DataError } from '../errors.js';
+import { RowError, type Table } from './csv.js';
+import type { SeriesRows } from './forecast-rows.js';
+
+export interface FutureRows {
+  /** the series' rows up to each one's last observed target */
+  observed: SeriesRows;
+  /** per series, its data rows after that, in time order */
+  rows: Int32Array[];
+  /** per series and numeric future column, the values of those rows (NaN: empty) */
+  values: Map<string, Float64Array>[];
+}
+
+/**
+ * Splits off each series' trailing rows whose targets are all empty. `numeric`: the numeric future columns, read
+ * here (before the series' columns are taken from the table) at those rows.
+ */
+export function splitFutureRows(table: Table, rows: SeriesRows, targets: string[], numeric: string[]): FutureRows {
+  const targetValues = targets.map((t) => table.numbers(t));
+  const numericValues = numeric.map((c) => table.numbers(c));
+  const observed = (row: number) => row >= 0 && targetValues.some((v) => !Number.isNaN(v[row]));
+  const ends = rows.bounds.map(([a, b]) => {
+    let end = b;
+    while (end > a && !observed(rows.order[end - 1])) end--;
+    return end;
+  });
+  const future = rows.bounds.map(([, b], s) => rows.order.slice(ends[s], b));
+  const values = future.map(
+    (r) => new Map(numeric.map((c, k) => [c, Float64Array.from(r, (row) => (row < 0 ? NaN : numericValues[k][row]))])),
+  );
+  const keep = rows.bounds.flatMap(([a], s) => Array.from({ length: ends[s] - a }, (_, i) => a + i));
+  const bounds: [number, number][] = [];
+  let at = 0;
+  rows.bounds.forEach(([a], s) => {
+    bounds.push([at, at + ends[s] - a]);
+    at += ends[s] - a;
+  });
+  const pick = <T extends Int32Array | Float64Array>(v: T, make: (n: number) => T): T => {
+    const out = make(keep.length);
+    keep.forEach((p, i) => (out[i] = v[p]));
+    return out;
+  };
+  return {
+    observed: {
+      ...rows,
+      bounds,
+      order: pick(rows.order, (n) => new Int32Array(n)),
+      ...(rows.times ? { times: pick(rows.times, (n) => new Float64Array(n)) } : {}),
+    },
+    rows: future,
+    values,
+  };
+}
+
+/**
+ * The future rows a forecast reads (each series' first `shift`) must hold every future value: an empty cell is an
+ * error naming its line and column. How many rows a forecast needs depends on where it starts (see futureNeeded).
+ */
+/** What a forecast from a series' last observed row needs of the rows after it. */
+export const futureNeeded = (shift: number, targets: string[], numeric: string[], where = '') =>
+  `${shift} rows after the last observed ${targets.join(', ')}${where} (the targets empty, ` +
+  `${numeric.join(', ') || 'the future features'} filled)`;
+
+export function checkFutureRows(
+  table: Table,
+  f: FutureRows,
+  o: { shift: number; numeric: string[]; seriesNames: string[]; targets: string[] },
+): void {
+  f.rows.forEach((rows, s) => {
+    const where = o.seriesNames.length > 1 ? ` of series ${JSON.stringify(o.seriesNames[s])}` : '';
+    const needed = futureNeeded(o.shift, o.targets, o.numeric, where);
+    for (let k = 0; k < Math.min(o.shift, rows.length); k++)
+      for (const c of o.numeric) {
+        if (!Number.isNaN(f.values[s].get(c)![k])) continue;
+        const message = `column "${c}": expected the future value of step ${k + 1}${where}, found an empty cell`;
+        const suggestion = `fill it: a model with data.futureFeatures needs ${needed}`;
+        if (rows[k] < 0) throw new DataError(table.file, `${message} (a row inserted for a gap)`, suggestion);
+        throw new RowError([rows[k]], table.header.indexOf(c), () => message, suggestion);
+      }
+  });
+}
