@@ -32,14 +32,15 @@ const hourText = (ms: number) => new Date(ms).toISOString().slice(0, 16); // 202
  * weather (an AR(1) over hours); `load` = a level that grows through the series (so later months sit at levels the
  * first ones never reach) × (a daily profile with morning and evening peaks, lower at weekends) + heating below
  * 14° and cooling above 22° + noise. Daily (24) and weekly (168) seasonality, a covariate, a moving level.
+ * `ahead`: that many more hours whose load is left empty (their temp known: a weather forecast), the same rows before.
  */
-export function hourlyCsv(opts: { days?: number; seed?: number; start?: string } = {}): string {
-  const { days = 420, seed = 17, start = '2023-01-01T00:00:00Z' } = opts;
+export function hourlyCsv(opts: { days?: number; seed?: number; start?: string; ahead?: number } = {}): string {
+  const { days = 420, seed = 17, start = '2023-01-01T00:00:00Z', ahead = 0 } = opts;
   const rng = new Rng(seed);
   const t0 = Date.parse(start);
   const lines = ['time,load,temp'];
   let weather = 0;
-  for (let h = 0; h < days * 24; h++) {
+  for (let h = 0; h < days * 24 + ahead; h++) {
     const when = new Date(t0 + h * HOUR);
     const [hour, weekday] = [when.getUTCHours(), when.getUTCDay()];
     const dayOfYear = (t0 + h * HOUR - Date.UTC(when.getUTCFullYear(), 0, 1)) / (24 * HOUR);
@@ -51,7 +52,8 @@ export function hourlyCsv(opts: { days?: number; seed?: number; start?: string }
     const profile = (weekend ? 0.8 : 1) * (0.75 + 0.35 * peaks) - (hour < 5 ? 0.1 : 0);
     const weatherLoad = 2.2 * Math.max(0, 14 - temp) + 3 * Math.max(0, temp - 22);
     const load = level * profile + weatherLoad + 2 * rng.normal();
-    lines.push(`${hourText(when.getTime())},${load.toFixed(2)},${temp.toFixed(2)}`);
+    const known = h < days * 24 ? load.toFixed(2) : '';
+    lines.push(`${hourText(when.getTime())},${known},${temp.toFixed(2)}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -150,6 +152,7 @@ function main(): void {
     ['order.csv', orderCsv()],
     ['order-long.csv', orderLongCsv()],
     ['hourly.csv', hourlyCsv()],
+    ['hourly-ahead.csv', hourlyCsv({ ahead: 24 })],
     ['stations.csv', stationsCsv()],
   ];
   for (const [name, text] of files) writeFileSync(join(dir, name), text);

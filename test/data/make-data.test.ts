@@ -17,6 +17,7 @@ test('the shipped CSVs are exactly what the generator writes, and small', () => 
     ['order.csv', orderCsv, 1024],
     ['order-long.csv', orderLongCsv, 1024],
     ['hourly.csv', hourlyCsv, 400],
+    ['hourly-ahead.csv', () => hourlyCsv({ ahead: 24 }), 400],
     ['stations.csv', stationsCsv, 200],
   ] as const) {
     const shipped = readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8');
