@@ -240,7 +240,13 @@ function forecastInfo(l: Loaded, hasTargets: boolean): Omit<ForecastInfo, 'inter
         ? { column: cfg.time ?? '', values: columns.times, form: rows.form, frequency: rows.frequency }
         : undefined,
     gaps: rows.gaps,
-    ...(l.future ? { futureRows: l.future.rows.map((r) => r.length) } : {}),
+    ...(l.future && l.layout.future
+      ? {
+          futureRows: l.future.rows.map((r) => r.length),
+          futureTails: futureTails(l.table, l.layout.future, l.future),
+          futureOwn: futureOwnInputs(l, l.layout.future, l.future),
+        }
+      : {}),
   };
 }
 
@@ -489,9 +495,22 @@ function writeFuture(
       }
     }
   });
+  writeLater(table, f, later, value, x, width, at);
+}
+
+/** The known-future inputs of rows whose later data rows are `later` (numeric values `value`), at `at` of each. */
+function writeLater(
+  table: Table,
+  f: FutureLayout,
+  later: Int32Array,
+  value: Float64Array[],
+  x: Float32Array,
+  width: number,
+  at: number,
+): void {
   f.numeric.forEach((_, k) => {
     const [offset, scale] = [f.scaler.offset[k], f.scaler.scale[k]];
-    for (let p = 0; p < n; p++) {
+    for (let p = 0; p < later.length; p++) {
       const v = value[k][p];
       x[p * width + at + k] = Number.isNaN(v) ? 0 : (v - offset) / scale;
     }
@@ -501,6 +520,50 @@ function writeFuture(
     writeOneHot(k, table.text(k.column), later, x, width, col);
     col += k.levels.length;
   }
+}
+
+/**
+ * The future rows' own inputs, for a rollout's appended rows: each numeric or categorical input whose column is a
+ * future feature (scaled, one-hot), NaN for the others; [future rows, numeric + one-hot inputs] per series.
+ */
+function futureOwnInputs(l: Loaded, f: FutureLayout, future: FutureRows): Float32Array[] {
+  const { layout, scalers } = l;
+  const oneHot = layout.categories.reduce((a, k) => a + k.levels.length, 0);
+  const width = layout.numeric.length + oneHot;
+  return future.rows.map((rows, s) => {
+    const out = new Float32Array(rows.length * width).fill(NaN);
+    const own = scalers.perSeries?.[s]?.featureScaler ?? scalers.featureScaler;
+    layout.numeric.forEach((name, k) => {
+      const values = future.values[s].get(name);
+      if (!f.numeric.includes(name) || !values) return;
+      for (let r = 0; r < rows.length; r++) out[r * width + k] = (values[r] - own.offset[k]) / own.scale[k];
+    });
+    let col = layout.numeric.length;
+    for (const k of layout.categories) {
+      if (f.categories.some((c) => c.column === k.column)) {
+        for (let r = 0; r < rows.length; r++) out.fill(0, r * width + col, r * width + col + k.levels.length);
+        writeOneHot(k, l.table.text(k.column), rows, out, width, col);
+      }
+      col += k.levels.length;
+    }
+    return out;
+  });
+}
+
+/**
+ * Past each series' end, the known-future inputs of the rows a rollout appends, as far as its future rows reach:
+ * [rows, future inputs] per series (row k: the future row k + shift's values).
+ */
+function futureTails(table: Table, f: FutureLayout, future: FutureRows): Float32Array[] {
+  const width = f.numeric.length + f.categories.reduce((a, k) => a + k.levels.length, 0);
+  return future.rows.map((rows, s) => {
+    const n = Math.max(0, rows.length - f.shift);
+    const later = rows.slice(f.shift);
+    const value = f.numeric.map((name) => future.values[s].get(name)!.slice(f.shift));
+    const out = new Float32Array(n * width);
+    writeLater(table, f, later, value, out, width, 0);
+    return out;
+  });
 }
 
 function gapNotes(cfg: ForecastDataConfig, rows: SeriesRows): string[] {

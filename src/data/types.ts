@@ -140,6 +140,10 @@ export interface ForecastInfo {
   gaps: { found: number; filled: number };
   /** data.futureFeatures: per series, its rows after the last observed target (their future values are inputs) */
   futureRows?: number[];
+  /** and per series the known-future inputs of the rows after its end, as far as they reach: [rows, inputs] */
+  futureTails?: Float32Array[];
+  /** and per series its future rows' own numeric and one-hot inputs (NaN for a column that is no future feature) */
+  futureOwn?: Float32Array[];
 }
 
 export interface DataSummary {

@@ -98,7 +98,6 @@ export function originRows(data: ForecastDataset, series: number[], from: string
       `--from: expected ${time ? 'a time of the file, or ' : ''}a data-row index of ${data.summary.file}, got "${from}" (${span})`,
     );
   }
-  for (const r of rows) checkFuture(data, r, from);
   for (const r of rows)
     if (r - info.seriesBounds[info.seriesOf[r]][0] < info.window - 1) {
       const where = from === undefined ? 'the file' : `--from ${from}`;
@@ -115,18 +114,23 @@ export function originRows(data: ForecastDataset, series: number[], from: string
  * With known-future columns, a forecast from row r reads them up to `shift` rows later: from the series' own rows,
  * or past its end from its future rows, which must be there.
  */
-function checkFuture(data: ForecastDataset, r: number, from: string | undefined): void {
+function checkFuture(data: ForecastDataset, r: number, o: { from?: string; steps: number }): void {
   const info = data.forecast;
   const future = info.layout.future;
   if (!future || !info.futureRows) return;
   const s = info.seriesOf[r];
   const end = info.seriesBounds[s][1];
-  if (r + future.shift - (end - 1) <= info.futureRows[s]) return;
+  // a rollout's last window ends (rounds − 1) × leads rows later, and reads `shift` rows past that
+  const rounds = Math.ceil(o.steps / info.leads.length);
+  const reach = (rounds - 1) * info.leads.length + future.shift;
+  const needed = r + reach - (end - 1);
+  if (needed <= info.futureRows[s]) return;
   const where = info.seriesNames.length > 1 ? ` of series ${JSON.stringify(info.seriesNames[s])}` : '';
+  const read = o.steps > info.leads.length ? `--steps ${o.steps} reads them` : 'data.futureFeatures are read';
   throw new DataError(
-    from === undefined ? data.summary.file : `${data.summary.file} (--from ${from})`,
-    `expected ${futureNeeded(future.shift, data.targetNames, future.numeric, where)}: data.futureFeatures are ` +
-      `read at the forecast's steps 1 … ${future.shift}; found ${info.futureRows[s]}`,
+    o.from === undefined ? data.summary.file : `${data.summary.file} (--from ${o.from})`,
+    `expected ${futureNeeded(needed, data.targetNames, future.numeric, where)}: ${read} up to ${reach} steps ` +
+      `after the forecast's start; found ${info.futureRows[s]}`,
     "add the future rows, with the known values, after each series' last observed row",
   );
 }
@@ -195,6 +199,7 @@ export async function forecastFuture(
   const sources = rolled ? rolloutSources(data, steps) : new Int32Array(data.featureNames.length);
   const frequency = r.card.fitted.forecast?.time?.frequency ?? info.time?.frequency;
   const count = Math.max(steps, horizon);
+  for (const o of origins) checkFuture(data, o, { from: r.from, steps: count });
   const t = data.targetNames.length;
   const scaled = await rollout(r.forward, data, origins, count, sources, frequency);
   const values = inverseRows(scaled, count * t, (i) => info.targetScalerOf(info.seriesOf[origins[i]]));

@@ -1,6 +1,6 @@
 // Forecasts past the horizon by feeding the model's own forecasts back in as the next rows of its window.
 import { writeCalendar } from '../data/calendar.js';
-import { calendarNames, oneHotNames } from '../data/features.js';
+import { calendarNames, futureNames, oneHotNames } from '../data/features.js';
 import { windowBatch } from '../data/windows.js';
 import { stepTime, type Frequency } from '../data/time.js';
 import type { Batch, ForecastDataset, Series } from '../data/types.js';
@@ -10,6 +10,10 @@ import type { Forward } from '../task/forward.js';
 
 /** A feature's next value in a rollout: a target's forecast (its index), or computed from the time (CALENDAR). */
 const CALENDAR = -2;
+/** a known-future input: from the series' later rows, or past its end from its future rows */
+const FUTURE = -3;
+/** a feature of a known-future column: the row's own value, from the series or its future rows */
+const OWN = -4;
 
 /**
  * Where each input's next value comes from: a numeric feature must be a target; calendar inputs follow the time;
@@ -22,24 +26,28 @@ export function rolloutSources(dataset: ForecastDataset, steps: number): Int32Ar
       `--steps ${steps}: this model predicts only step ${leads.join(', ')} ahead (it was trained before multi-step ` +
         'forecasts), so it cannot roll out past it',
     );
-  if (layout.future)
-    throw new UsageError(
-      `--steps ${steps}: forecasting past the horizon (${leads.length}) with data.futureFeatures ` +
-        `(${[...layout.future.numeric, ...layout.future.categories.map((c) => c.column)].join(', ')}) is not done: ` +
-        "the rolled-out windows would need those columns past the file's future rows",
-      `ask for at most --steps ${leads.length}`,
-    );
-  const numeric = layout.numeric.map((f) => dataset.targetNames.indexOf(f));
-  const unknown = [...layout.numeric.filter((_, f) => numeric[f] < 0), ...layout.categories.map((c) => c.column)];
+  // a feature comes from the forecasts (a target), or from the future rows (a known-future column), or nowhere
+  const known = new Set(
+    layout.future ? [...layout.future.numeric, ...layout.future.categories.map((c) => c.column)] : [],
+  );
+  const numeric = layout.numeric.map((f) => {
+    const j = dataset.targetNames.indexOf(f);
+    return j >= 0 ? j : known.has(f) ? OWN : j;
+  });
+  const unknown = [
+    ...layout.numeric.filter((_, f) => numeric[f] === -1),
+    ...layout.categories.map((c) => c.column).filter((c) => !known.has(c)),
+  ];
   if (unknown.length > 0)
     throw new UsageError(
       `--steps ${steps}: forecasting past the horizon (${leads.length}) feeds the forecasts back in as inputs, ` +
-        `which needs every feature to be a target (or a calendar feature); these features have no future values: ${unknown.join(', ')}`,
-      `ask for at most --steps ${leads.length}, or train with these columns among data.targets`,
+        `which needs every feature to be a target (or a calendar feature, or in data.futureFeatures); these features have no future values: ${unknown.join(', ')}`,
+      `ask for at most --steps ${leads.length}, or train with these columns among data.targets or data.futureFeatures`,
     );
-  const oneHot = layout.categories.flatMap(oneHotNames).map(() => -1);
+  const oneHot = layout.categories.flatMap((c) => oneHotNames(c).map(() => (known.has(c.column) ? OWN : -1)));
   const calendar = layout.calendar.flatMap(calendarNames).map(() => CALENDAR);
-  return Int32Array.from([...numeric, ...oneHot, ...calendar]);
+  const future = layout.future ? futureNames(layout.future).map(() => FUTURE) : [];
+  return Int32Array.from([...numeric, ...oneHot, ...calendar, ...future]);
 }
 
 /** The model's forecasts for a batch of windows: [batch, leads, targets] in scaled target units (levels restored). */
@@ -52,6 +60,8 @@ interface Copy {
   s: Series;
   series: number;
   time?: number;
+  /** the series row its last row is (rows past the series' end continue the count) */
+  end: number;
 }
 
 function windowCopy(data: ForecastDataset, end: number): Copy {
@@ -66,6 +76,7 @@ function windowCopy(data: ForecastDataset, end: number): Copy {
     },
     series: seriesOf[end],
     time: time?.values[end],
+    end,
   };
 }
 
@@ -89,20 +100,56 @@ function append(
   for (let r = 0; r < rows; r++)
     for (let f = 0; f < info.layout.numeric.length; f++) {
       const j = sources[f];
+      if (j < 0) continue;
       const value = forecast[r * s.targets + j] * tScaler.scale[j] + tScaler.offset[j]; // original units
       x[(s.rows + r) * s.features + f] = (value - fScaler.offset[f]) / fScaler.scale[f];
     }
+  for (let r = 0; r < rows; r++)
+    sources.forEach((source, f) => {
+      if (source === OWN) x[(s.rows + r) * s.features + f] = ownInput(info, c.series, c.end + 1 + r, f);
+    });
   const calendarAt = sources.indexOf(CALENDAR);
   const time = c.time !== undefined && frequency ? c.time : undefined;
   if (calendarAt >= 0 && time !== undefined && frequency && info.time) {
     const times = Array.from({ length: rows }, (_, r) => stepTime(time, r + 1, frequency));
     const tail = new Float32Array(rows * s.features);
     writeCalendar(info.layout.calendar, times, info.time.form, tail, s.features, calendarAt);
+    const calendarEnd = calendarAt + 2 * info.layout.calendar.length;
     for (let r = 0; r < rows; r++)
-      for (let f = calendarAt; f < s.features; f++) x[(s.rows + r) * s.features + f] = tail[r * s.features + f];
+      for (let f = calendarAt; f < calendarEnd; f++) x[(s.rows + r) * s.features + f] = tail[r * s.features + f];
   }
+  const futureAt = sources.indexOf(FUTURE);
+  if (futureAt >= 0)
+    for (let r = 0; r < rows; r++)
+      x.set(futureInputs(info, c.series, c.end + 1 + r, futureAt), (s.rows + r) * s.features + futureAt);
   const next = time !== undefined && frequency ? stepTime(time, rows, frequency) : undefined;
-  return { ...c, s: { ...s, rows: s.rows + rows, x, y }, time: next };
+  return { ...c, s: { ...s, rows: s.rows + rows, x, y }, time: next, end: c.end + rows };
+}
+
+/** Series row q's own input f (of a known-future column): in the series, or past its end from its future rows. */
+function ownInput(info: ForecastDataset['forecast'], series: number, q: number, f: number): number {
+  const { x, features } = info.series;
+  const end = info.seriesBounds[series][1];
+  if (q < end) return x[q * features + f];
+  const own = info.futureOwn?.[series];
+  const width = info.layout.numeric.length + info.layout.categories.reduce((a, k) => a + k.levels.length, 0);
+  const value = own?.[(q - end) * width + f];
+  if (value === undefined || Number.isNaN(value))
+    throw new Error(`rollout: series row ${q} is past the future rows (checked before the rollout starts)`);
+  return value;
+}
+
+/** Series row q's known-future inputs: its own (inside the series), or past the end those its future rows give. */
+function futureInputs(info: ForecastDataset['forecast'], series: number, q: number, at: number): Float32Array {
+  const { x, features } = info.series;
+  const end = info.seriesBounds[series][1];
+  if (q < end) return x.subarray(q * features + at, (q + 1) * features);
+  const tail = info.futureTails?.[series];
+  const width = features - at;
+  const k = q - end;
+  if (!tail || (k + 1) * width > tail.length)
+    throw new Error(`rollout: series row ${q} is past the future rows (checked before the rollout starts)`);
+  return tail.subarray(k * width, (k + 1) * width);
 }
 
 /**

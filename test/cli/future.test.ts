@@ -33,10 +33,15 @@ let past: string;
 const [header, ...lines] = readFileSync(join(DATA, 'hourly.csv'), 'utf8').trim().split('\n');
 const ORIGIN = lines.length - 200; // forecast from here: the rows after it are the truth
 
-/** The file up to the origin, then HORIZON future rows: load empty, temp as given (the file's own, or changed). */
-function futureFile(dir: string, name: string, temp: (t: number, k: number) => string | number = (t) => t) {
+/** The file up to the origin, then `count` future rows: load empty, temp as given (the file's own, or changed). */
+function futureFile(
+  dir: string,
+  name: string,
+  temp: (t: number, k: number) => string | number = (t) => t,
+  count = HORIZON,
+) {
   const rows = lines.slice(0, ORIGIN + 1);
-  const next = lines.slice(ORIGIN + 1, ORIGIN + 1 + HORIZON).map((l, k) => {
+  const next = lines.slice(ORIGIN + 1, ORIGIN + 1 + count).map((l, k) => {
     const [time, , t] = l.split(',');
     return `${time},,${temp(Number(t), k)}`;
   });
@@ -72,6 +77,15 @@ test('futureFeatures: the forecast from future rows is the one from the same win
   assert.equal(pastOnly.rows.length, HORIZON);
 });
 
+test('futureFeatures: --steps past the horizon rolls out on the future rows, as it does on the file’s own rows', () => {
+  const dir = tempDir('lstm-future-rollout-');
+  const time = lines[ORIGIN].split(',')[0];
+  const inside = predictJson(future, ['--data', join(DATA, 'hourly.csv'), '--from', time, '--steps', '15']);
+  const ahead = predictJson(future, ['--data', futureFile(dir, 'ahead.csv', (t) => t, 18), '--steps', '15']);
+  assert.equal(ahead.rows.length, 15);
+  assertSameRows(ahead.rows, inside.rows, 'rollout on future rows vs on the file’s rows');
+});
+
 test('futureFeatures: lstm-eval scores the model and the linear baseline on the same known future', () => {
   const linear = (run: string) => {
     const report = JSON.parse(readFileSync(join(run, 'eval', 'report.json'), 'utf8')) as {
@@ -86,7 +100,7 @@ test('futureFeatures: lstm-eval scores the model and the linear baseline on the 
   assert.match(r.stdout, /linear/);
 });
 
-test('futureFeatures: missing future rows or values are errors naming what is needed; no rollout past the horizon', () => {
+test('futureFeatures: missing future rows or values are errors naming what is needed, a rollout’s too', () => {
   const dir = tempDir('lstm-future-bad-');
   const best = join(future, 'checkpoints', 'best');
   const refused = (args: string[], message: RegExp) => {
@@ -107,7 +121,18 @@ test('futureFeatures: missing future rows or values are errors naming what is ne
       `gap\\.csv:${ORIGIN + 2 + 4}:3: column "temp": expected the future value of step 4, found an empty cell`,
     ),
   );
-  refused(['--data', futureFile(dir, 'ok.csv'), '--steps', '12'], /--steps 12: forecasting past the horizon \(6\)/);
+  refused(
+    ['--data', futureFile(dir, 'ok.csv'), '--steps', '9'],
+    /expected 12 rows after the last observed load .*: --steps 9 reads them up to 12 steps after the forecast's start; found 6/,
+  );
+  // a past feature that is neither a target nor known ahead still has no values to roll out with
+  const r = runCli(
+    'lstm-predict',
+    [join(past, 'checkpoints', 'best'), '--data', join(DATA, 'hourly.csv'), '--steps', '9'],
+    dir,
+  );
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /these features have no future values: temp/);
 });
 
 test('futureFeatures: the ONNX export behind lstm-serve gives lstm-predict’s forecast from the same future rows', async () => {

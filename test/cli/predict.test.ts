@@ -152,7 +152,8 @@ test('a rollout with a feature that is not a target is refused, naming it; nothi
     r.stderr,
     new RegExp(
       String.raw`--steps 7: forecasting past the horizon \(6\) feeds the forecasts back in as inputs, which needs every ` +
-        String.raw`feature to be a target \(or a calendar feature\); these features have no future values: temp`,
+        String.raw`feature to be a target \(or a calendar feature, or in data\.futureFeatures\); these features have no ` +
+        String.raw`future values: temp`,
     ),
   );
   assert.doesNotMatch(r.stderr, /\n\s+at /);

@@ -105,7 +105,7 @@ test('to predict, the future rows must hold the future values: an empty one is n
   // fewer future rows than the horizon load (a forecast from an earlier row needs fewer): lstm-predict checks them
   const short = await predictFrom(rows(2));
   assert.equal(short.task, 'forecast');
-  assert.deepEqual((short).forecast.futureRows, [2, 2]);
+  assert.deepEqual(short.forecast.futureRows, [2, 2]);
   const e = await rejectsWith(
     predictFrom(rows(3, { series: 'b', step: 2 })),
     'column "temp": expected the future value of step 2 of series "b", found an empty cell',
