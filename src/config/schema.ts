@@ -173,6 +173,13 @@ export const forecastDataSchema = z
           message: `expected a column other than the targets, got "${c}": a target's future is what is forecast`,
         });
     });
+    if (d.futureFeatures !== undefined && d.missing === 'drop')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['missing'],
+        message:
+          'expected "error" or "ffill" with data.futureFeatures, got "drop": a dropped row would move the known-future values off the rows they belong to',
+      });
     if (d.futureFeatures !== undefined && d.window < d.horizon)
       ctx.addIssue({
         code: 'custom',

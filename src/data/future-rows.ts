@@ -12,6 +12,8 @@ export interface FutureRows {
   rows: Int32Array[];
   /** per series and numeric future column, the values of those rows (NaN: empty) */
   values: Map<string, Float64Array>[];
+  /** per series, the times of those rows (with data.time) */
+  times?: Float64Array[];
 }
 
 /**
@@ -22,9 +24,17 @@ export function splitFutureRows(table: Table, rows: SeriesRows, targets: string[
   const targetValues = targets.map((t) => table.numbers(t));
   const numericValues = numeric.map((c) => table.numbers(c));
   const observed = (row: number) => row >= 0 && targetValues.some((v) => !Number.isNaN(v[row]));
-  const ends = rows.bounds.map(([a, b]) => {
+  const ends = rows.bounds.map(([a, b], s) => {
     let end = b;
     while (end > a && !observed(rows.order[end - 1])) end--;
+    if (end === a) {
+      const where = rows.names.length > 1 ? `series ${JSON.stringify(rows.names[s])}: ` : '';
+      throw new DataError(
+        table.file,
+        `${where}expected rows with ${targets.join(', ')} before the future rows, found none: every target is empty`,
+        'the future rows (targets empty) follow the observed ones; leave out a series that has none',
+      );
+    }
     return end;
   });
   const future = rows.bounds.map(([, b], s) => rows.order.slice(ends[s], b));
@@ -52,6 +62,7 @@ export function splitFutureRows(table: Table, rows: SeriesRows, targets: string[
     },
     rows: future,
     values,
+    ...(rows.times ? { times: rows.bounds.map(([, b], s) => rows.times!.slice(ends[s], b)) } : {}),
   };
 }
 
@@ -67,18 +78,39 @@ export const futureNeeded = (shift: number, targets: string[], numeric: string[]
 export function checkFutureRows(
   table: Table,
   f: FutureRows,
-  o: { shift: number; numeric: string[]; seriesNames: string[]; targets: string[] },
+  o: {
+    shift: number;
+    numeric: string[];
+    categorical: string[];
+    seriesNames: string[];
+    targets: string[];
+    time?: (t: number) => string;
+  },
 ): void {
+  const texts = o.categorical.map((c) => table.text(c));
   f.rows.forEach((rows, s) => {
     const where = o.seriesNames.length > 1 ? ` of series ${JSON.stringify(o.seriesNames[s])}` : '';
-    const needed = futureNeeded(o.shift, o.targets, o.numeric, where);
-    for (let k = 0; k < Math.min(o.shift, rows.length); k++)
-      for (const c of o.numeric) {
-        if (!Number.isNaN(f.values[s].get(c)![k])) continue;
-        const message = `column "${c}": expected the future value of step ${k + 1}${where}, found an empty cell`;
-        const suggestion = `fill it: a model with data.futureFeatures needs ${needed}`;
-        if (rows[k] < 0) throw new DataError(table.file, `${message} (a row inserted for a gap)`, suggestion);
-        throw new RowError([rows[k]], table.header.indexOf(c), () => message, suggestion);
+    const needed = futureNeeded(o.shift, o.targets, [...o.numeric, ...o.categorical], where);
+    for (let k = 0; k < rows.length; k++) {
+      const emptyNumber = o.numeric.find((c) => Number.isNaN(f.values[s].get(c)![k]));
+      const emptyText = o.categorical.find((_, i) => rows[k] >= 0 && texts[i].levels[texts[i].codes[rows[k]]] === '');
+      const c = emptyNumber ?? emptyText ?? (rows[k] < 0 ? (o.numeric[0] ?? o.categorical[0]) : undefined);
+      if (c === undefined) continue;
+      const message = `column "${c}": expected the future value of step ${k + 1}${where}, found an empty cell`;
+      if (rows[k] < 0) {
+        const at = f.times && o.time ? ` at ${o.time(f.times[s][k])}` : '';
+        throw new DataError(
+          table.file,
+          `expected future row ${k + 1}${where}${at}, found a gap in the time column`,
+          `add the row, with its ${[...o.numeric, ...o.categorical].join(', ')}: every future row must hold every future value`,
+        );
       }
+      throw new RowError(
+        [rows[k]],
+        table.header.indexOf(c),
+        () => message,
+        `fill it: a model with data.futureFeatures needs ${needed}, every future value filled`,
+      );
+    }
   });
 }

@@ -12,7 +12,7 @@ import { seriesColumns, seriesRows, type SeriesRows } from './forecast-rows.js';
 import { fitColumn } from './scaler.js';
 import { chronologicalSegments, type Segments } from './split.js';
 import { splitSizes } from './summary.js';
-import { describeFrequency } from './time.js';
+import { describeFrequency, formatTime } from './time.js';
 import type {
   FeatureLayout,
   FittedTransforms,
@@ -97,9 +97,10 @@ export function loadForecast(
   const allRows = seriesRows(table, cfg, fitted?.forecast?.time?.frequency);
   const future = cfg.futureFeatures ? splitFutureRows(table, allRows, present, futureNumeric) : undefined;
   const rows = future?.observed ?? allRows;
+  const futureCount = future ? future.rows.reduce((n, r) => n + r.filter((row) => row >= 0).length, 0) : 0;
   const columns = readSeriesColumns(table, rows, [...new Set([...numeric, ...present, ...futureNumeric])], cfg.missing);
   const maxLead = inputsOnly ? 0 : Math.max(...leads); // to forecast past the end, a window is enough
-  const parts = seriesSegments(table, cfg, columns, { maxLead, fitting: fitted === undefined });
+  const parts = seriesSegments(table, cfg, columns, { maxLead, fitting: fitted === undefined, futureCount });
   checkKnownSeries(table, cfg, columns, fitted);
   const scalers = fitScalers(cfg, columns, parts, { numeric, targets, present }, fitted);
   const categories =
@@ -122,8 +123,14 @@ export function loadForecast(
         }
       : {}),
   };
-  if (future && inputsOnly && layout.future)
-    checkFutureRows(table, future, { ...layout.future, seriesNames: columns.names, targets });
+  if (future && layout.future)
+    checkFutureRows(table, future, {
+      ...layout.future,
+      categorical: layout.future.categories.map((k) => k.column),
+      seriesNames: columns.names,
+      targets,
+      ...(rows.form ? { time: (t: number) => formatTime(t, rows.form!) } : {}),
+    });
   const built = buildSeries(table, columns, layout, { targets, present, scalers, future });
   const loaded: Loaded = { table, cfg, targets, leads, rows, columns, parts, scalers, layout, built, future };
   const splits = forecastSplits(loaded);
@@ -152,7 +159,7 @@ export function loadForecast(
       file: table.file,
       task: 'forecast',
       rows: columns.rowIds.length,
-      droppedRows: table.rows + rows.gaps.filled - columns.rowIds.length,
+      droppedRows: table.rows - futureCount + rows.gaps.filled - columns.rowIds.length,
       features: featureNames,
       targets: [...targets],
       classes: [],
@@ -288,11 +295,11 @@ function seriesSegments(
   table: Table,
   cfg: ForecastDataConfig,
   c: SeriesColumns,
-  o: { maxLead: number; fitting: boolean },
+  o: { maxLead: number; fitting: boolean; futureCount: number },
 ): Parts {
   const need = cfg.window + o.maxLead;
   const what = `at least ${need} rows (window ${cfg.window} + horizon ${o.maxLead})`;
-  const dropped = table.rows - c.rowIds.length;
+  const dropped = table.rows - o.futureCount - c.rowIds.length;
   const note = dropped > 0 ? ` (after dropping ${dropped} rows with empty cells)` : '';
   const single = c.names.length === 1;
   const segments = c.bounds.map(([a, b]) => chronologicalSegments(b - a, cfg.split));

@@ -40,8 +40,10 @@ export function exampleRows(csvPath: string, p: Preprocess): { header: string[];
   const picked = [...bySeries.values()].slice(0, EXAMPLES.series).flatMap((series) => {
     const ordered = f.time ? [...series].sort((a, b) => time(a) - time(b)) : series;
     if (!f.future) return ordered.slice(-f.window);
-    // a model of known-future columns: the last window, then `shift` rows as future rows (their targets emptied)
-    const rows = ordered.slice(-(f.window + f.future.shift));
+    // a model of known-future columns: a window, then `shift` rows as its future rows (their targets emptied)
+    const observed = ordered.filter((r) => f.targets.some((t) => (r[t] ?? '').trim() !== ''));
+    const end = ordered.indexOf(observed.at(-1)!) + 1 - f.future.shift;
+    const rows = ordered.slice(Math.max(0, end - f.window), end + f.future.shift);
     return rows.map((r, i) => (i < f.window ? r : { ...r, ...Object.fromEntries(f.targets.map((t) => [t, ''])) }));
   });
   return { header, rows: picked };

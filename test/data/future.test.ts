@@ -128,3 +128,31 @@ test('the config: a target is no future feature, and the window must hold the ho
   );
   assert.deepEqual(problems({ futureFeatures: ['temp'], window: 3, horizon: 3 }), []);
 });
+
+test('future rows: every value filled (categorical too), no series without observed targets, none counted as dropped', async () => {
+  const withFuture = await loadForecastText(rows(3), cfg());
+  assert.equal(withFuture.summary.droppedRows, 0, 'future rows are not rows dropped for empty cells');
+  const blankHoliday = rows(3).replace(/\n(b,2024-01-02T17:00,,41\.5,)no\n/, '\n$1\n');
+  assert.ok(blankHoliday !== rows(3), "the holiday of b's step 2 blanked");
+  await rejectsWith(
+    loadForecastText(blankHoliday, cfg()),
+    'column "holiday": expected the future value of step 2 of series "b", found an empty cell',
+  );
+  const noTargets = rows()
+    .split('\n')
+    .map((l) => (l.startsWith('b,') ? l.replace(/^(b,[^,]+,)[^,]*,/, '$1,') : l))
+    .join('\n');
+  await rejectsWith(
+    loadForecastText(noTargets, cfg()),
+    'series "b": expected rows with load before the future rows, found none',
+  );
+  const problems = forecastDataSchema.safeParse({
+    task: 'forecast',
+    path: 'd.csv',
+    targets: ['load'],
+    futureFeatures: ['temp'],
+    missing: 'drop',
+  });
+  assert.equal(problems.success, false);
+  assert.match(problems.error.issues[0].message, /a dropped row would move the known-future values/);
+});

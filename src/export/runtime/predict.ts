@@ -265,11 +265,13 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
   const first = ordered.length - f.window;
   const last = ordered.slice(first);
   const times = timed.slice(first).map((r) => r.t);
+  // the window's rows, and the future rows it reads, one step apart
+  const read = allTimed.slice(first, observedEnd + (f.future?.shift ?? 0));
   if (time?.frequency && f.gaps !== 'ignore')
-    for (let r = 1; r < times.length; r++)
-      if (stepTime(times[r - 1], 1, time.frequency) !== times[r])
+    for (let r = 1; r < read.length; r++)
+      if (stepTime(read[r - 1].t, 1, time.frequency) !== read[r].t)
         throw new InputError(
-          `${where}: rows are not one step apart at ${textAt(last[r], time.column)}: predict.js fills no gaps`,
+          `${where}: rows are not one step apart at ${textAt(read[r].row, time.column)}: predict.js fills no gaps`,
         );
   const width = p.features.length;
   const t = f.targets.length;
