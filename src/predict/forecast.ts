@@ -110,6 +110,14 @@ export function originRows(data: ForecastDataset, series: number[], from: string
   return rows;
 }
 
+/** How far past its origin a forecast of `steps` reads known-future inputs (0 without them). */
+function futureReach(info: ForecastDataset['forecast'], steps: number): number {
+  const future = info.layout.future;
+  if (!future) return 0;
+  // a rollout's last window ends (rounds − 1) × leads rows later, and reads `shift` rows past that
+  return (Math.ceil(steps / info.leads.length) - 1) * info.leads.length + future.shift;
+}
+
 /**
  * With known-future columns, a forecast from row r reads them up to `shift` rows later: from the series' own rows,
  * or past its end from its future rows, which must be there.
@@ -120,9 +128,7 @@ function checkFuture(data: ForecastDataset, r: number, o: { from?: string; steps
   if (!future || !info.futureRows) return;
   const s = info.seriesOf[r];
   const end = info.seriesBounds[s][1];
-  // a rollout's last window ends (rounds − 1) × leads rows later, and reads `shift` rows past that
-  const rounds = Math.ceil(o.steps / info.leads.length);
-  const reach = (rounds - 1) * info.leads.length + future.shift;
+  const reach = futureReach(info, o.steps);
   const needed = r + reach - (end - 1);
   if (needed <= info.futureRows[s]) return;
   const where = info.seriesNames.length > 1 ? ` of series ${JSON.stringify(info.seriesNames[s])}` : '';
@@ -145,8 +151,11 @@ async function rolloutIntervals(
   if (training?.task !== 'forecast') return undefined;
   const info = training.forecast;
   const valEnds = info.seriesBounds.map(([a, b]) => a + chronologicalSegments(b - a, r.card.config.data.split).val[1]);
-  // the truth stays inside each series' val part
-  const origins = Array.from(training.splits.val.ends).filter((e) => e + steps < valEnds[info.seriesOf[e]]);
+  // the truth stays inside each series' val part, and known-future inputs inside what the file holds
+  const reach = futureReach(info, steps);
+  const known = (e: number) =>
+    reach === 0 || e + reach < info.seriesBounds[info.seriesOf[e]][1] + (info.futureRows?.[info.seriesOf[e]] ?? 0);
+  const origins = Array.from(training.splits.val.ends).filter((e) => e + steps < valEnds[info.seriesOf[e]] && known(e));
   if (origins.length === 0) return undefined;
   const frequency = r.card.fitted.forecast?.time?.frequency;
   const t = training.targetNames.length;
