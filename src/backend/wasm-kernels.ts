@@ -15,6 +15,7 @@ import { lstmStepKernelConfigs } from './wasm-lstm-step.js';
  * - Tanh is much slower than Sigmoid on wasm; tanh(x) = 2σ(2x) − 1, within float32 rounding.
  * (bench/README.md has the measurements.)
  * - Identity (tf.clone, customGrad's save) copies the whole tensor; sharing the data is enough.
+ * - Reverse is ~20× slower than an elementwise op of the same size; copying mirrored runs is not.
  * Besides, whole LSTM time steps as single kernels for lstmFused (wasm-lstm-step.ts).
  * Each replacement produces the same values as the cpu backend (test/backend/wasm-kernels.test.ts).
  */
@@ -171,8 +172,43 @@ function identity(stock: Stock): KernelFunc {
   };
 }
 
+/**
+ * Reverse (a bidirectional LSTM reverses its input, its outputs and their gradients along time) copies runs of the
+ * trailing dims that are not reversed, each from its mirrored place: the stock kernel was ~20× an Add of the same size.
+ */
+function reverse(stock: Stock): KernelFunc {
+  return (args) => {
+    const { inputs, attrs, backend } = args as unknown as Args;
+    const x = inputs.x;
+    if (x.dtype === 'string') return stock('Reverse')(args);
+    const rank = x.shape.length;
+    const dims = new Set(tf.util.parseAxisParam(attrs!.dims as number | number[], x.shape));
+    const out = backend.makeOutput(x.shape, x.dtype); // may grow the heap: take views only after this
+    const n = tf.util.sizeFromShape(x.shape);
+    if (n === 0) return out;
+    const xVals = backend.typedArrayFromHeap(x);
+    const outVals = backend.typedArrayFromHeap(out);
+    const strides = tf.util.computeStrides(x.shape);
+    const last = Math.max(-1, ...dims); // the dims after it are copied whole, as one run
+    const run = last < 0 ? n : last + 1 < rank ? strides[last] : 1;
+    const idx = new Array<number>(Math.max(0, last + 1)).fill(0); // odometer over dims 0 … last
+    for (let o = 0; o < n; o += run) {
+      let from = 0;
+      for (let k = 0; k <= last; k++)
+        from += (dims.has(k) ? x.shape[k] - 1 - idx[k] : idx[k]) * (k + 1 < rank ? strides[k] : 1);
+      outVals.set(xVals.subarray(from, from + run), o);
+      for (let k = last; k >= 0; k--) {
+        if (++idx[k] < x.shape[k]) break;
+        idx[k] = 0;
+      }
+    }
+    return out;
+  };
+}
+
 const FIXES: Record<string, (stock: Stock) => KernelFunc> = {
   Identity: identity,
+  Reverse: reverse,
   Slice: slice,
   Unpack: unpack,
   SplitV: splitV,
@@ -226,6 +262,19 @@ export function restoreStockWasmKernels(): void {
   for (const name of added) tf.unregisterKernel(name, WASM);
   added = [];
   saved = null;
+}
+
+/** For side-by-side measurements: the stock kernel `name` in place of ours until the returned function is called. */
+export function withStockKernel(name: string): () => void {
+  const stock = saved?.get(name);
+  const ours = tf.getKernel(name, WASM);
+  if (stock === undefined || ours === undefined) return () => undefined;
+  tf.unregisterKernel(name, WASM);
+  tf.registerKernel(stock);
+  return () => {
+    tf.unregisterKernel(name, WASM);
+    tf.registerKernel(ours);
+  };
 }
 
 /** Whether our kernels are the ones registered now. */

@@ -180,6 +180,26 @@ describe('fixed wasm kernels equal the cpu backend', () => {
     }
   });
 
+  test('Reverse: random ranks 1–5 and sets of axes (float32 and int32), exact; and its gradient', () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const shape = randomShape(int(1, 5));
+      const axes = shape.map((_, i) => i).filter(() => rng.uniform(0, 1) < 0.5);
+      const values = randomValues(shape, 10);
+      const dtype = trial % 4 === 3 ? 'int32' : 'float32';
+      assertSameAsCpu(() => tf.reverse(tf.tensor(values, shape, dtype), axes), `reverse ${shape} on ${axes} ${dtype}`);
+    }
+    // what a bidirectional LSTM reverses: [batch, time, features] along time, forward and in the gradient
+    const x = randomValues([4, 7, 5]);
+    assertSameAsCpu(() => tf.reverse(tf.tensor3d(x, [4, 7, 5]), 1), 'reverse time');
+    assertSameAsCpu(
+      () =>
+        tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.reverse(t, 1), tf.range(0, 140).reshape([4, 7, 5]))))(
+          tf.tensor3d(x, [4, 7, 5]),
+        ),
+      'reverse gradient',
+    );
+  });
+
   test('Tanh (through sigmoid) within 1e-6 over a wide range', () => {
     for (const scale of [0.01, 1, 5, 50]) {
       const shape = randomShape(int(1, 3), 40);
