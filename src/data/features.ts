@@ -13,6 +13,9 @@ export interface Category {
 
 /** The names of the inputs a vocabulary makes: `weather=rain`, … */
 export const oneHotNames = (c: Category) => c.levels.map((l) => `${c.column}=${l}`);
+/** How many one-hot inputs these vocabularies make. */
+export const oneHotWidth = (cs: Category[]) => cs.reduce((n, c) => n + c.levels.length, 0);
+
 /** The inputs known-future columns make (data.futureFeatures): `temp[t+24]`, `holiday[t+24]=yes`, … */
 export const futureNames = (f: { shift: number; numeric: string[]; categories: Category[] }) => [
   ...f.numeric.map((c) => `${c}[t+${f.shift}]`),

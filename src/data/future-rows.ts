@@ -66,15 +66,16 @@ export function splitFutureRows(table: Table, rows: SeriesRows, targets: string[
   };
 }
 
-/**
- * The future rows a forecast reads (each series' first `shift`) must hold every future value: an empty cell is an
- * error naming its line and column. How many rows a forecast needs depends on where it starts (see futureNeeded).
- */
 /** What a forecast from a series' last observed row needs of the rows after it. */
 export const futureNeeded = (shift: number, targets: string[], numeric: string[], where = '') =>
   `${shift} rows after the last observed ${targets.join(', ')}${where} (the targets empty, ` +
   `${numeric.join(', ') || 'the future features'} filled)`;
 
+/**
+ * Every future row must hold every future value (numeric and categorical): an empty cell is an error naming its
+ * line and column, a row missing from the time column one naming its time. How many rows a forecast needs depends
+ * on where it starts (lstm-predict checks that).
+ */
 export function checkFutureRows(
   table: Table,
   f: FutureRows,

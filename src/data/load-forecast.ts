@@ -4,7 +4,15 @@ import type { ForecastDataConfig } from '../config/schema.js';
 import { numericColumnsExcept, requireColumn } from './columns.js';
 import type { ReadPlan, Table } from './csv.js';
 import { writeCalendar } from './calendar.js';
-import { calendarNames, fitCategory, futureNames, oneHotNames, writeOneHot, type Category } from './features.js';
+import {
+  calendarNames,
+  fitCategory,
+  futureNames,
+  oneHotNames,
+  oneHotWidth,
+  writeOneHot,
+  type Category,
+} from './features.js';
 import { checkFutureRows, splitFutureRows, type FutureRows } from './future-rows.js';
 import { forecastSplit, seriesWindowEnds } from './windows.js';
 import { readSeriesColumns, type SeriesColumns } from './forecast-columns.js';
@@ -32,6 +40,9 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const givenFeatures = (cfg: ForecastDataConfig, fitted?: FittedTransforms) =>
   fitted?.featureScaler.columns ?? cfg.features;
 const targetsOf = (cfg: ForecastDataConfig, fitted?: FittedTransforms) => fitted?.targetScaler?.columns ?? cfg.targets;
+/** data.futureFeatures that are numbers: the others are categorical (one-hot with data.categorical's levels). */
+const futureNumericOf = (cfg: ForecastDataConfig) =>
+  (cfg.futureFeatures ?? []).filter((c) => !(cfg.categorical ?? []).includes(c));
 
 /** A target that is not an input, absent from data to predict from: fine unless the window's level needs it. */
 function absentTarget(header: string[], file: string, cfg: ForecastDataConfig, name: string): boolean {
@@ -57,7 +68,7 @@ export function forecastPlan(cfg: ForecastDataConfig, file: string, fitted?: Fit
       (t) => !(inputsOnly && future.length === 0 && !features?.includes(t) && absentTarget(header, file, cfg, t)),
     );
     for (const c of future) requireColumn(header, file, c, 'future feature');
-    const futureNumeric = future.filter((c) => !categorical.includes(c));
+    const futureNumeric = futureNumericOf(cfg);
     for (const t of targets) requireColumn(header, file, t, 'target');
     if (cfg.time !== undefined) requireColumn(header, file, cfg.time, 'time');
     for (const c of ids) requireColumn(header, file, c, 'series id');
@@ -93,7 +104,7 @@ export function loadForecast(
   const present = targets.filter((t) => table.header.includes(t));
   const numeric = givenFeatures(cfg, fitted) ?? defaultFeatures(table, targets, cfg);
   const leads = fitted?.forecast?.leads ?? range(cfg.horizon);
-  const futureNumeric = (cfg.futureFeatures ?? []).filter((c) => !(cfg.categorical ?? []).includes(c));
+  const futureNumeric = futureNumericOf(cfg);
   const allRows = seriesRows(table, cfg, fitted?.forecast?.time?.frequency);
   const future = cfg.futureFeatures ? splitFutureRows(table, allRows, present, futureNumeric) : undefined;
   const rows = future?.observed ?? allRows;
@@ -424,11 +435,9 @@ function buildSeries(
   o: { targets: string[]; present: string[]; scalers: Scalers; future?: FutureRows },
 ): { series: Series; targetRaw: Float32Array; unseen: [string, number][] } {
   const n = c.rowIds.length;
-  const levels = (ks: Category[]) => ks.reduce((a, k) => a + k.levels.length, 0);
-  const oneHot = levels(layout.categories);
-  const own = layout.numeric.length + oneHot + 2 * layout.calendar.length;
+  const own = layout.numeric.length + oneHotWidth(layout.categories) + 2 * layout.calendar.length;
   const f = layout.future;
-  const width = own + (f ? f.numeric.length + levels(f.categories) : 0);
+  const width = own + (f ? f.numeric.length + oneHotWidth(f.categories) : 0);
   const x = new Float32Array(n * width);
   const [t, scalers] = [o.targets.length, o.scalers];
   const y = new Float32Array(n * t);
@@ -535,8 +544,7 @@ function writeLater(
  */
 function futureOwnInputs(l: Loaded, f: FutureLayout, future: FutureRows): Float32Array[] {
   const { layout, scalers } = l;
-  const oneHot = layout.categories.reduce((a, k) => a + k.levels.length, 0);
-  const width = layout.numeric.length + oneHot;
+  const width = layout.numeric.length + oneHotWidth(layout.categories);
   return future.rows.map((rows, s) => {
     const out = new Float32Array(rows.length * width).fill(NaN);
     const own = scalers.perSeries?.[s]?.featureScaler ?? scalers.featureScaler;
@@ -562,7 +570,7 @@ function futureOwnInputs(l: Loaded, f: FutureLayout, future: FutureRows): Float3
  * [rows, future inputs] per series (row k: the future row k + shift's values).
  */
 function futureTails(table: Table, f: FutureLayout, future: FutureRows): Float32Array[] {
-  const width = f.numeric.length + f.categories.reduce((a, k) => a + k.levels.length, 0);
+  const width = f.numeric.length + oneHotWidth(f.categories);
   return future.rows.map((rows, s) => {
     const n = Math.max(0, rows.length - f.shift);
     const later = rows.slice(f.shift);

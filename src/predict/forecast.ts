@@ -118,6 +118,12 @@ function futureReach(info: ForecastDataset['forecast'], steps: number): number {
   return (Math.ceil(steps / info.leads.length) - 1) * info.leads.length + future.shift;
 }
 
+/** How many of its series' future rows a forecast of `steps` from row r reads (≤ 0: none, or no future inputs). */
+function futureRowsNeeded(info: ForecastDataset['forecast'], r: number, steps: number): number {
+  const reach = futureReach(info, steps);
+  return reach === 0 ? 0 : r + reach - (info.seriesBounds[info.seriesOf[r]][1] - 1);
+}
+
 /**
  * With known-future columns, a forecast from row r reads them up to `shift` rows later: from the series' own rows,
  * or past its end from its future rows, which must be there.
@@ -127,9 +133,8 @@ function checkFuture(data: ForecastDataset, r: number, o: { from?: string; steps
   const future = info.layout.future;
   if (!future || !info.futureRows) return;
   const s = info.seriesOf[r];
-  const end = info.seriesBounds[s][1];
+  const needed = futureRowsNeeded(info, r, o.steps);
   const reach = futureReach(info, o.steps);
-  const needed = r + reach - (end - 1);
   if (needed <= info.futureRows[s]) return;
   const where = info.seriesNames.length > 1 ? ` of series ${JSON.stringify(info.seriesNames[s])}` : '';
   const read = o.steps > info.leads.length ? `--steps ${o.steps} reads them` : 'data.futureFeatures are read';
@@ -152,9 +157,7 @@ async function rolloutIntervals(
   const info = training.forecast;
   const valEnds = info.seriesBounds.map(([a, b]) => a + chronologicalSegments(b - a, r.card.config.data.split).val[1]);
   // the truth stays inside each series' val part, and known-future inputs inside what the file holds
-  const reach = futureReach(info, steps);
-  const known = (e: number) =>
-    reach === 0 || e + reach < info.seriesBounds[info.seriesOf[e]][1] + (info.futureRows?.[info.seriesOf[e]] ?? 0);
+  const known = (e: number) => futureRowsNeeded(info, e, steps) <= (info.futureRows?.[info.seriesOf[e]] ?? 0);
   const origins = Array.from(training.splits.val.ends).filter((e) => e + steps < valEnds[info.seriesOf[e]] && known(e));
   if (origins.length === 0) return undefined;
   const frequency = r.card.fitted.forecast?.time?.frequency;

@@ -1,6 +1,6 @@
 // Forecasts past the horizon by feeding the model's own forecasts back in as the next rows of its window.
 import { writeCalendar } from '../data/calendar.js';
-import { calendarNames, futureNames, oneHotNames } from '../data/features.js';
+import { calendarNames, futureNames, oneHotNames, oneHotWidth } from '../data/features.js';
 import { windowBatch } from '../data/windows.js';
 import { stepTime, type Frequency } from '../data/time.js';
 import type { Batch, ForecastDataset, Series } from '../data/types.js';
@@ -104,10 +104,15 @@ function append(
       const value = forecast[r * s.targets + j] * tScaler.scale[j] + tScaler.offset[j]; // original units
       x[(s.rows + r) * s.features + f] = (value - fScaler.offset[f]) / fScaler.scale[f];
     }
-  for (let r = 0; r < rows; r++)
-    sources.forEach((source, f) => {
-      if (source === OWN) x[(s.rows + r) * s.features + f] = ownInput(info, c.series, c.end + 1 + r, f);
-    });
+  if (sources.includes(OWN)) {
+    const ownWidth = info.layout.numeric.length + oneHotWidth(info.layout.categories);
+    for (let r = 0; r < rows; r++) {
+      const own = inputsAt(info, c.series, c.end + 1 + r, [0, ownWidth], info.futureOwn?.[c.series]);
+      sources.forEach((source, f) => {
+        if (source === OWN) x[(s.rows + r) * s.features + f] = own[f];
+      });
+    }
+  }
   const calendarAt = sources.indexOf(CALENDAR);
   const time = c.time !== undefined && frequency ? c.time : undefined;
   if (calendarAt >= 0 && time !== undefined && frequency && info.time) {
@@ -120,33 +125,29 @@ function append(
   }
   const futureAt = sources.indexOf(FUTURE);
   if (futureAt >= 0)
-    for (let r = 0; r < rows; r++)
-      x.set(futureInputs(info, c.series, c.end + 1 + r, futureAt), (s.rows + r) * s.features + futureAt);
+    for (let r = 0; r < rows; r++) {
+      const later = inputsAt(info, c.series, c.end + 1 + r, [futureAt, s.features], info.futureTails?.[c.series]);
+      x.set(later, (s.rows + r) * s.features + futureAt);
+    }
   const next = time !== undefined && frequency ? stepTime(time, rows, frequency) : undefined;
   return { ...c, s: { ...s, rows: s.rows + rows, x, y }, time: next, end: c.end + rows };
 }
 
-/** Series row q's own input f (of a known-future column): in the series, or past its end from its future rows. */
-function ownInput(info: ForecastDataset['forecast'], series: number, q: number, f: number): number {
+/**
+ * Series row q's inputs [from, to): inside the series its own row, past its end the row of `tail` that its future
+ * rows give (the future rows' own inputs, or their known-future inputs).
+ */
+function inputsAt(
+  info: ForecastDataset['forecast'],
+  series: number,
+  q: number,
+  [from, to]: [number, number],
+  tail: Float32Array | undefined,
+): Float32Array {
   const { x, features } = info.series;
   const end = info.seriesBounds[series][1];
-  if (q < end) return x[q * features + f];
-  const own = info.futureOwn?.[series];
-  const width = info.layout.numeric.length + info.layout.categories.reduce((a, k) => a + k.levels.length, 0);
-  const value = own?.[(q - end) * width + f];
-  if (value === undefined || Number.isNaN(value))
-    throw new Error(`rollout: series row ${q} is past the future rows (checked before the rollout starts)`);
-  return value;
-}
-
-/** Series row q's known-future inputs: its own (inside the series), or past the end those its future rows give. */
-function futureInputs(info: ForecastDataset['forecast'], series: number, q: number, at: number): Float32Array {
-  const { x, features } = info.series;
-  const end = info.seriesBounds[series][1];
-  if (q < end) return x.subarray(q * features + at, (q + 1) * features);
-  const tail = info.futureTails?.[series];
-  const width = features - at;
-  const k = q - end;
+  if (q < end) return x.subarray(q * features + from, q * features + to);
+  const [width, k] = [to - from, q - end];
   if (!tail || (k + 1) * width > tail.length)
     throw new Error(`rollout: series row ${q} is past the future rows (checked before the rollout starts)`);
   return tail.subarray(k * width, (k + 1) * width);
