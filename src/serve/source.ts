@@ -11,7 +11,7 @@ import type { ModelConfig, WasmThreads } from '../config/schema.js';
 import { CheckpointError, UsageError } from '../errors.js';
 import { preprocessFor } from '../export/export.js';
 import type { Preprocess } from '../export/preprocess.js';
-import { loadExport, tfjsRunner, type Run } from '../export/runtime/predict.js';
+import { loadExport, preprocessProblem, tfjsRunner, type Run } from '../export/runtime/predict.js';
 import { plainModel } from '../export/tfjs-model.js';
 import { onnxModel } from '../models/onnx-graph.js';
 import { decodeModel } from '../models/onnx-proto.js';
@@ -136,10 +136,8 @@ function parsedPreprocess(text: string, where: string): Preprocess {
 }
 
 function checked(p: Preprocess, where: string): Preprocess {
-  if (p?.format !== 'lstm-train-preprocess' || p.version !== 1)
-    throw new UsageError(
-      `${where}: expected preprocess.json of lstm-export (format lstm-train-preprocess, version 1), found format ${JSON.stringify(p?.format)}, version ${JSON.stringify(p?.version)}`,
-    );
+  const problem = preprocessProblem(p);
+  if (problem !== undefined) throw new UsageError(`${where}: ${problem}`);
   return p;
 }
 

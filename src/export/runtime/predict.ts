@@ -70,10 +70,8 @@ export function tfjsRunner(tf: Tf, model: tfjs.LayersModel): Run {
  * (numbers or the CSV's text); it resolves to { rows, notes } in original units, as lstm-predict --json prints them.
  */
 export function createPredictor(preprocess: Preprocess, run: Run) {
-  if (preprocess.format !== 'lstm-train-preprocess' || preprocess.version !== 1)
-    throw new Error(
-      'createPredictor: expected preprocess.json of lstm-export (format lstm-train-preprocess, version 1)',
-    );
+  const problem = preprocessProblem(preprocess);
+  if (problem !== undefined) throw new Error(`createPredictor: ${problem}`);
   const columns = inputColumns(preprocess);
   const predict = async (rows: Row[]): Promise<Prediction> => {
     if (rows.length === 0) throw new InputError('rows: expected at least one row, found none');
@@ -87,6 +85,16 @@ export function createPredictor(preprocess: Preprocess, run: Run) {
     return preprocess.task === 'forecast' ? forecast(preprocess, run, rows) : classify(preprocess, run, rows);
   };
   return { preprocess, predict };
+}
+
+/** What is wrong with a parsed preprocess.json for this predict.js, or undefined. */
+export function preprocessProblem(p: unknown): string | undefined {
+  const { format, version } = (p ?? {}) as Partial<Preprocess>;
+  if (format === 'lstm-train-preprocess' && version === 1) return undefined;
+  return (
+    'expected preprocess.json of lstm-export (format lstm-train-preprocess, version 1), ' +
+    `found format ${JSON.stringify(format ?? null)}, version ${JSON.stringify(version ?? null)}`
+  );
 }
 
 /**
