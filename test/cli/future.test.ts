@@ -2,10 +2,9 @@
 // values, and the same forecasts from an export (predict.js in ONNX Runtime, behind lstm-serve).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, ROOT, runCli, tempDir, trainRun } from './helpers.js';
+import { DATA, post, runCli, startServe, tempDir, trainRun } from './helpers.js';
 import { assertSameRows } from '../export/page.js';
 
 const HORIZON = 6;
@@ -135,32 +134,20 @@ test('futureFeatures: missing future rows or values are errors naming what is ne
   assert.match(r.stderr, /these features have no future values: temp/);
 });
 
-/** lstm-serve on an export folder; `ask` gets its URL. */
+/** lstm-serve on an export folder; `ask` gets its URL; then SIGTERM. */
 async function serving(folder: string, runtime: 'tfjs' | 'onnx', ask: (url: string) => Promise<void>) {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin', 'lstm-serve.js'), folder, '--runtime', runtime, '--port', '0'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const exited = new Promise((done) => child.on('exit', done));
+  const server = await startServe([folder, '--runtime', runtime]);
   try {
-    const deadline = performance.now() + 60_000;
-    while (!/listening on (http:\S+)/.test(out)) {
-      assert.ok(performance.now() < deadline && child.exitCode === null, `lstm-serve did not start:\n${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await ask(/listening on (http:\S+)/.exec(out)![1]);
+    await ask(server.url);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    server.child.kill('SIGTERM');
+    await server.exited;
   }
 }
 
 const postCsv = async (url: string, body: string) => {
-  const r = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
-  return { status: r.status, json: (await r.json()) as { rows: Record<string, unknown>[]; error?: string } };
+  const { status, json } = await post(url, body, 'text/csv');
+  return { status, json: json as { rows: Record<string, unknown>[]; error?: string } };
 };
 
 test('futureFeatures: the tfjs and ONNX exports (predict.js, behind lstm-serve) give lstm-predict’s forecast', async () => {

@@ -1,5 +1,5 @@
 // Runs the real CLI binaries (bin/*.js over the compiled dist/) as child processes, in temporary folders.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,4 +133,40 @@ export function orderLongSmallCheckpoint(): string {
     output: { dir: 'runs' },
   });
   return join(run, 'checkpoints', 'best');
+}
+
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  stdout: () => string;
+  exited: Promise<number | null>;
+}
+
+/** lstm-serve (the real CLI) on a free loopback port, once it says where it listens. */
+export async function startServe(args: string[]): Promise<Server> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'lstm-serve.js'), ...args, '--port', '0'], {
+    cwd: tempDir('lstm-serve-'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const url = await new Promise<string>((found, failed) => {
+    const poll = setInterval(() => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (!m) return;
+      clearInterval(poll);
+      found(m[1]);
+    }, 20);
+    void exited.then((code) => (clearInterval(poll), failed(new Error(`lstm-serve exited ${code}:\n${out}${err}`))));
+  });
+  return { url, child, stdout: () => out, exited };
+}
+
+export /** POST /predict with `body` as `type`: the status and the JSON answer. */
+async function post(url: string, body: string, type = 'application/json') {
+  const r = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': type }, body });
+  return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }

@@ -2,10 +2,19 @@
 // fired together, every good answer lstm-predict's; batching, /metrics, the timeout and a graceful SIGTERM.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, orderLongSmallCheckpoint, ROOT, runCli, stationsSmallCheckpoint, tempDir } from './helpers.js';
+import {
+  DATA,
+  orderLongSmallCheckpoint,
+  post,
+  ROOT,
+  runCli,
+  startServe,
+  stationsSmallCheckpoint,
+  tempDir,
+} from './helpers.js';
 import { assertSameRows } from '../export/page.js';
 import { v1Run } from '../checkpoint/v1-fixtures.js';
 
@@ -40,41 +49,6 @@ before(() => {
     cuts.push({ ...cut, predicted: lstmPredict(stations, cut.csv) });
   }
 });
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-/** lstm-serve on a free loopback port, once it says where it listens. */
-async function startServe(args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'lstm-serve.js'), ...args, '--port', '0'], {
-    cwd: tempDir('lstm-serve-'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const url = await new Promise<string>((found, failed) => {
-    const poll = setInterval(() => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (!m) return;
-      clearInterval(poll);
-      found(m[1]);
-    }, 20);
-    void exited.then((code) => (clearInterval(poll), failed(new Error(`lstm-serve exited ${code}:\n${out}${err}`))));
-  });
-  return { url, child, stdout: () => out, exited };
-}
-
-async function post(url: string, body: string, type = 'application/json') {
-  const r = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': type }, body });
-  return { status: r.status, json: (await r.json()) as Record<string, unknown> };
-}
 
 /** A counter or gauge of /metrics: the sum of its samples whose labels include `labels`. */
 function metric(text: string, name: string, labels = ''): number {
