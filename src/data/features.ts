@@ -16,6 +16,17 @@ export const oneHotNames = (c: Category) => c.levels.map((l) => `${c.column}=${l
 /** How many one-hot inputs these vocabularies make. */
 export const oneHotWidth = (cs: Category[]) => cs.reduce((n, c) => n + c.levels.length, 0);
 
+/** Known-future columns (data.futureFeatures as the inputs take them): the numeric ones, then the categorical. */
+export const futureColumns = (f: { numeric: string[]; categories: Category[] }) => [
+  ...f.numeric,
+  ...f.categories.map((c) => c.column),
+];
+
+/** What a forecast needs of the rows after a series' last observed row, for its messages. */
+export const futureNeeded = (count: number, targets: string[], columns: string[], where = '') =>
+  `${count} rows after the last observed ${targets.join(', ')}${where} (the targets empty, ` +
+  `${columns.join(', ') || 'the future features'} filled)`;
+
 /** The inputs known-future columns make (data.futureFeatures): `temp[t+24]`, `holiday[t+24]=yes`, … */
 export const futureNames = (f: { shift: number; numeric: string[]; categories: Category[] }) => [
   ...f.numeric.map((c) => `${c}[t+${f.shift}]`),

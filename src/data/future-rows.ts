@@ -3,6 +3,7 @@
 // the inputs of the last windows.
 import { DataError } from '../errors.js';
 import { RowError, type Table } from './csv.js';
+import { futureNeeded } from './features.js';
 import type { SeriesRows } from './forecast-rows.js';
 
 export interface FutureRows {
@@ -65,11 +66,6 @@ export function splitFutureRows(table: Table, rows: SeriesRows, targets: string[
     ...(rows.times ? { times: rows.bounds.map(([, b], s) => rows.times!.slice(ends[s], b)) } : {}),
   };
 }
-
-/** What a forecast from a series' last observed row needs of the rows after it. */
-export const futureNeeded = (shift: number, targets: string[], numeric: string[], where = '') =>
-  `${shift} rows after the last observed ${targets.join(', ')}${where} (the targets empty, ` +
-  `${numeric.join(', ') || 'the future features'} filled)`;
 
 /**
  * Every future row must hold every future value (numeric and categorical): an empty cell is an error naming its

@@ -5,7 +5,7 @@ import { chronologicalSegments } from '../data/split.js';
 import { inverseRows } from '../data/scaler.js';
 import { formatTime, parseTime, stepTime } from '../data/time.js';
 import type { Dataset, ForecastDataset, Intervals } from '../data/types.js';
-import { futureNeeded } from '../data/future-rows.js';
+import { futureColumns, futureNeeded } from '../data/features.js';
 import { DataError, UsageError } from '../errors.js';
 import { conformalWidths, halfWidths } from '../task/forecast/intervals.js';
 import { seriesUnits } from '../task/forecast/predictions.js';
@@ -140,7 +140,7 @@ function checkFuture(data: ForecastDataset, r: number, o: { from?: string; steps
   const read = o.steps > info.leads.length ? `--steps ${o.steps} reads them` : 'data.futureFeatures are read';
   throw new DataError(
     o.from === undefined ? data.summary.file : `${data.summary.file} (--from ${o.from})`,
-    `expected ${futureNeeded(needed, data.targetNames, future.numeric, where)}: ${read} up to ${reach} steps ` +
+    `expected ${futureNeeded(needed, data.targetNames, futureColumns(future), where)}: ${read} up to ${reach} steps ` +
       `after the forecast's start; found ${info.futureRows[s]}`,
     "add the future rows, with the known values, after each series' last observed row",
   );

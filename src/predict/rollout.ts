@@ -1,6 +1,6 @@
 // Forecasts past the horizon by feeding the model's own forecasts back in as the next rows of its window.
 import { writeCalendar } from '../data/calendar.js';
-import { calendarNames, futureNames, oneHotNames, oneHotWidth } from '../data/features.js';
+import { calendarNames, futureColumns, futureNames, oneHotNames, oneHotWidth } from '../data/features.js';
 import { windowBatch } from '../data/windows.js';
 import { stepTime, type Frequency } from '../data/time.js';
 import type { Batch, ForecastDataset, Series } from '../data/types.js';
@@ -27,9 +27,7 @@ export function rolloutSources(dataset: ForecastDataset, steps: number): Int32Ar
         'forecasts), so it cannot roll out past it',
     );
   // a feature comes from the forecasts (a target), or from the future rows (a known-future column), or nowhere
-  const known = new Set(
-    layout.future ? [...layout.future.numeric, ...layout.future.categories.map((c) => c.column)] : [],
-  );
+  const known = new Set(layout.future ? futureColumns(layout.future) : []);
   const numeric = layout.numeric.map((f) => {
     const j = dataset.targetNames.indexOf(f);
     return j >= 0 ? j : known.has(f) ? OWN : j;

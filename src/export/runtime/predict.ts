@@ -6,8 +6,10 @@
 // column, and forecasting past the model's horizon.
 //
 // Built by `npm run build` (scripts/build-runtime.mjs) into one dependency-free ES module: the rules it shares with
-// lstm-train (times, calendar phases, window levels, series names) are imported from src/data, not restated here.
+// lstm-train (times, calendar phases, window levels, series names, known-future columns) are imported from src/data,
+// not restated here.
 import { writeCalendar } from '../../data/calendar.js';
+import { futureColumns, futureNeeded } from '../../data/features.js';
 import { compareSeriesNames, seriesName } from '../../data/series-name.js';
 import { formatTime, parseTime, stepTime } from '../../data/time.js';
 import { relativeTo, windowLevels } from '../../data/window-level.js';
@@ -266,9 +268,8 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
     throw new InputError(`${where}: expected a whole window (${f.window} rows), found ${ordered.length}`);
   if (f.future && all.length - observedEnd < f.future.shift)
     throw new InputError(
-      `${where}: expected ${f.future.shift} rows after the last observed ${f.targets.join(', ')} (the targets empty, ` +
-        `${futureColumns(f.future).join(', ')} filled): the model reads them at the forecast's steps 1 … ` +
-        `${f.future.shift}; found ${all.length - observedEnd}`,
+      `${where}: expected ${futureNeeded(f.future.shift, f.targets, futureColumns(f.future))}: the model reads ` +
+        `them at the forecast's steps 1 … ${f.future.shift}; found ${all.length - observedEnd}`,
     );
   const first = ordered.length - f.window;
   const last = ordered.slice(first);
@@ -322,8 +323,6 @@ function lastObserved(f: ForecastPreprocess, rows: Row[]): number {
   for (let i = rows.length - 1; i >= 0; i--) if (f.targets.some((c) => textAt(rows[i], c) !== '')) return i;
   return -1;
 }
-
-const futureColumns = (u: FutureLayout) => [...u.numeric, ...u.categories.map((c) => c.column)];
 
 /** Window row r's known-future inputs: the columns' values `shift` rows later (observed or future rows). */
 function writeFuture(
