@@ -1,6 +1,7 @@
-// `npm run build` (after tsc): compiles src/backend/lstm-cell.wat into dist/wasm/, once for tfjs's single-threaded
-// wasm build (its memory unshared) and once for the threaded one (shared memory, which an import must declare), and
-// writes lstm-cell.params.json: each exported function's parameter names in order, which the loader checks.
+// `npm run build` (after tsc): compiles src/backend/lstm-cell.wat (with the files its `;; #include name.wat` lines
+// name spliced in) into dist/wasm/, once for tfjs's single-threaded wasm build (its memory unshared) and once for the
+// threaded one (shared memory, which an import must declare), and writes lstm-cell.params.json: each exported
+// function's parameter names in order, which the loader checks.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,12 +14,14 @@ const unsharedImport = '(import "env" "memory" (memory 1))';
 const sharedImport = '(import "env" "memory" (memory 1 65536 shared))';
 
 const wabt = await initWabt();
-const text = readFileSync(source, 'utf8');
+const text = readFileSync(source, 'utf8').replace(/^ *;; #include (\S+\.wat)$/gm, (_, name) =>
+  readFileSync(join(dirname(source), name), 'utf8'),
+);
 if (!text.includes(unsharedImport)) throw new Error(`${source}: expected the line ${unsharedImport}`);
-/** The names of an exported function's parameters, in order: `(func (export "f") (param $a i32) (param $b i32) …`. */
+/** The names of each exported function's parameters, in order: `(func $f? (export "f") (param $a i32) …`. */
 function exportedParams(wat) {
   const entries = {};
-  for (const m of wat.matchAll(/\(func \(export "(\w+)"\)((?:\s*\(param \$\w+ \w+\))*)/g))
+  for (const m of wat.matchAll(/\(func (?:\$\w+ )?\(export "(\w+)"\)((?:\s*\(param \$\w+ \w+\))*)/g))
     entries[m[1]] = [...m[2].matchAll(/\(param \$(\w+) \w+\)/g)].map((p) => p[1]);
   return entries;
 }

@@ -7,39 +7,45 @@ import { fileURLToPath } from 'node:url';
  * wasm heap (0 where a pointer is optional) or a count; see the .wat for what each holds.
  */
 export const CELL_PARAMS = {
-  forward: [
-    ...['hv', 'xp', 'cPrev', 'hPrev', 'mask'],
-    ...['t', 'time', 'batch', 'hidden'],
-    ...['hOut', 'cOut', 'outputs', 's', 'tanhC', 'hNext', 'hStride', 'cs'],
+  forwardSequence: [
+    ...['projected', 'vp', 'mask'],
+    ...['time', 'batch', 'hidden', 'rowStart', 'rowEnd'],
+    ...['outputs', 'hOut', 'cOut'],
+    ...['gates', 'tanhC', 'cs', 'operandsH', 'width', 'scratch'],
   ],
-  backward: [
-    ...['dOutputs', 'dhNext', 'dcIn', 'gates', 'tanhC', 'cPrev', 'mask'],
-    ...['t', 'time', 'batch', 'hidden'],
-    ...['dz', 'dcPrev', 'dhPass'],
+  backwardSequence: [
+    ...['dOutputs', 'dhLast', 'dcLast', 'gates', 'tanhC', 'cs', 'vtp', 'mask'],
+    ...['time', 'batch', 'hidden', 'rowStart', 'rowEnd'],
+    ...['dZT', 'dh', 'dc', 'scratch'],
   ],
+  pack: ['src', 'k', 'n', 'dst'],
+  packedFloats: ['k', 'n'],
+  scratchFloats: ['hidden'],
   transpose: ['src', 'rows', 'cols', 'dst', 'dstStride'],
 } as const satisfies Record<string, readonly string[]>;
 
-type Entry = keyof typeof CELL_PARAMS;
+export type CellEntry = keyof typeof CELL_PARAMS;
 /** An entry's arguments as a named object: complete by construction, so a call cannot leave one out. */
-export type CellArgs<E extends Entry> = Record<(typeof CELL_PARAMS)[E][number], number>;
+export type CellArgs<E extends CellEntry> = Record<(typeof CELL_PARAMS)[E][number], number>;
 
-export interface SimdCell {
-  forward(args: CellArgs<'forward'>): void;
-  backward(args: CellArgs<'backward'>): void;
-  transpose(args: CellArgs<'transpose'>): void;
+export type SimdCell = { [E in CellEntry]: (args: CellArgs<E>) => number };
+
+/** An entry's arguments in the order the .wat declares them (what a raw call, or a worker thread, takes). */
+export function argList<E extends CellEntry>(name: E, args: CellArgs<E>): number[] {
+  const order: readonly (typeof CELL_PARAMS)[E][number][] = CELL_PARAMS[name];
+  return order.map((k) => args[k]);
 }
 
 // From src/backend (tsx) and from dist/backend (the built CLI) alike, two levels up is the package root.
 const WASM_DIR = new URL('../../dist/wasm/', import.meta.url);
 
-type RawEntry = (...args: number[]) => void;
+type RawEntry = (...args: number[]) => number;
 
 /**
  * A module built from another lstm-cell.wat would take the arguments it knows and silently compute wrong steps: its
  * entries' parameter names, written beside it by the build, must be ours, in our order.
  */
-function checkBuilt(file: string, dir: URL, exports: Record<string, unknown>): Record<Entry, RawEntry> {
+function checkBuilt(file: string, dir: URL, exports: Record<string, unknown>): Record<CellEntry, RawEntry> {
   const paramsFile = fileURLToPath(new URL('lstm-cell.params.json', dir));
   const built = existsSync(paramsFile) ? (JSON.parse(readFileSync(paramsFile, 'utf8')) as Record<string, unknown>) : {};
   for (const [name, params] of Object.entries(CELL_PARAMS)) {
@@ -51,13 +57,7 @@ function checkBuilt(file: string, dir: URL, exports: Record<string, unknown>): R
           `built: ${JSON.stringify(built[name] ?? 'unknown')}): run npm run build`,
       );
   }
-  return exports as Record<Entry, RawEntry>;
-}
-
-/** A named call into a raw entry: the arguments in the declared order. */
-function entry<E extends Entry>(raw: RawEntry, name: E): (args: CellArgs<E>) => void {
-  const order: readonly (typeof CELL_PARAMS)[E][number][] = CELL_PARAMS[name];
-  return (args) => raw(...order.map((k) => args[k]));
+  return exports as Record<CellEntry, RawEntry>;
 }
 
 /**
@@ -65,14 +65,19 @@ function entry<E extends Entry>(raw: RawEntry, name: E): (args: CellArgs<E>) => 
  * module is not built (run `npm run build`): the step kernels then use their JavaScript loops.
  */
 export function loadSimdCell(memory: WebAssembly.Memory, dir = WASM_DIR): SimdCell | undefined {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const file = fileURLToPath(new URL(shared ? 'lstm-cell-shared.wasm' : 'lstm-cell.wasm', dir));
+  const file = cellFile(memory, dir);
   if (!existsSync(file)) return undefined;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory } });
   const raw = checkBuilt(file, dir, instance.exports);
-  return {
-    forward: entry(raw.forward, 'forward'),
-    backward: entry(raw.backward, 'backward'),
-    transpose: entry(raw.transpose, 'transpose'),
-  };
+  const named =
+    <E extends CellEntry>(name: E) =>
+    (args: CellArgs<E>) =>
+      raw[name](...argList(name, args));
+  return Object.fromEntries(Object.keys(CELL_PARAMS).map((name) => [name, named(name as CellEntry)])) as SimdCell;
+}
+
+/** The build for this memory: the threaded wasm build's memory is shared, and needs the shared variant. */
+export function cellFile(memory: WebAssembly.Memory, dir = WASM_DIR): string {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  return fileURLToPath(new URL(shared ? 'lstm-cell-shared.wasm' : 'lstm-cell.wasm', dir));
 }

@@ -1,10 +1,11 @@
-;; The elementwise part of one LSTM time step, forward and backward, in wasm SIMD (4 floats a lane group).
-;; Same equations as src/models/lstm-fused.ts; called by src/backend/wasm-lstm-step.ts on the wasm backend's own
-;; heap (this module imports tfjs's memory; scripts/build-wasm.mjs builds a shared-memory variant for the threaded
-;; build). Pointers are byte offsets into that heap; every row length (hidden) is a multiple of 4.
+;; The LSTM recurrence in wasm SIMD (4 floats a lane group): whole sequences forward and backward, for a range of
+;; the batch's rows (lstm-sequence.wat), each step a product with V (matmul.wat) and the rows' cells (here). Same
+;; equations as src/models/lstm-fused.ts; run by src/backend/wasm-lstm-step.ts on the wasm backend's own heap (this
+;; module imports tfjs's memory; scripts/build-wasm.mjs splices in the included files and builds a shared-memory
+;; variant for the threaded build, which src/backend/row-threads.ts also runs on worker threads). Pointers are byte
+;; offsets into that heap; every row length (hidden) is a multiple of 4.
 ;;
-;; Layout (f32, row-major): z, s, dz [batch, 4H] with gate blocks i, f, g, o; states [batch, H];
-;; outputs and dOutputs [batch, time, H]; mask [batch, time] (1 a real step, 0 padding).
+;; Layout (f32, row-major): a row of z, s, dz is [4H] with gate blocks i, f, g, o; a state row is [H].
 ;; The g block of z is pre-scaled by 2 (lstm-fused.ts), so one sigmoid serves all four gates: g = 2σ(2z_g) − 1.
 (module
   (import "env" "memory" (memory 1))
@@ -71,140 +72,112 @@
       (f32.gt (f32.load (i32.add (local.get $mask) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $time)) (local.get $t)) (i32.const 2))))
         (f32.const 0.5)))))
 
-  ;; One step forward for every row b:
-  ;;   z = xp_t (+ h_{t-1}·V when hv ≠ 0),  s = σ(z),  g = 2s_g − 1
-  ;;   c = f⊙c_{t-1} + i⊙g,  tanh(c) = 2σ(2c) − 1,  h = o⊙tanh(c);  at padding h and c carry over.
-  ;; Writes h, c, outputs[b, t], s [batch, 4H] and tanh(c) [batch, H] (step t of the trace, or scratch), when
-  ;; hNext ≠ 0 h again at hNext + b·hStride (rows of the weight gradient's operands), and when cs ≠ 0 step t of cs.
-  ;; A row goes through in passes over its 4H floats, which stay in the L1 cache.
-  (func (export "forward")
-    (param $hv i32) (param $xp i32) (param $cPrev i32) (param $hPrev i32) (param $mask i32)
-    (param $t i32) (param $time i32) (param $batch i32) (param $hidden i32)
-    (param $hOut i32) (param $cOut i32) (param $outputs i32)
-    (param $s i32) (param $tanhC i32) (param $hNext i32) (param $hStride i32) (param $cs i32)
-    (local $b i32) (local $j i32) (local $rowBytes i32) (local $g i32) (local $k i32) (local $at i32)
-    (local $keep v128) (local $c v128) (local $tc v128) (local $h v128)
+  ;; One row forward at one step, from z (the row's x_t·U + b + h_{t-1}·V; it may be s itself):
+  ;;   s = σ(z),  g = 2s_g − 1,  c = f⊙c_{t-1} + i⊙g,  tanh(c) = 2σ(2c) − 1,  h = o⊙tanh(c);
+  ;; at padding (keep 0) h and c carry over. Writes s, c (which may be cPrev: updated in place), h, tanh(c), and h
+  ;; again at hCopy when that is not 0; cNew is scratch (the new c before the carry-over).
+  (func $forwardRow (param $s i32) (param $z i32) (param $cPrev i32) (param $hPrev i32) (param $keep v128)
+    (param $hidden i32) (param $c i32) (param $h i32) (param $tanhC i32) (param $cNew i32) (param $hCopy i32)
+    (local $j i32) (local $rowBytes i32) (local $at i32) (local $tc v128) (local $hNew v128)
     (local.set $rowBytes (i32.shl (local.get $hidden) (i32.const 2)))
-    (local.set $b (i32.const 0))
-    (block $rowsDone (loop $rows
-      (br_if $rowsDone (i32.ge_u (local.get $b) (local.get $batch)))
-      (local.set $keep (call $keep (local.get $mask) (local.get $b) (local.get $t) (local.get $time)))
-      ;; g: byte offset of row b in a [batch, 4H] tensor; k: in a [batch, H] one
-      (local.set $g (i32.mul (local.get $b) (i32.shl (local.get $rowBytes) (i32.const 2))))
-      (local.set $k (i32.mul (local.get $b) (local.get $rowBytes)))
-      (call $sigmoid (i32.add (local.get $s) (local.get $g)) (i32.add (local.get $xp) (local.get $g))
-        (if (result i32) (local.get $hv) (then (i32.add (local.get $hv) (local.get $g))) (else (i32.const 0)))
-        (i32.shl (local.get $hidden) (i32.const 2)))
-      ;; c = f⊙c_{t-1} + i⊙(2s_g − 1) into c, and 2c into the tanh(c) row
-      (local.set $j (i32.const 0))
-      (block $cellDone (loop $cell
-        (br_if $cellDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-        (local.set $at (i32.add (local.get $s) (i32.add (local.get $g) (local.get $j)))) ;; s_i at (b, j)
-        (local.set $c (f32x4.add
-          (f32x4.mul (v128.load (i32.add (local.get $at) (local.get $rowBytes))) (v128.load (i32.add (local.get $cPrev) (i32.add (local.get $k) (local.get $j)))))
-          (f32x4.mul (v128.load (local.get $at)) (f32x4.sub
-            (f32x4.mul (v128.load (i32.add (local.get $at) (i32.shl (local.get $rowBytes) (i32.const 1)))) (global.get $two))
-            (global.get $one)))))
-        (v128.store (i32.add (local.get $cOut) (i32.add (local.get $k) (local.get $j))) (local.get $c))
-        (v128.store (i32.add (local.get $tanhC) (i32.add (local.get $k) (local.get $j))) (f32x4.add (local.get $c) (local.get $c)))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $cell)))
-      (call $sigmoid (i32.add (local.get $tanhC) (local.get $k)) (i32.add (local.get $tanhC) (local.get $k)) (i32.const 0) (local.get $hidden))
-      ;; tanh(c) = 2σ(2c) − 1, h = o⊙tanh(c), and the carry-over at padding
-      (local.set $j (i32.const 0))
-      (block $outDone (loop $out
-        (br_if $outDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-        (local.set $at (i32.add (local.get $k) (local.get $j))) ;; (b, j) in a [batch, H] tensor
-        (local.set $tc (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $tanhC) (local.get $at))) (global.get $two))
-          (global.get $one)))
-        (v128.store (i32.add (local.get $tanhC) (local.get $at)) (local.get $tc))
-        (local.set $c (v128.bitselect (v128.load (i32.add (local.get $cOut) (local.get $at)))
-          (v128.load (i32.add (local.get $cPrev) (local.get $at))) (local.get $keep)))
-        (local.set $h (v128.bitselect
-          (f32x4.mul (v128.load (i32.add (local.get $s) (i32.add (i32.add (local.get $g) (local.get $j)) (i32.mul (local.get $rowBytes) (i32.const 3))))) (local.get $tc))
-          (v128.load (i32.add (local.get $hPrev) (local.get $at))) (local.get $keep)))
-        (v128.store (i32.add (local.get $hOut) (local.get $at)) (local.get $h))
-        (v128.store (i32.add (local.get $cOut) (local.get $at)) (local.get $c))
-        ;; outputs[b, t, j]
-        (v128.store (i32.add (local.get $outputs)
-          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $time)) (local.get $t)) (local.get $rowBytes)) (local.get $j))) (local.get $h))
-        (if (local.get $hNext) (then
-          (v128.store (i32.add (local.get $hNext) (i32.add (i32.mul (local.get $b) (local.get $hStride)) (local.get $j))) (local.get $h))))
-        (if (local.get $cs) (then (v128.store (i32.add (local.get $cs) (local.get $at)) (local.get $c))))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $out)))
-      (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br $rows))))
+    (call $sigmoid (local.get $s) (local.get $z) (i32.const 0) (i32.shl (local.get $hidden) (i32.const 2)))
+    (block $cellDone (loop $cell
+      (br_if $cellDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+      (local.set $at (i32.add (local.get $s) (local.get $j))) ;; s_i at j
+      (v128.store (i32.add (local.get $cNew) (local.get $j)) (f32x4.add
+        (f32x4.mul (v128.load (i32.add (local.get $at) (local.get $rowBytes))) (v128.load (i32.add (local.get $cPrev) (local.get $j))))
+        (f32x4.mul (v128.load (local.get $at)) (f32x4.sub
+          (f32x4.mul (v128.load (i32.add (local.get $at) (i32.shl (local.get $rowBytes) (i32.const 1)))) (global.get $two))
+          (global.get $one)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $cell)))
+    (call $sigmoid (local.get $tanhC) (local.get $cNew) (local.get $cNew) (local.get $hidden)) ;; σ(2c)
+    (local.set $j (i32.const 0))
+    (block $outDone (loop $out
+      (br_if $outDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+      (local.set $tc (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $tanhC) (local.get $j))) (global.get $two))
+        (global.get $one)))
+      (v128.store (i32.add (local.get $tanhC) (local.get $j)) (local.get $tc))
+      (v128.store (i32.add (local.get $c) (local.get $j)) (v128.bitselect (v128.load (i32.add (local.get $cNew) (local.get $j)))
+        (v128.load (i32.add (local.get $cPrev) (local.get $j))) (local.get $keep)))
+      (local.set $hNew (v128.bitselect
+        (f32x4.mul (v128.load (i32.add (local.get $s) (i32.add (local.get $j) (i32.mul (local.get $rowBytes) (i32.const 3))))) (local.get $tc))
+        (v128.load (i32.add (local.get $hPrev) (local.get $j))) (local.get $keep)))
+      (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hNew))
+      (if (local.get $hCopy) (then (v128.store (i32.add (local.get $hCopy) (local.get $j)) (local.get $hNew))))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $out))))
 
-  ;; One step back for every row b, with dh = dOutputs[b, t] + dhNext and σ' = s(1 − s):
+  ;; One row back at one step, with dh = dOut + dhNext and σ' = s(1 − s):
   ;;   u = dc + dh⊙o⊙(1 − tanh²c)                      everything reaching c_t
   ;;   dz = [u⊙g⊙σ'_i, u⊙c_{t-1}⊙σ'_f, u⊙i⊙4σ'_g, dh⊙tanh(c)⊙σ'_o],   dc_{t-1} = u⊙f
-  ;; into dz [batch, 4H]. cPrev = 0: c_{-1} = 0.
-  ;; A padded row passes dh (into dhPass) and dc on unchanged and has zero dz; with a mask, dhPass is 0 elsewhere.
-  (func (export "backward")
-    (param $dOutputs i32) (param $dhNext i32) (param $dcIn i32) (param $gates i32) (param $tanhC i32) (param $cPrev i32)
-    (param $mask i32) (param $t i32) (param $time i32) (param $batch i32) (param $hidden i32)
-    (param $dz i32) (param $dcPrev i32) (param $dhPass i32)
-    (local $b i32) (local $j i32) (local $rowBytes i32) (local $g i32) (local $k i32) (local $keep v128)
-    (local $dh v128) (local $i v128) (local $f v128) (local $sg v128) (local $o v128) (local $tc v128) (local $cp v128)
+  ;; into dz [4H]. At padding (keep 0) dz is 0 and dc passes on unchanged; dhPass (when not 0) gets dh there, else
+  ;; 0. dcPrev may be dcIn (updated in place).
+  (func $backwardRow (param $dOut i32) (param $dhNext i32) (param $dcIn i32) (param $gates i32) (param $tanhC i32)
+    (param $cPrev i32) (param $keep v128) (param $hidden i32) (param $dz i32) (param $dcPrev i32) (param $dhPass i32)
+    (local $j i32) (local $rowBytes i32) (local $g i32)
+    (local $dh v128) (local $i v128) (local $f v128) (local $sg v128) (local $o v128) (local $tc v128)
     (local $u v128) (local $v v128)
     (local.set $rowBytes (i32.shl (local.get $hidden) (i32.const 2)))
-    (local.set $b (i32.const 0))
-    (block $rowsDone (loop $rows
-      (br_if $rowsDone (i32.ge_u (local.get $b) (local.get $batch)))
-      (local.set $keep (call $keep (local.get $mask) (local.get $b) (local.get $t) (local.get $time)))
-      (local.set $j (i32.const 0))
-      (block $colsDone (loop $cols
-        (br_if $colsDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-        ;; g: byte offset of gate i at (b, j) in a [batch, 4H] tensor; k: of (b, j) in a [batch, H] one
-        (local.set $g (i32.add (i32.mul (local.get $b) (i32.shl (local.get $rowBytes) (i32.const 2))) (local.get $j)))
-        (local.set $k (i32.add (i32.mul (local.get $b) (local.get $rowBytes)) (local.get $j)))
-        (local.set $dh (f32x4.add
-          (v128.load (i32.add (local.get $dOutputs)
-            (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $time)) (local.get $t)) (local.get $rowBytes)) (local.get $j))))
-          (v128.load (i32.add (local.get $dhNext) (local.get $k)))))
-        (local.set $i (v128.load (i32.add (local.get $gates) (local.get $g))))
-        (local.set $f (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (local.get $rowBytes)))))
-        (local.set $sg (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.shl (local.get $rowBytes) (i32.const 1))))))
-        (local.set $o (v128.load (i32.add (local.get $gates) (i32.add (local.get $g) (i32.mul (local.get $rowBytes) (i32.const 3))))))
-        (local.set $tc (v128.load (i32.add (local.get $tanhC) (local.get $k))))
-        (local.set $cp (if (result v128) (local.get $cPrev)
-          (then (v128.load (i32.add (local.get $cPrev) (local.get $k))))
-          (else (v128.const f32x4 0 0 0 0))))
-        ;; u = dc + dh⊙o⊙(1 − tc²), zero at padding (so is every dz below)
-        (local.set $u (v128.and (local.get $keep) (f32x4.add (v128.load (i32.add (local.get $dcIn) (local.get $k)))
-          (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o)) (f32x4.sub (global.get $one) (f32x4.mul (local.get $tc) (local.get $tc)))))))
-        ;; dz_i = u⊙(2s_g − 1)⊙i(1 − i)
-        (local.set $v (f32x4.mul (f32x4.mul (local.get $u) (f32x4.sub (f32x4.add (local.get $sg) (local.get $sg)) (global.get $one)))
+    (block $colsDone (loop $cols
+      (br_if $colsDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+      (local.set $dh (f32x4.add (v128.load (i32.add (local.get $dOut) (local.get $j)))
+        (v128.load (i32.add (local.get $dhNext) (local.get $j)))))
+      (local.set $g (i32.add (local.get $gates) (local.get $j))) ;; gate i at j
+      (local.set $i (v128.load (local.get $g)))
+      (local.set $f (v128.load (i32.add (local.get $g) (local.get $rowBytes))))
+      (local.set $sg (v128.load (i32.add (local.get $g) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+      (local.set $o (v128.load (i32.add (local.get $g) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+      (local.set $tc (v128.load (i32.add (local.get $tanhC) (local.get $j))))
+      ;; u = dc + dh⊙o⊙(1 − tc²), zero at padding (so is every dz below)
+      (local.set $u (v128.and (local.get $keep) (f32x4.add (v128.load (i32.add (local.get $dcIn) (local.get $j)))
+        (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o)) (f32x4.sub (global.get $one) (f32x4.mul (local.get $tc) (local.get $tc)))))))
+      (local.set $g (i32.add (local.get $dz) (local.get $j))) ;; dz_i at j
+      ;; dz_i = u⊙(2s_g − 1)⊙i(1 − i)
+      (v128.store (local.get $g)
+        (f32x4.mul (f32x4.mul (local.get $u) (f32x4.sub (f32x4.add (local.get $sg) (local.get $sg)) (global.get $one)))
           (f32x4.mul (local.get $i) (f32x4.sub (global.get $one) (local.get $i)))))
-        (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
-        (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
-        ;; dz_f = u⊙c_{t-1}⊙f(1 − f)
-        (local.set $v (f32x4.mul (f32x4.mul (local.get $u) (local.get $cp)) (f32x4.mul (local.get $f) (f32x4.sub (global.get $one) (local.get $f)))))
-        (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
-        (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
-        ;; dz_g = u⊙i⊙4s_g(1 − s_g)
-        (local.set $v (f32x4.mul (f32x4.mul (local.get $u) (local.get $i))
+      ;; dz_f = u⊙c_{t-1}⊙f(1 − f)
+      (v128.store (i32.add (local.get $g) (local.get $rowBytes))
+        (f32x4.mul (f32x4.mul (local.get $u) (v128.load (i32.add (local.get $cPrev) (local.get $j))))
+          (f32x4.mul (local.get $f) (f32x4.sub (global.get $one) (local.get $f)))))
+      ;; dz_g = u⊙i⊙4s_g(1 − s_g)
+      (v128.store (i32.add (local.get $g) (i32.shl (local.get $rowBytes) (i32.const 1)))
+        (f32x4.mul (f32x4.mul (local.get $u) (local.get $i))
           (f32x4.mul (f32x4.mul (global.get $four) (local.get $sg)) (f32x4.sub (global.get $one) (local.get $sg)))))
-        (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
-        (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
-        ;; dz_o = dh⊙tc⊙o(1 − o)
-        (local.set $v (v128.and (local.get $keep)
+      ;; dz_o = dh⊙tc⊙o(1 − o)
+      (v128.store (i32.add (local.get $g) (i32.mul (local.get $rowBytes) (i32.const 3)))
+        (v128.and (local.get $keep)
           (f32x4.mul (f32x4.mul (local.get $dh) (local.get $tc)) (f32x4.mul (local.get $o) (f32x4.sub (global.get $one) (local.get $o))))))
-        (v128.store (i32.add (local.get $dz) (local.get $g)) (local.get $v))
-        ;; dc_{t-1} = u⊙f, or dc itself at padding; dhPass = dh at padding, else 0
-        (v128.store (i32.add (local.get $dcPrev) (local.get $k))
-          (v128.bitselect (f32x4.mul (local.get $u) (local.get $f)) (v128.load (i32.add (local.get $dcIn) (local.get $k))) (local.get $keep)))
-        (if (local.get $dhPass) (then
-          (v128.store (i32.add (local.get $dhPass) (local.get $k)) (v128.andnot (local.get $dh) (local.get $keep)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $cols)))
-      (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br $rows))))
+      ;; dc_{t-1} = u⊙f, or dc itself at padding; dhPass = dh at padding, else 0
+      (v128.store (i32.add (local.get $dcPrev) (local.get $j))
+        (v128.bitselect (f32x4.mul (local.get $u) (local.get $f)) (v128.load (i32.add (local.get $dcIn) (local.get $j))) (local.get $keep)))
+      (if (local.get $dhPass) (then
+        (v128.store (i32.add (local.get $dhPass) (local.get $j)) (v128.andnot (local.get $dh) (local.get $keep)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $cols))))
+
+  ;; dst[0:bytes] = src[0:bytes], bytes a multiple of 16.
+  (func $copy (param $dst i32) (param $src i32) (param $bytes i32)
+    (local $j i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $j) (local.get $bytes)))
+      (v128.store (i32.add (local.get $dst) (local.get $j)) (v128.load (i32.add (local.get $src) (local.get $j))))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $next))))
+
+  ;; dst[0:bytes] = 0, bytes a multiple of 16.
+  (func $zero (param $dst i32) (param $bytes i32)
+    (local $j i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $j) (local.get $bytes)))
+      (v128.store (i32.add (local.get $dst) (local.get $j)) (v128.const i32x4 0 0 0 0))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $next))))
 
   ;; dst[c, r] = src[r, c] for src [rows, cols] (cols a multiple of 4), dst rows dstStride bytes apart: dz_t into
   ;; its columns of dZᵀ. Whole 4×4 blocks go through registers (two rounds of shuffles); leftover rows one by one.
-  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $dstStride i32)
+  (func $transpose (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $dstStride i32)
     (local $r i32) (local $c i32) (local $rowBytes i32) (local $at i32) (local $to i32)
     (local $a v128) (local $b v128) (local $x v128) (local $y v128) (local $ab01 v128) (local $ab23 v128) (local $xy01 v128) (local $xy23 v128)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
@@ -249,4 +222,8 @@
         (br $cols)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $tail))))
+
+  ;; #include matmul.wat
+
+  ;; #include lstm-sequence.wat
 )

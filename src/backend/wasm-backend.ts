@@ -31,3 +31,8 @@ export function runStock(
 ): TensorInfo {
   return stock(name)({ inputs, backend, attrs } as never) as TensorInfo;
 }
+
+/** A function that views a float32 tensor's data in the heap (each view valid until the next allocation). */
+export function viewOf(backend: WasmBackend): (t: TensorInfo) => Float32Array {
+  return (t) => backend.typedArrayFromHeap(t) as Float32Array;
+}

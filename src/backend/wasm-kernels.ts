@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we wrap
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { runStock, type StockKernel, type WasmBackend } from './wasm-backend.js';
-import { lstmStepKernelConfigs } from './wasm-lstm-step.js';
+import { lstmSequenceKernelConfigs } from './wasm-lstm-sequence.js';
 
 /**
  * Why these exist (profile of tfjs-backend-wasm 4.22, pinned exactly in package.json because we rely on its
@@ -16,7 +16,7 @@ import { lstmStepKernelConfigs } from './wasm-lstm-step.js';
  * (bench/README.md has the measurements.)
  * - Identity (tf.clone, customGrad's save) copies the whole tensor; sharing the data is enough.
  * - Reverse is ~20× slower than an elementwise op of the same size; copying mirrored runs is not.
- * Besides, whole LSTM time steps as single kernels for lstmFused (wasm-lstm-step.ts).
+ * Besides, whole LSTM sequences as single kernels for lstmFused (wasm-lstm-sequence.ts).
  * Each replacement produces the same values as the cpu backend (test/backend/wasm-kernels.test.ts).
  */
 
@@ -246,7 +246,7 @@ export function installFixedWasmKernels(): void {
     tf.unregisterKernel(name, WASM);
     tf.registerKernel({ ...config, kernelFunc: fix(stock) });
   }
-  for (const config of lstmStepKernelConfigs(stock)) {
+  for (const config of lstmSequenceKernelConfigs(stock)) {
     tf.registerKernel(config);
     added.push(config.kernelName);
   }

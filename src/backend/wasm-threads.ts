@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import workerThreads, { type WorkerOptions } from 'node:worker_threads';
 import { MAX_WASM_THREADS, type ModelConfig, type WasmThreads } from '../config/schema.js';
+import { startRowWorkers, stopRowWorkers } from './row-threads.js';
 
 /**
  * Why: tfjs-backend-wasm ships a threaded SIMD build, but its Node path never uses it (WASM_HAS_MULTITHREAD_SUPPORT
@@ -40,6 +41,7 @@ export function resolveThreads(threads: WasmThreads, model?: ThreadsFor): number
 }
 
 interface EmscriptenModule {
+  wasmMemory: WebAssembly.Memory;
   cwrap(name: string, ret: string | null, args: string[]): (...a: number[]) => number;
   PThread: { runningWorkers: { unref(): void }[]; unusedWorkers: { terminate(): Promise<number> }[] };
   tfjs?: Record<string, (...a: number[]) => number>;
@@ -87,6 +89,7 @@ interface Registry {
 
 let stockFactory: { factory: Factory; priority: number } | undefined;
 let current = 1; // threads of the registered 'wasm' backend; tfjs registers its single-threaded one on import
+let threadedMemory: WebAssembly.Memory | undefined; // the heap of the threaded backend last started
 
 /**
  * Makes the 'wasm' backend use `threads` XNNPACK threads from its next initialisation on (1: tfjs's own
@@ -98,6 +101,8 @@ export function registerWasmBackend(threads: number): void {
   const registry = tf.engine() as unknown as Registry;
   stockFactory ??= registry.registryFactory.wasm;
   tf.removeBackend('wasm');
+  if (threadedMemory) stopRowWorkers(threadedMemory);
+  threadedMemory = undefined;
   if (threads === 1) {
     tf.registerBackend('wasm', stockFactory.factory, stockFactory.priority);
   } else {
@@ -113,6 +118,9 @@ export function registerWasmBackend(threads: number): void {
         // emscripten starts a new one should a thread ever be created later. The rest only cost memory.
         for (const worker of module.PThread.unusedWorkers) void worker.terminate();
         module.PThread.unusedWorkers.length = 0;
+        // The LSTM sequence kernels' own threads, one per core beside this one, on the same heap (row-threads.ts).
+        await startRowWorkers(module.wasmMemory, threads - 1);
+        threadedMemory = module.wasmMemory;
         return backend;
       },
       stockFactory.priority,

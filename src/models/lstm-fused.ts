@@ -1,12 +1,6 @@
 // The fast sequence kernel: all-steps input projection, a lean per-step loop, hand-written backprop through time.
 import * as tf from '@tensorflow/tfjs';
-import {
-  bufferInputs,
-  buffersOf,
-  LSTM_STEP_KERNELS,
-  type ForwardTrace,
-  type StepBuffers,
-} from './lstm-step-kernels.js';
+import { buffersOf, LSTM_SEQUENCE_KERNELS, type ForwardTrace } from './lstm-sequence-kernels.js';
 import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
 
 /**
@@ -36,8 +30,8 @@ export const lstmFused: LstmSequenceFn = (x, weights, mask) =>
     return gradientIsRecorded() ? trainingPath(x, weights, maskF) : forward(x, weights, maskF, false).result;
   });
 
-function stepKernelsAvailable(): boolean {
-  return tf.getKernel(LSTM_STEP_KERNELS.forward, tf.getBackend()) !== undefined;
+function sequenceKernelsAvailable(): boolean {
+  return tf.getKernel(LSTM_SEQUENCE_KERNELS.forward, tf.getBackend()) !== undefined;
 }
 
 /** True while a gradient tape records ops (inside tf.grad / optimizer.minimize / model.fit), false in predict. */
@@ -69,8 +63,7 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const bias = tf.mul<tf.Tensor1D>(w.bias, k); // [4H]
   const xFlat = tf.reshape<tf.Rank.R2>(tf.transpose(x, [1, 0, 2]), [time * batch, input]); // [time*batch, input]
   const projected = tf.fused.matMul({ a: xFlat, b: kernel, bias }); // [time*batch, 4H]
-  if (stepKernelsAvailable())
-    return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, mask, trace, [batch, time, hidden]);
+  if (sequenceKernelsAvailable()) return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, mask, trace, time);
   const xps = tf.unstack(tf.reshape(projected, [time, batch, 4 * hidden])) as tf.Tensor2D[]; // time × [batch, 4H]
   const keeps = mask === undefined ? undefined : stepMasks(mask, hidden);
   let h = tf.zeros<tf.Rank.R2>([batch, hidden]);
@@ -106,10 +99,9 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
 }
 
 /**
- * The loop of forward() as one registered kernel per step (src/backend/wasm-lstm-step.ts), with the same results;
- * step 0 allocates the whole-sequence buffers (outputs [batch, time, H], and the trace, operands filled with X and
- * the ones) and every step writes its part of them, so nothing is stacked, transposed or concatenated afterwards.
- * The kernel reads column t of the whole mask itself.
+ * The loop of forward() as one registered kernel (src/backend/wasm-lstm-sequence.ts), with the same results: it
+ * fills the outputs [batch, time, H] and the trace (operands from X and the ones) itself, so nothing is stacked,
+ * transposed or concatenated afterwards.
  */
 function kernelForward(
   xFlat: tf.Tensor2D,
@@ -117,28 +109,13 @@ function kernelForward(
   recurrent: tf.Tensor2D,
   mask: tf.Tensor2D | undefined,
   trace: boolean,
-  [batch, time, hidden]: number[],
+  time: number,
 ) {
-  let h = tf.zeros<tf.Rank.R2>([batch, hidden]);
-  let c = tf.zeros<tf.Rank.R2>([batch, hidden]);
-  let buffers: StepBuffers<tf.Tensor> | undefined;
-  for (let t = 0; t < time; t++) {
-    const inputs: tf.NamedTensorMap = {
-      projected,
-      hPrev: h,
-      cPrev: c,
-      recurrent,
-      ...(mask ? { mask } : {}),
-      ...(t === 0 && trace ? { xFlat } : {}),
-      ...(buffers ? bufferInputs(buffers) : {}),
-    };
-    const outs = tf.engine().runKernel<tf.Tensor[]>(LSTM_STEP_KERNELS.forward, inputs, { t, time, trace });
-    [h, c] = outs as tf.Tensor2D[];
-    if (t === 0) buffers = buffersOf(outs.slice(2));
-  }
-  if (buffers === undefined) throw new Error('lstmFused: a sequence of no time steps');
-  const result: LstmResult = { outputs: buffers.outputs as tf.Tensor3D, h, c };
-  return { result, trace: buffers.trace as Trace | undefined };
+  const inputs: tf.NamedTensorMap = { projected, recurrent, ...(mask ? { mask } : {}), ...(trace ? { xFlat } : {}) };
+  const [h, c, ...buffers] = tf.engine().runKernel<tf.Tensor[]>(LSTM_SEQUENCE_KERNELS.forward, inputs, { time, trace });
+  const { outputs, trace: traced } = buffersOf(buffers);
+  const result: LstmResult = { outputs: outputs as tf.Tensor3D, h: h as tf.Tensor2D, c: c as tf.Tensor2D };
+  return { result, trace: traced as Trace | undefined };
 }
 
 /** Per-step "is a real step" masks, broadcast to [batch, H] so tf.where can pick between new and carried state. */
@@ -240,8 +217,8 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
   const [dOutputs, dhLast, dcLast] = dys as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
   const recurrentT = tf.transpose(recurrentKernel); // [4H, H], kept on the right in the loop
   const steps = { gates, tanhC, cs, mask };
-  const dZT = stepKernelsAvailable()
-    ? kernelBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT)
+  const dZT = sequenceKernelsAvailable()
+    ? kernelBackward(dOutputs, dhLast, dcLast, steps, recurrentT)
     : tf.transpose<tf.Tensor2D>(tf.concat(opBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT))); // [4H, time*batch]
   // operands [X | H_prev | 1]: the column of ones makes the same matMul sum dZ over all rows, the bias gradient.
   const dParams = tf.transpose(tf.matMul(dZT, operands)); // [input+H+1, 4H]
@@ -287,34 +264,26 @@ function opBackwardLoop(
   return dzs;
 }
 
-/**
- * dZᵀ [4H, time*batch] from one registered kernel per step, t = time−1 … 0 (see src/backend/wasm-lstm-step.ts):
- * the kernel reads step t of the saved whole-sequence tensors itself, and writes dz_t into its columns of dZᵀ.
- */
-function kernelBackwardLoop(
+/** dZᵀ [4H, time*batch] from one registered kernel (src/backend/wasm-lstm-sequence.ts), for all steps back. */
+function kernelBackward(
   dOutputs: tf.Tensor3D,
   dhLast: tf.Tensor2D,
   dcLast: tf.Tensor2D,
   saved: SavedSteps,
   recurrentT: tf.Tensor,
 ): tf.Tensor2D {
-  const time = saved.tanhC.shape[0];
-  const fixed: tf.NamedTensorMap = {
+  const { gates, tanhC, cs, mask } = saved;
+  const inputs: tf.NamedTensorMap = {
     dOutputs,
-    gates: saved.gates,
-    tanhC: saved.tanhC,
-    cs: saved.cs,
+    dhLast,
+    dcLast,
+    gates,
+    tanhC,
+    cs,
     recurrentT,
-    ...(saved.mask ? { mask: saved.mask } : {}),
+    ...(mask ? { mask } : {}),
   };
-  let [dh, dc]: tf.Tensor[] = [dhLast, dcLast]; // h_{T-1} is also the final h: its gradient joins at the last step
-  let dZT: tf.Tensor | undefined;
-  for (let t = time - 1; t >= 0; t--) {
-    const inputs: tf.NamedTensorMap = { ...fixed, dhNext: dh, dcIn: dc, ...(dZT ? { dZT } : {}) };
-    const outs = tf.engine().runKernel<tf.Tensor[]>(LSTM_STEP_KERNELS.backward, inputs, { t, time });
-    [dh, dc] = outs;
-    dZT ??= outs[2];
-  }
+  const [dZT] = tf.engine().runKernel<tf.Tensor[]>(LSTM_SEQUENCE_KERNELS.backward, inputs, { time: tanhC.shape[0] });
   return dZT as tf.Tensor2D;
 }
 

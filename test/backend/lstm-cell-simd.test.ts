@@ -31,12 +31,12 @@ test('a build whose entries take other parameters, or whose names are unknown, i
   const swapped = copyOfBuild();
   const built = JSON.parse(readFileSync(swapped.params, 'utf8'));
   assert.deepEqual(built, CELL_PARAMS, 'the build wrote the names lstm-cell.wat declares');
-  const forward = [...built.forward];
-  [forward[0], forward[1]] = [forward[1], forward[0]]; // same count, another order
-  writeFileSync(swapped.params, JSON.stringify({ ...built, forward }));
+  const forwardSequence = [...built.forwardSequence];
+  [forwardSequence[0], forwardSequence[1]] = [forwardSequence[1], forwardSequence[0]]; // same count, another order
+  writeFileSync(swapped.params, JSON.stringify({ ...built, forwardSequence }));
   assert.throws(
     () => loadSimdCell(memory, swapped.dir),
-    /does not match src\/backend\/lstm-cell\.wat \(forward should take hv, xp,/,
+    /does not match src\/backend\/lstm-cell\.wat \(forwardSequence should take projected, vp,/,
   );
   const unnamed = copyOfBuild();
   rmSync(unnamed.params);

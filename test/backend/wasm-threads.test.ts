@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
 import { lstmFused } from '../../src/models/lstm-fused.js';
-import { simdCellInUse } from '../../src/backend/wasm-lstm-step.js';
+import { sequenceThreads, simdCellInUse } from '../../src/backend/wasm-lstm-sequence.js';
 import { Rng } from '../../src/util/rng.js';
 
 /** A masked fused LSTM's outputs and its gradients w.r.t. x and every weight, as plain arrays. */
 function lstmWithGradients(seed: number): Float32Array[] {
   const rng = new Rng(seed);
-  const [batch, time, input, hidden] = [16, 9, 5, 24];
+  const [batch, time, input, hidden] = [13, 9, 5, 24]; // rows 0–7 on this thread, 8–12 on a row worker
   const randn = (shape: number[]) =>
     tf.tensor(
       Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal() * 0.5),
@@ -63,6 +63,7 @@ test('the threaded wasm build runs XNNPACK on 2 threads and gives the single-thr
     true,
     'the SIMD cell built for shared memory runs on the threaded build',
   );
+  assert.equal(sequenceThreads(tf.backend()), 2, 'an LSTM sequence runs on this thread and a row worker');
   const same = (actual: Float32Array[], what: string) => {
     assert.equal(actual.length, expected.length);
     actual.forEach((a, k) => {
@@ -80,15 +81,20 @@ test('the threaded wasm build runs XNNPACK on 2 threads and gives the single-thr
 });
 
 test('a process on the threaded build exits by itself when its work is done', () => {
-  // The pool's idle workers must not keep Node alive (emscripten references running pthreads).
-  const script = `import { selectBackend } from ${JSON.stringify(new URL('../../src/backend/select.ts', import.meta.url).href)};
+  // The pool's idle workers, and the LSTM's row workers waiting for work, must not keep Node alive (emscripten
+  // references running pthreads).
+  const src = (file: string) => JSON.stringify(new URL(`../../src/${file}`, import.meta.url).href);
+  const script = `import { selectBackend } from ${src('backend/select.ts')};
+    import { lstmFused } from ${src('models/lstm-fused.ts')};
     const b = await selectBackend('wasm', 'fixed', 2); const tf = await import('@tensorflow/tfjs');
-    console.log(b.wasmThreads, tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync()[0]);`;
+    const w = { kernel: tf.ones([3, 32]), recurrentKernel: tf.ones([8, 32]), bias: tf.zeros([32]) };
+    const h = lstmFused(tf.zeros([16, 4, 3]), w).h;
+    console.log(b.wasmThreads, tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync()[0], h.shape.join('x'));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
     timeout: 60_000,
   });
   assert.equal(r.signal, null, 'the process had to be killed: it did not exit by itself');
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim(), '2 64');
+  assert.equal(r.stdout.trim(), '2 64 16x8');
 });

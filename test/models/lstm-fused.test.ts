@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { installFixedWasmKernels, restoreStockWasmKernels } from '../../src/backend/wasm-kernels.js';
-import { simdCellInUse } from '../../src/backend/wasm-lstm-step.js';
+import { simdCellInUse } from '../../src/backend/wasm-lstm-sequence.js';
 import { gradientIsRecorded, lstmFused } from '../../src/models/lstm-fused.js';
 import { lstmReference } from '../../src/models/lstm-reference.js';
 import '../../src/models/tfjs-patches.js'; // tfjs 4.22's builtin LSTM cannot differentiate one-step sequences without it
@@ -30,8 +30,10 @@ const CASES: Case[] = [
   { batch: 4, time: 6, input: 3, hidden: 5, lengths: [6, 1, 3, 5] },
   { batch: 2, time: 3, input: 2, hidden: 4, lengths: [2, 3] },
   // on wasm with fixed kernels, hidden sizes that are a multiple of 4 (4 above, 8, 12) run the SIMD cell
-  // (lstm-cell.wat), the others the JS loops; batches of 5 and 3 take its transpose's leftover rows
+  // (lstm-cell.wat), the others the JS loops; batches of 5, 6 and 3 take its blocks of 4 rows and single rows, and
+  // a hidden size of 12 its matMul panels of 4 columns (Vᵀ has 12)
   { batch: 5, time: 7, input: 3, hidden: 8, lengths: [7, 1, 4, 7, 2] },
+  { batch: 6, time: 5, input: 3, hidden: 12, lengths: [5, 2, 5, 1, 3, 4] },
   { batch: 3, time: 4, input: 3, hidden: 12, biasScale: 60 }, // many gates saturated: pre-activations beyond σ's ±80 clamp
 ];
 
@@ -198,7 +200,7 @@ describe('lstmFused paths and memory (wasm, fixed kernels)', () => {
     installFixedWasmKernels();
   });
 
-  test('the step kernels run the SIMD cell when the hidden size is a multiple of 4, else the JS loops', () => {
+  test('the sequence kernels run the SIMD cell when the hidden size is a multiple of 4, else the JS loops', () => {
     assert.equal(simdCellInUse(tf.backend(), 8), true, 'dist/wasm/lstm-cell.wasm is built by npm run build');
     assert.equal(simdCellInUse(tf.backend(), 6), false);
   });

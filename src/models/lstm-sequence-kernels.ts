@@ -1,10 +1,11 @@
-// The contract between the fused kernel and a backend's per-step kernels: their names and the buffers they fill.
+// The contract between the fused kernel and a backend's sequence kernels: their names and the buffers they fill.
 
 /**
- * Kernels a backend may register to run a whole time step in one dispatch (src/backend/wasm-lstm-step.ts does, for
- * wasm, as part of the fixed wasm kernels); elsewhere the steps run as tfjs ops. Same equations, same tests.
+ * Kernels a backend may register to run a whole sequence, forward or backward, in one dispatch
+ * (src/backend/wasm-lstm-sequence.ts does, for wasm, as part of the fixed wasm kernels); elsewhere the steps run as
+ * tfjs ops. Same equations, same tests.
  */
-export const LSTM_STEP_KERNELS = { forward: 'LstmFusedStepForward', backward: 'LstmFusedStepBackward' } as const;
+export const LSTM_SEQUENCE_KERNELS = { forward: 'LstmFusedForward', backward: 'LstmFusedBackward' } as const;
 
 /** What the backward pass needs from the forward one, all time-major; the step kernels take and fill them by name. */
 export type ForwardTrace<T> = {
@@ -19,24 +20,19 @@ export type ForwardTrace<T> = {
 };
 
 /** The whole-sequence buffers a forward pass fills step by step: the outputs [batch, time, H], and maybe the trace. */
-export type StepBuffers<T> = { outputs: T; trace?: ForwardTrace<T> };
+export type SequenceBuffers<T> = { outputs: T; trace?: ForwardTrace<T> };
 
 const TRACE_ORDER = ['gates', 'tanhC', 'operands', 'cs'] as const;
 
 /** The buffers as the forward kernel returns them after h and c (outputs, then the trace's), and takes them back. */
-export function bufferList<T>(b: StepBuffers<T>): T[] {
+export function bufferList<T>(b: SequenceBuffers<T>): T[] {
   const trace = b.trace;
   return [b.outputs, ...(trace ? TRACE_ORDER.map((name) => trace[name]) : [])];
 }
 
-export function buffersOf<T>(list: T[]): StepBuffers<T> {
+export function buffersOf<T>(list: T[]): SequenceBuffers<T> {
   const [outputs, gates, tanhC, operands, cs] = list;
   if (list.length === 1) return { outputs };
-  if (list.length !== 5) throw new Error(`a forward step kernel returned ${list.length} buffers, expected 1 or 5`);
+  if (list.length !== 5) throw new Error(`a forward sequence kernel returned ${list.length} buffers, expected 1 or 5`);
   return { outputs, trace: { gates, tanhC, operands, cs } };
-}
-
-/** The buffers as the kernel's named inputs. */
-export function bufferInputs<T>(b: StepBuffers<T>): Record<string, T> {
-  return { outputs: b.outputs, ...b.trace };
 }

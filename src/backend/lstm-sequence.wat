@@ -1,0 +1,161 @@
+;; Whole sequences, forward and backward, for the rows rowStart … rowEnd − 1 of the batch: included into
+;; lstm-cell.wat's module by scripts/build-wasm.mjs. Rows of a batch never meet in an LSTM, so each thread runs the
+;; recurrence of its own rows from the first step to the last (src/backend/row-threads.ts), with no wait between
+;; steps. Per step and per block of 4 rows: the product with V for the block (matmul.wat), then the rows' cells.
+;;
+;; Layouts (f32, row-major, as in lstm-fused.ts): projected [T·B, 4H] (x_t·U + b, time-major), outputs and dOutputs
+;; [B, T, H], the trace gates [T, B, 4H], tanhC and cs [T, B, H], operands [T·B, width] ([X | H_prev | 1]; operandsH
+;; points at row 0's H_prev block), dZT [4H, T·B], mask [B, T]; states [B, H]. V and Vᵀ come packed (`pack`).
+
+  ;; Floats of scratch a thread needs: forward a row of zeros (the state before step 0), two more rows and a block of 4 [4H] rows; backward the zeros, a
+  ;; block of 4 rows and one of 4 [4H] rows.
+  (func (export "scratchFloats") (param $hidden i32) (result i32)
+    (i32.mul (local.get $hidden) (i32.const 21)))
+
+  (func (export "packedFloats") (param $k i32) (param $n i32) (result i32)
+    (call $packedSize (local.get $k) (local.get $n)))
+
+  (func (export "pack") (param $src i32) (param $k i32) (param $n i32) (param $dst i32)
+    (call $pack (local.get $src) (local.get $k) (local.get $n) (local.get $dst)))
+
+  ;; Forward through every step. Without a trace (gates 0) s and tanh(c) go to scratch and c is kept in cOut; with one
+  ;; they go into step t of the trace, c into cs, and h_t into the operands' H_prev block of step t + 1. At the end
+  ;; hOut and cOut hold the last h and c (carried over through trailing padding).
+  (func (export "forwardSequence")
+    (param $projected i32) (param $vp i32) (param $mask i32)
+    (param $time i32) (param $batch i32) (param $hidden i32) (param $rowStart i32) (param $rowEnd i32)
+    (param $outputs i32) (param $hOut i32) (param $cOut i32)
+    (param $gates i32) (param $tanhC i32) (param $cs i32) (param $operandsH i32) (param $width i32) (param $scratch i32)
+    (local $t i32) (local $b i32) (local $r i32) (local $n i32) (local $row i32)
+    (local $gateRow i32) (local $stateRow i32) (local $zeros i32) (local $cNew i32) (local $tanhRow i32) (local $zTile i32)
+    (local $s i32) (local $src i32) (local $cPrev i32) (local $c i32) (local $hPrev i32)
+    (local.set $gateRow (i32.shl (local.get $hidden) (i32.const 4))) ;; bytes of a [4H] row
+    (local.set $stateRow (i32.shl (local.get $hidden) (i32.const 2))) ;; bytes of an [H] row
+    (local.set $zeros (local.get $scratch))
+    (local.set $cNew (i32.add (local.get $zeros) (local.get $stateRow)))
+    (local.set $tanhRow (i32.add (local.get $cNew) (local.get $stateRow)))
+    (local.set $zTile (i32.add (local.get $tanhRow) (local.get $stateRow)))
+    (call $zero (local.get $zeros) (local.get $stateRow))
+    (block $stepsDone (loop $steps
+      (br_if $stepsDone (i32.ge_u (local.get $t) (local.get $time)))
+      (local.set $b (local.get $rowStart))
+      (block $blocksDone (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $rowEnd)))
+        (local.set $n (select (i32.const 4) (i32.const 1) (i32.ge_u (i32.sub (local.get $rowEnd) (local.get $b)) (i32.const 4))))
+        ;; s of the block: step t of the trace, or scratch; z = x_t·U + b (+ h_{t-1}·V after step 0) into it
+        (local.set $s (select (i32.add (local.get $gates) (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $b)) (local.get $gateRow)))
+          (local.get $zTile) (local.get $gates)))
+        (local.set $src (i32.add (local.get $projected) (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $b)) (local.get $gateRow))))
+        (if (local.get $t) (then
+          (call $matmulRows (local.get $s) (local.get $src)
+            (i32.add (local.get $outputs) (i32.mul (call $at (local.get $b) (local.get $time) (i32.sub (local.get $t) (i32.const 1))) (local.get $stateRow)))
+            (i32.mul (local.get $time) (local.get $stateRow)) (local.get $vp) (local.get $n) (local.get $hidden) (i32.shl (local.get $hidden) (i32.const 2)))
+          (local.set $src (local.get $s))))
+        (local.set $r (i32.const 0))
+        (block $rowsDone (loop $rows
+          (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $n)))
+          (local.set $row (i32.add (local.get $b) (local.get $r)))
+          ;; c_{t-1} and c_t: in cs with a trace, else both the row of cOut; before step 0 the zeros
+          (local.set $c (select (i32.add (local.get $cs) (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $row)) (local.get $stateRow)))
+            (i32.add (local.get $cOut) (i32.mul (local.get $row) (local.get $stateRow))) (local.get $cs)))
+          (local.set $cPrev (select (i32.add (local.get $cs) (i32.mul (call $at (i32.sub (local.get $t) (i32.const 1)) (local.get $batch) (local.get $row)) (local.get $stateRow)))
+            (local.get $c) (local.get $cs)))
+          (local.set $hPrev (i32.add (local.get $outputs) (i32.mul (call $at (local.get $row) (local.get $time) (i32.sub (local.get $t) (i32.const 1))) (local.get $stateRow))))
+          (if (i32.eqz (local.get $t)) (then (local.set $cPrev (local.get $zeros)) (local.set $hPrev (local.get $zeros))))
+          (call $forwardRow
+            (i32.add (local.get $s) (i32.mul (local.get $r) (local.get $gateRow)))
+            (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $gateRow)))
+            (local.get $cPrev) (local.get $hPrev)
+            (call $keep (local.get $mask) (local.get $row) (local.get $t) (local.get $time))
+            (local.get $hidden) (local.get $c)
+            (i32.add (local.get $outputs) (i32.mul (call $at (local.get $row) (local.get $time) (local.get $t)) (local.get $stateRow)))
+            (select (i32.add (local.get $tanhC) (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $row)) (local.get $stateRow)))
+              (local.get $tanhRow) (local.get $tanhC))
+            (local.get $cNew)
+            (select (i32.add (local.get $operandsH)
+                (i32.shl (i32.mul (call $at (i32.add (local.get $t) (i32.const 1)) (local.get $batch) (local.get $row)) (local.get $width)) (i32.const 2)))
+              (i32.const 0)
+              (i32.and (i32.ne (local.get $operandsH) (i32.const 0)) (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $time)))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $rows)))
+        (local.set $b (i32.add (local.get $b) (local.get $n)))
+        (br $blocks)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $steps)))
+    ;; the last h and c of each row
+    (local.set $row (local.get $rowStart))
+    (block $lastDone (loop $last
+      (br_if $lastDone (i32.ge_u (local.get $row) (local.get $rowEnd)))
+      (call $copy (i32.add (local.get $hOut) (i32.mul (local.get $row) (local.get $stateRow)))
+        (i32.add (local.get $outputs) (i32.mul (call $at (local.get $row) (local.get $time) (i32.sub (local.get $time) (i32.const 1))) (local.get $stateRow)))
+        (local.get $stateRow))
+      (if (local.get $cs) (then
+        (call $copy (i32.add (local.get $cOut) (i32.mul (local.get $row) (local.get $stateRow)))
+          (i32.add (local.get $cs) (i32.mul (call $at (i32.sub (local.get $time) (i32.const 1)) (local.get $batch) (local.get $row)) (local.get $stateRow)))
+          (local.get $stateRow))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $last))))
+
+  ;; Backward through every step, t = T − 1 … 0: dz_t of the rows into their columns of dZᵀ (the weight gradients
+  ;; multiply all of it at once afterwards). dh and dc are the states [B, H] (the kernel's scratch): they start as
+  ;; the gradients reaching the last h and c, and hold those reaching h_t and c_t as the steps go back.
+  (func (export "backwardSequence")
+    (param $dOutputs i32) (param $dhLast i32) (param $dcLast i32) (param $gates i32) (param $tanhC i32) (param $cs i32)
+    (param $vtp i32) (param $mask i32)
+    (param $time i32) (param $batch i32) (param $hidden i32) (param $rowStart i32) (param $rowEnd i32)
+    (param $dZT i32) (param $dh i32) (param $dc i32) (param $scratch i32)
+    (local $t i32) (local $b i32) (local $r i32) (local $n i32) (local $row i32)
+    (local $gateRow i32) (local $stateRow i32) (local $zeros i32) (local $dhPass i32) (local $dzTile i32)
+    (local $first i32) (local $rowsBytes i32)
+    (local.set $gateRow (i32.shl (local.get $hidden) (i32.const 4)))
+    (local.set $stateRow (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $zeros (local.get $scratch))
+    (local.set $dhPass (select (i32.add (local.get $zeros) (local.get $stateRow)) (i32.const 0) (local.get $mask)))
+    (local.set $dzTile (i32.add (local.get $zeros) (i32.mul (local.get $stateRow) (i32.const 5))))
+    (call $zero (local.get $zeros) (local.get $stateRow))
+    (local.set $first (i32.mul (local.get $rowStart) (local.get $stateRow)))
+    (local.set $rowsBytes (i32.mul (i32.sub (local.get $rowEnd) (local.get $rowStart)) (local.get $stateRow)))
+    (call $copy (i32.add (local.get $dh) (local.get $first)) (i32.add (local.get $dhLast) (local.get $first)) (local.get $rowsBytes))
+    (call $copy (i32.add (local.get $dc) (local.get $first)) (i32.add (local.get $dcLast) (local.get $first)) (local.get $rowsBytes))
+    (local.set $t (local.get $time))
+    (block $stepsDone (loop $steps
+      (br_if $stepsDone (i32.eqz (local.get $t)))
+      (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+      (local.set $b (local.get $rowStart))
+      (block $blocksDone (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $rowEnd)))
+        (local.set $n (select (i32.const 4) (i32.const 1) (i32.ge_u (i32.sub (local.get $rowEnd) (local.get $b)) (i32.const 4))))
+        (local.set $r (i32.const 0))
+        (block $rowsDone (loop $rows
+          (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $n)))
+          (local.set $row (i32.add (local.get $b) (local.get $r)))
+          (call $backwardRow
+            (i32.add (local.get $dOutputs) (i32.mul (call $at (local.get $row) (local.get $time) (local.get $t)) (local.get $stateRow)))
+            (i32.add (local.get $dh) (i32.mul (local.get $row) (local.get $stateRow)))
+            (i32.add (local.get $dc) (i32.mul (local.get $row) (local.get $stateRow)))
+            (i32.add (local.get $gates) (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $row)) (local.get $gateRow)))
+            (i32.add (local.get $tanhC) (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $row)) (local.get $stateRow)))
+            (select (i32.add (local.get $cs) (i32.mul (call $at (i32.sub (local.get $t) (i32.const 1)) (local.get $batch) (local.get $row)) (local.get $stateRow)))
+              (local.get $zeros) (local.get $t))
+            (call $keep (local.get $mask) (local.get $row) (local.get $t) (local.get $time))
+            (local.get $hidden)
+            (i32.add (local.get $dzTile) (i32.mul (local.get $r) (local.get $gateRow)))
+            (i32.add (local.get $dc) (i32.mul (local.get $row) (local.get $stateRow)))
+            (select (i32.add (local.get $dhPass) (i32.mul (local.get $r) (local.get $stateRow))) (i32.const 0) (local.get $mask)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $rows)))
+        ;; dz of the block into its columns t·B + b … of dZᵀ
+        (call $transpose (local.get $dzTile) (local.get $n) (i32.shl (local.get $hidden) (i32.const 2))
+          (i32.add (local.get $dZT) (i32.shl (call $at (local.get $t) (local.get $batch) (local.get $b)) (i32.const 2)))
+          (i32.shl (i32.mul (local.get $time) (local.get $batch)) (i32.const 2)))
+        ;; dh_{t-1} = dz_t·Vᵀ (+ dh handed on at padding); none before step 0
+        (if (local.get $t) (then
+          (call $matmulRows (i32.add (local.get $dh) (i32.mul (local.get $b) (local.get $stateRow))) (local.get $dhPass)
+            (local.get $dzTile) (local.get $gateRow) (local.get $vtp) (local.get $n) (i32.shl (local.get $hidden) (i32.const 2)) (local.get $hidden))))
+        (local.set $b (i32.add (local.get $b) (local.get $n)))
+        (br $blocks)))
+      (br $steps))))
+
+  ;; i·n + j: the flat index of (i, j) in rows of n.
+  (func $at (param $i i32) (param $n i32) (param $j i32) (result i32)
+    (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)))
