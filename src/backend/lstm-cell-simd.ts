@@ -8,17 +8,17 @@ import { fileURLToPath } from 'node:url';
  */
 export const CELL_PARAMS = {
   forwardSequence: [
-    ...['projected', 'vp', 'mask'],
+    ...['x', 'input', 'wp', 'bias', 'mask'],
     ...['time', 'batch', 'hidden', 'rowStart', 'rowEnd'],
     ...['outputs', 'hOut', 'cOut'],
-    ...['gates', 'tanhC', 'cs', 'operandsH', 'width', 'scratch'],
+    ...['gates', 'tanhC', 'cs', 'operands', 'scratch'],
   ],
   backwardSequence: [
     ...['dOutputs', 'dhLast', 'dcLast', 'gates', 'tanhC', 'cs', 'vtp', 'mask'],
     ...['time', 'batch', 'hidden', 'rowStart', 'rowEnd'],
     ...['dZT', 'dh', 'dc', 'scratch'],
   ],
-  pack: ['src', 'k', 'n', 'dst'],
+  pack: ['dst', 'n', 'w1', 'k1', 'w2', 'k2'],
   packedFloats: ['k', 'n'],
   scratchFloats: ['hidden'],
   transpose: ['src', 'rows', 'cols', 'dst', 'dstStride'],

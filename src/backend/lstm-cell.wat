@@ -166,6 +166,15 @@
       (local.set $j (i32.add (local.get $j) (i32.const 16)))
       (br $next))))
 
+  ;; dst[0:n] = 0 for n floats (no alignment needed).
+  (func $zeroFloats (param $dst i32) (param $n i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (f32.store (local.get $dst) (f32.const 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next))))
+
   ;; dst[0:bytes] = 0, bytes a multiple of 16.
   (func $zero (param $dst i32) (param $bytes i32)
     (local $j i32)

@@ -3,9 +3,9 @@
 ;; recurrence of its own rows from the first step to the last (src/backend/row-threads.ts), with no wait between
 ;; steps. Per step and per block of 4 rows: the product with V for the block (matmul.wat), then the rows' cells.
 ;;
-;; Layouts (f32, row-major, as in lstm-fused.ts): projected [T·B, 4H] (x_t·U + b, time-major), outputs and dOutputs
-;; [B, T, H], the trace gates [T, B, 4H], tanhC and cs [T, B, H], operands [T·B, width] ([X | H_prev | 1]; operandsH
-;; points at row 0's H_prev block), dZT [4H, T·B], mask [B, T]; states [B, H]. V and Vᵀ come packed (`pack`).
+;; Layouts (f32, row-major, as in lstm-fused.ts): x [B, T, I], outputs and dOutputs [B, T, H], the trace gates
+;; [T, B, 4H], tanhC and cs [T, B, H], operands [T·B, I + H + 1] ([X | H_prev | 1], time-major), dZT [4H, T·B],
+;; mask [B, T]; states [B, H]. [U; V] and Vᵀ come packed (`pack`), U, V and b with the g block scaled by 2.
 
   ;; Floats of scratch a thread needs: forward a row of zeros (the state before step 0), two more rows and a block of 4 [4H] rows; backward the zeros, a
   ;; block of 4 rows and one of 4 [4H] rows.
@@ -15,22 +15,24 @@
   (func (export "packedFloats") (param $k i32) (param $n i32) (result i32)
     (call $packedSize (local.get $k) (local.get $n)))
 
-  (func (export "pack") (param $src i32) (param $k i32) (param $n i32) (param $dst i32)
-    (call $pack (local.get $src) (local.get $k) (local.get $n) (local.get $dst)))
+  (func (export "pack") (param $dst i32) (param $n i32) (param $w1 i32) (param $k1 i32) (param $w2 i32) (param $k2 i32)
+    (call $pack (local.get $dst) (local.get $n) (local.get $w1) (local.get $k1) (local.get $w2) (local.get $k2)))
 
-  ;; Forward through every step. Without a trace (gates 0) s and tanh(c) go to scratch and c is kept in cOut; with one
-  ;; they go into step t of the trace, c into cs, and h_t into the operands' H_prev block of step t + 1. At the end
-  ;; hOut and cOut hold the last h and c (carried over through trailing padding).
+  ;; Forward through every step, each block of rows from z = b + x_t·U + h_{t-1}·V (wp: [U; V] packed). Without a
+  ;; trace (gates 0) s and tanh(c) go to scratch and c is kept in cOut; with one they go into step t of the trace,
+  ;; c into cs, and each row's [x_t | h_{t-1} | 1] into the operands. At the end hOut and cOut hold the last h and c
+  ;; (carried over through trailing padding).
   (func (export "forwardSequence")
-    (param $projected i32) (param $vp i32) (param $mask i32)
+    (param $x i32) (param $input i32) (param $wp i32) (param $bias i32) (param $mask i32)
     (param $time i32) (param $batch i32) (param $hidden i32) (param $rowStart i32) (param $rowEnd i32)
     (param $outputs i32) (param $hOut i32) (param $cOut i32)
-    (param $gates i32) (param $tanhC i32) (param $cs i32) (param $operandsH i32) (param $width i32) (param $scratch i32)
+    (param $gates i32) (param $tanhC i32) (param $cs i32) (param $operands i32) (param $scratch i32)
     (local $t i32) (local $b i32) (local $r i32) (local $n i32) (local $row i32)
     (local $gateRow i32) (local $stateRow i32) (local $zeros i32) (local $cNew i32) (local $tanhRow i32) (local $zTile i32)
-    (local $s i32) (local $src i32) (local $cPrev i32) (local $c i32) (local $hPrev i32)
+    (local $s i32) (local $cPrev i32) (local $c i32) (local $hPrev i32) (local $width i32)
     (local.set $gateRow (i32.shl (local.get $hidden) (i32.const 4))) ;; bytes of a [4H] row
     (local.set $stateRow (i32.shl (local.get $hidden) (i32.const 2))) ;; bytes of an [H] row
+    (local.set $width (i32.add (i32.add (local.get $input) (local.get $hidden)) (i32.const 1))) ;; of an operands row
     (local.set $zeros (local.get $scratch))
     (local.set $cNew (i32.add (local.get $zeros) (local.get $stateRow)))
     (local.set $tanhRow (i32.add (local.get $cNew) (local.get $stateRow)))
@@ -42,15 +44,15 @@
       (block $blocksDone (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $rowEnd)))
         (local.set $n (select (i32.const 4) (i32.const 1) (i32.ge_u (i32.sub (local.get $rowEnd) (local.get $b)) (i32.const 4))))
-        ;; s of the block: step t of the trace, or scratch; z = x_t·U + b (+ h_{t-1}·V after step 0) into it
+        ;; z of the block into s: step t of the trace, or scratch
         (local.set $s (select (i32.add (local.get $gates) (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $b)) (local.get $gateRow)))
           (local.get $zTile) (local.get $gates)))
-        (local.set $src (i32.add (local.get $projected) (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $b)) (local.get $gateRow))))
-        (if (local.get $t) (then
-          (call $matmulRows (local.get $s) (local.get $src)
-            (i32.add (local.get $outputs) (i32.mul (call $at (local.get $b) (local.get $time) (i32.sub (local.get $t) (i32.const 1))) (local.get $stateRow)))
-            (i32.mul (local.get $time) (local.get $stateRow)) (local.get $vp) (local.get $n) (local.get $hidden) (i32.shl (local.get $hidden) (i32.const 2)))
-          (local.set $src (local.get $s))))
+        (call $matmulRows (local.get $s) (local.get $bias) (i32.const 0)
+          (i32.add (local.get $x) (i32.shl (i32.mul (call $at (local.get $b) (local.get $time) (local.get $t)) (local.get $input)) (i32.const 2)))
+          (i32.shl (i32.mul (local.get $time) (local.get $input)) (i32.const 2)) (local.get $input)
+          (i32.add (local.get $outputs) (i32.mul (call $at (local.get $b) (local.get $time) (i32.sub (local.get $t) (i32.const 1))) (local.get $stateRow)))
+          (i32.mul (local.get $time) (local.get $stateRow)) (select (local.get $hidden) (i32.const 0) (local.get $t))
+          (local.get $wp) (i32.add (local.get $input) (local.get $hidden)) (local.get $n) (i32.shl (local.get $hidden) (i32.const 2)))
         (local.set $r (i32.const 0))
         (block $rowsDone (loop $rows
           (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $n)))
@@ -62,9 +64,12 @@
             (local.get $c) (local.get $cs)))
           (local.set $hPrev (i32.add (local.get $outputs) (i32.mul (call $at (local.get $row) (local.get $time) (i32.sub (local.get $t) (i32.const 1))) (local.get $stateRow))))
           (if (i32.eqz (local.get $t)) (then (local.set $cPrev (local.get $zeros)) (local.set $hPrev (local.get $zeros))))
+          (if (local.get $operands) (then
+            (call $operandRow (local.get $operands) (local.get $width) (local.get $x) (local.get $input) (local.get $hidden)
+              (local.get $t) (local.get $time) (local.get $batch) (local.get $row))))
           (call $forwardRow
             (i32.add (local.get $s) (i32.mul (local.get $r) (local.get $gateRow)))
-            (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $gateRow)))
+            (i32.add (local.get $s) (i32.mul (local.get $r) (local.get $gateRow)))
             (local.get $cPrev) (local.get $hPrev)
             (call $keep (local.get $mask) (local.get $row) (local.get $t) (local.get $time))
             (local.get $hidden) (local.get $c)
@@ -72,10 +77,11 @@
             (select (i32.add (local.get $tanhC) (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $row)) (local.get $stateRow)))
               (local.get $tanhRow) (local.get $tanhC))
             (local.get $cNew)
-            (select (i32.add (local.get $operandsH)
-                (i32.shl (i32.mul (call $at (i32.add (local.get $t) (i32.const 1)) (local.get $batch) (local.get $row)) (local.get $width)) (i32.const 2)))
+            ;; h_t also into the H_prev block of step t + 1's operands row
+            (select (i32.add (local.get $operands)
+                (i32.shl (i32.add (i32.mul (call $at (i32.add (local.get $t) (i32.const 1)) (local.get $batch) (local.get $row)) (local.get $width)) (local.get $input)) (i32.const 2)))
               (i32.const 0)
-              (i32.and (i32.ne (local.get $operandsH) (i32.const 0)) (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $time)))))
+              (i32.and (i32.ne (local.get $operands) (i32.const 0)) (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $time)))))
           (local.set $r (i32.add (local.get $r) (i32.const 1)))
           (br $rows)))
         (local.set $b (i32.add (local.get $b) (local.get $n)))
@@ -95,6 +101,22 @@
           (local.get $stateRow))))
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br $last))))
+
+  ;; Row t·B + b of the operands [X | H_prev | 1]: x[b, t], and at t = 0 the zeros of h_{-1} (later steps' h_{t-1} is
+  ;; written by the step before), and the 1.
+  (func $operandRow (param $operands i32) (param $width i32) (param $x i32) (param $input i32) (param $hidden i32)
+    (param $t i32) (param $time i32) (param $batch i32) (param $b i32)
+    (local $to i32) (local $from i32) (local $j i32)
+    (local.set $to (i32.add (local.get $operands) (i32.shl (i32.mul (call $at (local.get $t) (local.get $batch) (local.get $b)) (local.get $width)) (i32.const 2))))
+    (local.set $from (i32.add (local.get $x) (i32.shl (i32.mul (call $at (local.get $b) (local.get $time) (local.get $t)) (local.get $input)) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $j) (local.get $input)))
+      (f32.store (i32.add (local.get $to) (i32.shl (local.get $j) (i32.const 2))) (f32.load (i32.add (local.get $from) (i32.shl (local.get $j) (i32.const 2)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $next)))
+    (if (i32.eqz (local.get $t)) (then
+      (call $zeroFloats (i32.add (local.get $to) (i32.shl (local.get $input) (i32.const 2))) (local.get $hidden))))
+    (f32.store (i32.add (local.get $to) (i32.shl (i32.add (local.get $input) (local.get $hidden)) (i32.const 2))) (f32.const 1)))
 
   ;; Backward through every step, t = T − 1 … 0: dz_t of the rows into their columns of dZᵀ (the weight gradients
   ;; multiply all of it at once afterwards). dh and dc are the states [B, H] (the kernel's scratch): they start as
@@ -150,8 +172,9 @@
           (i32.shl (i32.mul (local.get $time) (local.get $batch)) (i32.const 2)))
         ;; dh_{t-1} = dz_t·Vᵀ (+ dh handed on at padding); none before step 0
         (if (local.get $t) (then
-          (call $matmulRows (i32.add (local.get $dh) (i32.mul (local.get $b) (local.get $stateRow))) (local.get $dhPass)
-            (local.get $dzTile) (local.get $gateRow) (local.get $vtp) (local.get $n) (i32.shl (local.get $hidden) (i32.const 2)) (local.get $hidden))))
+          (call $matmulRows (i32.add (local.get $dh) (i32.mul (local.get $b) (local.get $stateRow))) (local.get $dhPass) (local.get $stateRow)
+            (local.get $dzTile) (local.get $gateRow) (i32.shl (local.get $hidden) (i32.const 2)) (i32.const 0) (i32.const 0) (i32.const 0)
+            (local.get $vtp) (i32.shl (local.get $hidden) (i32.const 2)) (local.get $n) (local.get $hidden))))
         (local.set $b (i32.add (local.get $b) (local.get $n)))
         (br $blocks)))
       (br $steps))))

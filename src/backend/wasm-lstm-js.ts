@@ -146,6 +146,8 @@ export function jsForwardSteps(
   buffers: SequenceBuffers<TensorInfo>,
   dims: SequenceDims,
 ): TensorInfo[] {
+  const { xFlat, projected } = projectInputs(stock, backend, inputs);
+  if (buffers.trace) fillOperands(backend, buffers.trace.operands, xFlat, dims);
   const zeros = () => {
     const z = backend.makeOutput([dims.batch, dims.hidden], 'float32');
     viewOf(backend)(z).fill(0);
@@ -153,12 +155,36 @@ export function jsForwardSteps(
   };
   let [h, c] = [zeros(), zeros()];
   for (let t = 0; t < dims.time; t++) {
-    const next = jsForward(stock, { ...inputs, hPrev: h, cPrev: c }, backend, buffers, { ...dims, t });
+    const next = jsForward(stock, { ...inputs, projected, hPrev: h, cPrev: c }, backend, buffers, { ...dims, t });
     backend.disposeData(h.dataId);
     backend.disposeData(c.dataId);
     [h, c] = next;
   }
+  for (const t of [xFlat, projected]) backend.disposeData(t.dataId);
   return [h, c];
+}
+
+/** X time-major [T·B, I] and x_t·U + b for every step [T·B, 4H], from the stock Transpose and _FusedMatMul. */
+function projectInputs(stock: StockKernel, backend: WasmBackend, inputs: Inputs) {
+  const { x, kernel, bias } = inputs as Record<string, TensorInfo>;
+  const [batch, time, input] = x.shape;
+  const as = (t: TensorInfo, shape: number[]) => ({ ...t, shape }); // the same data, another shape
+  const xFlat = runStock(stock, backend, 'Transpose', { x }, { perm: [1, 0, 2] }); // [T, B, I]
+  const matMul = { a: as(xFlat, [1, time * batch, input]), b: as(kernel, [1, ...kernel.shape]), bias };
+  const attrs = { transposeA: false, transposeB: false, activation: 'linear' };
+  const projected = runStock(stock, backend, '_FusedMatMul', matMul, attrs); // [1, T·B, 4H]
+  return { xFlat: as(xFlat, [time * batch, input]), projected: as(projected, [time * batch, kernel.shape[1]]) };
+}
+
+/** operands [T·B, I + H + 1] = [X | H_prev | 1]: X, h_{-1} = 0 and the ones; each step but the last adds its h. */
+function fillOperands(backend: WasmBackend, operands: TensorInfo, xFlat: TensorInfo, { time, batch }: SequenceDims) {
+  const [input, width] = [xFlat.shape[1], operands.shape[1]];
+  const [x, ops] = [xFlat, operands].map(viewOf(backend));
+  for (let r = 0; r < time * batch; r++) {
+    ops.set(x.subarray(r * input, (r + 1) * input), r * width);
+    ops[r * width + width - 1] = 1;
+    if (r < batch) ops.fill(0, r * width + input, r * width + width - 1);
+  }
 }
 
 /** Step t forward, into its part of `buffers`; returns the new h and c. */

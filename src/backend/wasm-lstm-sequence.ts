@@ -3,7 +3,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { bufferList, LSTM_SEQUENCE_KERNELS, type SequenceBuffers } from '../models/lstm-sequence-kernels.js';
 import { loadSimdCell, type SimdCell } from './lstm-cell-simd.js';
 import { rowThreads, runOverRows } from './row-threads.js';
-import { heapOffset, viewOf, type StockKernel, type WasmBackend } from './wasm-backend.js';
+import { heapOffset, type StockKernel, type WasmBackend } from './wasm-backend.js';
 import { jsBackwardSteps, jsForwardSteps, type SequenceDims } from './wasm-lstm-js.js';
 
 /**
@@ -47,46 +47,35 @@ export function sequenceThreads(backend: unknown): number {
 }
 
 /**
- * The whole-sequence buffers a forward pass fills step by step: outputs, and with a trace (given xFlat [T·B, I])
- * gates, tanhC, operands and cs. operands [T·B, I + H + 1] = [X | H_prev | 1], the right side of the
- * weight-gradient matMul, starts as X, h_{-1} = 0 and the ones; each step but the last writes its h into it.
+ * The whole-sequence buffers a forward pass fills step by step: outputs, and with a trace gates, tanhC, operands
+ * and cs. operands [T·B, I + H + 1] = [X | H_prev | 1] is the right side of the weight-gradient matMul.
  */
-function forwardBuffers(backend: WasmBackend, { time, batch, hidden }: SequenceDims, xFlat?: TensorInfo) {
+function forwardBuffers(backend: WasmBackend, { time, batch, hidden }: SequenceDims, input: number, trace: boolean) {
   const make = (shape: number[]) => backend.makeOutput(shape, 'float32');
   const outputs = make([batch, time, hidden]);
-  if (xFlat === undefined) return { outputs };
-  const input = xFlat.shape[1];
-  const width = input + hidden + 1;
-  const operands = make([time * batch, width]);
-  const [x, ops] = [xFlat, operands].map(viewOf(backend));
-  for (let r = 0; r < time * batch; r++) {
-    ops.set(x.subarray(r * input, (r + 1) * input), r * width);
-    ops[r * width + input + hidden] = 1;
-    if (r < batch) ops.fill(0, r * width + input, r * width + input + hidden);
-  }
-  const [gates, tanhC, cs] = [
+  if (!trace) return { outputs };
+  const [gates, tanhC, operands, cs] = [
     [time, batch, 4 * hidden],
     [time, batch, hidden],
+    [time * batch, input + hidden + 1],
     [time, batch, hidden],
   ].map(make);
   return { outputs, trace: { gates, tanhC, operands, cs } };
 }
 
 /**
- * Inputs projected [T·B, 4H] (x·U + b for every step, time-major), recurrent V [H, 4H] (g blocks pre-scaled by 2),
- * optional mask [B, T] (1 real step, 0 padding), and with a trace xFlat [T·B, I]. attrs: time, trace. Outputs h, c
- * [B, H] (the last state), then the buffers in bufferList's order: outputs [B, T, H], and with a trace gates,
- * tanhC, operands and cs.
+ * Inputs x [B, T, I], kernel U [I, 4H], recurrent V [H, 4H], bias b [4H] (all with the g block scaled by 2), and
+ * optional mask [B, T] (1 real step, 0 padding). attrs: trace. Outputs h, c [B, H] (the last state), then the
+ * buffers in bufferList's order: outputs [B, T, H], and with a trace gates, tanhC, operands and cs.
  */
 function forwardSequence(stock: StockKernel): KernelFunc {
   return (args) => {
     const { inputs, attrs, backend } = args as unknown as Args;
-    const { projected, recurrent, xFlat } = inputs as Record<string, TensorInfo>;
-    const [time, trace] = [attrs.time as number, attrs.trace as boolean];
-    const hidden = recurrent.shape[0];
-    const dims = { time, batch: projected.shape[0] / time, hidden };
-    const buffers = forwardBuffers(backend, dims, trace ? xFlat : undefined);
-    const cell = simdCell(backend, hidden);
+    const { x, recurrent } = inputs as Record<string, TensorInfo>;
+    const [batch, time, input] = x.shape;
+    const dims = { time, batch, hidden: recurrent.shape[0] };
+    const buffers = forwardBuffers(backend, dims, input, attrs.trace as boolean);
+    const cell = simdCell(backend, dims.hidden);
     const [h, c] = cell
       ? simdForward(cell, backend, inputs, buffers, dims)
       : jsForwardSteps(stock, backend, inputs, buffers, dims);
@@ -98,31 +87,30 @@ function forwardSequence(stock: StockKernel): KernelFunc {
 function simdForward(
   cell: SimdCell,
   backend: WasmBackend,
-  { projected, recurrent, mask }: Args['inputs'],
+  { x, kernel, recurrent, bias, mask }: Args['inputs'],
   buffers: SequenceBuffers<TensorInfo>,
   { time, batch, hidden }: SequenceDims,
 ): TensorInfo[] {
   const memory = memoryOf(backend)!;
+  const input = x!.shape[2];
   const make = (floats: number[]) => backend.makeOutput(floats, 'float32');
   const [h, c] = [make([batch, hidden]), make([batch, hidden])];
-  const vp = make([cell.packedFloats({ k: hidden, n: 4 * hidden })]);
+  const wp = make([cell.packedFloats({ k: input + hidden, n: 4 * hidden })]);
   const scratchFloats = cell.scratchFloats({ hidden });
   const scratch = make([rowThreads(memory) * scratchFloats]);
-  const p = (x?: TensorInfo) => heapOffset(backend, x);
-  cell.pack({ src: p(recurrent), k: hidden, n: 4 * hidden, dst: p(vp) });
+  const p = (t?: TensorInfo) => heapOffset(backend, t);
+  cell.pack({ dst: p(wp), n: 4 * hidden, w1: p(kernel), k1: input, w2: p(recurrent), k2: hidden });
   const trace = buffers.trace;
-  const width = trace ? trace.operands.shape[1] : 0;
   const fixed = {
-    ...{ projected: p(projected), vp: p(vp), mask: p(mask), time, batch, hidden },
+    ...{ x: p(x), input, wp: p(wp), bias: p(bias), mask: p(mask), time, batch, hidden },
     ...{ outputs: p(buffers.outputs), hOut: p(h), cOut: p(c) },
-    ...{ gates: p(trace?.gates), tanhC: p(trace?.tanhC), cs: p(trace?.cs), width },
-    operandsH: trace ? p(trace.operands) + 4 * (width - 1 - hidden) : 0, // row 0's H_prev block
+    ...{ gates: p(trace?.gates), tanhC: p(trace?.tanhC), cs: p(trace?.cs), operands: p(trace?.operands) },
   };
   runOverRows(memory, cell.forwardSequence, 'forwardSequence', batch, (rowStart, rowEnd, part) => ({
     ...fixed,
     ...{ rowStart, rowEnd, scratch: p(scratch) + 4 * part * scratchFloats },
   }));
-  for (const x of [vp, scratch]) backend.disposeData(x.dataId);
+  for (const t of [wp, scratch]) backend.disposeData(t.dataId);
   return [h, c];
 }
 
@@ -160,7 +148,7 @@ function simdBackward(
   const scratchFloats = cell.scratchFloats({ hidden });
   const scratch = make([rowThreads(memory) * scratchFloats]);
   const p = (x?: TensorInfo) => heapOffset(backend, x);
-  cell.pack({ src: p(recurrentT), k: 4 * hidden, n: hidden, dst: p(vtp) });
+  cell.pack({ dst: p(vtp), n: hidden, w1: p(recurrentT), k1: 4 * hidden, w2: 0, k2: 0 });
   const fixed = {
     ...{ dOutputs: p(dOutputs), dhLast: p(dhLast), dcLast: p(dcLast) },
     ...{ gates: p(gates), tanhC: p(tanhC), cs: p(cs), vtp: p(vtp), mask: p(mask), time, batch, hidden },

@@ -58,12 +58,12 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
   const [batch, time, input] = x.shape;
   const hidden = w.recurrentKernel.shape[0];
   const k = gateScale(hidden);
-  const kernel = tf.mul(w.kernel, k); // [input, 4H]
+  const kernel = tf.mul<tf.Tensor2D>(w.kernel, k); // [input, 4H]
   const recurrent = tf.mul<tf.Tensor2D>(w.recurrentKernel, k); // [H, 4H]
   const bias = tf.mul<tf.Tensor1D>(w.bias, k); // [4H]
+  if (sequenceKernelsAvailable()) return kernelForward(x, { kernel, recurrentKernel: recurrent, bias }, mask, trace);
   const xFlat = tf.reshape<tf.Rank.R2>(tf.transpose(x, [1, 0, 2]), [time * batch, input]); // [time*batch, input]
   const projected = tf.fused.matMul({ a: xFlat, b: kernel, bias }); // [time*batch, 4H]
-  if (sequenceKernelsAvailable()) return kernelForward(xFlat, projected as tf.Tensor2D, recurrent, mask, trace, time);
   const xps = tf.unstack(tf.reshape(projected, [time, batch, 4 * hidden])) as tf.Tensor2D[]; // time × [batch, 4H]
   const keeps = mask === undefined ? undefined : stepMasks(mask, hidden);
   let h = tf.zeros<tf.Rank.R2>([batch, hidden]);
@@ -99,20 +99,14 @@ function forward(x: tf.Tensor3D, w: LstmWeights, mask: tf.Tensor2D | undefined, 
 }
 
 /**
- * The loop of forward() as one registered kernel (src/backend/wasm-lstm-sequence.ts), with the same results: it
- * fills the outputs [batch, time, H] and the trace (operands from X and the ones) itself, so nothing is stacked,
- * transposed or concatenated afterwards.
+ * The loop of forward() as one registered kernel (src/backend/wasm-lstm-sequence.ts), with the same results, given
+ * the scaled weights: it projects the inputs itself and fills the outputs [batch, time, H] and the trace, so
+ * nothing is stacked, transposed or concatenated around it.
  */
-function kernelForward(
-  xFlat: tf.Tensor2D,
-  projected: tf.Tensor2D,
-  recurrent: tf.Tensor2D,
-  mask: tf.Tensor2D | undefined,
-  trace: boolean,
-  time: number,
-) {
-  const inputs: tf.NamedTensorMap = { projected, recurrent, ...(mask ? { mask } : {}), ...(trace ? { xFlat } : {}) };
-  const [h, c, ...buffers] = tf.engine().runKernel<tf.Tensor[]>(LSTM_SEQUENCE_KERNELS.forward, inputs, { time, trace });
+function kernelForward(x: tf.Tensor3D, scaled: LstmWeights, mask: tf.Tensor2D | undefined, trace: boolean) {
+  const { kernel, recurrentKernel: recurrent, bias } = scaled;
+  const inputs: tf.NamedTensorMap = { x, kernel, recurrent, bias, ...(mask ? { mask } : {}) };
+  const [h, c, ...buffers] = tf.engine().runKernel<tf.Tensor[]>(LSTM_SEQUENCE_KERNELS.forward, inputs, { trace });
   const { outputs, trace: traced } = buffersOf(buffers);
   const result: LstmResult = { outputs: outputs as tf.Tensor3D, h: h as tf.Tensor2D, c: c as tf.Tensor2D };
   return { result, trace: traced as Trace | undefined };

@@ -36,7 +36,7 @@ test('a build whose entries take other parameters, or whose names are unknown, i
   writeFileSync(swapped.params, JSON.stringify({ ...built, forwardSequence }));
   assert.throws(
     () => loadSimdCell(memory, swapped.dir),
-    /does not match src\/backend\/lstm-cell\.wat \(forwardSequence should take projected, vp,/,
+    /does not match src\/backend\/lstm-cell\.wat \(forwardSequence should take x, input,/,
   );
   const unnamed = copyOfBuild();
   rmSync(unnamed.params);
