@@ -33,7 +33,7 @@ for (const [name, wat] of [
   ['lstm-cell-shared.wasm', text.replace(unsharedImport, sharedImport)],
 ]) {
   const module = wabt.parseWat(source, wat, { simd: true, threads: true });
-  const binary = module.toBinary({}).buffer;
+  const binary = module.toBinary({ write_debug_names: true }).buffer; // names: profiles show our functions
   module.destroy();
   new WebAssembly.Module(binary); // validates it (wabt's own validate() does not know shared memory)
   writeFileSync(join(out, name), binary);

@@ -18,6 +18,7 @@ export const CELL_PARAMS = {
     ...['time', 'batch', 'hidden', 'rowStart', 'rowEnd'],
     ...['dZT', 'dh', 'dc', 'scratch'],
   ],
+  weightGradient: ['dZT', 'packed', 'rows', 'width', 'rowStart', 'rowEnd', 'out'],
   pack: ['dst', 'n', 'w1', 'k1', 'w2', 'k2'],
   packedFloats: ['k', 'n'],
   scratchFloats: ['hidden'],

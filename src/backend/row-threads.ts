@@ -1,4 +1,4 @@
-// The batch's rows shared out between this thread and worker threads on the same wasm heap, for the SIMD cell's sequence entries.
+// The rows of the batch (or of dZᵀ) shared out between this thread and worker threads on the same wasm heap, for the SIMD cell's entries.
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { argList, cellFile, type CellArgs } from './lstm-cell-simd.js';
@@ -12,8 +12,8 @@ import { argList, cellFile, type CellArgs } from './lstm-cell-simd.js';
  * whole sequence costs one hand-over per thread and none per step).
  */
 
-export type SequenceEntry = 'forwardSequence' | 'backwardSequence';
-const ENTRIES: SequenceEntry[] = ['forwardSequence', 'backwardSequence'];
+export type RowEntry = 'forwardSequence' | 'backwardSequence' | 'weightGradient';
+const ENTRIES: RowEntry[] = ['forwardSequence', 'backwardSequence', 'weightGradient'];
 // control[0]: IDLE, WORK (posted), DONE or FAILED (by the worker), STOP; row-worker.cjs uses the same numbers
 const [IDLE, WORK, FAILED, STOP] = [0, 1, 3, 4];
 const ARGS = 3; // control[1] entry index, control[2] argument count, then the arguments
@@ -75,29 +75,30 @@ export function rowThreads(memory: WebAssembly.Memory): number {
 }
 
 /**
- * Runs `entry` over rows 0 … batch − 1: blocks of whole multiples of 4 rows to each thread, the first block on this
- * one. `args(rowStart, rowEnd, part)` gives a part's arguments (part: the thread's index, for its scratch).
+ * Runs `entry` over rows 0 … rows − 1 (of the batch, or of dZᵀ): blocks of whole multiples of 4 rows to each thread,
+ * the first block on this one. `args(rowStart, rowEnd, part)` gives a part's arguments (part: the thread's index, for
+ * its scratch).
  */
-export function runOverRows<E extends SequenceEntry>(
+export function runOverRows<E extends RowEntry>(
   memory: WebAssembly.Memory,
   run: (args: CellArgs<E>) => number,
   entry: E,
-  batch: number,
+  rows: number,
   args: (rowStart: number, rowEnd: number, part: number) => CellArgs<E>,
 ): void {
   const workers = pools.get(memory) ?? [];
-  const parts = Math.max(1, Math.min(1 + workers.length, Math.floor(batch / MIN_ROWS)));
-  const chunk = Math.ceil(batch / parts / 4) * 4;
+  const parts = Math.max(1, Math.min(1 + workers.length, Math.floor(rows / MIN_ROWS)));
+  const chunk = Math.ceil(rows / parts / 4) * 4;
   const busy: RowWorker[] = [];
-  for (let part = 1; part * chunk < batch; part++) {
+  for (let part = 1; part * chunk < rows; part++) {
     const w = workers[part - 1];
-    const list = argList(entry, args(part * chunk, Math.min(batch, (part + 1) * chunk), part));
+    const list = argList(entry, args(part * chunk, Math.min(rows, (part + 1) * chunk), part));
     w.control.set([ENTRIES.indexOf(entry), list.length, ...list], 1);
     Atomics.store(w.control, 0, WORK);
     Atomics.notify(w.control, 0);
     busy.push(w);
   }
-  run(args(0, Math.min(batch, chunk), 0));
+  run(args(0, Math.min(rows, chunk), 0));
   const failures = busy.map(waitFor).filter((m) => m !== undefined);
   if (failures.length > 0) throw new Error(`the LSTM ${entry} failed on a worker thread: ${failures.join('; ')}`);
 }

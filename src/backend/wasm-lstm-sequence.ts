@@ -3,7 +3,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { bufferList, LSTM_SEQUENCE_KERNELS, type SequenceBuffers } from '../models/lstm-sequence-kernels.js';
 import { loadSimdCell, type SimdCell } from './lstm-cell-simd.js';
 import { rowThreads, runOverRows } from './row-threads.js';
-import { heapOffset, type StockKernel, type WasmBackend } from './wasm-backend.js';
+import { heapOffset, runStock, type StockKernel, type WasmBackend } from './wasm-backend.js';
 import { jsBackwardSteps, jsForwardSteps, type SequenceDims } from './wasm-lstm-js.js';
 
 /**
@@ -161,9 +161,41 @@ function simdBackward(
   for (const x of [dh, dc, vtp, scratch]) backend.disposeData(x.dataId);
 }
 
+/**
+ * Inputs dZT [4H, R] and operands [R, width] ([X | H_prev | 1], R = T·B). Output dZT·operands [4H, width] (the
+ * weight and bias gradients, transposed): our matMul tiles over the row threads, or without the cell the stock
+ * BatchMatMul.
+ */
+function weightGradient(stock: StockKernel): KernelFunc {
+  return (args) => {
+    const { inputs, backend } = args as unknown as Args;
+    const { dZT, operands } = inputs as Record<string, TensorInfo>;
+    const [[gates, rows], width] = [dZT.shape, operands.shape[1]];
+    const cell = simdCell(backend, 4);
+    if (cell === undefined) {
+      const as3 = (t: TensorInfo) => ({ ...t, shape: [1, ...t.shape] });
+      const product = runStock(stock, backend, 'BatchMatMul', { a: as3(dZT), b: as3(operands) });
+      return { ...product, shape: [gates, width] };
+    }
+    const memory = memoryOf(backend)!;
+    const out = backend.makeOutput([gates, width], 'float32');
+    const packed = backend.makeOutput([cell.packedFloats({ k: rows, n: width })], 'float32');
+    const p = (t: TensorInfo) => heapOffset(backend, t);
+    cell.pack({ dst: p(packed), n: width, w1: p(operands), k1: rows, w2: 0, k2: 0 });
+    const fixed = { dZT: p(dZT), packed: p(packed), rows, width, out: p(out) };
+    runOverRows(memory, cell.weightGradient, 'weightGradient', gates, (rowStart, rowEnd) => ({
+      ...fixed,
+      ...{ rowStart, rowEnd },
+    }));
+    backend.disposeData(packed.dataId);
+    return out;
+  };
+}
+
 export function lstmSequenceKernelConfigs(stock: StockKernel): KernelConfig[] {
   return [
     { kernelName: LSTM_SEQUENCE_KERNELS.forward, backendName: 'wasm', kernelFunc: forwardSequence(stock) },
     { kernelName: LSTM_SEQUENCE_KERNELS.backward, backendName: 'wasm', kernelFunc: backwardSequence(stock) },
+    { kernelName: LSTM_SEQUENCE_KERNELS.weightGradient, backendName: 'wasm', kernelFunc: weightGradient(stock) },
   ];
 }

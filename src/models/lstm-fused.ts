@@ -215,7 +215,10 @@ function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): Gradi
     ? kernelBackward(dOutputs, dhLast, dcLast, steps, recurrentT)
     : tf.transpose<tf.Tensor2D>(tf.concat(opBackwardLoop(dOutputs, dhLast, dcLast, steps, recurrentT))); // [4H, time*batch]
   // operands [X | H_prev | 1]: the column of ones makes the same matMul sum dZ over all rows, the bias gradient.
-  const dParams = tf.transpose(tf.matMul(dZT, operands)); // [input+H+1, 4H]
+  const product = sequenceKernelsAvailable()
+    ? tf.engine().runKernel<tf.Tensor2D>(LSTM_SEQUENCE_KERNELS.weightGradient, { dZT, operands }, {})
+    : tf.matMul(dZT, operands);
+  const dParams = tf.transpose(product); // [input+H+1, 4H]
   const [dKernel, dRecurrent, dBias] = tf.split(dParams, [input, hidden, 1]); // [input, 4H], [H, 4H], [1, 4H]
   const dx = () => {
     // dZ·Uᵀ after transposing dZᵀ back: U·dZᵀ (no transpose) measured no faster, as dZᵀ is then the packed operand

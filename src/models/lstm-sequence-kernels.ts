@@ -1,11 +1,15 @@
 // The contract between the fused kernel and a backend's sequence kernels: their names and the buffers they fill.
 
 /**
- * Kernels a backend may register to run a whole sequence, forward or backward, in one dispatch
- * (src/backend/wasm-lstm-sequence.ts does, for wasm, as part of the fixed wasm kernels); elsewhere the steps run as
- * tfjs ops. Same equations, same tests.
+ * Kernels a backend may register to run a whole sequence, forward or backward, in one dispatch, and the weight
+ * gradients' product dZᵀ·[X | H_prev | 1] after it (src/backend/wasm-lstm-sequence.ts does, for wasm, as part of
+ * the fixed wasm kernels); elsewhere the steps run as tfjs ops. Same equations, same tests.
  */
-export const LSTM_SEQUENCE_KERNELS = { forward: 'LstmFusedForward', backward: 'LstmFusedBackward' } as const;
+export const LSTM_SEQUENCE_KERNELS = {
+  forward: 'LstmFusedForward',
+  backward: 'LstmFusedBackward',
+  weightGradient: 'LstmFusedWeightGradient',
+} as const;
 
 /** What the backward pass needs from the forward one, all time-major; the step kernels take and fill them by name. */
 export type ForwardTrace<T> = {
