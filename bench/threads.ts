@@ -1,4 +1,4 @@
-// `npx tsx bench/threads.ts`: what XNNPACK threads buy on wasm, one thread then two, twice (side by side in one process).
+// `npx tsx bench/threads.ts`: what threads buy on wasm (XNNPACK's, and the fused layer's row workers), one then two, twice.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend/select.js';
 import { lstmFused } from '../src/models/lstm-fused.js';

@@ -63,7 +63,7 @@ function checkBuilt(file: string, dir: URL, exports: Record<string, unknown>): R
 
 /**
  * The cell on this memory (the threaded build's is shared, and needs the shared variant), or undefined when the
- * module is not built (run `npm run build`): the step kernels then use their JavaScript loops.
+ * module is not built (run `npm run build`): the sequence kernels then use their JavaScript loops.
  */
 export function loadSimdCell(memory: WebAssembly.Memory, dir = WASM_DIR): SimdCell | undefined {
   const file = cellFile(memory, dir);

@@ -1,9 +1,9 @@
 ;; The LSTM recurrence in wasm SIMD (4 floats a lane group): whole sequences forward and backward, for a range of
-;; the batch's rows (lstm-sequence.wat), each step a product with V (matmul.wat) and the rows' cells (here). Same
-;; equations as src/models/lstm-fused.ts; run by src/backend/wasm-lstm-step.ts on the wasm backend's own heap (this
-;; module imports tfjs's memory; scripts/build-wasm.mjs splices in the included files and builds a shared-memory
-;; variant for the threaded build, which src/backend/row-threads.ts also runs on worker threads). Pointers are byte
-;; offsets into that heap; every row length (hidden) is a multiple of 4.
+;; the batch's rows (lstm-sequence.wat), each step a product with the weights (matmul.wat) and the rows' cells
+;; (here). Same equations as src/models/lstm-fused.ts; run by src/backend/wasm-lstm-sequence.ts on the wasm
+;; backend's own heap (this module imports tfjs's memory; scripts/build-wasm.mjs splices in the included files and
+;; builds a shared-memory variant for the threaded build, which src/backend/row-threads.ts also runs on worker
+;; threads). Pointers are byte offsets into that heap; every row length (hidden) is a multiple of 4.
 ;;
 ;; Layout (f32, row-major): a row of z, s, dz is [4H] with gate blocks i, f, g, o; a state row is [H].
 ;; The g block of z is pre-scaled by 2 (lstm-fused.ts), so one sigmoid serves all four gates: g = 2σ(2z_g) − 1.

@@ -1,4 +1,5 @@
 // The rows of the batch (or of dZᵀ) shared out between this thread and worker threads on the same wasm heap, for the SIMD cell's entries.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { argList, cellFile, type CellArgs } from './lstm-cell-simd.js';
@@ -32,11 +33,12 @@ const pools = new WeakMap<WebAssembly.Memory, RowWorker[]>();
 
 /**
  * Starts `count` worker threads on this shared memory (none when it is not shared or the cell is not built), and
- * resolves once each has its instance of the cell.
+ * resolves once each has its instance of the cell. Should a worker fail to start, there are none: the sequences
+ * then run on this thread alone, slower but the same.
  */
 export async function startRowWorkers(memory: WebAssembly.Memory, count: number): Promise<void> {
-  if (count < 1 || !(memory.buffer instanceof SharedArrayBuffer)) return;
   const wasmFile = cellFile(memory);
+  if (count < 1 || !(memory.buffer instanceof SharedArrayBuffer) || !existsSync(wasmFile)) return;
   const workers = Array.from({ length: count }, () => {
     const control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + MAX_ARGS)));
     const { port1, port2 } = new MessageChannel();
@@ -44,15 +46,18 @@ export async function startRowWorkers(memory: WebAssembly.Memory, count: number)
     const worker = new Worker(WORKER_SCRIPT, { workerData, transferList: [port2], execArgv: [] });
     return { worker, control, port: port1 };
   });
-  await Promise.all(
-    workers.map(
-      ({ worker, port }) =>
-        new Promise<void>((resolve, reject) => {
-          worker.once('error', reject);
-          port.once('message', () => resolve());
-        }),
-    ),
-  );
+  const ready = ({ worker, port }: RowWorker) =>
+    new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', () => reject(new Error('a row worker exited while starting')));
+      port.once('message', () => resolve());
+    });
+  try {
+    await Promise.all(workers.map(ready));
+  } catch {
+    for (const { worker } of workers) void worker.terminate();
+    return;
+  }
   for (const { worker, port } of workers) {
     worker.unref(); // an idle worker waits in Atomics.wait: it must not keep Node alive
     port.unref();

@@ -21,12 +21,14 @@ import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
  * A padded step (mask 0) passes dh and dc straight through and contributes no dz.
  *
  * Operands are transposed explicitly before multiplying: on the wasm backend a matMul with a transposed operand
- * is many times slower than a transpose followed by a plain matMul.
+ * is many times slower than a transpose followed by a plain matMul. Where the backend registers the sequence
+ * kernels (wasm, src/backend/wasm-lstm-sequence.ts), the forward loop (the projection included), the backward loop
+ * and the weight-gradient product are each one kernel; elsewhere they are the tfjs ops below.
  */
 export const lstmFused: LstmSequenceFn = (x, weights, mask) =>
   // A named scope: the engine looks a custom op's gradient up by its scope name, which must not be a kernel's.
   tf.tidy('lstmFused', () => {
-    const maskF = mask === undefined ? undefined : tf.cast<tf.Tensor2D>(mask, 'float32'); // the step kernels read floats
+    const maskF = mask === undefined ? undefined : tf.cast<tf.Tensor2D>(mask, 'float32'); // the sequence kernels read floats
     return gradientIsRecorded() ? trainingPath(x, weights, maskF) : forward(x, weights, maskF, false).result;
   });
 

@@ -11,7 +11,7 @@ export const LSTM_SEQUENCE_KERNELS = {
   weightGradient: 'LstmFusedWeightGradient',
 } as const;
 
-/** What the backward pass needs from the forward one, all time-major; the step kernels take and fill them by name. */
+/** What the backward pass needs from the forward one, all time-major; the sequence kernels fill and take them by name. */
 export type ForwardTrace<T> = {
   /** [time*batch, input+H+1]  [X | H_prev | 1]: h_{t-1} (h_{-1} = 0) next to x_t, and a 1 */
   operands: T;
