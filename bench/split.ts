@@ -8,6 +8,10 @@ import { LSTM_SEQUENCE_KERNELS } from '../src/models/lstm-sequence-kernels.js';
 import { median, WORKLOADS, type WorkloadName } from './workloads.js';
 import { medianMs } from './case.js';
 
+/** The least time each measurement's timed calls span (after half as long of warm-up): a fast case's first tens of
+ * steps run slower while V8 and the wasm engine optimise the hot code. */
+const WINDOW_MS = 1500;
+
 /**
  * One LSTM layer of the workload (no head, no optimizer): inference; the taped forward and the backward of one
  * gradient computation (the forward ends when variableGrads' function returns); and, on operands of the same
@@ -28,7 +32,7 @@ export function splitFusedStep(workload: WorkloadName, reps: number) {
   };
   const probe = tf.randomNormal([B, T, H]);
   const loss = () => tf.sum<tf.Scalar>(tf.mul(lstmFused(x, weights).outputs, probe));
-  const inference = medianMs(() => tf.tidy(() => void loss().dataSync()), reps, 3);
+  const inference = medianMs(() => tf.tidy(() => void loss().dataSync()), reps, 3, WINDOW_MS);
   const forwards: number[] = [];
   const total = medianMs(
     () =>
@@ -44,8 +48,9 @@ export function splitFusedStep(workload: WorkloadName, reps: number) {
       }),
     reps,
     3,
+    WINDOW_MS,
   );
-  const forward = median(forwards.slice(3));
+  const forward = median(forwards.slice(Math.floor(forwards.length / 2))); // the warm-up is the first half or less
   const dZT = tf.randomNormal([4 * H, T * B]);
   const operands = tf.randomNormal([T * B, I + H + 1]);
   const kernel = tf.getKernel(LSTM_SEQUENCE_KERNELS.weightGradient, tf.getBackend());
@@ -53,7 +58,12 @@ export function splitFusedStep(workload: WorkloadName, reps: number) {
     kernel
       ? tf.engine().runKernel<tf.Tensor>(LSTM_SEQUENCE_KERNELS.weightGradient, { dZT, operands }, {})
       : tf.matMul(dZT, operands);
-  const weightGradients = medianMs(() => tf.tidy(() => void tf.slice(product(), [0, 0], [1, 1]).dataSync()), reps, 3);
+  const weightGradients = medianMs(
+    () => tf.tidy(() => void tf.slice(product(), [0, 0], [1, 1]).dataSync()),
+    reps,
+    3,
+    WINDOW_MS,
+  );
   const backward = total - forward;
   return { inference, forward, backward, weightGradients, backwardLoop: backward - weightGradients };
 }
@@ -123,7 +133,7 @@ export function splitBidirectional(workload: WorkloadName, reps: number, rounds 
   };
   const times = new Map<string, number[]>(Object.keys(all).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++)
-    for (const [name, f] of Object.entries(all)) times.get(name)!.push(medianMs(f, reps, 3));
+    for (const [name, f] of Object.entries(all)) times.get(name)!.push(medianMs(f, reps, 3, WINDOW_MS));
   return Object.fromEntries([...times].map(([k, v]) => [k, median(v)]));
 }
 

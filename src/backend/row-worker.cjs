@@ -1,15 +1,18 @@
-// A thread of src/backend/row-threads.ts: runs the SIMD cell's sequence entries on its share of the batch's rows,
-// on the wasm heap it shares with the main thread, each time the control block says so. Plain CommonJS, run as is.
+// A thread of src/backend/row-threads.ts: runs the SIMD cell's entries on chunks of rows it takes from a shared
+// counter, on the wasm heap it shares with the main thread, each time the control block says so. Plain CommonJS.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { workerData } = require('node:worker_threads');
 
-const { wasmFile, memory, control, port, entries } = workerData;
+const { wasmFile, memory, control, next: nextChunk, port, entries } = workerData;
 const [WORK, DONE, FAILED, STOP] = [1, 2, 3, 4]; // row-threads.ts's states
-const ARGS = 3; // control[1]: the entry's index in `entries`; control[2]: its argument count; the arguments from 3
+// control[1 … 7]: the entry's index in `entries`, its argument count, where rowStart and rowEnd are among the
+// arguments, rows a chunk, rows in all, this worker's first chunk (then the next one left); the arguments from 8
+const ARGS = 8;
 const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasmFile)), { env: { memory } });
 const run = entries.map((name) => instance.exports[name]);
 const ctl = new Int32Array(control);
+const next = new Int32Array(nextChunk); // the next chunk of rows, shared with every thread
 port.postMessage('ready');
 
 function nextJob() {
@@ -21,9 +24,14 @@ function nextJob() {
 }
 
 while (nextJob() === WORK) {
+  const [entry, count, startAt, endAt, chunk, rows, first] = ctl.subarray(1, 8);
+  const args = Array.from(ctl.subarray(ARGS, ARGS + count));
   let done = DONE;
   try {
-    run[ctl[1]](...ctl.subarray(ARGS, ARGS + ctl[2]));
+    for (let c = first; c * chunk < rows; c = Atomics.add(next, 0, 1)) {
+      [args[startAt], args[endAt]] = [c * chunk, Math.min(rows, (c + 1) * chunk)];
+      run[entry](...args);
+    }
   } catch (error) {
     port.postMessage(String(error));
     done = FAILED;

@@ -44,8 +44,8 @@ export function addBackendOptions(command: Command, overrides: boolean): Command
     overrides ? 'tfjs backend (overrides the config)' : 'tfjs backend',
   );
   const threads = overrides
-    ? "wasm: XNNPACK threads, or auto (overrides wasmThreads; 1 = tfjs's single-threaded build)"
-    : "wasm: XNNPACK threads, or auto (default auto; 1 = tfjs's single-threaded build)";
+    ? "wasm: threads (XNNPACK's and the fused kernel's), or auto (overrides wasmThreads; 1 = tfjs's single-threaded build)"
+    : "wasm: threads (XNNPACK's and the fused kernel's), or auto (default auto; 1 = tfjs's single-threaded build)";
   return command
     .addOption(overrides ? backend.choices(BACKENDS) : backend.choices(BACKENDS).default('auto'))
     .option('--stock-kernels', "wasm: use tfjs's stock kernels instead of our faster ones")

@@ -355,8 +355,9 @@ export const configSchema = z
     wasmThreads: wasmThreadsSchema
       .default('auto')
       .describe(
-        "wasm only: XNNPACK threads; auto = the machine's cores (at most 4) for the fused hand kernel, " +
-          "1 (tfjs's single-threaded build) for other models, which threads slow down",
+        "wasm only: threads (XNNPACK's, and the fused hand kernel's own for its sequences); auto = the machine's " +
+          "cores (at most 4) for the fused hand kernel, 1 (tfjs's single-threaded build) for other models, which " +
+          'threads slow down',
       ),
     data: dataSchema,
     model: modelSchema.default(modelSchema.parse({})),
