@@ -159,6 +159,6 @@ if (process.argv[1]?.endsWith('split.ts') && process.argv[2] === 'bi') {
   line('inference (no tape)', s.inference);
   line('training: forward (taped)', s.forward);
   line('training: backward', s.backward);
-  line('  backward loop (one kernel)', s.backwardLoop);
+  line('  backward loop (one kernel, and glue)', s.backwardLoop);
   line('  weight-gradient product', s.weightGradients);
 }

@@ -1,11 +1,13 @@
-;; Whole sequences, forward and backward, for the rows rowStart … rowEnd − 1 of the batch: included into
-;; lstm-cell.wat's module by scripts/build-wasm.mjs. Rows of a batch never meet in an LSTM, so each thread runs the
-;; recurrence of its own rows from the first step to the last (src/backend/row-threads.ts), with no wait between
-;; steps. Per step and per block of 4 rows: the product with V for the block (matmul.wat), then the rows' cells.
+;; Whole sequences, forward and backward, for the rows rowStart … rowEnd − 1 of the batch, and the weight gradients'
+;; product: included into lstm-cell.wat's module by scripts/build-wasm.mjs. Rows of a batch never meet in an LSTM,
+;; so a thread runs the recurrence of a chunk of rows from the first step to the last (src/backend/row-threads.ts),
+;; with no wait between steps. Per step and block of 4 rows: the product with [U; V] forward, Vᵀ backward, for the
+;; block (matmul.wat), then the rows' cells.
 ;;
 ;; Layouts (f32, row-major, as in lstm-fused.ts): x [B, T, I], outputs and dOutputs [B, T, H], the trace gates
 ;; [T, B, 4H], tanhC and cs [T, B, H], operands [T·B, I + H + 1] ([X | H_prev | 1], time-major), dZT [4H, T·B],
-;; mask [B, T]; states [B, H]. [U; V] and Vᵀ come packed (`pack`), U, V and b with the g block scaled by 2.
+;; mask [B, T]; states [B, H]. [U; V] and Vᵀ come packed (`pack`): U, V and b with the g block scaled by 2, Vᵀ not
+;; (dz is the gradient w.r.t. the unscaled pre-activations).
 
   ;; Floats of scratch a thread needs: forward a row of zeros (the state before step 0), two more rows and a block
   ;; of 4 [4H] rows; backward the zeros, a block of 4 rows and one of 4 [4H] rows.

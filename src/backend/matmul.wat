@@ -1,8 +1,9 @@
-;; Row-block matrix products for the recurrence, z = init + [a1 | a2]·W, in wasm SIMD: included into lstm-cell.wat's
-;; module by scripts/build-wasm.mjs. Forward a step's z = b + x_t·U + h_{t-1}·V is [rows, I + H]·[U; V], backward
-;; dz_t·Vᵀ is [rows, 4H]·[4H, H], with rows a thread's share of the batch: small products, once per step, each step
-;; waiting for the last. The two sources a1, a2 (k1 and k2 columns) are read where they are: x_t in x, h_{t-1} in
-;; the outputs, never copied side by side.
+;; Matrix products by blocks of rows, z = init + [a1 | a2]·W, in wasm SIMD: included into lstm-cell.wat's module by
+;; scripts/build-wasm.mjs. In the recurrence, per step and block of 4 rows (or 1): forward z = b + x_t·U + h_{t-1}·V
+;; is [rows, I + H]·[U; V], backward dz_t·Vᵀ is [rows, 4H]·[4H, H]: small products, each step waiting for the last.
+;; The two sources a1, a2 (k1 and k2 columns) are read where they are: x_t in x, h_{t-1} in the outputs, never copied
+;; side by side. After the backward loop, the weight gradients' product dZᵀ·[X | H_prev | 1] is one large product
+;; by the same tiles.
 ;;
 ;; W is packed once per sequence into panels of 8 columns (`pack`): panel p holds columns 8p … 8p+7 of every row k
 ;; of W, side by side, at p·kw·8 + k·8 floats (a last, narrower panel is padded with zeros). A tile of 4 rows × 8

@@ -10,9 +10,9 @@ import { argList, CELL_PARAMS, cellFile, type CellArgs } from './lstm-cell-simd.
  * step's elementwise work on one thread. Here each worker thread instantiates the shared-memory build of the cell on
  * the threaded wasm build's heap (a SharedArrayBuffer) and waits on its control block: the main thread writes an
  * entry and its arguments there and wakes the worker (Atomics, so a whole sequence costs one hand-over per thread
- * and none per step). Then every thread takes chunks of rows from a shared counter until none is left, so that a
- * thread the machine holds back (a shared machine's neighbours take cores) leaves its rows to the others instead of
- * holding up the end of the sequence.
+ * and none per step). Each thread starts on a chunk of rows of its own, then takes chunks from a shared counter
+ * until none is left: a thread the machine holds back (a shared machine's neighbours take cores) holds up only its
+ * first chunk, and leaves the rest to the others.
  */
 
 export type RowEntry = 'forwardSequence' | 'backwardSequence' | 'weightGradient';
@@ -25,8 +25,8 @@ const ARGS = 8;
 const MAX_ARGS = 32;
 /** Chunks a thread takes on average: enough for another to take over from one held back, few enough to be long. */
 const CHUNKS_PER_THREAD = 2;
-/** Rows a chunk is a multiple of when it can be: 16 rows are 16 columns of dZᵀ, a 64-byte cache line, so that two
- * threads seldom write into one line (false sharing). */
+/** Rows a chunk is a multiple of when it can be: backward, 16 rows are 16 columns of dZᵀ, a 64-byte cache line (when
+ * the batch is a multiple of 16 too), so that two threads seldom write into one line (false sharing). */
 const LINE_ROWS = 16;
 
 interface RowWorker {
@@ -108,7 +108,7 @@ export function runOverRows<E extends RowEntry>(
   const pool = pools.get(memory);
   const workers = pool?.workers ?? [];
   const chunk = chunkRows(rows, 1 + workers.length);
-  const helpers = workers.slice(0, Math.ceil(rows / chunk) - 1);
+  const helpers = workers.slice(0, Math.max(0, Math.ceil(rows / chunk) - 1));
   const order: readonly string[] = CELL_PARAMS[entry];
   const header = [
     ENTRIES.indexOf(entry),
@@ -128,8 +128,13 @@ export function runOverRows<E extends RowEntry>(
   });
   let taken = 1; // without workers, this thread counts alone
   const take = () => (pool ? Atomics.add(pool.next, 0, 1) : taken++);
-  for (let c = 0; c * chunk < rows; c = take()) run(args(c * chunk, Math.min(rows, (c + 1) * chunk), 0));
-  const failures = helpers.map(waitFor).filter((m) => m !== undefined);
+  let failures: string[] = [];
+  try {
+    for (let c = 0; c * chunk < rows; c = take()) run(args(c * chunk, Math.min(rows, (c + 1) * chunk), 0));
+  } finally {
+    // even when this thread's part threw: a worker still at work must not meet the next call's chunks
+    failures = helpers.map(waitFor).filter((m) => m !== undefined);
+  }
   if (failures.length > 0) throw new Error(`the LSTM ${entry} failed on a worker thread: ${failures.join('; ')}`);
 }
 

@@ -10,7 +10,7 @@ export interface BackendChoice {
   /** why auto did not get the native backend, in our words (said once by the CLI) */
   note?: string;
   wasmKernels?: 'fixed' | 'stock';
-  /** wasm: XNNPACK threads in use */
+  /** wasm: threads in use (XNNPACK's pool, and as many row threads for the fused LSTM's sequences) */
   wasmThreads?: number;
 }
 
@@ -27,7 +27,7 @@ async function loadNodeBackend(): Promise<boolean> {
   }
 }
 
-/** Starts the wasm backend with its XNNPACK threads and our kernels or the stock ones; the threads in use, or 0. */
+/** Starts the wasm backend with its threads and our kernels or the stock ones; the threads in use, or 0. */
 async function useWasm(kernels: 'fixed' | 'stock', threads: WasmThreads, model?: ThreadsFor): Promise<number> {
   const { registerWasmBackend, resolveThreads } = await import('./wasm-threads.js');
   registerWasmBackend(resolveThreads(threads, model));

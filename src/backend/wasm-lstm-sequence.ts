@@ -1,4 +1,4 @@
-// The fused LSTM's whole sequence, forward or backward, as one wasm kernel: every step's work in one dispatch.
+// The fused LSTM's whole sequence, forward or backward, and its weight gradients' product, as one wasm kernel each.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { bufferList, LSTM_SEQUENCE_KERNELS, type SequenceBuffers } from '../models/lstm-sequence-kernels.js';
 import { loadSimdCell, type SimdCell } from './lstm-cell-simd.js';
@@ -10,10 +10,10 @@ import { jsBackwardSteps, jsForwardSteps, type SequenceDims } from './wasm-lstm-
  * Why: a step of lstmFused is about a dozen tfjs ops on [batch, H] tensors each way, and on wasm each op's dispatch
  * costs more than its arithmetic at W1's sizes; one kernel per step still paid a dispatch and XNNPACK's thread
  * hand-over per step, and ran the step's elementwise work on one thread. Here the whole loop over time is one call
- * into our SIMD code (lstm-cell.wat: the product with V by its own matMul tiles, then the cells), run on each
- * thread's share of the batch (row-threads.ts). When the hidden size is not a multiple of 4 (or the cell is not
- * built), wasm-lstm-js.ts runs the steps with the stock kernels and JavaScript loops instead. Same equations as
- * lstm-fused.ts (there, the portable op version); same tests.
+ * into our SIMD code (lstm-cell.wat: the products with [U; V] forward and Vᵀ backward by its own matMul tiles, then
+ * the cells), run on chunks of the batch's rows on every thread (row-threads.ts). When the hidden size is not a
+ * multiple of 4 (or the cell is not built), wasm-lstm-js.ts runs the steps with the stock kernels and JavaScript
+ * loops instead. Same equations as lstm-fused.ts (there, the portable op version); same tests.
  */
 
 type Args = { inputs: Record<string, TensorInfo | undefined>; attrs: Record<string, unknown>; backend: WasmBackend };
@@ -73,12 +73,13 @@ function forwardSequence(stock: StockKernel): KernelFunc {
     const { inputs, attrs, backend } = args as unknown as Args;
     const { x, recurrent } = inputs as Record<string, TensorInfo>;
     const [batch, time, input] = x.shape;
+    if (time === 0) throw new Error('lstmFused: a sequence of no time steps');
     const dims = { time, batch, hidden: recurrent.shape[0] };
     const buffers = forwardBuffers(backend, dims, input, attrs.trace as boolean);
     const cell = simdCell(backend, dims.hidden);
-    const [h, c] = cell
-      ? simdForward(cell, backend, inputs, buffers, dims)
-      : jsForwardSteps(stock, backend, inputs, buffers, dims);
+    const [h, c] = disposedOnThrow(backend, bufferList(buffers), () =>
+      cell ? simdForward(cell, backend, inputs, buffers, dims) : jsForwardSteps(stock, backend, inputs, buffers, dims),
+    );
     return [h, c, ...bufferList(buffers)];
   };
 }
@@ -106,11 +107,14 @@ function simdForward(
     ...{ outputs: p(buffers.outputs), hOut: p(h), cOut: p(c) },
     ...{ gates: p(trace?.gates), tanhC: p(trace?.tanhC), cs: p(trace?.cs), operands: p(trace?.operands) },
   };
-  runOverRows(memory, cell.forwardSequence, 'forwardSequence', batch, (rowStart, rowEnd, part) => ({
-    ...fixed,
-    ...{ rowStart, rowEnd, scratch: p(scratch) + 4 * part * scratchFloats },
-  }));
-  for (const t of [wp, scratch]) backend.disposeData(t.dataId);
+  disposedAfter(backend, [wp, scratch], () =>
+    disposedOnThrow(backend, [h, c], () =>
+      runOverRows(memory, cell.forwardSequence, 'forwardSequence', batch, (rowStart, rowEnd, part) => ({
+        ...fixed,
+        ...{ rowStart, rowEnd, scratch: p(scratch) + 4 * part * scratchFloats },
+      })),
+    ),
+  );
   return [h, c];
 }
 
@@ -126,8 +130,11 @@ function backwardSequence(stock: StockKernel): KernelFunc {
     const [batch, hidden] = inputs.dcLast!.shape;
     const dZT = backend.makeOutput([4 * hidden, time * batch], 'float32');
     const cell = simdCell(backend, hidden);
-    if (cell) simdBackward(cell, backend, inputs, dZT, { time, batch, hidden });
-    else jsBackwardSteps(stock, backend, inputs, dZT, { time, batch, hidden });
+    disposedOnThrow(backend, [dZT], () =>
+      cell
+        ? simdBackward(cell, backend, inputs, dZT, { time, batch, hidden })
+        : jsBackwardSteps(stock, backend, inputs, dZT, { time, batch, hidden }),
+    );
     return [dZT];
   };
 }
@@ -154,11 +161,12 @@ function simdBackward(
     ...{ gates: p(gates), tanhC: p(tanhC), cs: p(cs), vtp: p(vtp), mask: p(mask), time, batch, hidden },
     ...{ dZT: p(dZT), dh: p(dh), dc: p(dc) },
   };
-  runOverRows(memory, cell.backwardSequence, 'backwardSequence', batch, (rowStart, rowEnd, part) => ({
-    ...fixed,
-    ...{ rowStart, rowEnd, scratch: p(scratch) + 4 * part * scratchFloats },
-  }));
-  for (const x of [dh, dc, vtp, scratch]) backend.disposeData(x.dataId);
+  disposedAfter(backend, [dh, dc, vtp, scratch], () =>
+    runOverRows(memory, cell.backwardSequence, 'backwardSequence', batch, (rowStart, rowEnd, part) => ({
+      ...fixed,
+      ...{ rowStart, rowEnd, scratch: p(scratch) + 4 * part * scratchFloats },
+    })),
+  );
 }
 
 /**
@@ -183,13 +191,35 @@ function weightGradient(stock: StockKernel): KernelFunc {
     const p = (t: TensorInfo) => heapOffset(backend, t);
     cell.pack({ dst: p(packed), n: width, w1: p(operands), k1: rows, w2: 0, k2: 0 });
     const fixed = { dZT: p(dZT), packed: p(packed), rows, width, out: p(out) };
-    runOverRows(memory, cell.weightGradient, 'weightGradient', gates, (rowStart, rowEnd) => ({
-      ...fixed,
-      ...{ rowStart, rowEnd },
-    }));
-    backend.disposeData(packed.dataId);
+    disposedAfter(backend, [packed], () =>
+      disposedOnThrow(backend, [out], () =>
+        runOverRows(memory, cell.weightGradient, 'weightGradient', gates, (rowStart, rowEnd) => ({
+          ...fixed,
+          ...{ rowStart, rowEnd },
+        })),
+      ),
+    );
     return out;
   };
+}
+
+/** f(), then the temporaries disposed, whether it returned or threw. */
+function disposedAfter<T>(backend: WasmBackend, temporaries: TensorInfo[], f: () => T): T {
+  try {
+    return f();
+  } finally {
+    for (const t of temporaries) backend.disposeData(t.dataId);
+  }
+}
+
+/** f(); if it throws, the kernel's outputs made so far are disposed before the error goes on (they reach no one). */
+function disposedOnThrow<T>(backend: WasmBackend, outputs: TensorInfo[], f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    for (const t of outputs) backend.disposeData(t.dataId);
+    throw error;
+  }
 }
 
 export function lstmSequenceKernelConfigs(stock: StockKernel): KernelConfig[] {

@@ -28,9 +28,10 @@ const MAIN_SCRIPT = join(WASM_OUT, 'tfjs-backend-wasm-threaded-simd.js');
 const WORKER_SCRIPT = fileURLToPath(new URL('../../src/backend/wasm-pthread-worker.cjs', import.meta.url));
 
 /**
- * 'auto': the machine's cores (at most 4) for the fused hand kernel, whose time goes into a few large matMuls that
- * threads speed up; 1 for every other model, whose many small ops each pay the pool's wake-up and run slower on
- * threads (`npm run bench` and bench/README.md measure both).
+ * 'auto': the machine's cores (at most 4) for the fused hand kernel, whose sequences and weight gradients run on
+ * row threads (row-threads.ts, one per core) that share out the batch's rows; 1 for every other model, whose many
+ * small ops each pay XNNPACK's pool's wake-up and run slower on threads (`npm run bench` and bench/README.md measure
+ * both).
  */
 export type ThreadsFor = Pick<ModelConfig, 'impl' | 'kernel'>;
 
@@ -90,11 +91,12 @@ interface Registry {
 let stockFactory: { factory: Factory; priority: number } | undefined;
 let current = 1; // threads of the registered 'wasm' backend; tfjs registers its single-threaded one on import
 let threadedMemory: WebAssembly.Memory | undefined; // the heap of the threaded backend last started
+let registrations = 0; // a threaded backend still starting when another is registered stops its own row workers
 
 /**
- * Makes the 'wasm' backend use `threads` XNNPACK threads from its next initialisation on (1: tfjs's own
- * single-threaded build). Call before `tf.setBackend('wasm')`; switching drops an initialised wasm backend
- * and its tensors.
+ * Makes the 'wasm' backend use `threads` threads from its next initialisation on: XNNPACK's pool and as many row
+ * threads for the LSTM sequences (1: tfjs's own single-threaded build, and no row threads). Call before
+ * `tf.setBackend('wasm')`; switching drops an initialised wasm backend and its tensors.
  */
 export function registerWasmBackend(threads: number): void {
   if (threads === current) return;
@@ -103,6 +105,7 @@ export function registerWasmBackend(threads: number): void {
   tf.removeBackend('wasm');
   if (threadedMemory) stopRowWorkers(threadedMemory);
   threadedMemory = undefined;
+  const registration = ++registrations;
   if (threads === 1) {
     tf.registerBackend('wasm', stockFactory.factory, stockFactory.priority);
   } else {
@@ -120,7 +123,8 @@ export function registerWasmBackend(threads: number): void {
         module.PThread.unusedWorkers.length = 0;
         // The LSTM sequence kernels' own threads, one per core beside this one, on the same heap (row-threads.ts).
         await startRowWorkers(module.wasmMemory, threads - 1);
-        threadedMemory = module.wasmMemory;
+        if (registration === registrations) threadedMemory = module.wasmMemory;
+        else stopRowWorkers(module.wasmMemory); // replaced while it started
         return backend;
       },
       stockFactory.priority,

@@ -1,4 +1,4 @@
-// The fast sequence kernel: all-steps input projection, a lean per-step loop, hand-written backprop through time.
+// The fast LSTM: one activation for all four gates, a lean loop over time, hand-written backprop through time.
 import * as tf from '@tensorflow/tfjs';
 import { buffersOf, LSTM_SEQUENCE_KERNELS, type ForwardTrace } from './lstm-sequence-kernels.js';
 import type { LstmResult, LstmSequenceFn, LstmWeights } from './types.js';
@@ -195,8 +195,8 @@ function unstack2(t: tf.Tensor): tf.Tensor2D[] {
 
 /**
  * Backprop through time: the lean loop for dz_t, then the weight and bias gradients from one matMul,
- * [dU | dV | db]ᵀ = dZᵀ·[X | H_prev | 1] (dZᵀ on the left keeps the big operand off the packed right side, which
- * measured faster on wasm than H_prevᵀ·dZ), and dX lazily.
+ * [dU | dV | db]ᵀ = dZᵀ·[X | H_prev | 1], and dX lazily. (On the op path dZᵀ on the left keeps the big operand off
+ * XNNPACK's packed right side, which measured faster than H_prevᵀ·dZ; on wasm the product is one kernel.)
  */
 function backward(dys: tf.Tensor[], saved: tf.Tensor[], xShape: number[]): GradientMap {
   const [operands, gates, tanhC, cs, kernel, recurrentKernel, mask] = saved as [

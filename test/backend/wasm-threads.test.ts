@@ -8,7 +8,7 @@ import { lstmFused } from '../../src/models/lstm-fused.js';
 import { sequenceThreads, simdCellInUse } from '../../src/backend/wasm-lstm-sequence.js';
 import { Rng } from '../../src/util/rng.js';
 
-/** A masked fused LSTM's outputs and its gradients w.r.t. x and every weight, as plain arrays. */
+/** A masked fused LSTM's outputs, last h and c, and the gradients (through all three) w.r.t. x and every weight. */
 function lstmWithGradients(seed: number): Float32Array[] {
   const rng = new Rng(seed);
   const [batch, time, input, hidden] = [13, 9, 5, 24]; // chunks of 4 rows and 1, taken by this thread and a row worker
@@ -28,14 +28,20 @@ function lstmWithGradients(seed: number): Float32Array[] {
       recurrentKernel: randn([hidden, 4 * hidden]) as tf.Tensor2D,
       bias: randn([4 * hidden]) as tf.Tensor1D,
     };
-    const probe = randn([batch, time, hidden]);
-    const run = (xs: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D) =>
-      lstmFused(xs, { kernel, recurrentKernel, bias }, mask).outputs;
-    const outputs = run(x, w.kernel, w.recurrentKernel, w.bias);
+    const probes = [randn([batch, time, hidden]), randn([batch, hidden]), randn([batch, hidden])];
+    const run = (xs: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D) => {
+      const r = lstmFused(xs, { kernel, recurrentKernel, bias }, mask);
+      return [r.outputs, r.h, r.c];
+    };
+    const values = run(x, w.kernel, w.recurrentKernel, w.bias);
     const grads = tf.grads((xs, k, r, b) =>
-      tf.sum(tf.mul(run(xs as tf.Tensor3D, k as tf.Tensor2D, r as tf.Tensor2D, b as tf.Tensor1D), probe)),
+      tf.addN(
+        run(xs as tf.Tensor3D, k as tf.Tensor2D, r as tf.Tensor2D, b as tf.Tensor1D).map((t, i) =>
+          tf.sum(tf.mul(t, probes[i])),
+        ),
+      ),
     )([x, w.kernel, w.recurrentKernel, w.bias]);
-    return [outputs, ...grads].map((t) => t.dataSync() as Float32Array);
+    return [...values, ...grads].map((t) => t.dataSync() as Float32Array);
   });
 }
 
@@ -51,28 +57,31 @@ after(async () => {
   await selectBackend('wasm', 'fixed', 1);
 });
 
-test('the threaded wasm build runs on 2 threads (XNNPACK and the LSTM row worker) and gives the single-threaded results to the bit', async () => {
+test('the threaded wasm build runs on 2 and 3 threads (XNNPACK and LSTM row workers) and gives the single-threaded results to the bit', async () => {
   const single = await selectBackend('wasm', 'fixed', 1);
   assert.equal(single.wasmThreads, 1);
   const expected = lstmWithGradients(11);
-
-  const threaded = await selectBackend('wasm', 'fixed', 2);
-  assert.deepEqual([threaded.name, threaded.wasmThreads], ['wasm', 2]);
-  assert.equal(
-    simdCellInUse(tf.backend(), 24),
-    true,
-    'the SIMD cell built for shared memory runs on the threaded build',
-  );
-  assert.equal(sequenceThreads(tf.backend()), 2, 'an LSTM sequence runs on this thread and a row worker');
+  const names = ['outputs', 'h', 'c', 'gradient of x', 'of the kernel', 'of the recurrent kernel', 'of the bias'];
   const same = (actual: Float32Array[], what: string) => {
     assert.equal(actual.length, expected.length);
     actual.forEach((a, k) => {
       let worst = 0;
       for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - expected[k][i]));
-      assert.equal(worst, 0, `${k === 0 ? 'outputs' : `gradient ${k}`}: ${what} differs by ${worst}`);
+      assert.equal(worst, 0, `${names[k]}: ${what} differs by ${worst}`);
     });
   };
-  same(lstmWithGradients(11), 'threaded');
+  // 3 threads: two workers race for the chunks; back to 2: the old row workers stopped, new ones start
+  for (const threads of [2, 3, 2]) {
+    const threaded = await selectBackend('wasm', 'fixed', threads);
+    assert.deepEqual([threaded.name, threaded.wasmThreads], ['wasm', threads]);
+    assert.equal(
+      simdCellInUse(tf.backend(), 24),
+      true,
+      'the SIMD cell built for shared memory runs on the threaded build',
+    );
+    assert.equal(sequenceThreads(tf.backend()), threads, 'an LSTM sequence runs on this thread and the row workers');
+    same(lstmWithGradients(11), `${threads} threads`);
+  }
   assert.deepEqual(
     sliceAfterGrowth(),
     Array.from({ length: 10 }, (_, j) => 2999 * 4000 + 3990 + j),

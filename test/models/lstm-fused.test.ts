@@ -215,21 +215,23 @@ describe('lstmFused paths and memory (wasm, fixed kernels)', () => {
     assert.equal(inside, true);
   });
 
-  test('the inference path (no tape) gives what the taped path gives', () => {
-    const c = CASES[4];
-    const [w] = randomWeights(c, 1, 1);
-    const weights = { kernel: w[0] as tf.Tensor2D, recurrentKernel: w[1] as tf.Tensor2D, bias: w[2] as tf.Tensor1D };
-    const x = randn(rng, [c.batch, c.time, c.input]) as tf.Tensor3D;
-    const mask = raggedMask(c.lengths!, c.time);
-    const plain = lstmFused(x, weights, mask);
-    let taped: tf.Tensor[] = [];
-    tf.grad((xx: tf.Tensor) => {
-      const r = lstmFused(xx as tf.Tensor3D, weights, mask);
-      taped = [r.outputs, r.h, r.c].map((t) => tf.keep(t.clone()));
-      return tf.sum(r.outputs);
-    })(x);
-    [plain.outputs, plain.h, plain.c].forEach((t, k) => assertClose(t, taped[k], 0, `inference vs taped ${k}`));
-    tf.dispose([...w, x, mask, plain.outputs, plain.h, plain.c, ...taped]);
+  test('the inference path (no tape) gives what the taped path gives, on the SIMD cell and the JS loops', () => {
+    for (const c of [CASES[4], CASES[6]]) {
+      const [w] = randomWeights(c, 1, 1);
+      const weights = { kernel: w[0] as tf.Tensor2D, recurrentKernel: w[1] as tf.Tensor2D, bias: w[2] as tf.Tensor1D };
+      const x = randn(rng, [c.batch, c.time, c.input]) as tf.Tensor3D;
+      const mask = raggedMask(c.lengths!, c.time);
+      const plain = lstmFused(x, weights, mask);
+      let taped: tf.Tensor[] = [];
+      tf.grad((xx: tf.Tensor) => {
+        const r = lstmFused(xx as tf.Tensor3D, weights, mask);
+        taped = [r.outputs, r.h, r.c].map((t) => tf.keep(t.clone()));
+        return tf.sum(r.outputs);
+      })(x);
+      const label = `hidden ${c.hidden}: inference vs taped`;
+      [plain.outputs, plain.h, plain.c].forEach((t, k) => assertClose(t, taped[k], 0, `${label} ${k}`));
+      tf.dispose([...w, x, mask, plain.outputs, plain.h, plain.c, ...taped]);
+    }
   });
 
   for (const hidden of [5, 8]) {
