@@ -128,13 +128,13 @@ export function runOverRows<E extends RowEntry>(
   });
   let taken = 1; // without workers, this thread counts alone
   const take = () => (pool ? Atomics.add(pool.next, 0, 1) : taken++);
-  let failures: string[] = [];
   try {
     for (let c = 0; c * chunk < rows; c = take()) run(args(c * chunk, Math.min(rows, (c + 1) * chunk), 0));
-  } finally {
-    // even when this thread's part threw: a worker still at work must not meet the next call's chunks
-    failures = helpers.map(waitFor).filter((m) => m !== undefined);
+  } catch (error) {
+    helpers.forEach(waitFor); // a worker still at work must not meet the next call's chunks
+    throw error;
   }
+  const failures = helpers.map(waitFor).filter((m) => m !== undefined);
   if (failures.length > 0) throw new Error(`the LSTM ${entry} failed on a worker thread: ${failures.join('; ')}`);
 }
 
