@@ -1,7 +1,7 @@
 // The fused LSTM's whole sequence, forward or backward, and its weight gradients' product, as one wasm kernel each.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { bufferList, LSTM_SEQUENCE_KERNELS, type SequenceBuffers } from '../models/lstm-sequence-kernels.js';
-import { loadSimdCell, type SimdCell } from './lstm-cell-simd.js';
+import { loadSimdCell, type CellArgs, type SimdCell } from './lstm-cell-simd.js';
 import { rowThreads, runOverRows } from './row-threads.js';
 import { heapOffset, runStock, type StockKernel, type WasmBackend } from './wasm-backend.js';
 import { jsBackwardSteps, jsForwardSteps, type SequenceDims } from './wasm-lstm-js.js';
@@ -27,7 +27,11 @@ function memoryOf(backend: WasmBackend): WebAssembly.Memory | undefined {
 
 /** The SIMD cell on this backend's heap, for rows of `hidden` floats (a multiple of 4), if it is built. */
 function simdCell(backend: WasmBackend, hidden: number): SimdCell | undefined {
-  if (hidden % 4 !== 0) return undefined;
+  return hidden % 4 === 0 ? cellOn(backend) : undefined;
+}
+
+/** The SIMD cell on this backend's heap, if it is built (its matMul tiles take any shape). */
+function cellOn(backend: WasmBackend): SimdCell | undefined {
   if (!simdCells.has(backend)) {
     const memory = memoryOf(backend);
     simdCells.set(backend, (memory && loadSimdCell(memory)) ?? null);
@@ -92,13 +96,10 @@ function simdForward(
   buffers: SequenceBuffers<TensorInfo>,
   { time, batch, hidden }: SequenceDims,
 ): TensorInfo[] {
-  const memory = memoryOf(backend)!;
   const input = x!.shape[2];
   const make = (floats: number[]) => backend.makeOutput(floats, 'float32');
   const [h, c] = [make([batch, hidden]), make([batch, hidden])];
   const wp = make([cell.packedFloats({ k: input + hidden, n: 4 * hidden })]);
-  const scratchFloats = cell.scratchFloats({ hidden });
-  const scratch = make([rowThreads(memory) * scratchFloats]);
   const p = (t?: TensorInfo) => heapOffset(backend, t);
   cell.pack({ dst: p(wp), n: 4 * hidden, w1: p(kernel), k1: input, w2: p(recurrent), k2: hidden });
   const trace = buffers.trace;
@@ -107,13 +108,8 @@ function simdForward(
     ...{ outputs: p(buffers.outputs), hOut: p(h), cOut: p(c) },
     ...{ gates: p(trace?.gates), tanhC: p(trace?.tanhC), cs: p(trace?.cs), operands: p(trace?.operands) },
   };
-  disposedAfter(backend, [wp, scratch], () =>
-    disposedOnThrow(backend, [h, c], () =>
-      runOverRows(memory, cell.forwardSequence, 'forwardSequence', batch, (rowStart, rowEnd, part) => ({
-        ...fixed,
-        ...{ rowStart, rowEnd, scratch: p(scratch) + 4 * part * scratchFloats },
-      })),
-    ),
+  disposedAfter(backend, [wp], () =>
+    disposedOnThrow(backend, [h, c], () => runSequence(cell, backend, 'forwardSequence', fixed)),
   );
   return [h, c];
 }
@@ -148,12 +144,9 @@ function simdBackward(
   { time, batch, hidden }: SequenceDims,
 ): void {
   const { dOutputs, dhLast, dcLast, gates, tanhC, cs, recurrentT, mask } = inputs;
-  const memory = memoryOf(backend)!;
   const make = (floats: number[]) => backend.makeOutput(floats, 'float32');
   const [dh, dc] = [make([batch, hidden]), make([batch, hidden])]; // the gradients reaching h_t and c_t
   const vtp = make([cell.packedFloats({ k: 4 * hidden, n: hidden })]);
-  const scratchFloats = cell.scratchFloats({ hidden });
-  const scratch = make([rowThreads(memory) * scratchFloats]);
   const p = (x?: TensorInfo) => heapOffset(backend, x);
   cell.pack({ dst: p(vtp), n: hidden, w1: p(recurrentT), k1: 4 * hidden, w2: 0, k2: 0 });
   const fixed = {
@@ -161,11 +154,40 @@ function simdBackward(
     ...{ gates: p(gates), tanhC: p(tanhC), cs: p(cs), vtp: p(vtp), mask: p(mask), time, batch, hidden },
     ...{ dZT: p(dZT), dh: p(dh), dc: p(dc) },
   };
-  disposedAfter(backend, [dh, dc, vtp, scratch], () =>
-    runOverRows(memory, cell.backwardSequence, 'backwardSequence', batch, (rowStart, rowEnd, part) => ({
-      ...fixed,
-      ...{ rowStart, rowEnd, scratch: p(scratch) + 4 * part * scratchFloats },
-    })),
+  disposedAfter(backend, [dh, dc, vtp], () => runSequence(cell, backend, 'backwardSequence', fixed));
+}
+
+type SequenceEntry = 'forwardSequence' | 'backwardSequence';
+/** A sequence entry's arguments but the row range and the scratch, which runSequence gives each thread. */
+type SequenceArgs<E extends SequenceEntry> = Omit<CellArgs<E>, 'rowStart' | 'rowEnd' | 'scratch'> & {
+  batch: number;
+  hidden: number;
+};
+
+/** Runs a sequence entry over the batch's rows on every row thread, each thread with scratch of its own. */
+function runSequence<E extends SequenceEntry>(
+  cell: SimdCell,
+  backend: WasmBackend,
+  entry: E,
+  fixed: SequenceArgs<E>,
+): void {
+  const memory = memoryOf(backend)!;
+  const floats = cell.scratchFloats({ hidden: fixed.hidden });
+  const scratch = backend.makeOutput([rowThreads(memory) * floats], 'float32');
+  const at = heapOffset(backend, scratch);
+  const run = cell[entry] as (args: CellArgs<E>) => number;
+  disposedAfter(backend, [scratch], () =>
+    runOverRows(
+      memory,
+      run,
+      entry,
+      fixed.batch,
+      (rowStart, rowEnd, part) =>
+        ({
+          ...fixed,
+          ...{ rowStart, rowEnd, scratch: at + 4 * part * floats },
+        }) as CellArgs<E>,
+    ),
   );
 }
 
@@ -179,7 +201,7 @@ function weightGradient(stock: StockKernel): KernelFunc {
     const { inputs, backend } = args as unknown as Args;
     const { dZT, operands } = inputs as Record<string, TensorInfo>;
     const [[gates, rows], width] = [dZT.shape, operands.shape[1]];
-    const cell = simdCell(backend, 4);
+    const cell = cellOn(backend);
     if (cell === undefined) {
       const as3 = (t: TensorInfo) => ({ ...t, shape: [1, ...t.shape] });
       const product = runStock(stock, backend, 'BatchMatMul', { a: as3(dZT), b: as3(operands) });
