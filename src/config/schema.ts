@@ -1,5 +1,6 @@
 // The config schema: the single source of truth for the config's types, defaults, docs and error messages.
 import { z } from 'zod';
+import { DEFAULT_NA_VALUES } from '../util/na-values.js';
 
 const got = (iss: { input?: unknown }) => `got ${JSON.stringify(iss.input) ?? 'nothing'}`;
 const positiveInt = () => {
@@ -68,6 +69,13 @@ const dataCommon = {
     .enum(['error', 'drop', 'ffill'])
     .default('error')
     .describe('what an empty cell does: stop with an error, drop its row, or carry the previous value forward'),
+  naValues: z
+    .array(z.string())
+    .default([...DEFAULT_NA_VALUES])
+    .describe(
+      "cells of a number column read as missing values (as an empty cell, handled by data.missing): pandas' " +
+        'na_values by default (NA, N/A, NaN, null, NULL, None, #N/A, …); [] for the empty cell alone',
+    ),
 };
 
 export const forecastDataSchema = z

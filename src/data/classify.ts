@@ -1,14 +1,14 @@
 // Classify examples: class lists, label indices, and the split whose batches are sequences (with a mask if padded).
 import { describeValue } from '../errors.js';
 import { RowError } from './csv.js';
-import { parseCell } from './columns.js';
+import { isNumberText } from './cells.js';
 import type { Sequences } from './sequences.js';
 import type { Batch, SplitData, SplitName } from './types.js';
 
 /** Sorted unique labels; numerically when every label is a number ("2" before "10"), else by code point. */
 export function classList(labels: string[]): string[] {
   const unique = [...new Set(labels)];
-  if (unique.every((l) => parseCell(l) !== undefined && l !== '')) return unique.sort((a, b) => Number(a) - Number(b));
+  if (unique.every(isNumberText)) return unique.sort((a, b) => Number(a) - Number(b));
   return unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

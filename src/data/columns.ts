@@ -1,10 +1,7 @@
 // Finds columns by name in a header, and gathers numeric columns of chosen rows into matrices.
 import { nearest } from '../util/did-you-mean.js';
 import { DataError } from '../errors.js';
-import { parseNumber, type Table } from './csv.js';
-
-/** A cell as a number; NaN for an empty cell; undefined when it is not a plain decimal number. */
-export const parseCell = parseNumber;
+import type { Table } from './csv.js';
 
 /** The 0-based index of column `name`; a DataError listing the file's columns (and the closest one) if absent. */
 export function requireColumn(header: string[], file: string, name: string, role: string): number {

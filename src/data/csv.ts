@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse, type CsvError, type Options } from 'csv-parse';
 import { DataError, describeValue } from '../errors.js';
+import { naSet, notANumber, parseNumber, trimmed } from './cells.js';
 import { parseTime, sameKind, TIME_FORMS, type TimeForm } from './time.js';
 
 /**
@@ -16,6 +17,8 @@ export interface ReadPlan {
   columns: { name: string; kind: ColumnKind }[];
   /** columns read as numbers for as long as they hold only numbers (what default features are chosen from) */
   candidates?: string[];
+  /** the cells read as missing values in number columns, beside the empty cell (data.naValues; pandas' by default) */
+  naValues?: readonly string[];
 }
 
 export interface TextColumn {
@@ -68,59 +71,6 @@ export class RowError extends Error {
 // cells kept are trimmed here): together they are most of csv-parse's time (bench/README.md).
 const OPTIONS: Options = { relax_column_count: true, skip_empty_lines: true, bom: true };
 
-/** A cell as a number: NaN for an empty cell, undefined when it is not a plain decimal number. */
-export function parseNumber(cell: string): number | undefined {
-  const s = trimmed(cell);
-  return s === '' ? NaN : decimal(s);
-}
-
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
-
-/**
- * `[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?` as a number, else undefined. Up to 15 digits and 22 decimals the value is
- * an exact integer over an exact power of ten, one correctly rounded division: the very double Number() gives
- * (Clinger's fast path), without a regular expression and a second pass over the text. Anything else: Number().
- */
-function decimal(s: string): number | undefined {
-  const n = s.length;
-  let i = 0;
-  let c = s.charCodeAt(0);
-  const negative = c === 45;
-  if (negative || c === 43) i++;
-  let mantissa = 0;
-  let digits = 0;
-  let decimals = 0;
-  let dot = false;
-  for (; i < n; i++) {
-    c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      mantissa = mantissa * 10 + (c - 48);
-      digits++;
-      if (dot) decimals++;
-    } else if (c === 46 && !dot) dot = true;
-    else break;
-  }
-  if (digits === 0) return undefined;
-  if (i < n) {
-    if (c !== 101 && c !== 69) return undefined; // e, E
-    let j = i + 1;
-    if (j < n && (s.charCodeAt(j) === 43 || s.charCodeAt(j) === 45)) j++;
-    if (j === n) return undefined;
-    for (; j < n; j++) if (s.charCodeAt(j) < 48 || s.charCodeAt(j) > 57) return undefined;
-    return Number(s);
-  }
-  if (digits > 15) return Number(s);
-  const v = mantissa / POW10[decimals];
-  return negative ? -v : v;
-}
-
-/** The cell without surrounding white space; most cells have none, and trimming every one is a measurable cost. */
-function trimmed(cell: string): string {
-  if (cell.length === 0) return cell;
-  const [first, last] = [cell.charCodeAt(0), cell.charCodeAt(cell.length - 1)];
-  return first > 32 && first < 127 && last > 32 && last < 127 ? cell : cell.trim();
-}
-
 /** A line of nothing but blanks is as empty as an empty line (the record csv-parse gives it is ['   ']). */
 const isBlank = (record: string[]) => record.length === 1 && record[0].trim() === '';
 
@@ -155,19 +105,18 @@ interface Reader {
   add(cell: string, row: number): void;
 }
 
-function numberReader(index: number, name: string): Reader & { values: Chunked<Float64Array> } {
+function numberReader(
+  index: number,
+  name: string,
+  na: ReadonlySet<string>,
+): Reader & { values: Chunked<Float64Array> } {
   const values = new Chunked((n) => new Float64Array(n));
   return {
     index,
     values,
     add(cell, row) {
-      const v = parseNumber(cell);
-      if (v === undefined)
-        throw new RowError(
-          [row],
-          index,
-          () => `column "${name}": expected a number, got ${describeValue(cell.trim())}`,
-        );
+      const v = parseNumber(cell, na);
+      if (v === undefined) throw new RowError([row], index, () => `column "${name}": ${notANumber(cell)}`);
       values.push(v);
     },
   };
@@ -223,14 +172,17 @@ function timeReader(index: number, name: string): Reader & { values: Chunked<Flo
 }
 
 /** A candidate column: numbers until a cell is not one, then nothing. */
-function candidateReader(index: number): Reader & { values?: Chunked<Float64Array>; any: boolean } {
+function candidateReader(
+  index: number,
+  na: ReadonlySet<string>,
+): Reader & { values?: Chunked<Float64Array>; any: boolean } {
   const reader: Reader & { values?: Chunked<Float64Array>; any: boolean } = {
     index,
     values: new Chunked((n) => new Float64Array(n)),
     any: false,
     add(cell) {
       if (reader.values === undefined) return;
-      const v = parseNumber(cell);
+      const v = parseNumber(cell, na);
       if (v === undefined) reader.values = undefined;
       else {
         if (!Number.isNaN(v)) reader.any = true;
@@ -331,19 +283,20 @@ export async function readTable(absPath: string, file: string, plan: (header: st
 
 function readersFor(header: string[], plan: ReadPlan, file: string) {
   const asked = new Map<string, Reader>();
+  const na = naSet(plan.naValues);
   for (const { name, kind } of plan.columns) {
     if (asked.has(`${kind} ${name}`)) continue;
     const i = header.indexOf(name);
     if (i < 0) throw new DataError(`${file}:1`, `expected a column "${name}", found none`); // loaders check names first
     asked.set(
       `${kind} ${name}`,
-      kind === 'number' ? numberReader(i, name) : kind === 'text' ? textReader(i) : timeReader(i, name),
+      kind === 'number' ? numberReader(i, name, na) : kind === 'text' ? textReader(i) : timeReader(i, name),
     );
   }
   const wanted = new Set(plan.columns.filter((c) => c.kind === 'number').map((c) => c.name));
   const candidates = (plan.candidates ?? [])
     .filter((name) => !wanted.has(name) && header.includes(name))
-    .map((name) => Object.assign(candidateReader(header.indexOf(name)), { name }));
+    .map((name) => Object.assign(candidateReader(header.indexOf(name), na), { name }));
   return { readers: [...asked.values(), ...candidates], asked, candidates };
 }
 

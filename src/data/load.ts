@@ -1,7 +1,7 @@
 // Loads a dataset: resolves the CSV path, reads it, and hands it to the forecast or classify builder.
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { DataConfig } from '../config/schema.js';
-import { located, readTable, RowError } from './csv.js';
+import { located, readTable, RowError, type ReadPlan } from './csv.js';
 import { classifyPlan, loadClassify } from './load-classify.js';
 import { forecastPlan, loadForecast } from './load-forecast.js';
 import type { Dataset, FittedTransforms } from './types.js';
@@ -35,13 +35,13 @@ export async function loadDataset(cfg: DataConfig, opts: LoadOptions): Promise<D
   const started = performance.now();
   try {
     if (cfg.task === 'forecast') {
-      const table = await readTable(absPath, file, forecastPlan(cfg, file, fitted, inputsOnly));
+      const table = await readTable(absPath, file, withNa(forecastPlan(cfg, file, fitted, inputsOnly), cfg));
       const read = performance.now();
       const dataset = loadForecast(table, cfg, absPath, fitted, inputsOnly);
       timed(opts.timings, started, read);
       return dataset;
     }
-    const table = await readTable(absPath, file, classifyPlan(cfg, file, fitted, inputsOnly));
+    const table = await readTable(absPath, file, withNa(classifyPlan(cfg, file, fitted, inputsOnly), cfg));
     const read = performance.now();
     const dataset = loadClassify(table, cfg, absPath, opts.seed, fitted, inputsOnly);
     timed(opts.timings, started, read);
@@ -52,6 +52,11 @@ export async function loadDataset(cfg: DataConfig, opts: LoadOptions): Promise<D
     throw e;
   }
 }
+
+/** The plan with data.naValues: those cells of a number column are missing values, as an empty cell is. */
+const withNa =
+  (plan: (header: string[]) => ReadPlan, cfg: DataConfig) =>
+  (header: string[]): ReadPlan => ({ ...plan(header), naValues: cfg.naValues });
 
 function timed(timings: Record<string, number> | undefined, started: number, read: number): void {
   if (timings === undefined) return;

@@ -1,9 +1,10 @@
 // Classify, long layout: one time step per row, grouped by a sequence id, ordered by an optional order column.
 import { DataError, describeValue } from '../errors.js';
-import { labelColumn, numericColumnsExcept, numericMatrix, parseCell, requireColumn } from './columns.js';
+import { labelColumn, numericColumnsExcept, numericMatrix, requireColumn } from './columns.js';
 import { RowError, type ReadPlan, type Table } from './csv.js';
 import { applyMissing, locateIn, previousRowInGroup, rowsWithKeys, type MissingPolicy } from './missing.js';
 import { padSequences, type Sequences } from './sequences.js';
+import { orderKeys } from './cells.js';
 
 export interface LongOptions {
   label: string;
@@ -52,7 +53,7 @@ export function readLong(table: Table, opts: LongOptions): Sequences {
   const groups = groupRows(
     keyed,
     ids.codes,
-    opts.orderBy === undefined ? undefined : orderKeys(table.text(opts.orderBy)),
+    opts.orderBy === undefined ? undefined : orderKeysOf(table.text(opts.orderBy)),
   );
   if (labelCol >= 0) groups.forEach((g) => checkConstantLabel(table, g, opts, labelCol));
 
@@ -99,9 +100,8 @@ function groupRows(rows: number[], ids: Int32Array, key?: (r: number) => number 
 }
 
 /** Order values compare as numbers when every one is numeric, else as strings (ISO timestamps sort correctly). */
-function orderKeys(order: { codes: Int32Array; levels: string[] }): (r: number) => number | string {
-  const numeric = order.levels.every((l) => parseCell(l) !== undefined);
-  const keys = numeric ? order.levels.map(Number) : order.levels;
+function orderKeysOf(order: { codes: Int32Array; levels: string[] }): (r: number) => number | string {
+  const keys = orderKeys(order.levels);
   return (r) => keys[order.codes[r]];
 }
 

@@ -60,6 +60,8 @@ export interface Preprocess {
   classify?: ClassifyPreprocess;
   /** what a user should know: e.g. where the intervals came from, what the card lacks */
   notes: string[];
+  /** cells of a number column read as missing values (data.naValues); absent in older exports: pandas' defaults */
+  naValues?: string[];
   source: { checkpointEpoch: number; cardVersion: number; lstmTrain: string; name: string };
 }
 
@@ -78,6 +80,7 @@ export function preprocessOf(card: ModelCard, o: { intervals?: Intervals; notes:
     inputs: masked ? (['x', 'mask'] as const) : (['x'] as const),
     steps: card.steps,
     notes: o.notes,
+    naValues: data.naValues,
     source: {
       checkpointEpoch: card.epoch,
       cardVersion: card.cardVersion,

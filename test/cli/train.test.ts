@@ -145,7 +145,7 @@ test('usage errors exit 2 without a stack trace', () => {
 
 /** Each bad data file: the message names the file and what was wrong, exit 2, nothing written. */
 const badData: { name: string; csv: string; data?: Record<string, unknown>; expect: RegExp }[] = [
-  { name: 'non-numeric cell', csv: 'value,aux\n1,2\n3,abc\n', expect: /bad\.csv:3:2.*expected a number, got "abc"/ },
+  { name: 'non-numeric cell', csv: 'value,aux\n1,2\n3,abc\n', expect: /bad\.csv:3:2.*expected a number, found "abc"/ },
   { name: 'missing column', csv: 'value,aux2\n1,2\n', expect: /bad\.csv.*"aux"/ },
   { name: 'empty file', csv: '', expect: /bad\.csv.*empty/ },
   { name: 'header only', csv: 'value,aux\n', expect: /bad\.csv.*(no data rows|header)/ },

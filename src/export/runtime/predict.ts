@@ -11,6 +11,7 @@
 import { writeCalendar } from '../../data/calendar.js';
 import { futureColumns, futureNeeded } from '../../data/features.js';
 import { compareSeriesNames, seriesName } from '../../data/series-name.js';
+import { naSet, notANumber, numberOfValue, orderKeys, quoteCell, textOfValue } from '../../data/cells.js';
 import { formatTime, parseTime, stepTime } from '../../data/time.js';
 import { relativeTo, windowLevels } from '../../data/window-level.js';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -187,18 +188,17 @@ async function filesAt(base: string | URL) {
 
 // ---- cells ----
 
-function numberAt(row: Row, column: string, where: string): number {
-  const cell = row[column];
-  const value = typeof cell === 'number' ? cell : typeof cell === 'string' && cell.trim() !== '' ? Number(cell) : NaN;
-  if (!Number.isFinite(value))
-    throw new InputError(`${where}: column "${column}": expected a number, found ${JSON.stringify(cell ?? null)}`);
+type Na = ReadonlySet<string>;
+
+function numberAt(row: Row, column: string, where: string, na: Na): number {
+  const value = numberOfValue(row[column], na);
+  if (value === undefined) throw new InputError(`${where}: column "${column}": ${notANumber(row[column])}`);
+  if (Number.isNaN(value))
+    throw new InputError(`${where}: column "${column}": expected a number, found ${quoteCell(row[column])}`);
   return value;
 }
 
-const textAt = (row: Row, column: string) => {
-  const cell = row[column];
-  return typeof cell === 'string' ? cell.trim() : cell === undefined || cell === null ? '' : JSON.stringify(cell);
-};
+const textAt = (row: Row, column: string) => textOfValue(row[column]);
 
 // ---- forecast ----
 
@@ -236,8 +236,8 @@ const levelNeedsTarget = (f: ForecastPreprocess, j: number) =>
   f.windowLevel === 'last' || (f.windowLevel === 'standardize' && f.targetFeature[j] < 0);
 
 /** A time cell as ms since 1970 (dates, date-times) or the number itself, in the form the model was trained on. */
-function timeAt(row: Row, time: NonNullable<ForecastPreprocess['time']>, where: string): number {
-  if (time.form.kind === 'number') return numberAt(row, time.column, where);
+function timeAt(row: Row, time: NonNullable<ForecastPreprocess['time']>, where: string, na: Na): number {
+  if (time.form.kind === 'number') return numberAt(row, time.column, where, na);
   const cell = textAt(row, time.column);
   const parsed = parseTime(cell);
   if (!parsed || parsed.form.kind === 'number')
@@ -251,6 +251,7 @@ function timeAt(row: Row, time: NonNullable<ForecastPreprocess['time']>, where: 
 function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
   const f = p.forecast!;
   const where = name === '' ? 'rows' : `series ${JSON.stringify(name)}`;
+  const na = naSet(p.naValues);
   const own = f.seriesScalers
     ? Object.hasOwn(f.seriesScalers, name)
       ? f.seriesScalers[name]
@@ -258,7 +259,7 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
     : { featureScaler: f.featureScaler, targetScaler: f.targetScaler };
   if (!own) throw new InputError(`${where}: not among the series the model was trained on (each has its own scalers)`);
   const time = f.time;
-  const allTimed = time ? rows.map((row) => ({ row, t: timeAt(row, time, where) })).sort((a, b) => a.t - b.t) : [];
+  const allTimed = time ? rows.map((row) => ({ row, t: timeAt(row, time, where, na) })).sort((a, b) => a.t - b.t) : [];
   const all = time ? allTimed.map((r) => r.row) : rows;
   // known-future columns: the rows after the last observed target hold their future values
   const observedEnd = f.future ? lastObserved(f, all) + 1 : all.length;
@@ -289,7 +290,8 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
   last.forEach((row, r) => {
     const at = `${where}, window row ${r + 1}`;
     f.numeric.forEach(
-      (c, k) => (x[r * width + k] = (numberAt(row, c, at) - own.featureScaler.offset[k]) / own.featureScaler.scale[k]),
+      (c, k) =>
+        (x[r * width + k] = (numberAt(row, c, at, na) - own.featureScaler.offset[k]) / own.featureScaler.scale[k]),
     );
     let col = f.numeric.length;
     for (const { column, levels } of f.categories) {
@@ -300,13 +302,14 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
     f.targets.forEach((c, j) => {
       y[r * t + j] =
         levelNeedsTarget(f, j) || row[c] !== undefined
-          ? (numberAt(row, c, at) - own.targetScaler.offset[j]) / own.targetScaler.scale[j]
+          ? (numberAt(row, c, at, na) - own.targetScaler.offset[j]) / own.targetScaler.scale[j]
           : NaN;
     });
   });
   const calendarAt = f.numeric.length + f.categories.reduce((n, c) => n + c.levels.length, 0);
   if (f.calendar.length > 0 && time) writeCalendar(f.calendar, times, time.form, x, width, calendarAt);
-  if (f.future) writeFuture(f.future, all, { first, observedEnd, where }, x, width, calendarAt + 2 * f.calendar.length);
+  if (f.future)
+    writeFuture(f.future, all, { first, observedEnd, where, na }, x, width, calendarAt + 2 * f.calendar.length);
   const levelled = p.features.map((_, k) => k < f.numeric.length);
   const levels = windowLevels(
     { x, y, features: width, targets: t, targetFeature: f.targetFeature, levelled },
@@ -328,7 +331,7 @@ function lastObserved(f: ForecastPreprocess, rows: Row[]): number {
 function writeFuture(
   u: FutureLayout,
   rows: Row[],
-  { first, observedEnd, where }: { first: number; observedEnd: number; where: string },
+  { first, observedEnd, where, na }: { first: number; observedEnd: number; where: string; na: Na },
   x: Float32Array,
   width: number,
   at: number,
@@ -338,7 +341,7 @@ function writeFuture(
     const step = first + r + u.shift - observedEnd + 1; // 1 … shift on the future rows
     const place = step >= 1 ? `${where}, the future row of step ${step}` : `${where}, window row ${r + 1 + u.shift}`;
     u.numeric.forEach(
-      (c, k) => (x[r * width + at + k] = (numberAt(later, c, place) - u.scaler.offset[k]) / u.scaler.scale[k]),
+      (c, k) => (x[r * width + at + k] = (numberAt(later, c, place, na) - u.scaler.offset[k]) / u.scaler.scale[k]),
     );
     let col = at + u.numeric.length;
     for (const { column, levels } of u.categories) {
@@ -381,7 +384,8 @@ interface Sequence {
 
 async function classify(p: Preprocess, run: Run, rows: Row[]): Promise<Prediction> {
   const c = p.classify!;
-  const sequences = c.layout === 'wide' ? wideSequences(c, rows) : longSequences(c, rows);
+  const na = naSet(p.naValues);
+  const sequences = c.layout === 'wide' ? wideSequences(c, rows, na) : longSequences(c, rows, na);
   const [steps, features] = [c.steps, c.features.length];
   const x = new Float32Array(sequences.length * steps * features); // [batch, steps, features]
   const mask = c.layout === 'long' ? new Float32Array(sequences.length * steps) : undefined; // [batch, steps]
@@ -411,32 +415,31 @@ async function classify(p: Preprocess, run: Run, rows: Row[]): Promise<Predictio
 }
 
 /** Wide layout: one sequence per row, its columns <feature>_<step>. */
-const wideSequences = (c: ClassifyPreprocess, rows: Row[]): Sequence[] =>
+const wideSequences = (c: ClassifyPreprocess, rows: Row[], na: Na): Sequence[] =>
   rows.map((row, id) => ({
     id,
     values: Array.from({ length: c.steps }, (_, t) =>
-      c.features.map((name) => numberAt(row, `${name}_${t}`, `row ${id + 1}`)),
+      c.features.map((name) => numberAt(row, `${name}_${t}`, `row ${id + 1}`, na)),
     ),
   }));
 
 /** Long layout: one step per row, grouped by the sequence id (first appearance), ordered by orderBy when set. */
-function longSequences(c: ClassifyPreprocess, rows: Row[]): Sequence[] {
+function longSequences(c: ClassifyPreprocess, rows: Row[], na: Na): Sequence[] {
   const groups = new Map<string, Row[]>();
   for (const row of rows) {
     const id = textAt(row, c.sequenceId ?? '');
     groups.set(id, [...(groups.get(id) ?? []), row]);
   }
   const orderBy = c.orderBy ?? '';
-  const numeric =
-    c.orderBy !== undefined &&
-    rows.every((r) => textAt(r, orderBy) !== '' && Number.isFinite(Number(textAt(r, orderBy))));
-  const key = (row: Row) => (numeric ? Number(textAt(row, orderBy)) : textAt(row, orderBy));
+  const values = orderKeys(rows.map((row) => textAt(row, orderBy)));
+  const keys = new Map(rows.map((row, i) => [row, values[i]]));
+  const key = (row: Row) => keys.get(row)!;
   return [...groups].map(([id, members]) => {
     const ordered =
       c.orderBy === undefined ? members : [...members].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     return {
       id,
-      values: ordered.map((row) => c.features.map((name) => numberAt(row, name, `sequence ${JSON.stringify(id)}`))),
+      values: ordered.map((row) => c.features.map((name) => numberAt(row, name, `sequence ${JSON.stringify(id)}`, na))),
     };
   });
 }
