@@ -44,7 +44,8 @@ export function numberOfValue(cell: unknown, na: ReadonlySet<string> = DEFAULT_N
 export function textOfValue(cell: unknown): string {
   if (typeof cell === 'string') return trimmed(cell);
   if (cell === undefined || cell === null) return '';
-  return typeof cell === 'object' || typeof cell === 'function' ? '[object]' : String(cell);
+  if (typeof cell === 'number' || typeof cell === 'boolean') return String(cell);
+  return '[object]';
 }
 
 /** Why a cell that parseNumber refused is no number, for a message: "expected …, found …". */
@@ -57,7 +58,8 @@ export function notANumber(cell: unknown): string {
 /** A short quotation of a cell for a message: never more than about 40 characters, however large the cell. */
 export function quoteCell(cell: unknown): string {
   if (cell === undefined || cell === null || cell === '') return 'an empty cell';
-  if (typeof cell === 'object' || typeof cell === 'function') return Array.isArray(cell) ? 'an array' : 'an object';
+  if (typeof cell !== 'string' && typeof cell !== 'number' && typeof cell !== 'boolean')
+    return Array.isArray(cell) ? 'an array' : 'an object';
   const s = String(cell);
   const short = s.length > 40 ? `${s.slice(0, 37)}…` : s;
   return typeof cell === 'string' ? JSON.stringify(short) : short;
