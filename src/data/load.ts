@@ -37,7 +37,7 @@ export async function loadDataset(cfg: DataConfig, opts: LoadOptions): Promise<D
     if (cfg.task === 'forecast') {
       const table = await readTable(absPath, file, withNa(forecastPlan(cfg, file, fitted, inputsOnly), cfg));
       const read = performance.now();
-      const dataset = loadForecast(table, cfg, absPath, fitted, inputsOnly);
+      const dataset = loadForecast(table, { cfg, absPath, fitted, inputsOnly });
       timed(opts.timings, started, read);
       return dataset;
     }
