@@ -36,7 +36,10 @@ export const daysIn = (year: number, month: number) => new Date(Date.UTC(year, m
 
 /** One cell as a time (ms since 1970 UTC, or the number), or undefined when it is none of the accepted forms. */
 export function parseTime(cell: string): ParsedTime | undefined {
-  if (NUMBER.test(cell)) return { value: Number(cell), form: { kind: 'number' } };
+  if (NUMBER.test(cell)) {
+    const value = Number(cell);
+    return Number.isFinite(value) ? { value, form: { kind: 'number' } } : undefined; // 1e400 is no time
+  }
   const m = ISO.exec(cell);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = [1, 2, 3, 5, 6, 7].map((k) => Number(m[k] ?? 0));

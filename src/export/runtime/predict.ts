@@ -8,14 +8,22 @@
 // Built by `npm run build` (scripts/build-runtime.mjs) into one dependency-free ES module: the rules it shares with
 // lstm-train (times, calendar phases, window levels, series names, known-future columns) are imported from src/data,
 // not restated here.
-import { writeCalendar } from '../../data/calendar.js';
 import { futureColumns, futureNeeded } from '../../data/features.js';
 import { compareSeriesNames, seriesName } from '../../data/series-name.js';
-import { naSet, notANumber, numberOfValue, orderKeys, quoteCell, textOfValue } from '../../data/cells.js';
+import { naSet, orderKeys, textOfValue } from '../../data/cells.js';
+import {
+  CellError,
+  forecastInputs,
+  jsonRows,
+  numericEncoder,
+  unscale,
+  writeRows,
+  type RowSource,
+} from '../../data/encoders/index.js';
 import { formatTime, parseTime, stepTime } from '../../data/time.js';
 import { relativeTo, windowLevels } from '../../data/window-level.js';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { FutureLayout } from '../../data/types.js';
+import type { FeatureLayout, Scaler } from '../../data/types.js';
 import type { ClassifyPreprocess, ForecastPreprocess, Preprocess } from '../preprocess.js';
 
 /** A row as a CSV or a JSON body gives it: cells keyed by column, numbers or text. */
@@ -85,7 +93,12 @@ export function createPredictor(preprocess: Preprocess, run: Run) {
           `rows[${i}]: expected the column "${missing}", found none (the row has ${Object.keys(row).join(', ') || 'no columns'})`,
         );
     });
-    return preprocess.task === 'forecast' ? forecast(preprocess, run, rows) : classify(preprocess, run, rows);
+    try {
+      return await (preprocess.forecast ? forecast(preprocess, run, rows) : classify(preprocess, run, rows));
+    } catch (e) {
+      // a cell the encoders could not read is the caller's mistake, as every other InputError
+      throw e instanceof CellError ? new InputError(e.message) : e;
+    }
   };
   return { preprocess, predict };
 }
@@ -190,14 +203,6 @@ async function filesAt(base: string | URL) {
 
 type Na = ReadonlySet<string>;
 
-function numberAt(row: Row, column: string, where: string, na: Na): number {
-  const value = numberOfValue(row[column], na);
-  if (value === undefined) throw new InputError(`${where}: column "${column}": ${notANumber(row[column])}`);
-  if (Number.isNaN(value))
-    throw new InputError(`${where}: column "${column}": expected a number, found ${quoteCell(row[column])}`);
-  return value;
-}
-
 const textAt = (row: Row, column: string) => textOfValue(row[column]);
 
 // ---- forecast ----
@@ -206,7 +211,7 @@ interface SeriesWindow {
   name: string;
   x: Float32Array;
   restore: { offset: Float32Array; scale: Float32Array };
-  scaler: { offset: number[]; scale: number[] };
+  scaler: Scaler;
   time: number;
 }
 
@@ -215,7 +220,9 @@ async function forecast(p: Preprocess, run: Run, rows: Row[]): Promise<Predictio
   const bySeries = new Map<string, Row[]>();
   for (const row of rows) {
     const name = seriesName(f.seriesId.map((c) => textAt(row, c)));
-    bySeries.set(name, [...(bySeries.get(name) ?? []), row]);
+    const group = bySeries.get(name);
+    if (group) group.push(row);
+    else bySeries.set(name, [row]);
   }
   const names = [...bySeries.keys()].sort(compareSeriesNames);
   const windows = names.map((name) => seriesWindow(p, name, bySeries.get(name)!));
@@ -237,7 +244,7 @@ const levelNeedsTarget = (f: ForecastPreprocess, j: number) =>
 
 /** A time cell as ms since 1970 (dates, date-times) or the number itself, in the form the model was trained on. */
 function timeAt(row: Row, time: NonNullable<ForecastPreprocess['time']>, where: string, na: Na): number {
-  if (time.form.kind === 'number') return numberAt(row, time.column, where, na);
+  if (time.form.kind === 'number') return jsonRows([row], { na, where: () => where }).number(time.column)(0);
   const cell = textAt(row, time.column);
   const parsed = parseTime(cell);
   if (!parsed || parsed.form.kind === 'number')
@@ -259,97 +266,83 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
     : { featureScaler: f.featureScaler, targetScaler: f.targetScaler };
   if (!own) throw new InputError(`${where}: not among the series the model was trained on (each has its own scalers)`);
   const time = f.time;
-  const allTimed = time ? rows.map((row) => ({ row, t: timeAt(row, time, where, na) })).sort((a, b) => a.t - b.t) : [];
-  const all = time ? allTimed.map((r) => r.row) : rows;
+  const timed = time ? rows.map((row) => ({ row, t: timeAt(row, time, where, na) })).sort((a, b) => a.t - b.t) : [];
+  const all = time ? timed.map((r) => r.row) : rows;
   // known-future columns: the rows after the last observed target hold their future values
   const observedEnd = f.future ? lastObserved(f, all) + 1 : all.length;
-  const ordered = all.slice(0, observedEnd);
-  const timed = allTimed.slice(0, observedEnd);
-  if (ordered.length < f.window)
-    throw new InputError(`${where}: expected a whole window (${f.window} rows), found ${ordered.length}`);
+  if (observedEnd < f.window)
+    throw new InputError(`${where}: expected a whole window (${f.window} rows), found ${observedEnd}`);
   if (f.future && all.length - observedEnd < f.future.shift)
     throw new InputError(
       `${where}: expected ${futureNeeded(f.future.shift, f.targets, futureColumns(f.future))}: the model reads ` +
         `them at the forecast's steps 1 … ${f.future.shift}; found ${all.length - observedEnd}`,
     );
-  const first = ordered.length - f.window;
-  const last = ordered.slice(first);
-  const times = timed.slice(first).map((r) => r.t);
+  const first = observedEnd - f.window;
+  const times = timed.map((r) => r.t);
   // the window's rows, and the future rows it reads, one step apart
-  const read = allTimed.slice(first, observedEnd + (f.future?.shift ?? 0));
   if (time?.frequency && f.gaps !== 'ignore')
-    for (let r = 1; r < read.length; r++)
-      if (stepTime(read[r - 1].t, 1, time.frequency) !== read[r].t)
+    for (let r = first + 1; r < observedEnd + (f.future?.shift ?? 0); r++)
+      if (stepTime(times[r - 1], 1, time.frequency) !== times[r])
         throw new InputError(
-          `${where}: rows are not one step apart at ${textAt(read[r].row, time.column)}: predict.js fills no gaps`,
+          `${where}: rows are not one step apart at ${textAt(all[r], time.column)}: predict.js fills no gaps`,
         );
-  const width = p.features.length;
-  const t = f.targets.length;
-  const x = new Float32Array(f.window * width); // [window, features]
-  const y = new Float32Array(f.window * t); // [window, targets]
-  last.forEach((row, r) => {
-    const at = `${where}, window row ${r + 1}`;
-    f.numeric.forEach(
-      (c, k) =>
-        (x[r * width + k] = (numberAt(row, c, at, na) - own.featureScaler.offset[k]) / own.featureScaler.scale[k]),
-    );
-    let col = f.numeric.length;
-    for (const { column, levels } of f.categories) {
-      const k = levels.indexOf(textAt(row, column));
-      if (k >= 0) x[r * width + col + k] = 1; // a level unseen in training is all zeros
-      col += levels.length;
-    }
-    f.targets.forEach((c, j) => {
-      y[r * t + j] =
-        levelNeedsTarget(f, j) || row[c] !== undefined
-          ? (numberAt(row, c, at, na) - own.targetScaler.offset[j]) / own.targetScaler.scale[j]
-          : NaN;
-    });
+  const src = jsonRows(all, {
+    na,
+    times,
+    where: (r) =>
+      r < observedEnd
+        ? `${where}, window row ${r - first + 1}`
+        : `${where}, the future row of step ${r - observedEnd + 1}`,
   });
-  const calendarAt = f.numeric.length + f.categories.reduce((n, c) => n + c.levels.length, 0);
-  if (f.calendar.length > 0 && time) writeCalendar(f.calendar, times, time.form, x, width, calendarAt);
-  if (f.future)
-    writeFuture(f.future, all, { first, observedEnd, where, na }, x, width, calendarAt + 2 * f.calendar.length);
+  const width = p.features.length;
+  const x = new Float32Array(f.window * width); // [window, features]
+  const inputs = forecastInputs(layoutOf(f), own.featureScaler, time?.form);
+  writeRows(inputs.bind(src), first, f.window, x, width);
+  const y = windowTargets(f, own.targetScaler, src, first, all);
   const levelled = p.features.map((_, k) => k < f.numeric.length);
   const levels = windowLevels(
-    { x, y, features: width, targets: t, targetFeature: f.targetFeature, levelled },
+    { x, y, features: width, targets: f.targets.length, targetFeature: f.targetFeature, levelled },
     f.windowLevel,
     0,
     f.window - 1,
   );
   relativeTo(x, 0, f.window, width, levels.xOffset, levels.xScale);
-  return { name, x, restore: levels, scaler: own.targetScaler, time: times.at(-1) ?? NaN };
+  return { name, x, restore: levels, scaler: own.targetScaler, time: times[observedEnd - 1] ?? NaN };
+}
+
+/** The inputs' layout as the encoders take it. */
+const layoutOf = (f: ForecastPreprocess): FeatureLayout => ({
+  numeric: f.numeric,
+  categories: f.categories,
+  calendar: f.calendar,
+  ...(f.future ? { future: f.future } : {}),
+});
+
+/** The window's targets, scaled [window, targets]: NaN where a target is absent and its level is not needed. */
+function windowTargets(
+  f: ForecastPreprocess,
+  scaler: Scaler,
+  src: RowSource,
+  first: number,
+  rows: Row[],
+): Float32Array {
+  const t = f.targets.length;
+  const y = new Float32Array(f.window * t);
+  f.targets.forEach((c, j) => {
+    const read = src.number(c);
+    for (let r = 0; r < f.window; r++)
+      y[r * t + j] =
+        levelNeedsTarget(f, j) || rows[first + r][c] !== undefined
+          ? (read(first + r) - scaler.offset[j]) / scaler.scale[j]
+          : NaN;
+  });
+  return y;
 }
 
 /** The index of the last row with a target, or -1. */
 function lastObserved(f: ForecastPreprocess, rows: Row[]): number {
   for (let i = rows.length - 1; i >= 0; i--) if (f.targets.some((c) => textAt(rows[i], c) !== '')) return i;
   return -1;
-}
-
-/** Window row r's known-future inputs: the columns' values `shift` rows later (observed or future rows). */
-function writeFuture(
-  u: FutureLayout,
-  rows: Row[],
-  { first, observedEnd, where, na }: { first: number; observedEnd: number; where: string; na: Na },
-  x: Float32Array,
-  width: number,
-  at: number,
-): void {
-  for (let r = 0; r * width < x.length; r++) {
-    const later = rows[first + r + u.shift];
-    const step = first + r + u.shift - observedEnd + 1; // 1 … shift on the future rows
-    const place = step >= 1 ? `${where}, the future row of step ${step}` : `${where}, window row ${r + 1 + u.shift}`;
-    u.numeric.forEach(
-      (c, k) => (x[r * width + at + k] = (numberAt(later, c, place, na) - u.scaler.offset[k]) / u.scaler.scale[k]),
-    );
-    let col = at + u.numeric.length;
-    for (const { column, levels } of u.categories) {
-      const k = levels.indexOf(textAt(later, column));
-      if (k >= 0) x[r * width + col + k] = 1;
-      col += levels.length;
-    }
-  }
 }
 
 const levelName = (level: number) => String(Number((level * 100).toPrecision(6)));
@@ -362,7 +355,7 @@ function forecastRows(f: ForecastPreprocess, w: SeriesWindow, out: Float32Array,
     f.targets.forEach((target, j) => {
       // float32 after each step, as lstm-train computes it
       const scaled = Math.fround(out[k * t + j] * w.restore.scale[j] + w.restore.offset[j]);
-      const value = Math.fround(scaled * w.scaler.scale[j] + w.scaler.offset[j]);
+      const value = unscale(w.scaler, j, scaled);
       row[target] = value;
       f.intervals?.levels.forEach((level, l) => {
         const widths = f.intervals!.widths;
@@ -377,28 +370,32 @@ function forecastRows(f: ForecastPreprocess, w: SeriesWindow, out: Float32Array,
 
 // ---- classify ----
 
+/** A sequence's rows, and for step t the row and the columns it is read from. */
 interface Sequence {
   id: string | number;
-  values: number[][];
+  rows: Row[];
+  steps: number;
+  /** step t: its row in `rows` and its columns, in the features' order */
+  at(t: number): { row: number; columns: string[] };
+  where: string;
 }
 
 async function classify(p: Preprocess, run: Run, rows: Row[]): Promise<Prediction> {
   const c = p.classify!;
   const na = naSet(p.naValues);
-  const sequences = c.layout === 'wide' ? wideSequences(c, rows, na) : longSequences(c, rows, na);
+  const sequences = c.layout === 'wide' ? wideSequences(c, rows) : longSequences(c, rows);
   const [steps, features] = [c.steps, c.features.length];
   const x = new Float32Array(sequences.length * steps * features); // [batch, steps, features]
   const mask = c.layout === 'long' ? new Float32Array(sequences.length * steps) : undefined; // [batch, steps]
   sequences.forEach((s, b) => {
-    if (s.values.length > steps)
-      throw new InputError(`sequence ${JSON.stringify(s.id)} has ${s.values.length} steps; expected at most ${steps}`);
-    s.values.forEach((v, step) => {
-      v.forEach(
-        (value, k) =>
-          (x[(b * steps + step) * features + k] = (value - c.featureScaler.offset[k]) / c.featureScaler.scale[k]),
-      );
-      if (mask) mask[b * steps + step] = 1;
-    });
+    if (s.steps > steps)
+      throw new InputError(`sequence ${JSON.stringify(s.id)} has ${s.steps} steps; expected at most ${steps}`);
+    const src = jsonRows(s.rows, { na, where: () => s.where });
+    for (let t = 0; t < s.steps; t++) {
+      const { row, columns } = s.at(t);
+      numericEncoder(c.featureScaler, columns).bind(src)(row, x, (b * steps + t) * features);
+      if (mask) mask[b * steps + t] = 1;
+    }
   });
   const out = await run(x, mask, [sequences.length, steps, features]);
   const k = c.classes.length;
@@ -415,20 +412,23 @@ async function classify(p: Preprocess, run: Run, rows: Row[]): Promise<Predictio
 }
 
 /** Wide layout: one sequence per row, its columns <feature>_<step>. */
-const wideSequences = (c: ClassifyPreprocess, rows: Row[], na: Na): Sequence[] =>
+const wideSequences = (c: ClassifyPreprocess, rows: Row[]): Sequence[] =>
   rows.map((row, id) => ({
     id,
-    values: Array.from({ length: c.steps }, (_, t) =>
-      c.features.map((name) => numberAt(row, `${name}_${t}`, `row ${id + 1}`, na)),
-    ),
+    rows: [row],
+    steps: c.steps,
+    at: (t) => ({ row: 0, columns: c.features.map((name) => `${name}_${t}`) }),
+    where: `row ${id + 1}`,
   }));
 
 /** Long layout: one step per row, grouped by the sequence id (first appearance), ordered by orderBy when set. */
-function longSequences(c: ClassifyPreprocess, rows: Row[], na: Na): Sequence[] {
+function longSequences(c: ClassifyPreprocess, rows: Row[]): Sequence[] {
   const groups = new Map<string, Row[]>();
   for (const row of rows) {
     const id = textAt(row, c.sequenceId ?? '');
-    groups.set(id, [...(groups.get(id) ?? []), row]);
+    const group = groups.get(id);
+    if (group) group.push(row);
+    else groups.set(id, [row]);
   }
   const orderBy = c.orderBy ?? '';
   const values = orderKeys(rows.map((row) => textAt(row, orderBy)));
@@ -439,7 +439,10 @@ function longSequences(c: ClassifyPreprocess, rows: Row[], na: Na): Sequence[] {
       c.orderBy === undefined ? members : [...members].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     return {
       id,
-      values: ordered.map((row) => c.features.map((name) => numberAt(row, name, `sequence ${JSON.stringify(id)}`, na))),
+      rows: ordered,
+      steps: ordered.length,
+      at: (t) => ({ row: t, columns: c.features }),
+      where: `sequence ${JSON.stringify(id)}`,
     };
   });
 }
