@@ -6,7 +6,6 @@ import { daysIn, zoneMinutes, type TimeForm } from './time.js';
 export type CalendarFeature = (typeof CALENDAR_FEATURES)[number];
 
 const DAY = 86_400_000;
-const TAU = 2 * Math.PI;
 
 /** A calendar feature's phase in [0, 1) at a time (ms), on the file's own wall clock (its zone). */
 export function calendarPhase(f: CalendarFeature, value: number, form: TimeForm): number {
@@ -29,21 +28,4 @@ export function calendarPhase(f: CalendarFeature, value: number, form: TimeForm)
     case 'month':
       return t.getUTCMonth() / 12;
   }
-}
-
-/** The sine/cosine pair of each feature for each time, written at `at` of each row of width `width` in `out`. */
-export function writeCalendar(
-  features: CalendarFeature[],
-  times: ArrayLike<number>,
-  form: TimeForm,
-  out: Float32Array,
-  width: number,
-  at: number,
-): void {
-  for (let i = 0; i < times.length; i++)
-    features.forEach((f, k) => {
-      const phase = TAU * calendarPhase(f, times[i], form);
-      out[i * width + at + 2 * k] = Math.sin(phase);
-      out[i * width + at + 2 * k + 1] = Math.cos(phase);
-    });
 }

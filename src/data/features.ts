@@ -58,27 +58,3 @@ export function fitCategory(
     );
   return { column, levels };
 }
-
-/**
- * The one-hot inputs of rows `rows` (-1: a row inserted in a gap, all zeros) [rows, levels], written at `at` of
- * each row of width `width` in `out`. A level not in the vocabulary is all zeros; returns how many rows had one.
- */
-export function writeOneHot(
-  c: Category,
-  text: TextColumn,
-  rows: ArrayLike<number>,
-  out: Float32Array,
-  width: number,
-  at: number,
-): number {
-  const index = new Map(c.levels.map((l, i) => [l, i]));
-  const byCode = text.levels.map((l) => index.get(l) ?? (l === '' ? -2 : -1)); // -1 unseen, -2 empty
-  let unseen = 0;
-  for (let i = 0; i < rows.length; i++) {
-    if (rows[i] < 0) continue;
-    const k = byCode[text.codes[rows[i]]];
-    if (k >= 0) out[i * width + at + k] = 1;
-    else if (k === -1) unseen++;
-  }
-  return unseen;
-}

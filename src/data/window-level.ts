@@ -81,3 +81,6 @@ export function relativeTo(
       m[k] = (m[k] - offset[c]) / scale[c];
     }
 }
+
+/** A value taken relative to a window's level back to the level (float32, as every path computes it). */
+export const restoreLevel = (value: number, offset: number, scale: number) => Math.fround(value * scale + offset);

@@ -3,14 +3,9 @@ import type { Batch, ForecastSplit, Restore, Series, SplitName, WindowLevel, Win
 import { relativeTo, windowLevels } from './window-level.js';
 
 /**
- * The window end rows that fit entirely inside rows [start, end): input rows last-window+1..last, every target row
- * last+lead < end. Returns the row index of each window's last row, in time order.
+ * The window end rows that fit entirely inside each range [start, end), one range after another: input rows
+ * last-window+1..last, every target row last+lead < end. The row index of each window's last row, in time order.
  */
-export function windowEnds(start: number, end: number, window: number, maxLead: number): Int32Array {
-  return seriesWindowEnds([[start, end]], window, maxLead);
-}
-
-/** windowEnds of each range [start, end), one after another. */
 export function seriesWindowEnds(ranges: [number, number][], window: number, maxLead: number): Int32Array {
   const firsts = ranges.map(([start]) => start + window - 1);
   const counts = ranges.map(([, end], k) => Math.max(0, end - maxLead - firsts[k]));

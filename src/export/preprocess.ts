@@ -1,6 +1,7 @@
 // preprocess.json: what an exported model needs besides its weights, read off the model card for predict.js.
 import type { ModelCard } from '../checkpoint/model-card.js';
-import { calendarNames, futureNames, oneHotNames, type CalendarFeature, type Category } from '../data/features.js';
+import type { CalendarFeature, Category } from '../data/features.js';
+import { forecastInputNames } from '../data/encoders/index.js';
 import type { Frequency, TimeForm } from '../data/time.js';
 import type { FutureLayout, Intervals, Scaler, SeriesScalers, WindowLevel } from '../data/types.js';
 import { MIN_SPREAD } from '../data/window-level.js';
@@ -114,12 +115,7 @@ export function preprocessOf(card: ModelCard, o: { intervals?: Intervals; notes:
   return {
     ...common,
     inputs: [...common.inputs],
-    features: [
-      ...numeric,
-      ...categories.flatMap(oneHotNames),
-      ...calendar.flatMap(calendarNames),
-      ...(future ? futureNames(future) : []),
-    ],
+    features: forecastInputNames({ numeric, categories, calendar, ...(future ? { future } : {}) }),
     output: 'y',
     forecast: {
       targets: targetScaler.columns,

@@ -3,8 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 
 /**
  * The linear skip (LSTNet's autoregressive highway): y = head(h) + flatten(x)·W + b, one weight per window input,
- * step ahead and target, so the LSTM need only learn what a linear model of the window cannot. W starts at zero
- * (init.ts), so training starts from the LSTM alone. Standard layers only: Flatten, Dense, Add.
+ * step ahead and target, so the LSTM need only learn what a linear model of the window cannot. The layer is built
+ * at zero; a forecaster's training then sets it to the ridge fit of the training windows (the task's startWeights),
+ * so training starts from the linear model. Standard layers only: Flatten, Dense, Add.
  */
 export function withLinearSkip(
   x: tf.SymbolicTensor,
@@ -18,7 +19,7 @@ export function withLinearSkip(
   return tf.layers.add({ name: `${prefix}output` }).apply([lstmOut, linear]) as tf.SymbolicTensor; // [batch, outputSize]
 }
 
-/** The skip's Dense layer's name (after a member's prefix): init.ts starts it at zero, the exports find it by it. */
+/** The skip's Dense layer's name (after a member's prefix): the ridge start and the exports find it by it. */
 export const LINEAR_SKIP = 'linear_skip';
 
 export const isLinearSkip = (layer: tf.layers.Layer) => /^(m\d+_)?linear_skip$/.test(layer.name);

@@ -1,5 +1,5 @@
 // Forecasts past the horizon by feeding the model's own forecasts back in as the next rows of its window.
-import { writeCalendar } from '../data/calendar.js';
+import { calendarEncoder, timesSource, writeRows } from '../data/encoders/index.js';
 import { calendarNames, futureColumns, futureNames, oneHotNames, oneHotWidth } from '../data/features.js';
 import { windowBatch } from '../data/windows.js';
 import { stepTime, type Frequency } from '../data/time.js';
@@ -115,11 +115,8 @@ function append(
   const time = c.time !== undefined && frequency ? c.time : undefined;
   if (calendarAt >= 0 && time !== undefined && frequency && info.time) {
     const times = Array.from({ length: rows }, (_, r) => stepTime(time, r + 1, frequency));
-    const tail = new Float32Array(rows * s.features);
-    writeCalendar(info.layout.calendar, times, info.time.form, tail, s.features, calendarAt);
-    const calendarEnd = calendarAt + 2 * info.layout.calendar.length;
-    for (let r = 0; r < rows; r++)
-      for (let f = calendarAt; f < calendarEnd; f++) x[(s.rows + r) * s.features + f] = tail[r * s.features + f];
+    const write = calendarEncoder(info.layout.calendar, info.time.form).bind(timesSource(times));
+    writeRows(write, 0, rows, x, s.features, s.rows * s.features + calendarAt);
   }
   const futureAt = sources.indexOf(FUTURE);
   if (futureAt >= 0)

@@ -1,5 +1,6 @@
 // Calendar features from a row's time: each the sine and cosine of its phase. Dependency-free.
 import { calendarPhase, type CalendarFeature } from '../calendar.js';
+import { calendarNames } from '../features.js';
 import type { TimeForm } from '../time.js';
 import type { Encoder } from './encoder.js';
 
@@ -11,7 +12,7 @@ const TAU = 2 * Math.PI;
  */
 export function calendarEncoder(features: CalendarFeature[], form: TimeForm | undefined): Encoder {
   return {
-    names: features.flatMap((f) => [`${f}_sin`, `${f}_cos`]),
+    names: features.flatMap(calendarNames),
     bind(src) {
       if (form === undefined) return (_row, out, at) => void out.fill(0, at, at + 2 * features.length);
       const time = src.time();

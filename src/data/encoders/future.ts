@@ -1,4 +1,5 @@
 // Known-future columns: each row's inputs hold these columns' values `shift` rows later. Dependency-free.
+import { futureNames } from '../features.js';
 import type { FutureLayout } from '../types.js';
 import type { Encoder } from './encoder.js';
 import { oneHotEncoder } from './one-hot.js';
@@ -9,10 +10,10 @@ import { oneHotEncoder } from './one-hot.js';
  * window that is used reads it.
  */
 export function futureEncoder(f: FutureLayout): Encoder {
-  const categories = f.categories.map((k) => ({ ...k, column: `${k.column}[t+${f.shift}]` }));
-  const oneHot = oneHotEncoder(f.categories, oneHotEncoder(categories).names);
+  const names = futureNames(f);
+  const oneHot = oneHotEncoder(f.categories, names.slice(f.numeric.length));
   return {
-    names: [...f.numeric.map((c) => `${c}[t+${f.shift}]`), ...oneHot.names],
+    names,
     bind(src) {
       const read = f.numeric.map((c) => src.number(c));
       const { offset, scale } = f.scaler;

@@ -9,7 +9,8 @@ import { numericEncoder } from './numeric.js';
 import { oneHotEncoder } from './one-hot.js';
 
 export { concat, writeRows, type Encoder, type RowWriter, type Tally } from './encoder.js';
-export { jsonRows, CellError, type JsonRow, type RowSource } from './row-source.js';
+export { jsonRows, timesSource, CellError, type JsonRow, type RowSource } from './row-source.js';
+export { calendarEncoder } from './calendar.js';
 export { numericEncoder, unscale } from './numeric.js';
 
 /**
@@ -28,3 +29,7 @@ export function forecastEncoders(layout: FeatureLayout, featureScaler: Scaler, f
 /** The input encoder of a forecast row (every group one after another). */
 export const forecastInputs = (layout: FeatureLayout, featureScaler: Scaler, form?: TimeForm): Encoder =>
   concat(forecastEncoders(layout, featureScaler, form));
+
+/** A forecast model's input names, in order, from its layout alone. */
+export const forecastInputNames = (layout: FeatureLayout): string[] =>
+  forecastInputs(layout, { kind: 'none', columns: layout.numeric, offset: [], scale: [] }).names;

@@ -1,12 +1,12 @@
 // Categorical columns one-hot, by the vocabulary fitted on the training rows. Dependency-free.
-import type { Category } from '../features.js';
+import { oneHotNames, type Category } from '../features.js';
 import type { Encoder } from './encoder.js';
 
 /**
  * One input per level of each category (`weather=rain`, …). An empty cell, and a level the training rows did not
  * have, are all zeros; the latter are counted in the tally, by column.
  */
-export function oneHotEncoder(categories: Category[], names = oneHotInputNames(categories)): Encoder {
+export function oneHotEncoder(categories: Category[], names = categories.flatMap(oneHotNames)): Encoder {
   return {
     names,
     bind(src, tally) {
@@ -30,7 +30,3 @@ export function oneHotEncoder(categories: Category[], names = oneHotInputNames(c
     },
   };
 }
-
-/** The names of the inputs vocabularies make: `weather=rain`, … */
-export const oneHotInputNames = (categories: Category[]) =>
-  categories.flatMap((c) => c.levels.map((l) => `${c.column}=${l}`));

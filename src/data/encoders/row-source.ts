@@ -44,3 +44,10 @@ export function jsonRows(
     time: () => (r) => o.times?.[r] ?? NaN,
   };
 }
+
+/** Times alone as a source (a rollout's appended rows): no cells. */
+export const timesSource = (times: ArrayLike<number>): RowSource => ({
+  number: () => () => NaN,
+  text: () => () => '',
+  time: () => (r) => times[r],
+});

@@ -21,7 +21,8 @@ import {
   type RowSource,
 } from '../../data/encoders/index.js';
 import { formatTime, parseTime, stepTime } from '../../data/time.js';
-import { relativeTo, windowLevels } from '../../data/window-level.js';
+import { relativeTo, restoreLevel, windowLevels } from '../../data/window-level.js';
+import { halfWidths, levelName } from '../../data/interval-bounds.js';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { FeatureLayout, Scaler } from '../../data/types.js';
 import type { ClassifyPreprocess, ForecastPreprocess, Preprocess } from '../preprocess.js';
@@ -345,23 +346,18 @@ function lastObserved(f: ForecastPreprocess, rows: Row[]): number {
   return -1;
 }
 
-const levelName = (level: number) => String(Number((level * 100).toPrecision(6)));
-
 function forecastRows(f: ForecastPreprocess, w: SeriesWindow, out: Float32Array, many: boolean): Row[] {
   const t = f.targets.length;
   return f.leads.map((step, k) => {
     const row: Row = { ...(many ? { series: w.name } : {}), step };
     if (f.time?.frequency) row.time = formatTime(stepTime(w.time, step, f.time.frequency), f.time.form);
+    const widths = f.intervals && halfWidths(f.intervals, k, w.scaler.scale);
     f.targets.forEach((target, j) => {
-      // float32 after each step, as lstm-train computes it
-      const scaled = Math.fround(out[k * t + j] * w.restore.scale[j] + w.restore.offset[j]);
-      const value = unscale(w.scaler, j, scaled);
+      const value = unscale(w.scaler, j, restoreLevel(out[k * t + j], w.restore.offset[j], w.restore.scale[j]));
       row[target] = value;
       f.intervals?.levels.forEach((level, l) => {
-        const widths = f.intervals!.widths;
-        const width = (widths[l][k][j] ?? Infinity) * (f.intervals!.perSeries ? w.scaler.scale[j] : 1);
-        row[`${target}_lower_${levelName(level)}`] = value - width;
-        row[`${target}_upper_${levelName(level)}`] = value + width;
+        row[`${target}_lower_${levelName(level)}`] = value - widths![l][j];
+        row[`${target}_upper_${levelName(level)}`] = value + widths![l][j];
       });
     });
     return row;

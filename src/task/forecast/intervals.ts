@@ -1,5 +1,8 @@
 // Prediction intervals by split conformal prediction: half-widths from a calibration split's absolute residuals.
+import { halfWidths } from '../../data/interval-bounds.js';
 import type { Intervals } from '../../data/types.js';
+
+export { halfWidths, levelName } from '../../data/interval-bounds.js';
 import type { ForecastPredictions } from '../types.js';
 
 /**
@@ -26,16 +29,6 @@ export function conformalWidths(p: ForecastPredictions, levels: number[]): Inter
   return { levels: [...levels], widths, windows: p.count, ...(p.units ? { perSeries: true } : {}) };
 }
 
-/**
- * The half-widths [level][target] at lead index `k` of an example whose series' target scales are `units`
- * (needed only when the widths are per series).
- */
-export function halfWidths(intervals: Intervals, k: number, units?: ArrayLike<number>): number[][] {
-  return intervals.widths.map((perLead) =>
-    perLead[k].map((w, j) => (intervals.perSeries ? w * (units?.[j] ?? NaN) : w)),
-  );
-}
-
 /** The share of truths inside ŷ ± width: per level and lead over every target, and per level over everything. */
 export function coverage(p: ForecastPredictions, intervals: Intervals): { byLead: number[][]; overall: number[] } {
   const [L, T] = [p.leads.length, p.targets];
@@ -54,6 +47,3 @@ export function coverage(p: ForecastPredictions, intervals: Intervals): { byLead
   );
   return { byLead, overall: byLead.map((perLead) => perLead.reduce((a, b) => a + b, 0) / perLead.length) };
 }
-
-/** The column suffix of a level: 0.8 → "80", 0.975 → "97.5". */
-export const levelName = (level: number) => String(Number((level * 100).toPrecision(6)));

@@ -1,6 +1,7 @@
 // A forecaster's outputs back in original units: each window's level restored, then the target scaler inverted.
 import type { Batch, ForecastDataset } from '../../data/types.js';
 import { inverseRows } from '../../data/scaler.js';
+import { restoreLevel } from '../../data/window-level.js';
 import type { Collector, ForecastPredictions } from '../types.js';
 
 /**
@@ -15,7 +16,7 @@ export function restoreLevels(values: ArrayLike<number>, batch: Batch, targets: 
   for (let b = 0; b < batch.batchSize; b++)
     for (let k = 0; k < perExample; k++) {
       const j = b * targets + (k % targets);
-      out[b * perExample + k] = out[b * perExample + k] * r.scale[j] + r.offset[j];
+      out[b * perExample + k] = restoreLevel(out[b * perExample + k], r.offset[j], r.scale[j]);
     }
   return out;
 }
