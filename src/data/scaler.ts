@@ -1,5 +1,6 @@
 // Per-column scaling (zscore, minmax, none): fitted on training rows only, applied and inverted anywhere.
 import type { Scaler } from './types.js';
+import { matrixSource, numericEncoder, writeRows } from './encoders/index.js';
 
 /**
  * Fits a scaler on `values`, a row-major [rows, columns.length] matrix of training rows only
@@ -46,11 +47,12 @@ function minRange(xs: ArrayLike<number>): [number, number] {
   return [lo, hi - lo];
 }
 
-/** scaled = (value - offset) / scale, for a row-major matrix [rows, scaler.columns.length]. */
+/** scaled = (value - offset) / scale, for a row-major matrix [rows, scaler.columns.length]: the numeric encoder's. */
 export function applyScaler(scaler: Scaler, values: ArrayLike<number>): Float32Array {
   const width = scaler.columns.length;
   const out = new Float32Array(values.length);
-  for (let k = 0; k < values.length; k++) out[k] = (values[k] - scaler.offset[k % width]) / scaler.scale[k % width];
+  const write = numericEncoder(scaler).bind(matrixSource(values, scaler.columns));
+  writeRows(write, 0, width === 0 ? 0 : values.length / width, out, width);
   return out;
 }
 

@@ -9,7 +9,7 @@ import { numericEncoder } from './numeric.js';
 import { oneHotEncoder } from './one-hot.js';
 
 export { concat, writeRows, type Encoder, type RowWriter, type Tally } from './encoder.js';
-export { jsonRows, timesSource, CellError, type JsonRow, type RowSource } from './row-source.js';
+export { jsonRows, matrixSource, timesSource, CellError, type JsonRow, type RowSource } from './row-source.js';
 export { calendarEncoder } from './calendar.js';
 export { numericEncoder, unscale } from './numeric.js';
 

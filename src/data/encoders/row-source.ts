@@ -51,3 +51,16 @@ export const timesSource = (times: ArrayLike<number>): RowSource => ({
   text: () => () => '',
   time: () => (r) => times[r],
 });
+
+/** A row-major matrix [rows, columns.length] as a source (classify's sequences, read as one matrix). */
+export function matrixSource(values: ArrayLike<number>, columns: string[]): RowSource {
+  const width = columns.length;
+  return {
+    number(column) {
+      const k = columns.indexOf(column);
+      return (r) => (k < 0 ? NaN : values[r * width + k]);
+    },
+    text: () => () => '',
+    time: () => () => NaN,
+  };
+}
