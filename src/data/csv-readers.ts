@@ -1,0 +1,124 @@
+// The CSV reader's columns as they grow: numbers, text codes, times, and the candidates for default features.
+import { describeValue } from '../errors.js';
+import { notANumber, parseNumber, trimmed } from './cells.js';
+import { RowError } from './row-error.js';
+import { parseTime, sameKind, TIME_FORMS, type TimeForm } from './time.js';
+
+/** A growing column: fixed-size chunks, joined once at the end, so no copy doubles the memory on the way. */
+export class Chunked<T extends Float64Array | Int32Array> {
+  private chunks: T[] = [];
+  private current: T;
+  private at = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.current = make(CHUNK);
+  }
+  push(v: number): void {
+    if (this.at === CHUNK) {
+      this.chunks.push(this.current);
+      this.current = this.make(CHUNK);
+      this.at = 0;
+    }
+    this.current[this.at++] = v;
+  }
+  done(): T {
+    const all = this.make(this.chunks.length * CHUNK + this.at);
+    this.chunks.forEach((c, k) => all.set(c, k * CHUNK));
+    all.set(this.current.subarray(0, this.at), this.chunks.length * CHUNK);
+    this.chunks = [];
+    return all;
+  }
+}
+const CHUNK = 1 << 16;
+
+export interface Reader {
+  index: number;
+  add(cell: string, row: number): void;
+}
+
+export function numberReader(
+  index: number,
+  name: string,
+  na: ReadonlySet<string>,
+): Reader & { values: Chunked<Float64Array> } {
+  const values = new Chunked((n) => new Float64Array(n));
+  return {
+    index,
+    values,
+    add(cell, row) {
+      const v = parseNumber(cell, na);
+      if (v === undefined) throw new RowError([row], index, () => `column "${name}": ${notANumber(cell)}`);
+      values.push(v);
+    },
+  };
+}
+
+export function textReader(index: number): Reader & { codes: Chunked<Int32Array>; levels: string[] } {
+  const codes = new Chunked((n) => new Int32Array(n));
+  const ids = new Map<string, number>();
+  const levels: string[] = [];
+  return {
+    index,
+    codes,
+    levels,
+    add(cell) {
+      const s = trimmed(cell);
+      let code = ids.get(s);
+      if (code === undefined) {
+        code = levels.length;
+        ids.set(s, code);
+        levels.push(s);
+      }
+      codes.push(code);
+    },
+  };
+}
+
+export function timeReader(index: number, name: string): Reader & { values: Chunked<Float64Array>; form?: TimeForm } {
+  const values = new Chunked((n) => new Float64Array(n));
+  let firstRow = 0;
+  const reader: Reader & { values: Chunked<Float64Array>; form?: TimeForm } = {
+    index,
+    values,
+    add(cell, row) {
+      const text = cell.trim();
+      const parsed = parseTime(text);
+      const got = text === '' ? 'an empty cell' : describeValue(text);
+      if (parsed === undefined)
+        throw new RowError([row], index, () => `column "${name}": expected ${TIME_FORMS}, got ${got}`);
+      if (reader.form === undefined) [reader.form, firstRow] = [parsed.form, row];
+      else if (!sameKind(reader.form, parsed.form)) {
+        const kind = reader.form.kind;
+        throw new RowError(
+          [row, firstRow],
+          index,
+          ([, first]) => `column "${name}": expected a ${kind} like the first row's (line ${first}), got ${got}`,
+        );
+      }
+      if (parsed.form.kind === 'datetime') reader.form = parsed.form; // the last row's zone is the one times to come keep
+      values.push(parsed.value);
+    },
+  };
+  return reader;
+}
+
+/** A candidate column: numbers until a cell is not one, then nothing. */
+export function candidateReader(
+  index: number,
+  na: ReadonlySet<string>,
+): Reader & { values?: Chunked<Float64Array>; any: boolean } {
+  const reader: Reader & { values?: Chunked<Float64Array>; any: boolean } = {
+    index,
+    values: new Chunked((n) => new Float64Array(n)),
+    any: false,
+    add(cell) {
+      if (reader.values === undefined) return;
+      const v = parseNumber(cell, na);
+      if (v === undefined) reader.values = undefined;
+      else {
+        if (!Number.isNaN(v)) reader.any = true;
+        reader.values.push(v);
+      }
+    },
+  };
+  return reader;
+}
