@@ -15,12 +15,15 @@ export function printDataSummary(s: DataSummary): void {
   if (s.series !== undefined) print(`  series: ${s.series}, each split by time on its own`);
   const what = taskOf(s.task).examples;
   const counts = s.classCounts;
+  const splitRows = s.splitRows;
   const rows = (['train', 'val', 'test'] as const).map((split) => [
     split,
+    ...(splitRows ? [splitRows[split]] : []),
     s.sizes[split],
     ...(counts ? s.classes.map((c) => counts[split][c] ?? 0) : []),
   ]);
-  print(formatTable(['split', what, ...s.classes.map((c) => `class ${c}`)], rows));
+  const headers = ['split', ...(splitRows ? ['rows'] : []), what, ...s.classes.map((c) => `class ${c}`)];
+  print(formatTable(headers, rows));
   for (const note of s.notes ?? []) print(`note: ${note}`);
 }
 

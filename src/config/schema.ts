@@ -47,6 +47,20 @@ const split = z
   .refine((s) => s.train > 0 && s.val > 0, { error: 'expected train > 0 and val > 0' })
   .describe('how the data is split; forecast splits chronologically, classify by a seeded stratified shuffle');
 
+/** A forecast split by rows: the last `test` rows of each series, the `val` rows before them, training the rest. */
+const splitCounts = z
+  .object({
+    val: positiveInt().describe(
+      'forecast, by rows: the rows of each series before its test rows, for validation (early stopping, intervals)',
+    ),
+    test: nonNegativeInt().describe('forecast, by rows: the last rows of each series, held out for the test metrics'),
+  })
+  .strict()
+  .describe(
+    "forecast, split by rows: each val or test window's targets lie in its split and its inputs may read the rows " +
+      'before it (the forecasting protocol: hold out the last rows, forecast them from all the history before)',
+  );
+
 function sumOf(s: unknown): string {
   const o = s as Record<string, number>;
   return String(Math.round(((o.train ?? 0) + (o.val ?? 0) + (o.test ?? 0)) * 1e6) / 1e6);
@@ -60,7 +74,6 @@ const dataCommon = {
       'input columns; default: every numeric column that is not a target, label, id or order column ' +
         "(a forecast run notes when that leaves out the targets' past or takes in a column that counts up like a time index)",
     ),
-  split: split.default(split.parse({})),
   normalize: z
     .enum(['zscore', 'minmax', 'none'])
     .default('zscore')
@@ -82,6 +95,13 @@ export const forecastDataSchema = z
   .object({
     task: z.literal('forecast').describe('forecast: predict future values of a multivariate series'),
     ...dataCommon,
+    split: z
+      .union([split, splitCounts], {
+        error:
+          'expected fractions {"train", "val", "test"} that sum to 1, or row counts {"val": a whole number ≥ 1, ' +
+          '"test": a whole number ≥ 0} at the end of each series',
+      })
+      .default(split.parse({})),
     targets: columnList().describe('columns to predict'),
     categorical: columnList()
       .optional()
@@ -200,6 +220,7 @@ export const classifyDataSchema = z
   .object({
     task: z.literal('classify').describe('classify: predict one label per sequence'),
     ...dataCommon,
+    split: split.default(split.parse({})),
     label: z.string().min(1).default('label').describe('the label column'),
     layout: z
       .enum(['wide', 'long'])

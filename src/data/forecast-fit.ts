@@ -4,7 +4,7 @@ import type { ForecastDataConfig } from '../config/schema.js';
 import type { Table } from './csv.js';
 import type { SeriesColumns } from './forecast-columns.js';
 import { fitColumn } from './scaler.js';
-import { chronologicalSegments, type Segments } from './split.js';
+import { chronologicalSegments, isCountSplit, type Segments, type SplitSpec } from './split.js';
 import type { FittedTransforms, Scaler, SeriesScalers } from './types.js';
 
 export interface Parts {
@@ -14,9 +14,11 @@ export interface Parts {
 }
 
 /**
- * Each series split by time on its own. When fitting, each split asked for must hold a window and the horizon:
- * a shorter series is an error naming it, or (shortSeries "skip") left out. With a trained model, a series needs
- * only a window and the horizon overall (one window, `maxLead` 0, to forecast past the end).
+ * Each series split by time on its own. When fitting, each split asked for must hold its windows: with fractions a
+ * window and the horizon each; by counts, training a window and the horizon, val and test the horizon (their
+ * windows read the rows before them). A shorter series is an error naming it, or (shortSeries "skip") left out.
+ * With a trained model, a series needs only a window and the horizon overall (one window, `maxLead` 0, to forecast
+ * past the end).
  */
 export function seriesSegments(
   table: Table,
@@ -30,34 +32,72 @@ export function seriesSegments(
   const note = dropped > 0 ? ` (after dropping ${dropped} rows with empty cells)` : '';
   const single = c.names.length === 1;
   const segments = c.bounds.map(([a, b]) => chronologicalSegments(b - a, cfg.split));
+  const needs = partNeeds(cfg, o.maxLead);
   const skipped = new Set<number>();
   c.bounds.forEach(([a, b], s) => {
     const rows = b - a;
-    const short = (part: 'train' | 'val' | 'test') => {
+    const short = (part: Part) => {
       const [start, end] = segments[s][part];
-      return !(part === 'test' && cfg.split.test === 0) && end - start < need;
+      return !(part === 'test' && cfg.split.test === 0) && end - start < needs[part];
     };
-    const tooShort = rows < need || (o.fitting && (['train', 'val', 'test'] as const).some(short));
+    const tooShort = rows < need || (o.fitting && PARTS.some(short));
     if (!tooShort) return;
     if (!single && (cfg.shortSeries === 'skip' || !o.fitting)) return void skipped.add(s);
     if (single && rows < need) throw new DataError(table.file, `expected ${what}, found ${rows}${note}`);
-    const part = (['train', 'val', 'test'] as const).find(short) ?? 'train';
+    const part = PARTS.find(short) ?? 'train';
     const [start, end] = segments[s][part];
-    if (single)
-      throw new DataError(
-        table.file,
-        `expected ${what} in the ${part} split, found ${end - start} (${Math.round(cfg.split[part] * 100)}% of ${rows} rows${note})`,
-        'use more data, a shorter window, or a larger split fraction',
-      );
+    if (single) throw shortSplit(table.file, cfg, { part, found: end - start, rows, need: needs[part], note });
     throw new DataError(
       table.file,
-      `series ${JSON.stringify(c.names[s])} has ${rows} rows: expected ${what} in each split, found ${end - start} in ${part}`,
+      `series ${JSON.stringify(c.names[s])} has ${rows} rows: expected at least ${needs[part]} rows in its ${part} ` +
+        `split, found ${end - start} in ${part}`,
       'set data.shortSeries to "skip" to leave such series out, or use a shorter window',
     );
   });
   if (skipped.size === c.names.length)
     throw new DataError(table.file, `expected a series with ${what}, found none (${c.names.length} series)`);
   return { segments, skipped };
+}
+
+type Part = 'train' | 'val' | 'test';
+const PARTS: Part[] = ['train', 'val', 'test'];
+
+/** The rows each split must hold: see seriesSegments. */
+function partNeeds(cfg: ForecastDataConfig, maxLead: number): Record<Part, number> {
+  const need = cfg.window + maxLead;
+  return isCountSplit(cfg.split)
+    ? { train: need, val: maxLead, test: maxLead }
+    : { train: need, val: need, test: need };
+}
+
+/** A single series' split too short for its windows, said with the config's numbers. */
+function shortSplit(
+  file: string,
+  cfg: ForecastDataConfig,
+  o: { part: Part; found: number; rows: number; need: number; note: string },
+): DataError {
+  const split = cfg.split as SplitSpec;
+  const expected =
+    o.need > cfg.window
+      ? `expected at least ${o.need} rows (window ${cfg.window} + horizon ${o.need - cfg.window})`
+      : `expected at least ${o.need} rows (the horizon)`;
+  if (!isCountSplit(split))
+    return new DataError(
+      file,
+      `${expected} in the ${o.part} split, found ${o.found} (${Math.round(split[o.part] * 100)}% of ${o.rows} rows${o.note})`,
+      'use more data, a shorter window, a larger split fraction, or split by rows ("split": {"val": …, "test": …})',
+    );
+  const given =
+    o.part === 'train'
+      ? `${o.rows} rows less data.split.val ${split.val} and data.split.test ${split.test}`
+      : `data.split.${o.part} ${split[o.part]}`;
+  return new DataError(
+    file,
+    `data.split: ${expected} in the ${o.part} split, found ${o.found} (${given}${o.note})`,
+    o.part === 'train'
+      ? 'use smaller val and test counts, or a shorter window'
+      : `set data.split.${o.part} to at least ${o.need}`,
+  );
 }
 
 /** A series the model never saw has no scalers of its own when each series has its own: refuse it by name. */

@@ -35,34 +35,21 @@ function gapNotes(cfg: ForecastDataConfig, rows: SeriesRows): string[] {
     : [`${gaps}: ignored, the rows on either side taken as consecutive (data.gaps "ignore")`];
 }
 
-/**
- * What a user of the default features should know: that the targets' own past is left out (when other columns
- * exist), and which features increase on every row like a time index (a chronological split then shows val and
- * test only values beyond the training range). Each names the config line that changes it.
- */
-export function defaultFeatureNotes(features: string[], targets: string[], c: SeriesColumns): string[] {
-  const increasing = (name: string) => {
-    const v = c.values.get(name);
-    if (v === undefined || v.length <= 2) return false;
-    for (let p = 0; p + 1 < v.length; p++) if (!(v[p + 1] > v[p]) && c.seriesOf[p + 1] === c.seriesOf[p]) return false;
-    return true;
-  };
-  const indexLike = features.filter(increasing);
-  const suggested = [...new Set([...targets, ...features.filter((f) => !indexLike.includes(f))])];
-  // when the defaults already are the targets alone (a single-series file), there is no better list to suggest
-  const differs = suggested.length !== features.length || suggested.some((f) => !features.includes(f));
-  const fix = differs ? `; set "features": ${JSON.stringify(suggested)} in data to change that` : '';
-  const notes: string[] = [];
-  const unseen = targets.filter((t) => !features.includes(t));
-  if (unseen.length > 0)
-    notes.push(
-      'data.features is not set, so the features are the numeric columns other than the targets: ' +
-        `the model does not see the past of ${unseen.join(', ')}${fix}`,
-    );
-  for (const name of indexLike)
-    notes.push(
-      `feature ${name} increases on every row, like a time index: ` +
-        `split by time, val and test hold only values beyond those seen in training${fix}`,
-    );
-  return notes;
+/** Whether a column increases on every row of each series, like a time index (the rows in time order). */
+export function countsUp(c: SeriesColumns, name: string): boolean {
+  const v = c.values.get(name);
+  if (v === undefined || v.length <= 2) return false;
+  for (let p = 0; p + 1 < v.length; p++) if (!(v[p + 1] > v[p]) && c.seriesOf[p + 1] === c.seriesOf[p]) return false;
+  return true;
+}
+
+/** What a user of the default features should know: the columns left out because they count up like a time index. */
+export function defaultFeatureNotes(indexLike: string[], time: string | undefined): string[] {
+  return indexLike.map(
+    (name) =>
+      `column ${name} increases on every row, like a time index: left out of the default features (split by ` +
+      `time, val and test would hold only values beyond those seen in training)` +
+      (time === undefined ? `; set "time": "${name}" in data to order the rows by it` : '') +
+      `, or list it in data.features to use it`,
+  );
 }

@@ -59,8 +59,11 @@ export function forecastPlan(cfg: ForecastDataConfig, file: string, fitted?: Fit
   };
 }
 
-/** Every numeric column of the file that is not a target, the time, an id or a categorical; else the targets. */
+/**
+ * The default features: the targets' own past and every other numeric column of the file that is not the time, an
+ * id or a categorical, in the file's order (a column that counts up like a time index is left out later).
+ */
 export function defaultFeatures(table: Table, targets: string[], cfg: ForecastDataConfig): string[] {
-  const others = numericColumnsExcept(table, [...targets, cfg.time, ...seriesColumns(cfg), ...(cfg.categorical ?? [])]);
-  return others.length > 0 ? others : [...targets];
+  const others = numericColumnsExcept(table, [cfg.time, ...seriesColumns(cfg), ...(cfg.categorical ?? [])]);
+  return [...new Set([...targets, ...others.filter((c) => !targets.includes(c))])];
 }

@@ -18,3 +18,35 @@ export function halfWidths(
     perLead[k].map((w, j) => (w ?? Infinity) * (intervals.perSeries ? (units?.[j] ?? NaN) : 1)),
   );
 }
+
+/** The fewest calibration windows split conformal needs for a level: ⌈1 / (1 − level)⌉ − 1 (0.8: 4, 0.95: 19). */
+export const windowsNeeded = (level: number) => Math.ceil(1 / (1 - level) - 1e-9) - 1;
+
+/**
+ * The intervals without the levels too few windows calibrated (their widths are Infinity: never a bound to show),
+ * and a note for each level left out; undefined when none is left.
+ */
+export function calibratedLevels<T extends Pick<Intervals, 'levels' | 'widths' | 'windows'>>(
+  intervals: T | undefined,
+): { intervals?: T; notes: string[] } {
+  if (intervals === undefined) return { notes: [] };
+  const finite = (l: number) => intervals.widths[l].every((perLead) => perLead.every((w) => Number.isFinite(w ?? NaN)));
+  const kept = intervals.levels.flatMap((_, l) => (finite(l) ? [l] : []));
+  const notes = intervals.levels
+    .filter((_, l) => !finite(l))
+    .map(
+      (level) =>
+        `no ${levelName(level)}% interval: split conformal needs at least ${windowsNeeded(level)} calibration ` +
+        `windows for it, the val split has ${intervals.windows} (a longer val split gives more)`,
+    );
+  if (kept.length === intervals.levels.length) return { intervals, notes };
+  if (kept.length === 0) return { notes };
+  return {
+    intervals: {
+      ...intervals,
+      levels: kept.map((l) => intervals.levels[l]),
+      widths: kept.map((l) => intervals.widths[l]),
+    },
+    notes,
+  };
+}

@@ -18,8 +18,9 @@ import {
   trainRows,
   type Parts,
 } from './forecast-fit.js';
-import { defaultFeatureNotes, loadNotes } from './forecast-notes.js';
+import { countsUp, defaultFeatureNotes, loadNotes } from './forecast-notes.js';
 import { defaultFeatures, futureNumericOf, givenFeatures, targetsOf } from './forecast-plan.js';
+import { isCountSplit } from './split.js';
 import { splitSizes } from './summary.js';
 import { formatTime } from './time.js';
 import type { FeatureLayout, FittedTransforms, ForecastDataset, ForecastInfo, SplitName, WindowSpec } from './types.js';
@@ -48,14 +49,23 @@ export function loadForecast(
 ): ForecastDataset {
   const targets = targetsOf(cfg, fitted);
   const present = targets.filter((t) => table.header.includes(t));
-  const numeric = givenFeatures(cfg, fitted) ?? defaultFeatures(table, targets, cfg);
+  const given = givenFeatures(cfg, fitted);
+  const candidates = given ?? defaultFeatures(table, targets, cfg);
   const leads = fitted?.forecast?.leads ?? range(cfg.horizon);
   const futureNumeric = futureNumericOf(cfg);
   const allRows = seriesRows(table, cfg, fitted?.forecast?.time?.frequency);
   const future = cfg.futureFeatures ? splitFutureRows(table, allRows, present, futureNumeric) : undefined;
   const rows = future?.observed ?? allRows;
   const futureCount = future ? future.rows.reduce((n, r) => n + r.filter((row) => row >= 0).length, 0) : 0;
-  const columns = readSeriesColumns(table, rows, [...new Set([...numeric, ...present, ...futureNumeric])], cfg.missing);
+  const columns = readSeriesColumns(
+    table,
+    rows,
+    [...new Set([...candidates, ...present, ...futureNumeric])],
+    cfg.missing,
+  );
+  // a default feature that counts up like a time index would show val and test only values training never saw
+  const indexLike = given ? [] : candidates.filter((n) => !targets.includes(n) && countsUp(columns, n));
+  const numeric = candidates.filter((n) => !indexLike.includes(n));
   const maxLead = inputsOnly ? 0 : Math.max(...leads); // to forecast past the end, a window is enough
   const parts = seriesSegments(table, cfg, columns, { maxLead, fitting: fitted === undefined, futureCount });
   checkKnownSeries(table, cfg, columns, fitted);
@@ -94,13 +104,20 @@ export function loadForecast(
   const splits = forecastSplits(loaded);
   const featureNames = forecastInputs(layout, scalers.featureScaler, columns.form).names;
   const notes = [
-    ...(fitted === undefined && cfg.features === undefined ? defaultFeatureNotes(numeric, targets, columns) : []),
+    ...defaultFeatureNotes(indexLike, cfg.time),
     ...loadNotes({
       cfg,
       rows,
       skipped: [...parts.skipped].map((s) => columns.names[s]),
       unseen: built.unseen,
     }),
+    ...(fitted === undefined && isCountSplit(cfg.split)
+      ? [
+          'data.split by rows: each val and test window forecasts rows of its split from the rows before them ' +
+            '(its inputs may lie in an earlier split); the scalers, the linear skip and the baselines are fitted ' +
+            'on the training rows only',
+        ]
+      : []),
   ];
   return {
     task: 'forecast',
@@ -122,6 +139,7 @@ export function loadForecast(
       targets: [...targets],
       classes: [],
       sizes: splitSizes(splits),
+      splitRows: splitRows(columns, parts),
       steps: cfg.window,
       ...(seriesColumns(cfg).length > 0 ? { series: columns.names.length - parts.skipped.size } : {}),
       notes,
@@ -146,16 +164,30 @@ interface Loaded {
 /** The train, val and test splits (and all: every window) of the series, each the windows inside its rows. */
 function forecastSplits(l: Loaded): ForecastDataset['splits'] {
   const spec: WindowSpec = { window: l.cfg.window, leads: l.leads, level: l.cfg.windowLevel };
+  // split by rows, a val or test window's targets lie in its split and its inputs may read the rows before it
+  const history = isCountSplit(l.cfg.split) ? l.cfg.window - 1 + Math.min(...l.leads) : 0;
   const split = (part: SplitName) => {
     const ranges = l.columns.bounds.flatMap(([start, end], s): [number, number][] => {
       if (l.parts.skipped.has(s)) return [];
       const [a, b] = part === 'all' ? [0, end - start] : l.parts.segments[s][part];
-      return [[start + a, start + b]];
+      const reads = part === 'val' || part === 'test' ? Math.max(0, a - history) : a;
+      return [[start + reads, start + b]];
     });
     const ends = seriesWindowEnds(ranges, l.cfg.window, Math.max(...l.leads));
     return forecastSplit(part, l.built.series, ends, spec, l.columns.rowIds, l.columns.seriesOf);
   };
   return { train: split('train'), val: split('val'), test: split('test'), all: split('all') };
+}
+
+/** The rows of each split over every kept series. */
+function splitRows(c: SeriesColumns, parts: Parts): Record<'train' | 'val' | 'test', number> {
+  const out = { train: 0, val: 0, test: 0 };
+  c.names.forEach((_, s) => {
+    if (parts.skipped.has(s)) return;
+    for (const part of ['train', 'val', 'test'] as const)
+      out[part] += parts.segments[s][part][1] - parts.segments[s][part][0];
+  });
+  return out;
 }
 
 /** What a checkpoint stores of this data: the scalers (per series too), the vocabularies, leads and time step. */

@@ -8,11 +8,32 @@ export interface SplitFractions {
   test: number;
 }
 
+/** A forecast split by rows: the last `test` rows of each series, the `val` rows before them, training the rest. */
+export interface SplitCounts {
+  train?: undefined;
+  val: number;
+  test: number;
+}
+
+/** data.split as a forecast takes it: fractions of each series' rows, or counts of its last rows. */
+export type SplitSpec = SplitFractions | SplitCounts;
+
+/** Whether a split is by rows: then val and test windows read the history before them (the forecasting protocol). */
+export const isCountSplit = (s: SplitSpec): s is SplitCounts => s.train === undefined;
+
 /** [start, end) row ranges per split. */
 export type Segments = Record<'train' | 'val' | 'test', [number, number]>;
 
-/** Chronological segments: the first `train` fraction of rows, then `val`, then the rest. */
-export function chronologicalSegments(rows: number, f: SplitFractions): Segments {
+/**
+ * Chronological segments: the first `train` fraction of rows, then `val`, then the rest; or by counts, the last
+ * `test` rows, the `val` rows before them and the rest for training (none left: train and val start at 0).
+ */
+export function chronologicalSegments(rows: number, f: SplitSpec): Segments {
+  if (isCountSplit(f)) {
+    const testStart = Math.max(0, rows - f.test);
+    const valStart = Math.max(0, testStart - f.val);
+    return { train: [0, valStart], val: [valStart, testStart], test: [testStart, rows] };
+  }
   // Cumulative rounding, so the three parts always add up to `rows` and test = 0 leaves nothing over.
   const trainEnd = Math.round(rows * f.train);
   const valEnd = Math.min(rows, Math.round(rows * (f.train + f.val)));

@@ -156,6 +156,8 @@ export interface DataSummary {
   classes: string[];
   /** examples per split: windows (forecast) or sequences (classify) */
   sizes: Record<'train' | 'val' | 'test', number>;
+  /** forecast: the rows of each split, over every series (a val or test window may read rows before its split) */
+  splitRows?: Record<'train' | 'val' | 'test', number>;
   /** classify: count of each class per split */
   classCounts?: Record<'train' | 'val' | 'test', Record<string, number>>;
   steps: number;

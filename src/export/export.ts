@@ -1,4 +1,5 @@
 // lstm-export's library half: a checkpoint as files for tfjs (Node or a web page) or ONNX Runtime.
+import { calibratedLevels } from '../data/interval-bounds.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +57,10 @@ async function intervalsOf(r: PreprocessRequest, when: string): Promise<{ interv
       : [];
   if (r.card.config.data.task !== 'forecast') return { notes: old };
   const stored = r.card.fitted.forecast?.intervals;
-  if (stored) return { intervals: stored, notes: old };
+  if (stored) {
+    const calibrated = calibratedLevels(stored);
+    return { intervals: calibrated.intervals, notes: [...old, ...calibrated.notes] };
+  }
   const training = await loadCardTrainingData(r.card);
   const context = taskOf('forecast').metricsContext({
     model: r.model,

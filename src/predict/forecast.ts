@@ -1,4 +1,5 @@
 // lstm-predict for a forecaster: the next steps after each series' last row (or --from), with times and intervals.
+import { calibratedLevels } from '../data/interval-bounds.js';
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import { chronologicalSegments } from '../data/split.js';
@@ -215,8 +216,11 @@ export async function forecastFuture(
   const t = data.targetNames.length;
   const scaled = await rollout(r.forward, data, origins, count, sources, frequency);
   const values = inverseRows(scaled, count * t, (i) => info.targetScalerOf(info.seriesOf[origins[i]]));
-  const later = rolled ? await rolloutIntervals(r, steps, sources) : undefined;
-  const notes = [...direct.notes];
+  const rolledOut = calibratedLevels(rolled ? await rolloutIntervals(r, steps, sources) : undefined);
+  // one set of levels for every step: the direct steps' (rolled-out steps calibrated for other levels have none)
+  const sameLevels = (direct.intervals?.levels ?? []).join() === (rolledOut.intervals?.levels ?? []).join();
+  const later = direct.intervals === undefined || sameLevels ? rolledOut.intervals : undefined;
+  const notes = [...direct.notes, ...rolledOut.notes.map((n) => `steps past ${horizon}: ${n}`)];
   if (rolled && later === undefined)
     notes.push(
       `steps past ${horizon} have no intervals: the training data's val split is not there, or too short, to calibrate them`,

@@ -9,6 +9,7 @@ import { classWeightsOf } from '../task/class-weights.js';
 import { taskOf } from '../task/index.js';
 import { resolveLinearSkip } from '../task/linear-skip.js';
 import { versions } from '../util/versions.js';
+import { resolveBatchSize } from './batch-size.js';
 import type { TrainState } from './state.js';
 
 export interface Prepared {
@@ -20,10 +21,15 @@ export interface Prepared {
 /** Loads the data and builds the model: everything that can fail on bad input, before anything is written. */
 export async function prepare(given: Config): Promise<Prepared> {
   const loaded = await loadData(given);
-  const { config, note } = resolveLinearSkip(given, loaded);
+  const skip = resolveLinearSkip(given, loaded);
+  const { config, note: batchNote } = resolveBatchSize(skip.config, loaded);
   classWeightsOf(config, loaded); // a weight for a class the data does not have is refused before anything is written
   const model = buildModel(config.model, shapeOf(loaded), config.seed);
-  const notes = [...(note ? [note] : []), ...taskOf(loaded.task).startWeights(model, loaded)];
+  const notes = [
+    ...(skip.note ? [skip.note] : []),
+    ...(batchNote ? [batchNote] : []),
+    ...taskOf(loaded.task).startWeights(model, loaded),
+  ];
   const summary = { ...loaded.summary, notes: [...(loaded.summary.notes ?? []), ...notes] };
   return { config, dataset: notes.length > 0 ? { ...loaded, summary } : loaded, model };
 }

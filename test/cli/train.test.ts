@@ -52,7 +52,7 @@ test('lstm-train writes a complete run directory and prints the final metrics', 
   assert.match(svg, /small — builtin LSTM \(wasm\)/);
 });
 
-test('without data.features, a forecast run says what the default left out and what it took in', () => {
+test("without data.features, a forecast reads the targets' past and the other numbers, and leaves out a time index", () => {
   const dir = tempDir();
   const base = smallForecastConfig();
   const { features, ...data } = base.data;
@@ -60,12 +60,11 @@ test('without data.features, a forecast run says what the default left out and w
   const cfg = writeJson(join(dir, 'cfg.json'), { ...base, data });
   const r = runCli('lstm-train', ['--config', cfg, '--dry-run'], dir);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /features \(2\): t, aux/);
+  assert.match(r.stdout, /features \(2\): value, aux/);
   assert.match(
     r.stdout,
-    /note: data\.features is not set, .* does not see the past of value; set "features": \["value","aux"\] in data to change that/,
+    /note: column t increases on every row, like a time index: left out of the default features .*; set "time": "t" in data to order the rows by it, or list it in data\.features to use it/,
   );
-  assert.match(r.stdout, /note: feature t increases on every row, like a time index/);
   const listed = runCli('lstm-train', ['--config', writeJson(join(dir, 'listed.json'), base), '--dry-run'], dir);
   assert.doesNotMatch(listed.stdout, /note:/);
 });

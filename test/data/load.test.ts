@@ -37,32 +37,31 @@ test('the summary counts rows, features, targets and windows per split', async (
     task: 'forecast',
     rows: 30,
     droppedRows: 0,
-    features: ['t'],
+    features: ['v'],
     targets: ['v'],
     classes: [],
     sizes: { train: 21 - 3, val: 5 - 3, test: 4 - 3 }, // rows 21/5/4 (rounded cumulatively), window 3 + horizon 1
+    splitRows: { train: 21, val: 5, test: 4 },
     steps: 3,
     notes: ds.summary.notes,
   });
 });
 
-test('default forecast features come with notes: the targets left out, and a column that counts up like a time index', async () => {
+test("default forecast features: the targets' past and other numbers, less a column that counts up like a time index", async () => {
   const { dir } = writeCsv('data.csv', text);
   const defaulted = await loadDataset(forecastCfg({ targets: ['v'], window: 3 }), { baseDir: dir, seed: 1 });
-  assert.deepEqual(defaulted.summary.features, ['t']);
-  const [past, index, ...rest] = defaulted.summary.notes!;
-  assert.match(
-    past,
-    /^data\.features is not set, .*the model does not see the past of v; set "features": \["v"\] in data/,
-  );
-  assert.match(index, /^feature t increases on every row, like a time index: .*; set "features": \["v"\] in data/);
+  assert.deepEqual(defaulted.summary.features, ['v']);
+  const [index, ...rest] = defaulted.summary.notes!;
+  assert.match(index, /^column t increases on every row, like a time index: left out of the default features/);
+  assert.match(index, /set "time": "t" in data to order the rows by it, or list it in data\.features to use it$/);
   assert.deepEqual(rest, []);
   const listed = await loadDataset(forecastCfg({ targets: ['v'], features: ['t'], window: 3 }), {
     baseDir: dir,
     seed: 1,
   });
+  assert.deepEqual(listed.summary.features, ['t']);
   assert.deepEqual(listed.summary.notes, [], 'features given: nothing to say');
-  // a single cumulative series: the defaults are the target itself, and there is no other list to suggest
+  // a single cumulative series: the target is read whatever it does
   const { dir: one } = writeCsv(
     'data.csv',
     csv(
@@ -71,7 +70,6 @@ test('default forecast features come with notes: the targets left out, and a col
     ),
   );
   const cumulative = await loadDataset(forecastCfg({ targets: ['total'], window: 3 }), { baseDir: one, seed: 1 });
-  assert.deepEqual(cumulative.summary.notes, [
-    'feature total increases on every row, like a time index: split by time, val and test hold only values beyond those seen in training',
-  ]);
+  assert.deepEqual(cumulative.summary.features, ['total']);
+  assert.deepEqual(cumulative.summary.notes, []);
 });

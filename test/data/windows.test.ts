@@ -65,10 +65,13 @@ test('no window input or target crosses a split boundary', async () => {
   }
 });
 
-test('default features are the numeric non-target columns; targets may be listed as features', async () => {
-  const withText = csv('t,a,b,name', [[0, 1, 2, 'x'], ...Array.from({ length: 30 }, (_, i) => [i + 1, i, i * 2, 'y'])]);
+test('default features are the targets and the other numeric columns, less a time index; targets may be listed', async () => {
+  const withText = csv('t,a,b,name', [
+    [0, 1, 2, 'x'],
+    ...Array.from({ length: 30 }, (_, i) => [i + 1, (i * 7) % 5, i * 2, 'y']),
+  ]);
   const ds = await loadText(withText, forecastCfg({ targets: ['b'], window: 2 }));
-  assert.deepEqual(ds.featureNames, ['t', 'a']);
+  assert.deepEqual(ds.featureNames, ['b', 'a'], 't counts up on every row: left out');
   assert.deepEqual(ds.targetNames, ['b']);
   const both = await loadText(tiny, cfg({ features: ['a', 'c'], targets: ['a', 'c'] }));
   assert.deepEqual(both.featureNames, ['a', 'c']);

@@ -8,6 +8,7 @@ import { meanAbsoluteError } from '../metrics.js';
 import { asTask, own, type ForecastPredictions, type MetricsContext, type Task } from '../types.js';
 import { runModel } from '../run-model.js';
 import { conformalWidths, halfWidths, levelName } from './intervals.js';
+import { calibratedLevels } from '../../data/interval-bounds.js';
 import { forecastCollector, inUnits } from './predictions.js';
 import { formatForecastMetrics, forecastMetrics } from './metrics.js';
 import { startLinearSkip } from './skip-start.js';
@@ -87,14 +88,15 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
   },
   startWeights: (model, dataset) => startLinearSkip(model, dataset),
   metricsContext: ({ model, training, fitted, batchSize }) => {
-    const stored = fitted?.forecast?.intervals;
-    if (stored) return { training, intervals: stored };
+    const stored = calibratedLevels(fitted?.forecast?.intervals);
+    if (fitted?.forecast?.intervals) return { training, ...stored };
     if (training === undefined)
       return { notes: ['no intervals: the checkpoint has none, and its training data is not there to calibrate them'] };
     const d = own(training, 'forecast');
     const val = own(runModel(forecastTask, model, d, d.splits.val, batchSize), 'forecast');
-    const intervals = conformalWidths(val, d.forecast.intervalLevels);
-    return { training, intervals, calibration: `the training data's val split (${intervals.windows} windows), now` };
+    const all = conformalWidths(val, d.forecast.intervalLevels);
+    const calibrated = calibratedLevels(all);
+    return { training, ...calibrated, calibration: `the training data's val split (${all.windows} windows), now` };
   },
   metrics: (p, dataset, split, context) => {
     const d = dataset;
