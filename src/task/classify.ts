@@ -39,6 +39,26 @@ function formatMetrics(r: ClassifyMetrics): string[] {
   ];
 }
 
+function reportTables(e: ClassifyMetrics) {
+  const headline = {
+    headers: ['accuracy', 'macro F1', 'majority class (baseline)'],
+    rows: [[e.accuracy, e.macroF1, e.majorityBaseline]],
+  };
+  const perClass = e.perClass.map((c) => [c.label, c.precision, c.recall, c.f1, c.support]);
+  return {
+    tables: [headline, { headers: ['class', 'precision', 'recall', 'F1', 'support'], rows: perClass }],
+    notes: [],
+  };
+}
+
+/** The example's true and predicted labels. */
+function caption(p: ClassifyPredictions, dataset: Dataset, index: number): string {
+  const k = dataset.fitted.classes.length;
+  const probs = p.probabilities.subarray(index * k, (index + 1) * k);
+  const predicted = probs.indexOf(Math.max(...probs));
+  return `label ${dataset.fitted.classes[p.labels[index]]}, predicted ${dataset.fitted.classes[predicted]}`;
+}
+
 function collector(dataset: Dataset, size: number) {
   const labels = new Int32Array(size);
   const probabilities = new Float32Array(size * dataset.outputSize);
@@ -57,6 +77,11 @@ export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
   examples: 'sequences',
   plotName: 'confusion matrix',
   usesTrainingData: false,
+  higherIsBetter: true,
+  modelNoun: 'a classifier',
+  outputs: 'classes',
+  head: 'softmax',
+  masked: (data) => data.layout === 'long',
   metricScope: () => '',
   targetTensor: (batch, outputSize) =>
     tf.tidy(() => tf.oneHot(tf.tensor1d(batch.y, 'int32'), outputSize).toFloat() as tf.Tensor2D), // [batch, classes]
@@ -97,4 +122,7 @@ export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
     return [{ name: 'confusion', spec }];
   },
   formatMetrics: (r) => formatMetrics(r),
+  reportTables: (e) => reportTables(e),
+  scoreText: (e) => formatNumber(e.accuracy),
+  caption,
 });
