@@ -10,6 +10,7 @@ import { DataError, UsageError } from '../errors.js';
 import { conformalWidths, halfWidths } from '../task/forecast/intervals.js';
 import { seriesUnits } from '../task/forecast/predictions.js';
 import { tfjsForward, type Forward } from '../task/forward.js';
+import { own } from '../task/types.js';
 import { rollout, rolloutSources } from './rollout.js';
 
 export interface FutureStep {
@@ -152,8 +153,8 @@ async function rolloutIntervals(
   steps: number,
   sources: Int32Array,
 ): Promise<Intervals | undefined> {
-  const training = r.training;
-  if (training?.task !== 'forecast') return undefined;
+  if (r.training === undefined) return undefined;
+  const training = own(r.training, 'forecast');
   const info = training.forecast;
   const valEnds = info.seriesBounds.map(([a, b]) => a + chronologicalSegments(b - a, r.card.config.data.split).val[1]);
   // the truth stays inside each series' val part, and known-future inputs inside what the file holds
