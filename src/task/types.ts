@@ -6,6 +6,7 @@ import type { VegaLiteSpec } from '../charts/render.js';
 import type { Head } from '../models/build.js';
 import type { Cell } from '../util/table.js';
 import type { ClassMetrics, RegressionMetrics } from './metrics.js';
+import type { Prediction, PredictionRequest } from './prediction.js';
 
 /** A forecaster's outputs on a split, in original units. */
 export interface ForecastPredictions {
@@ -116,6 +117,16 @@ export interface MetricsContext {
   notes?: string[];
 }
 
+/** lstm-predict's half of a task: its predictions on a file, and how they are shown. */
+export interface Predictor {
+  run(r: PredictionRequest): Promise<Prediction>;
+  table(p: Prediction): Table;
+  /** what --json prints besides the rows */
+  extras(p: Prediction): Record<string, unknown>;
+  /** the chart, titled after the run's name */
+  chart(p: Prediction, name: string): Chart;
+}
+
 export interface Task {
   readonly name: TaskName;
   /** the headline metric's name, as in history.csv: mae (original units) or accuracy */
@@ -183,6 +194,8 @@ export interface Task {
   scoreText(metrics: TaskMetrics, metric: string): string;
   /** an example's truth and prediction in a few words: a classifier's labels, a forecaster's first target and step */
   caption(p: Predictions, dataset: Dataset, index: number): string;
+  /** lstm-predict's predictions of the task's model */
+  readonly predictor: Predictor;
 }
 
 export interface Chart {

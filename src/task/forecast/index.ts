@@ -9,6 +9,7 @@ import { asTask, own, type ForecastPredictions, type MetricsContext, type Task }
 import { runModel } from '../run-model.js';
 import { conformalWidths, halfWidths, levelName } from './intervals.js';
 import { forecastCollector, inUnits } from './predictions.js';
+import { forecastPredictor } from './predictor.js';
 import { formatForecastMetrics, forecastMetrics } from './metrics.js';
 import { forecastCaption, forecastReportTables, forecastScoreText } from './report.js';
 import { startLinearSkip } from './skip-start.js';
@@ -148,4 +149,5 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
   reportTables: (e) => forecastReportTables(e),
   scoreText: (e, metric) => forecastScoreText(e, metric),
   caption: (p, dataset, index) => forecastCaption(p, dataset, index),
+  predictor: forecastPredictor((o) => forecastTask.metricsContext(o)),
 });
