@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { modelSchema } from '../src/config/schema.js';
 import { onnxModel } from '../src/models/onnx-graph.js';
 import { buildModel } from '../src/models/build.js';
+import { taskOf } from '../src/task/index.js';
 import { median, WORKLOADS, type BenchRow, type Direction, type WorkloadName } from './workloads.js';
 
 export interface OnnxCaseArgs {
@@ -38,7 +39,7 @@ export async function runOnnxCase(a: OnnxCaseArgs): Promise<BenchRow[]> {
   const config = modelSchema.parse({ impl: 'builtin', bidirectional: a.direction === 'bi', hiddenSize: w.hidden });
   const shape = { steps: w.steps, features: w.features, outputSize: w.outputs, masked: false };
   const model = buildModel(config, shape, 1);
-  const bytes = onnxModel(model, config, shape, w.task, {});
+  const bytes = onnxModel(model, config, shape, taskOf(w.task).head, {});
   model.dispose();
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: a.threads, interOpNumThreads: 1 });
   const x = Float32Array.from({ length: w.batch * w.steps * w.features }, (_, i) => Math.sin(i));

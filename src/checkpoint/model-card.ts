@@ -7,7 +7,7 @@
  * written before it existed have no cardVersion (card 1): they are read by cardV1 and upgraded in memory.
  */
 import { z } from 'zod';
-import { configSchema } from '../config/schema.js';
+import { configSchema, type DataConfig } from '../config/schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import type { Intervals, Scaler } from '../data/types.js';
 import type { Category } from '../data/features.js';
@@ -250,15 +250,21 @@ function fromV2(card: z.output<typeof cardV2>): ModelCard {
   return { ...rest, cardVersion: 2 };
 }
 
+type V1Meaning<D extends DataConfig> = (data: D) => { data: DataConfig; forecast?: { leads: number[] } };
+
+/** What a card-1 config meant, by task: a forecaster predicted the single step `horizon` ahead, from absolute levels. */
+const V1_MEANT: { [N in DataConfig['task']]: V1Meaning<Extract<DataConfig, { task: N }>> } = {
+  forecast: (data) => ({ data: { ...data, windowLevel: 'absolute' }, forecast: { leads: [data.horizon] } }),
+  classify: (data) => ({ data }),
+};
+
 /**
  * Card 1 repeated the Dataset's fields (task, names, masked) and config.data; only what is not derived is kept. Its
  * config meant what it did then: a forecaster predicted the single step `horizon` ahead, from absolute levels.
  */
 function fromV1(v1: z.output<typeof cardV1>): ModelCard {
-  const data = v1.config.data;
-  const config =
-    data.task === 'forecast' ? { ...v1.config, data: { ...data, windowLevel: 'absolute' as const } } : v1.config;
-  const forecast = data.task === 'forecast' ? { leads: [data.horizon] } : undefined;
+  const { data, forecast } = (V1_MEANT[v1.config.data.task] as V1Meaning<DataConfig>)(v1.config.data);
+  const config = { ...v1.config, data };
   return {
     cardVersion: 1,
     kind: v1.kind,

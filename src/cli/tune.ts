@@ -105,7 +105,7 @@ function newStudy(flags: TuneFlags): { dir: string; study: Study; trials: Trial[
     baseDir: dirname(resolve(flags.config)),
     space,
     metric: task.metric,
-    higher: config.data.task === 'classify',
+    higher: task.higherIsBetter,
     rungs: rungEpochs(space, config.train.epochs),
   };
   const baseParams = Object.fromEntries(Object.keys(space.params).map((p) => [p, getAt(config, p)]));

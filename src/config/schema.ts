@@ -365,6 +365,32 @@ export const outputSchema = z
   })
   .strict();
 
+/** The settings outside `data` that one task refuses, by task: what is set, where, and why it does not apply. */
+const TASK_REFUSALS: Record<
+  z.infer<typeof dataSchema>['task'],
+  (c: { train: { classWeights?: unknown }; model: { linearSkip?: unknown } }) => { path: string[]; message: string }[]
+> = {
+  forecast: (c) =>
+    c.train.classWeights === undefined
+      ? []
+      : [
+          {
+            path: ['train', 'classWeights'],
+            message: 'expected nothing for a forecaster: class weights weigh the classes of a classifier',
+          },
+        ],
+  classify: (c) =>
+    c.model.linearSkip === true
+      ? [
+          {
+            path: ['model', 'linearSkip'],
+            message:
+              'expected false or "auto" for a classifier: the skip maps the input window to a forecast, got true',
+          },
+        ]
+      : [],
+};
+
 export const configSchema = z
   .object({
     name: z
@@ -401,23 +427,12 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.data.task === 'forecast' && c.train.classWeights !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['train', 'classWeights'],
-        message: 'expected nothing for a forecaster: class weights weigh the classes of a classifier',
-      });
+    for (const refusal of TASK_REFUSALS[c.data.task](c)) ctx.addIssue({ code: 'custom', ...refusal });
     if (c.train.schedule.warmupEpochs >= c.train.epochs && c.train.schedule.kind === 'cosine')
       ctx.addIssue({
         code: 'custom',
         path: ['train', 'schedule', 'warmupEpochs'],
         message: `expected fewer than train.epochs (${c.train.epochs}), got ${c.train.schedule.warmupEpochs}`,
-      });
-    if (c.data.task === 'classify' && c.model.linearSkip === true)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['model', 'linearSkip'],
-        message: 'expected false or "auto" for a classifier: the skip maps the input window to a forecast, got true',
       });
   });
 

@@ -96,15 +96,15 @@ export const getAt = (source: unknown, path: string): unknown => valueAt(source,
 /** The values a check must accept: every choice, or a range's ends. */
 const probes = (p: ParamSpec): unknown[] => ('choice' in p ? p.choice : p.range);
 
-/** Why the base config's task does not take `path`, when the other task does. */
+/** Each task's `data` fields, by task. */
+const DATA_SHAPES: Record<string, object> = { forecast: forecastDataSchema.shape, classify: classifyDataSchema.shape };
+
+/** Why the base config's task does not take `path`, when another task does. */
 function otherTask(path: string, task: string): string | undefined {
   const [room, key] = path.split('.');
-  if (room !== 'data' || key === undefined) return undefined;
-  const shape = task === 'forecast' ? classifyDataSchema.shape : forecastDataSchema.shape;
-  const own = task === 'forecast' ? forecastDataSchema.shape : classifyDataSchema.shape;
-  return key in shape && !(key in own)
-    ? `a ${task === 'forecast' ? 'classify' : 'forecast'} field, and the base config is a ${task}`
-    : undefined;
+  if (room !== 'data' || key === undefined || !(task in DATA_SHAPES) || key in DATA_SHAPES[task]) return undefined;
+  const other = Object.keys(DATA_SHAPES).find((name) => key in DATA_SHAPES[name]);
+  return other === undefined ? undefined : `a ${other} field, and the base config is a ${task}`;
 }
 
 /**

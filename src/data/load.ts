@@ -1,7 +1,7 @@
 // Loads a dataset: resolves the CSV path, reads it, and hands it to the forecast or classify builder.
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { DataConfig } from '../config/schema.js';
-import { located, readTable, RowError, type ReadPlan } from './csv.js';
+import { located, readTable, RowError, type ReadPlan, type Table } from './csv.js';
 import { classifyPlan, loadClassify } from './load-classify.js';
 import { forecastPlan, loadForecast } from './load-forecast.js';
 import type { Dataset, FittedTransforms } from './types.js';
@@ -24,6 +24,23 @@ export interface LoadOptions {
   timings?: Record<string, number>;
 }
 
+/** A task's reader: the columns it reads (its plan) and the dataset it builds of them. */
+interface Loader<C extends DataConfig> {
+  plan(cfg: C, file: string, fitted?: FittedTransforms, inputsOnly?: boolean): (header: string[]) => ReadPlan;
+  load(table: Table, cfg: C, absPath: string, opts: LoadOptions): Dataset;
+}
+
+const LOADERS: { [N in DataConfig['task']]: Loader<Extract<DataConfig, { task: N }>> } = {
+  forecast: {
+    plan: forecastPlan,
+    load: (t, cfg, absPath, o) => loadForecast(t, { cfg, absPath, fitted: o.fitted, inputsOnly: o.inputsOnly }),
+  },
+  classify: {
+    plan: classifyPlan,
+    load: (t, cfg, path, o) => loadClassify(t, cfg, path, o.seed, o.fitted, o.inputsOnly),
+  },
+};
+
 /**
  * Reads the CSV named by the config and builds its train/val/test/all splits.
  * Dataset.file is the absolute path; messages and summary.file use the path relative to the working directory.
@@ -34,16 +51,10 @@ export async function loadDataset(cfg: DataConfig, opts: LoadOptions): Promise<D
   const { fitted, inputsOnly } = opts;
   const started = performance.now();
   try {
-    if (cfg.task === 'forecast') {
-      const table = await readTable(absPath, file, withNa(forecastPlan(cfg, file, fitted, inputsOnly), cfg));
-      const read = performance.now();
-      const dataset = loadForecast(table, { cfg, absPath, fitted, inputsOnly });
-      timed(opts.timings, started, read);
-      return dataset;
-    }
-    const table = await readTable(absPath, file, withNa(classifyPlan(cfg, file, fitted, inputsOnly), cfg));
+    const loader = LOADERS[cfg.task] as Loader<DataConfig>;
+    const table = await readTable(absPath, file, withNa(loader.plan(cfg, file, fitted, inputsOnly), cfg));
     const read = performance.now();
-    const dataset = loadClassify(table, cfg, absPath, opts.seed, fitted, inputsOnly);
+    const dataset = loader.load(table, cfg, absPath, opts);
     timed(opts.timings, started, read);
     return dataset;
   } catch (e) {

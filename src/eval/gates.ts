@@ -18,7 +18,7 @@ import {
 } from '../charts/gates-plot.js';
 import { writePlot } from '../charts/render.js';
 import { batchInputs } from '../task/batch.js';
-import type { Predictions } from '../task/types.js';
+import { taskOf } from '../task/index.js';
 import type { Evaluation } from '../task/evaluate.js';
 
 export interface Gates {
@@ -216,20 +216,6 @@ export async function writeGates(dir: string, gates: Gates, title: string, bidir
   return files;
 }
 
-/** An example's truth and prediction in a few words: a classifier's labels, a forecaster's first target and step. */
-export function exampleCaption(p: Predictions, dataset: Dataset, index: number): string {
-  if (p.task === 'classify') {
-    const k = dataset.fitted.classes.length;
-    const probs = p.probabilities.subarray(index * k, (index + 1) * k);
-    const predicted = probs.indexOf(Math.max(...probs));
-    return `label ${dataset.fitted.classes[p.labels[index]]}, predicted ${dataset.fitted.classes[predicted]}`;
-  }
-  const width = p.leads.length * p.targets;
-  const [actual, predicted] = [p.yTrue[index * width], p.yPred[index * width]];
-  const step = p.leads[0] === 1 ? 'next step' : `${p.leads[0]} steps ahead`;
-  return `${dataset.targetNames[0]} ${step}: actual ${actual.toPrecision(4)}, predicted ${predicted.toPrecision(4)}`;
-}
-
 /** Everything --gates computes for an evaluation: the chosen examples and the summary over its whole split. */
 export function computeGates(
   model: tf.LayersModel,
@@ -242,7 +228,9 @@ export function computeGates(
     split: e.split.name,
     count: e.split.size,
     features: dataset.featureNames,
-    examples: exampleGates(model, dataset, e.split, indices, (i) => exampleCaption(e.predictions, dataset, i)),
+    examples: exampleGates(model, dataset, e.split, indices, (i) =>
+      taskOf(dataset.task).caption(e.predictions, dataset, i),
+    ),
     summary: gateSummary(model, e.split, o.batchSize),
   };
 }

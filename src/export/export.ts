@@ -55,14 +55,15 @@ async function intervalsOf(r: PreprocessRequest, when: string): Promise<{ interv
     r.card.cardVersion === 1
       ? ['the checkpoint is from before the model card (card 1): it stores no time column, categories or intervals']
       : [];
-  if (r.card.config.data.task !== 'forecast') return { notes: old };
+  const task = taskOf(r.card.config.data.task);
   const stored = r.card.fitted.forecast?.intervals;
   if (stored) {
     const calibrated = calibratedLevels(stored);
     return { intervals: calibrated.intervals, notes: [...old, ...calibrated.notes] };
   }
+  if (!task.usesTrainingData) return { notes: old };
   const training = await loadCardTrainingData(r.card);
-  const context = taskOf('forecast').metricsContext({
+  const context = task.metricsContext({
     model: r.model,
     training,
     fitted: r.card.fitted,
@@ -105,16 +106,16 @@ export async function exportCheckpoint(r: ExportRequest): Promise<ExportResult> 
   const { card } = r;
   const preprocess = await preprocessFor(r);
   const shape = cardShape(card, preprocess.features.length);
-  const task = card.config.data.task;
+  const { head } = taskOf(card.config.data.task);
   const json = JSON.stringify(preprocess, null, 2) + '\n';
   const predictJs = readFileSync(PREDICT_JS);
   let files: ExportFiles;
   if (r.format === 'onnx') {
-    const bytes = onnxModel(r.model, card.config.model, shape, task, { preprocess: JSON.stringify(preprocess) });
+    const bytes = onnxModel(r.model, card.config.model, shape, head, { preprocess: JSON.stringify(preprocess) });
     files = new Map<string, string | Uint8Array>([['model.onnx', bytes]]);
     if (r.target.kind === 'folder') files.set('preprocess.json', json).set('predict.js', predictJs);
   } else {
-    const plain = plainModel(r.model, card.config.model, shape, task);
+    const plain = plainModel(r.model, card.config.model, shape, head);
     files = await tfjsFiles(plain);
     plain.dispose();
     files.set('preprocess.json', json).set('predict.js', predictJs);

@@ -1,10 +1,13 @@
 // preprocess.json: what an exported model needs besides its weights, read off the model card for predict.js.
 import type { ModelCard } from '../checkpoint/model-card.js';
+import type { TaskName } from '../config/schema.js';
 import type { CalendarFeature, Category } from '../data/features.js';
 import { forecastInputNames } from '../data/encoders/index.js';
 import type { Frequency, TimeForm } from '../data/time.js';
 import type { FutureLayout, Intervals, Scaler, SeriesScalers, WindowLevel } from '../data/types.js';
 import { MIN_SPREAD } from '../data/window-level.js';
+import { taskOf } from '../task/index.js';
+import { own } from '../task/types.js';
 import { TOOL_VERSION } from '../util/versions.js';
 
 export interface ForecastPreprocess {
@@ -70,11 +73,17 @@ export interface Preprocess {
  * The card's transforms as predict.js applies them. `intervals` are the card's own, or those calibrated at export
  * (the card has none); `notes` say which.
  */
-export function preprocessOf(card: ModelCard, o: { intervals?: Intervals; notes: string[] }): Preprocess {
+export function preprocessOf(card: ModelCard, o: PreprocessOptions): Preprocess {
+  return PREPROCESS[card.config.data.task](card, o);
+}
+
+type PreprocessOptions = { intervals?: Intervals; notes: string[] };
+
+/** What every task's preprocess.json holds. */
+function commonOf(card: ModelCard, o: PreprocessOptions) {
   const data = card.config.data;
-  const fitted = card.fitted;
-  const masked = data.task === 'classify' && data.layout === 'long';
-  const common = {
+  const masked = taskOf(data.task).masked(data);
+  return {
     format: 'lstm-train-preprocess' as const,
     version: 1 as const,
     task: data.task,
@@ -89,22 +98,34 @@ export function preprocessOf(card: ModelCard, o: { intervals?: Intervals; notes:
       name: card.config.name,
     },
   };
-  if (data.task === 'classify')
-    return {
-      ...common,
-      inputs: [...common.inputs],
+}
+
+const PREPROCESS: Record<TaskName, (card: ModelCard, o: PreprocessOptions) => Preprocess> = {
+  classify: classifyPreprocess,
+  forecast: forecastPreprocess,
+};
+
+function classifyPreprocess(card: ModelCard, o: PreprocessOptions): Preprocess {
+  const [data, fitted, common] = [own(card.config.data, 'classify'), card.fitted, commonOf(card, o)];
+  return {
+    ...common,
+    inputs: [...common.inputs],
+    features: [...fitted.featureScaler.columns],
+    output: 'probabilities',
+    classify: {
+      classes: fitted.classes,
+      layout: data.layout,
+      steps: card.steps,
       features: [...fitted.featureScaler.columns],
-      output: 'probabilities',
-      classify: {
-        classes: fitted.classes,
-        layout: data.layout,
-        steps: card.steps,
-        features: [...fitted.featureScaler.columns],
-        ...(data.sequenceId !== undefined ? { sequenceId: data.sequenceId } : {}),
-        ...(data.orderBy !== undefined ? { orderBy: data.orderBy } : {}),
-        featureScaler: fitted.featureScaler,
-      },
-    };
+      ...(data.sequenceId !== undefined ? { sequenceId: data.sequenceId } : {}),
+      ...(data.orderBy !== undefined ? { orderBy: data.orderBy } : {}),
+      featureScaler: fitted.featureScaler,
+    },
+  };
+}
+
+function forecastPreprocess(card: ModelCard, o: PreprocessOptions): Preprocess {
+  const [data, fitted, common] = [own(card.config.data, 'forecast'), card.fitted, commonOf(card, o)];
   const numeric = fitted.featureScaler.columns;
   const categories = fitted.categories ?? [];
   const calendar = data.calendar ?? [];

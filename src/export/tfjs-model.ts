@@ -1,7 +1,7 @@
 // The checkpoint's model rebuilt from tfjs's own layers only, so plain @tensorflow/tfjs (and Keras) can load it.
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig, TaskName } from '../config/schema.js';
-import { memberOutput, type MemberLayers, type ModelShape } from '../models/build.js';
+import type { ModelConfig } from '../config/schema.js';
+import { memberOutput, type Head, type MemberLayers, type ModelShape } from '../models/build.js';
 import { averageMembers, memberModels } from '../models/ensemble.js';
 
 /**
@@ -20,25 +20,20 @@ import { averageMembers, memberModels } from '../models/ensemble.js';
  *
  * The hand model (HandLSTM, SeededDropout) has the builtin weight layout, so the same tfjs model serves both.
  */
-export function plainModel(
-  source: tf.LayersModel,
-  model: ModelConfig,
-  shape: ModelShape,
-  task: TaskName,
-): tf.LayersModel {
+export function plainModel(source: tf.LayersModel, model: ModelConfig, shape: ModelShape, head: Head): tf.LayersModel {
   const x = tf.input({ shape: [shape.steps, shape.features], name: 'x' });
   const mask = shape.masked ? tf.input({ shape: [shape.steps], name: 'mask' }) : undefined;
   const h0 = mask ? maskedInput(x, mask, shape.steps) : x;
   const size = model.ensemble;
   // a classifier's softmax follows the members' average (of logits, as the checkpoint averages them)
-  const softmaxHead = task === 'classify' && size === 1;
+  const softmaxHead = head === 'softmax' && size === 1;
   const layers: MemberLayers = {
     lstm: (k, returnSequences, prefix) => lstmLayer(model, k, returnSequences, prefix),
     dropout: (k, prefix) => tf.layers.dropout({ rate: model.dropout, name: `${prefix}dropout_${k}` }),
     headActivation: softmaxHead ? 'softmax' : 'linear',
   };
   let output = averageMembers(size, (prefix) => memberOutput(model, shape, [x, h0], prefix, layers));
-  if (task === 'classify' && size > 1)
+  if (head === 'softmax' && size > 1)
     output = tf.layers.activation({ activation: 'softmax', name: 'probabilities' }).apply(output) as tf.SymbolicTensor;
   const plain = tf.model({ inputs: mask ? [x, mask] : x, outputs: output, name: 'lstm_train_export' });
   const targets = memberModels(plain);

@@ -62,11 +62,11 @@ const escapeHtml = (s: string) =>
 
 /** index.html: loads ./tf.min.js, ./predict.js, the model and ./examples.json, and shows the predictions. */
 export function indexHtml(card: ModelCard, p: Preprocess): string {
-  const title = `${card.config.name}: ${p.task === 'forecast' ? 'forecast' : 'classification'} with tfjs`;
-  const what =
-    p.task === 'forecast'
-      ? `the next ${p.forecast!.leads.length} step${p.forecast!.leads.length > 1 ? 's' : ''} after each series’ last row`
-      : 'a label for each sequence';
+  const leads = p.forecast?.leads.length;
+  const title = `${card.config.name}: ${p.forecast ? 'forecast' : 'classification'} with tfjs`;
+  const what = leads
+    ? `the next ${leads} step${leads > 1 ? 's' : ''} after each series’ last row`
+    : 'a label for each sequence';
   return `<!doctype html>
 <html lang="en">
 <head>

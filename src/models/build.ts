@@ -9,6 +9,12 @@ import { withLinearSkip } from './linear-skip.js';
 import { SequenceMask } from './sequence-mask.js';
 import './tfjs-patches.js'; // the builtin LSTM's gradient on length-1 sequences
 
+/**
+ * What an exported model puts after its last Dense layer: nothing (a forecaster's scaled y) or a softmax (a
+ * classifier's logits become its class probabilities).
+ */
+export type Head = 'linear' | 'softmax';
+
 export interface ModelShape {
   steps: number; // time steps per example
   features: number; // inputs per step

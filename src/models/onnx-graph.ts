@@ -1,7 +1,7 @@
 // The checkpoint's model as one ONNX graph: the standard LSTM operator per layer, the head as Gemm (and Softmax).
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelConfig, TaskName } from '../config/schema.js';
-import type { ModelShape } from './build.js';
+import type { ModelConfig } from '../config/schema.js';
+import type { Head, ModelShape } from './build.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { memberLayer, memberModels, memberPrefix } from './ensemble.js';
 import { lstmLayers } from './layer-probe.js';
@@ -145,7 +145,7 @@ export function onnxModel(
   source: tf.LayersModel,
   model: ModelConfig,
   shape: ModelShape,
-  task: TaskName,
+  head: Head,
   metadata: Record<string, string>,
   { rawHead = false } = {},
 ): Uint8Array {
@@ -160,9 +160,9 @@ export function onnxModel(
     g.nodes.push(node('Cast', ['mask_steps'], ['sequence_lens'], [intAttr('to', DataType.INT32)]));
     lengths = 'sequence_lens';
   }
-  const softmax = task === 'classify' && !rawHead;
-  const output = task === 'classify' ? (softmax ? 'probabilities' : 'logits') : 'y';
-  const joined = task === 'classify' ? 'logits' : 'y';
+  const joined = head === 'softmax' ? 'logits' : 'y';
+  const softmax = head === 'softmax' && !rawHead;
+  const output = softmax ? 'probabilities' : joined;
   const members = memberModels(source);
   const k = members.length;
   const outputs = members.map((m, j) =>

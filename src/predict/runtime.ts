@@ -6,6 +6,7 @@ import type { Dataset } from '../data/types.js';
 import { UsageError } from '../errors.js';
 import { onnxModel } from '../models/onnx-graph.js';
 import { cardShape } from '../task/dataset.js';
+import { taskOf } from '../task/index.js';
 import { tfjsForward, type Forward } from '../task/forward.js';
 
 export const RUNTIMES = ['tfjs', 'onnx'] as const;
@@ -34,7 +35,7 @@ async function onnxSession(ort: typeof Ort, model: tf.LayersModel, card: ModelCa
   const shape = cardShape(card, data.featureNames.length);
   let bytes: Uint8Array;
   try {
-    bytes = onnxModel(model, card.config.model, shape, data.task, {}, { rawHead: true });
+    bytes = onnxModel(model, card.config.model, shape, taskOf(data.task).head, {}, { rawHead: true });
   } catch (e) {
     throw new UsageError(
       `--runtime onnx: this model cannot be written as an ONNX graph: ${(e as Error).message}`,

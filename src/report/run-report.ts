@@ -3,7 +3,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MEANING, type Quantity } from '../charts/gates-plot.js';
 import type { Cell } from '../util/table.js';
-import type { ClassifyMetrics, ForecastMetrics } from '../task/types.js';
+import { taskOf, type TaskMetrics } from '../task/index.js';
 import { chart, esc, facts, page, paragraph, section, table } from './html.js';
 import { readRunDir, type NamedSpec, type RunFiles } from './run-files.js';
 
@@ -18,6 +18,7 @@ function overview(r: RunFiles): string {
   const shape = `${m.layers} layer${m.layers === 1 ? '' : 's'} × ${m.hiddenSize} units`;
   const kind = `${m.impl}${m.impl === 'hand' && m.kernel ? ` (${m.kernel} kernel)` : ''}`;
   const d = s.data;
+  const outputs = taskOf(s.task).outputs;
   const sizes = d?.sizes && Object.entries(d.sizes).map(([k, v]) => `${k} ${v}`);
   return facts([
     [
@@ -30,7 +31,7 @@ function overview(r: RunFiles): string {
     ['wall time', s.wallSeconds === undefined ? undefined : `${s.wallSeconds.toFixed(1)} s`],
     ['data', d ? `${d.file}: ${d.rows} rows` : undefined],
     ['features', d?.features.join(', ')],
-    [s.task === 'forecast' ? 'targets' : 'classes', (s.task === 'forecast' ? d?.targets : d?.classes)?.join(', ')],
+    [outputs, d?.[outputs]?.join(', ')],
     ['examples', sizes?.join(', ')],
     ['written by', s.versions ? `lstm-train ${s.versions['lstm-train']}, tfjs ${s.versions.tfjs}` : undefined],
   ]);
@@ -48,52 +49,13 @@ function finalScores(r: RunFiles): string {
   });
 }
 
-function forecastTables(e: ForecastMetrics): string {
-  const parts = e.targets.map((t) => {
-    const names = Object.keys(t.baselines) as (keyof typeof t.baselines)[];
-    const rows: Cell[][] = [
-      ['model', t.model.mae, t.model.rmse, t.model.mape, t.model.r2, undefined],
-      ...names.map((b): Cell[] => {
-        const m = t.baselines[b]!;
-        return [b, m.mae, m.rmse, m.mape, m.r2, t.skills[b]];
-      }),
-    ];
-    return table(['forecast', 'MAE', 'RMSE', 'MAPE %', 'R²', 'skill vs it'], rows, {
-      caption: `${t.name}: over every step ahead (${e.leads.length}); skill = 1 − MAE(model) / MAE(baseline)`,
-    });
-  });
-  if (e.coverage) {
-    const c = e.coverage;
-    const rows: Cell[][] = c.levels.map((l, i) => [`${Math.round(l * 100)}%`, c.overall[i]]);
-    parts.push(table(['interval', 'coverage'], rows, { caption: `Intervals: ${c.calibration}` }));
-  }
-  if (e.series && e.series.length > 1) {
-    const baseline = (s: (typeof e.series)[number]) => s.targets[0].baselines;
-    const names = Object.keys(baseline(e.series[0]));
-    const rows = e.series.map((s): Cell[] => [
-      s.name,
-      s.windows,
-      s.targets[0].mae,
-      ...names.map((b) => baseline(s)[b as 'linear']),
-    ]);
-    parts.push(table(['series', 'windows', 'MAE', ...names], rows, { caption: `Per series, ${e.targets[0].name}` }));
-  }
-  if (e.notes.length > 0) parts.push(`<ul>${e.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
+/** An evaluation's tables, as its task lays them out: the model against its baselines (forecast) or per class. */
+export function metricTables(e: TaskMetrics): string {
+  const { tables, notes } = taskOf(e.task).reportTables(e);
+  const parts = tables.map((t) => table(t.headers, t.rows, { caption: t.caption }));
+  if (notes.length > 0) parts.push(`<ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
   return parts.join('');
 }
-
-function classifyTables(e: ClassifyMetrics): string {
-  const headline = table(
-    ['accuracy', 'macro F1', 'majority class (baseline)'],
-    [[e.accuracy, e.macroF1, e.majorityBaseline]],
-  );
-  const perClass = e.perClass.map((c): Cell[] => [c.label, c.precision, c.recall, c.f1, c.support]);
-  return headline + table(['class', 'precision', 'recall', 'F1', 'support'], perClass);
-}
-
-/** An evaluation's tables: the model against its baselines (forecast) or per class (classify). */
-export const metricTables = (e: ForecastMetrics | ClassifyMetrics) =>
-  e.task === 'forecast' ? forecastTables(e) : classifyTables(e);
 
 function evaluation(r: RunFiles): string {
   if (!r.eval) return '';
@@ -146,7 +108,7 @@ export function runReportHtml(r: RunFiles): string {
   ].join('\n');
   return page({
     title: `${s.name}: lstm-train report`,
-    heading: `${s.name}: ${s.task === 'forecast' ? 'a forecaster' : 'a classifier'}`,
+    heading: `${s.name}: ${taskOf(s.task).modelNoun}`,
     lede: `Run ${basename(r.dir)}, the report of lstm-train: everything below is read from the run directory's files.`,
     nav,
     body,

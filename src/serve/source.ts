@@ -17,6 +17,7 @@ import { onnxModel } from '../models/onnx-graph.js';
 import { decodeModel } from '../models/onnx-proto.js';
 import { loadOnnxRuntime, onnxRunner, type Runtime } from '../predict/runtime.js';
 import { cardShape } from '../task/dataset.js';
+import { taskOf } from '../task/index.js';
 
 export interface ServedModel {
   preprocess: Preprocess;
@@ -67,15 +68,15 @@ async function openCheckpointServed(dir: string, o: SourceOptions): Promise<Serv
   const { model } = await loadModelCheckpoint(dir, card);
   const preprocess = await preprocessFor({ model, card, batchSize: o.batchSize }, 'at start');
   const shape = cardShape(card, preprocess.features.length);
-  const task = card.config.data.task;
+  const { head } = taskOf(card.config.data.task);
   const common = { preprocess, backend, source: { kind: 'checkpoint' as const, path: dir }, model: card.config.model };
   if (o.runtime === 'onnx') {
-    const bytes = onnxModel(model, card.config.model, shape, task, {});
+    const bytes = onnxModel(model, card.config.model, shape, head, {});
     model.dispose();
     return { ...common, ...(await onnxServed(bytes)) };
   }
   // the export's plain tfjs model: what predict.js runs in an export, and a classifier's softmax in the graph
-  const plain = plainModel(model, card.config.model, shape, task);
+  const plain = plainModel(model, card.config.model, shape, head);
   model.dispose();
   return { ...common, ...tfjsServed(plain) };
 }

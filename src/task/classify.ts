@@ -1,10 +1,15 @@
 // The classify task: one-hot targets, softmax cross-entropy on logits, accuracy, the majority-class baseline.
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Dataset } from '../data/types.js';
-import { confusionSpec } from '../charts/prediction-plot.js';
+import { confusionSpec, predictedClassesSpec } from '../charts/prediction-plot.js';
+import { UsageError } from '../errors.js';
+import { loadCardData } from './dataset.js';
+import type { Forward } from './forward.js';
 import { f32, formatNumber, formatTable } from '../util/table.js';
 import { accuracy, argmaxRows, confusionMatrix, macroF1, majorityBaseline, perClassMetrics } from './metrics.js';
-import { asTask, type ClassifyPredictions, type ClassifyMetrics, type Task } from './types.js';
+import type { Labelled } from './prediction.js';
+import { runForward } from './run-model.js';
+import { asTask, own, type ClassifyPredictions, type ClassifyMetrics, type Predictor, type Task } from './types.js';
 
 function classifyMetrics(p: ClassifyPredictions, classes: string[]): ClassifyMetrics {
   const predicted = argmaxRows(p.probabilities, classes.length);
@@ -39,6 +44,26 @@ function formatMetrics(r: ClassifyMetrics): string[] {
   ];
 }
 
+function reportTables(e: ClassifyMetrics) {
+  const headline = {
+    headers: ['accuracy', 'macro F1', 'majority class (baseline)'],
+    rows: [[e.accuracy, e.macroF1, e.majorityBaseline]],
+  };
+  const perClass = e.perClass.map((c) => [c.label, c.precision, c.recall, c.f1, c.support]);
+  return {
+    tables: [headline, { headers: ['class', 'precision', 'recall', 'F1', 'support'], rows: perClass }],
+    notes: [],
+  };
+}
+
+/** The example's true and predicted labels. */
+function caption(p: ClassifyPredictions, dataset: Dataset, index: number): string {
+  const k = dataset.fitted.classes.length;
+  const probs = p.probabilities.subarray(index * k, (index + 1) * k);
+  const predicted = probs.indexOf(Math.max(...probs));
+  return `label ${dataset.fitted.classes[p.labels[index]]}, predicted ${dataset.fitted.classes[predicted]}`;
+}
+
 function collector(dataset: Dataset, size: number) {
   const labels = new Int32Array(size);
   const probabilities = new Float32Array(size * dataset.outputSize);
@@ -51,12 +76,53 @@ function collector(dataset: Dataset, size: number) {
   };
 }
 
+/** A label and every class's probability for each sequence of the file. */
+async function labelSequences(forward: Forward, data: Dataset, batchSize: number): Promise<Labelled> {
+  const split = data.splits.all;
+  const p = own(await runForward(classifyTask, forward, data, split, batchSize), 'classify');
+  const k = data.fitted.classes.length;
+  const predicted = argmaxRows(p.probabilities, k);
+  const rows = split.ids.map((sequence, i) => ({
+    sequence,
+    label: data.fitted.classes[predicted[i]],
+    probabilities: Array.from(p.probabilities.subarray(i * k, (i + 1) * k)),
+  }));
+  return { task: 'classify', classes: data.fitted.classes, rows, notes: [] };
+}
+
+const classifier: Predictor = asTask<Predictor, 'classify'>('classify', {
+  async run(r) {
+    if (r.steps !== undefined || r.from !== undefined)
+      throw new UsageError(
+        `${r.steps !== undefined ? '--steps' : '--from'}: a classifier labels whole sequences; it takes neither --steps nor --from`,
+      );
+    const data = await loadCardData(r.card, r.dataPath, true);
+    return r.withForward(data, (forward) => labelSequences(forward, data, r.batchSize));
+  },
+  table: (c) => ({
+    headers: ['sequence', 'label', ...c.classes.map((k) => `p_${k}`)],
+    rows: c.rows.map((r) => [r.sequence, r.label, ...r.probabilities.map(f32)]),
+  }),
+  extras: () => ({}),
+  chart(c, name) {
+    const title = `${name}: predicted labels`;
+    const labels = c.rows.map((r) => r.label);
+    const spec = predictedClassesSpec(c.classes, labels, { title, subtitle: `${c.rows.length} sequences` });
+    return { name: 'labels', spec };
+  },
+});
+
 export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
   name: 'classify',
   metric: 'accuracy',
   examples: 'sequences',
   plotName: 'confusion matrix',
   usesTrainingData: false,
+  higherIsBetter: true,
+  modelNoun: 'a classifier',
+  outputs: 'classes',
+  head: 'softmax',
+  masked: (data) => data.layout === 'long',
   metricScope: () => '',
   targetTensor: (batch, outputSize) =>
     tf.tidy(() => tf.oneHot(tf.tensor1d(batch.y, 'int32'), outputSize).toFloat() as tf.Tensor2D), // [batch, classes]
@@ -97,4 +163,8 @@ export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
     return [{ name: 'confusion', spec }];
   },
   formatMetrics: (r) => formatMetrics(r),
+  reportTables: (e) => reportTables(e),
+  scoreText: (e) => formatNumber(e.accuracy),
+  caption,
+  predictor: classifier,
 });

@@ -11,3 +11,4 @@ export function taskOf(name: TaskName): Task {
 }
 
 export type * from './types.js';
+export type * from './prediction.js';

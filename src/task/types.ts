@@ -1,10 +1,12 @@
 // The Task contract: what training, evaluation and the CLIs ask of a task instead of branching on its name.
 import type * as tf from '@tensorflow/tfjs';
-import type { TaskName } from '../config/schema.js';
+import type { DataConfig, TaskName } from '../config/schema.js';
 import type { Batch, Dataset, FittedTransforms, Intervals, SplitData, SplitName } from '../data/types.js';
 import type { VegaLiteSpec } from '../charts/render.js';
+import type { Head } from '../models/build.js';
 import type { Cell } from '../util/table.js';
 import type { ClassMetrics, RegressionMetrics } from './metrics.js';
+import type { Prediction, PredictionRequest } from './prediction.js';
 
 /** A forecaster's outputs on a split, in original units. */
 export interface ForecastPredictions {
@@ -100,6 +102,11 @@ export interface Table {
   rows: Cell[][];
 }
 
+/** A report's table (report.html), with what its caption says. */
+export interface ReportTable extends Table {
+  caption?: string;
+}
+
 /** What a forecast report needs besides the predictions: the training data (the linear baseline), the intervals. */
 export interface MetricsContext {
   training?: Dataset;
@@ -108,6 +115,16 @@ export interface MetricsContext {
   calibration?: string;
   /** what could not be worked out, and why */
   notes?: string[];
+}
+
+/** lstm-predict's half of a task: its predictions on a file, and how they are shown. */
+export interface Predictor {
+  run(r: PredictionRequest): Promise<Prediction>;
+  table(p: Prediction): Table;
+  /** what --json prints besides the rows */
+  extras(p: Prediction): Record<string, unknown>;
+  /** the chart, titled after the run's name */
+  chart(p: Prediction, name: string): Chart;
 }
 
 export interface Task {
@@ -122,6 +139,16 @@ export interface Task {
   readonly plotName: string;
   /** whether its report fits something on the training data (forecast: the linear baseline, missing intervals) */
   readonly usesTrainingData: boolean;
+  /** which way its headline metric is better: classify's accuracy up, forecast's MAE down */
+  readonly higherIsBetter: boolean;
+  /** what its model is, in a report's heading: "a forecaster" */
+  readonly modelNoun: string;
+  /** what its outputs are called, the data summary's field that lists them: targets or classes */
+  readonly outputs: 'targets' | 'classes';
+  /** what an export puts after the model's head: a classifier's softmax */
+  readonly head: Head;
+  /** whether its model takes a mask of each sequence's real steps besides x: a classifier of long-layout data */
+  masked(data: DataConfig): boolean;
   /** a batch's targets as the loss takes them */
   targetTensor(batch: Batch, outputSize: number): tf.Tensor2D;
   /** mean loss over the batch of the head's raw outputs [batch, outputSize]; classify: weighted by class if given */
@@ -161,6 +188,14 @@ export interface Task {
   plots(metrics: EvalMetrics, p: Predictions, dataset: Dataset, split: SplitData, title: string): Chart[];
   /** the report as lstm-eval prints it, line by line */
   formatMetrics(metrics: TaskMetrics): string[];
+  /** report.html's tables of the metrics (the model against its baselines, or per class), and notes below them */
+  reportTables(metrics: TaskMetrics): { tables: ReportTable[]; notes: string[] };
+  /** the metric `metric` of the report in a few words: each target's (forecast), or the one score (classify) */
+  scoreText(metrics: TaskMetrics, metric: string): string;
+  /** an example's truth and prediction in a few words: a classifier's labels, a forecaster's first target and step */
+  caption(p: Predictions, dataset: Dataset, index: number): string;
+  /** lstm-predict's predictions of the task's model */
+  readonly predictor: Predictor;
 }
 
 export interface Chart {

@@ -6,7 +6,7 @@ import { paramScoreSpec, trialCurvesSpec } from '../charts/study-plots.js';
 import { DataError } from '../errors.js';
 import { chart, esc, facts, page, paragraph, section, table } from '../report/html.js';
 import { metricTables, writeAtomically } from '../report/run-report.js';
-import type { TaskMetrics } from '../task/types.js';
+import { taskOf, type TaskMetrics } from '../task/index.js';
 import { formatNumber } from '../util/table.js';
 import { leaderboard } from './run-study.js';
 import { leaderboardTable, paramCell, readStudy, studyPaths, type Study, type Trial } from './study-files.js';
@@ -47,10 +47,7 @@ function overview(study: Study, ranked: Trial[], test: TaskMetrics | undefined):
 }
 
 function testText(study: Study, e: TaskMetrics): string {
-  const scores =
-    e.task === 'forecast'
-      ? e.targets.map((t) => `${t.name} ${formatNumber(t.model[study.metric as 'mae'])}`).join(', ')
-      : formatNumber(e.accuracy);
+  const scores = taskOf(e.task).scoreText(e, study.metric);
   return `${study.metric} ${scores} on ${e.count} examples, scored once, for the best trial only`;
 }
 

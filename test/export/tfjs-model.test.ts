@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fileHandler } from '../../src/checkpoint/io-handler.js';
 import { plainModel } from '../../src/export/tfjs-model.js';
+import { taskOf } from '../../src/task/index.js';
 import { ROOT, tempDir } from '../cli/helpers.js';
 import { buildCase, caseInputs, CASES, maxAbsDiff, referenceOutputs } from './helpers.js';
 
@@ -54,7 +55,7 @@ test('the plain tfjs model gives the checkpoint model’s outputs, and loads in 
   for (const [i, c] of CASES.entries()) {
     const model = buildCase(c);
     const inputs = caseInputs(c);
-    const plain = plainModel(model, c.model, c.shape, c.task);
+    const plain = plainModel(model, c.model, c.shape, taskOf(c.task).head);
     const reference = referenceOutputs(model, c, inputs);
     const here = tf.tidy(() => {
       const x = tf.tensor3d(inputs.x, [inputs.batch, c.shape.steps, c.shape.features]);
@@ -104,7 +105,7 @@ test('the plain tfjs model gives the checkpoint model’s outputs, and loads in 
 test('a padded step does not count, whatever its features hold: the mask travels as a feature of its own', () => {
   const c = CASES.find((k) => k.shape.masked && k.model.impl === 'hand')!;
   const model = buildCase(c);
-  const plain = plainModel(model, c.model, c.shape, c.task);
+  const plain = plainModel(model, c.model, c.shape, taskOf(c.task).head);
   const inputs = caseInputs(c);
   const noisy = Float32Array.from(inputs.x, (v, k) => (inputs.mask![Math.floor(k / c.shape.features)] ? v : 5 + k));
   const run = (x: Float32Array) =>

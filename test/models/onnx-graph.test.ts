@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { onnxBias, onnxGateMatrix, onnxModel } from '../../src/models/onnx-graph.js';
 import { decodeModel } from '../../src/models/onnx-proto.js';
+import { taskOf } from '../../src/task/index.js';
 import { buildCase, caseInputs, CASES, maxAbsDiff, referenceOutputs, type ModelCase } from '../export/helpers.js';
 
 before(() => tf.setBackend('cpu'));
@@ -31,7 +32,7 @@ for (const c of CASES)
   test(`ONNX Runtime gives the checkpoint model's outputs to 1e-5: ${c.name}`, async () => {
     const model = buildCase(c);
     const inputs = caseInputs(c);
-    const bytes = onnxModel(model, c.model, c.shape, c.task, { preprocess: '{}' });
+    const bytes = onnxModel(model, c.model, c.shape, taskOf(c.task).head, { preprocess: '{}' });
     const expected = referenceOutputs(model, c, inputs);
     const actual = await runOnnx(bytes, c, inputs);
     assert.equal(actual.length, inputs.batch * c.shape.outputSize);
@@ -43,7 +44,9 @@ for (const c of CASES)
 test('the graph uses the standard LSTM operator and carries the preprocessing as metadata', () => {
   const c = CASES.find((k) => k.shape.masked && k.model.bidirectional)!;
   const model = buildCase(c);
-  const decoded = decodeModel(onnxModel(model, c.model, c.shape, c.task, { preprocess: '{"a":1}' })) as any;
+  const decoded = decodeModel(
+    onnxModel(model, c.model, c.shape, taskOf(c.task).head, { preprocess: '{"a":1}' }),
+  ) as any;
   model.dispose();
   const ops = decoded.graph.node.map((n: any) => n.opType);
   assert.deepEqual(ops.filter((o: string) => o === 'LSTM').length, c.model.layers);
@@ -64,7 +67,7 @@ test('rawHead leaves the Softmax out: the graph gives the tfjs model’s logits 
   const c = CASES.find((k) => k.task === 'classify' && k.shape.masked)!;
   const model = buildCase(c);
   const inputs = caseInputs(c);
-  const bytes = onnxModel(model, c.model, c.shape, c.task, {}, { rawHead: true });
+  const bytes = onnxModel(model, c.model, c.shape, taskOf(c.task).head, {}, { rawHead: true });
   const ops = (decodeModel(bytes) as any).graph.node.map((n: any) => n.opType);
   assert.ok(!ops.includes('Softmax'));
   const logits = tf.tidy(() => {

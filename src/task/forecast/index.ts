@@ -10,7 +10,9 @@ import { runModel } from '../run-model.js';
 import { conformalWidths, halfWidths, levelName } from './intervals.js';
 import { calibratedLevels } from '../../data/interval-bounds.js';
 import { forecastCollector, inUnits } from './predictions.js';
+import { forecastPredictor } from './predictor.js';
 import { formatForecastMetrics, forecastMetrics } from './metrics.js';
+import { forecastCaption, forecastReportTables, forecastScoreText } from './report.js';
 import { startLinearSkip } from './skip-start.js';
 
 /** The dataset's own split object of that name: a ForecastSplit, with its window ends. */
@@ -61,6 +63,11 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
   examples: 'windows',
   plotName: 'actual vs predicted',
   usesTrainingData: true,
+  higherIsBetter: false,
+  modelNoun: 'a forecaster',
+  outputs: 'targets',
+  head: 'linear',
+  masked: () => false,
   metricScope: (dataset) => {
     const leads = dataset.forecast.leads;
     const targets = dataset.targetNames.length;
@@ -141,4 +148,8 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     ];
   },
   formatMetrics: (r) => formatForecastMetrics(r),
+  reportTables: (e) => forecastReportTables(e),
+  scoreText: (e, metric) => forecastScoreText(e, metric),
+  caption: (p, dataset, index) => forecastCaption(p, dataset, index),
+  predictor: forecastPredictor((o) => forecastTask.metricsContext(o)),
 });

@@ -1,12 +1,12 @@
 // Forecasts past the horizon by feeding the model's own forecasts back in as the next rows of its window.
-import { calendarEncoder, timesSource, writeRows } from '../data/encoders/index.js';
-import { calendarNames, futureColumns, futureNames, oneHotNames, oneHotWidth } from '../data/features.js';
-import { windowBatch } from '../data/windows.js';
-import { stepTime, type Frequency } from '../data/time.js';
-import type { Batch, ForecastDataset, Series } from '../data/types.js';
-import { UsageError } from '../errors.js';
-import { restoreLevels } from '../task/forecast/predictions.js';
-import type { Forward } from '../task/forward.js';
+import { calendarEncoder, timesSource, writeRows } from '../../data/encoders/index.js';
+import { calendarNames, futureColumns, futureNames, oneHotNames, oneHotWidth } from '../../data/features.js';
+import { windowBatch } from '../../data/windows.js';
+import { stepTime, type Frequency } from '../../data/time.js';
+import type { Batch, ForecastDataset, Series } from '../../data/types.js';
+import { UsageError } from '../../errors.js';
+import { restoreLevels } from './predictions.js';
+import type { Forward } from '../forward.js';
 
 /** A feature's next value in a rollout: a target's forecast (its index), or computed from the time (CALENDAR). */
 const CALENDAR = -2;

@@ -1,47 +1,19 @@
 // lstm-predict for a forecaster: the next steps after each series' last row (or --from), with times and intervals.
-import { calibratedLevels } from '../data/interval-bounds.js';
+import { calibratedLevels } from '../../data/interval-bounds.js';
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelCard } from '../checkpoint/model-card.js';
-import { chronologicalSegments } from '../data/split.js';
-import { inverseRows } from '../data/scaler.js';
-import { formatTime, parseTime, stepTime } from '../data/time.js';
-import type { Dataset, ForecastDataset, Intervals } from '../data/types.js';
-import { futureColumns, futureNeeded } from '../data/features.js';
-import { DataError, UsageError } from '../errors.js';
-import { conformalWidths, halfWidths } from '../task/forecast/intervals.js';
-import { seriesUnits } from '../task/forecast/predictions.js';
-import { tfjsForward, type Forward } from '../task/forward.js';
+import type { ModelCard } from '../../checkpoint/model-card.js';
+import { chronologicalSegments } from '../../data/split.js';
+import { inverseRows } from '../../data/scaler.js';
+import { formatTime, parseTime, stepTime } from '../../data/time.js';
+import type { Dataset, ForecastDataset, Intervals } from '../../data/types.js';
+import { futureColumns, futureNeeded } from '../../data/features.js';
+import { DataError, UsageError } from '../../errors.js';
+import { conformalWidths, halfWidths } from './intervals.js';
+import { seriesUnits } from './predictions.js';
+import { tfjsForward, type Forward } from '../forward.js';
+import type { FutureForecast, FutureStep } from '../prediction.js';
+import { own } from '../types.js';
 import { rollout, rolloutSources } from './rollout.js';
-
-export interface FutureStep {
-  /** the series it belongs to (a file with several) */
-  series?: string;
-  step: number;
-  /** written as the file writes its times (with a time column) */
-  time?: string;
-  /** the x it is drawn at: its time (ms) or its data row */
-  x: number;
-  /** per target, original units */
-  values: number[];
-  /** [level][target]; undefined where no interval could be calibrated for the step */
-  lower?: number[][];
-  upper?: number[][];
-  /** the file's own values at that step, when it has rows after --from */
-  actual?: number[];
-}
-
-export interface FutureForecast {
-  task: 'forecast';
-  targets: string[];
-  levels: number[];
-  /** each forecast's window end: its series, data-row index and time */
-  origins: { series?: string; row: number; time?: string }[];
-  steps: FutureStep[];
-  /** the targets before each forecast, for the plot: x (time in ms, or data-row index) and values */
-  history: { series?: string; x: number; values: number[] }[];
-  temporal: boolean;
-  notes: string[];
-}
 
 export interface ForecastRequest {
   model: tf.LayersModel;
@@ -153,8 +125,8 @@ async function rolloutIntervals(
   steps: number,
   sources: Int32Array,
 ): Promise<Intervals | undefined> {
-  const training = r.training;
-  if (training?.task !== 'forecast') return undefined;
+  if (r.training === undefined) return undefined;
+  const training = own(r.training, 'forecast');
   const info = training.forecast;
   const valEnds = info.seriesBounds.map(([a, b]) => a + chronologicalSegments(b - a, r.card.config.data.split).val[1]);
   // the truth stays inside each series' val part, and known-future inputs inside what the file holds
