@@ -34,6 +34,7 @@ differential([
     ['date', last, '2023-06-30T00:00+01:00'],
     ['temp', future, '0x1A'],
     ['temp', future, ''],
+    ['weather', future, 'NA'],
   ]),
   ...casesOf('hourly-future', hourly, [
     ['time', hour(lastHour), `${hourly[lastHour][0]}+01:00`],

@@ -39,12 +39,17 @@ const jsonCell = (text: string) =>
 const jsonRowsOf = ([header, ...rows]: Cells) =>
   rows.map((r) => Object.fromEntries(header.map((h, i) => [h, jsonCell(r[i])])));
 
-/** `cells` with the cell of `column` in the first row `where` picks set to `value`. */
-function withCell(cells: Cells, [column, where, value]: Edit): Cells {
-  const [header, ...rows] = cells;
+/** The data line (1: the header) of the first row `where` picks. */
+function lineOf([header, ...rows]: Cells, where: Where): number {
   const at = rows.findIndex((r) => where(Object.fromEntries(header.map((h, i) => [h, r[i]]))));
-  assert.ok(at >= 0 && header.includes(column), `no row for ${column}`);
-  return [header, ...rows.map((r, i) => (i === at ? r.map((c, j) => (header[j] === column ? value : c)) : r))];
+  assert.ok(at >= 0, 'no row picked');
+  return at + 2;
+}
+
+/** `cells` with the cell of `column` on `line` set to `value`. */
+function withCell(cells: Cells, column: string, line: number, value: string): Cells {
+  assert.ok(cells[0].includes(column), `no column ${column}`);
+  return cells.map((r, i) => (i === line - 1 ? r.map((c, j) => (cells[0][j] === column ? value : c)) : r));
 }
 
 /** The hostile cells of issue 31, and the empty cell. */
@@ -54,12 +59,11 @@ export const HOSTILE = ['0x1A', '1e400', ' 12 ', 'NaN', 'NA', '-0', ''];
 export function casesOf(model: V2Name, cells: Cells, edits: Edit[]): Case[] {
   return [
     { model, name: 'the rows as they are', cells },
-    ...edits.map(([column, where, value]): Case => ({
-      model,
-      name: `${column} ${JSON.stringify(value)}`,
-      column,
-      cells: withCell(cells, [column, where, value]),
-    })),
+    ...edits.map(([column, where, value]): Case => {
+      const line = lineOf(cells, where);
+      const cell = `${column} ${JSON.stringify(value)}`;
+      return { model, name: `${cell} on line ${line}`, column, cells: withCell(cells, column, line, value) };
+    }),
   ];
 }
 
@@ -170,15 +174,19 @@ function assertAgree(c: Case, outcomes: [string, Outcome][]): void {
 
 /** One test per case: lstm-predict, predict.js (JSON rows, parseCsv) and lstm-serve (JSON, CSV) agree. */
 export function differential(cases: Case[]): void {
-  before(() => setUp(cases));
+  before(() => setUp(cases), { timeout: 600_000 }); // bounded, and long enough for a machine shared by many
   after(tearDown);
   for (const c of cases)
-    test(`${c.model}, ${c.name}: lstm-predict, predict.js and lstm-serve give the same rows or the same refusal`, async () =>
-      assertAgree(c, [
-        ['lstm-predict', cliOutcomes.get(c)!],
-        ['predict.js JSON rows', await predictJs(c, 'json')],
-        ['predict.js parseCsv', await predictJs(c, 'csv')],
-        ['lstm-serve JSON', await served(c, 'json')],
-        ['lstm-serve CSV', await served(c, 'csv')],
-      ]));
+    test(
+      `${c.model}, ${c.name}: lstm-predict, predict.js and lstm-serve give the same rows or the same refusal`,
+      { timeout: 120_000 },
+      async () =>
+        assertAgree(c, [
+          ['lstm-predict', cliOutcomes.get(c)!],
+          ['predict.js JSON rows', await predictJs(c, 'json')],
+          ['predict.js parseCsv', await predictJs(c, 'csv')],
+          ['lstm-serve JSON', await served(c, 'json')],
+          ['lstm-serve CSV', await served(c, 'csv')],
+        ]),
+    );
 }
