@@ -1,6 +1,7 @@
 // Exports written by an earlier version (test/fixtures/v2) keep predicting the rows they gave when they were made:
-// their own old predict.js, the predict.js lstm-export writes now from the same card-2 checkpoint, and lstm-serve
-// (on 127.0.0.1) of the checkpoint, of the old tfjs export and of the old ONNX export. Numbers agree to 1e-6.
+// their own old predict.js (tfjs, and ONNX Runtime as the README shows), the predict.js lstm-export writes now from
+// the same card-2 checkpoint, and lstm-serve (on 127.0.0.1) of the checkpoint, of the old tfjs export and of the old
+// ONNX export. Numbers agree to 1e-6.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { post, runCli, startServe, tempDir } from '../cli/helpers.js';
 import {
   assertSameNumbers,
+  onnxPredictJsRows,
   predictJsOf,
   predictJsRows,
   V2_FIXTURES,
@@ -44,6 +46,12 @@ for (const name of V2_FIXTURES) {
     const r = runCli('lstm-export', [f.checkpoint, '--format', 'tfjs', '--out', now], tempDir());
     assert.equal(r.code, 0, r.stderr);
     assertSameNumbers(await predictJsRows(now, f.csv, tf), expected, 'row');
+  });
+
+  test(`card-2 fixture ${name}: the old ONNX export's predict.js in ONNX Runtime gives lstm-predict's ONNX rows`, async () => {
+    const f = v2Fixture(name);
+    const expected = (f.expected('predict-onnx.json') as { rows: unknown[] }).rows;
+    assertSameNumbers(await onnxPredictJsRows(f.onnx, f.csv), expected, 'row');
   });
 
   test(
