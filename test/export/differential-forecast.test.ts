@@ -27,6 +27,7 @@ differential([
     ['visitors', last, '1e400'],
     ['visitors', last, '-0'],
     ['visitors', last, 'NaN'],
+    ['visitors', last, ''], // the target empty: the row is one of the future rows
     ['visitors', inWindow, ''],
     ['weather', last, 'NA'],
     ['weather', last, ''],
