@@ -215,7 +215,10 @@ async function forecast(p: Preprocess, run: Run, rows: Row[]): Promise<Predictio
   const bySeries = new Map<string, Row[]>();
   for (const row of rows) {
     const name = seriesName(f.seriesId.map((c) => textAt(row, c)));
-    bySeries.set(name, [...(bySeries.get(name) ?? []), row]);
+    // push, not a copy per row: copying made reading n rows quadratic
+    const members = bySeries.get(name);
+    if (members) members.push(row);
+    else bySeries.set(name, [row]);
   }
   const names = [...bySeries.keys()].sort(compareSeriesNames);
   const windows = names.map((name) => seriesWindow(p, name, bySeries.get(name)!));
@@ -424,7 +427,9 @@ function longSequences(c: ClassifyPreprocess, rows: Row[]): Sequence[] {
   const groups = new Map<string, Row[]>();
   for (const row of rows) {
     const id = textAt(row, c.sequenceId ?? '');
-    groups.set(id, [...(groups.get(id) ?? []), row]);
+    const members = groups.get(id);
+    if (members) members.push(row);
+    else groups.set(id, [row]);
   }
   const orderBy = c.orderBy ?? '';
   const numeric =
