@@ -77,43 +77,9 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
       void (reply as FastifyReply).code(400).send(errorBody(`${error.message}: expected ${ROUTES}`)),
   });
 
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, parseJson(String(body)));
-    } catch (e) {
-      done(e as Error);
-    }
-  });
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
-    done(null, String(body)),
-  );
-
-  // once closing, each answer ends its connection: a client's keep-alive would otherwise hold close() open
-  let closing = false;
+  readBodies(app);
   const pending = new Set<Promise<unknown>>();
-  app.addHook('preClose', (done) => ((closing = true), connections?.stop(o.timeoutMs + 1000), done()));
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
-  app.addHook('onRequest', (request, reply, done) => {
-    metrics.started();
-    // 'close' comes however the request ends: answered, timed out, or its client gone mid-body
-    reply.raw.once('close', () => metrics.ended());
-    done(request.method === 'POST' ? encodingProblem(request) : undefined);
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    const timedOut = (request as { timedOut?: boolean }).timedOut === true;
-    metrics.answered(
-      request.method,
-      request.routeOptions.url ?? 'unmatched',
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-      timedOut,
-    );
-    done();
-  });
+  addLifecycle(app, metrics, () => connections?.stop(o.timeoutMs + 1000));
 
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/model', (_request, reply) => reply.send(info));
@@ -147,6 +113,44 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
     return reply.code(answer.status).send(answer.body);
   });
   return app;
+}
+
+/** JSON (nesting checked) and CSV bodies as text, parsed by request.ts. */
+function readBodies(app: FastifyInstance): void {
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJson(String(body)));
+    } catch (e) {
+      done(e as Error);
+    }
+  });
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, String(body)),
+  );
+}
+
+/** Each request's metrics and encoding check, and the stop: `stop` closes the connections (connections.ts). */
+function addLifecycle(app: FastifyInstance, metrics: ReturnType<typeof serveMetrics>, stop: () => void): void {
+  // once closing, each answer ends its connection: a client's keep-alive would otherwise hold close() open
+  let closing = false;
+  app.addHook('preClose', (done) => ((closing = true), stop(), done()));
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    metrics.started();
+    // 'close' comes however the request ends: answered, timed out, or its client gone mid-body
+    reply.raw.once('close', () => metrics.ended());
+    done(request.method === 'POST' ? encodingProblem(request) : undefined);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const timedOut = (request as { timedOut?: boolean }).timedOut === true;
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.answered(request.method, route, reply.statusCode, reply.elapsedTime / 1000, timedOut);
+    done();
+  });
 }
 
 /** The answer, or a plain 500 if making it failed (else Fastify's own, in its shape, would go out). */
