@@ -25,6 +25,7 @@ export function serverWithLimits(handler: Handler, timeoutMs: number): Connectio
       requestTimeout: timeoutMs,
       headersTimeout: timeoutMs,
       connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.round(timeoutMs / 4))),
+      keepAliveTimeout: 72_000, // Fastify's own default: longer than a load balancer's idle (AWS ALB: 60 s)
     },
     (req, res) => {
       if (stopping) return refuse(res);
