@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError } from 'fastify';
-import { BodyError } from './request.js';
+import { BodyError, MAX_PROBLEMS } from './request.js';
 
 export interface ErrorBody {
   error: string;
@@ -13,7 +13,6 @@ export interface ErrorBody {
 
 /** An error answer's message at most (characters), its problems at most, and a quoted value's excerpt at most. */
 export const MAX_MESSAGE = 1000;
-const MAX_PROBLEMS = 10;
 const MAX_PROBLEM = 200;
 const EXCERPT = 40;
 /** what ends a word of a message, for clip */
@@ -53,10 +52,11 @@ export function clip(text: string, max = MAX_MESSAGE): string {
 }
 
 /** The JSON body of an error: the message clipped, and at most a few problems, each clipped. */
-export function errorBody(message: string, problems?: string[]): ErrorBody {
+export function errorBody(message: string, problems?: string[], omitted = 0): ErrorBody {
   if (problems === undefined) return { error: clip(message) };
   const shown = problems.slice(0, MAX_PROBLEMS).map((p) => clip(p, MAX_PROBLEM));
-  if (problems.length > MAX_PROBLEMS) shown.push(`… and ${problems.length - MAX_PROBLEMS} more`);
+  const more = problems.length - shown.length + omitted;
+  if (more > 0) shown.push(`… and ${more} more`);
   return { error: clip(`invalid request body:\n${shown.map((p) => `  - ${p}`).join('\n')}`), problems: shown };
 }
 
@@ -71,7 +71,7 @@ export function errorAnswer(
   o: Limits,
   contentType: string | undefined,
 ): { status: number; body: ErrorBody } {
-  if (error instanceof BodyError) return { status: 400, body: errorBody(error.message, error.problems) };
+  if (error instanceof BodyError) return { status: 400, body: errorBody(error.message, error.problems, error.omitted) };
   if (error instanceof HttpError) return { status: error.statusCode, body: errorBody(error.message) };
   if (error.name === 'InputError') return { status: 400, body: errorBody(error.message) };
   if (error instanceof TimeoutError)

@@ -13,6 +13,8 @@ import type { Row } from '../export/runtime/predict.js';
 export const MAX_DEPTH = 16;
 /** Columns of a row at most: this many, or twice the model's columns when that is more. */
 export const MIN_MAX_COLUMNS = 1000;
+/** Problems listed in an answer at most (the rest are counted). */
+export const MAX_PROBLEMS = 10;
 /** Rows checked (or CSV characters parsed) between two yields to the event loop. */
 const CHUNK_ROWS = 4096;
 const CHUNK_CHARS = 32_768;
@@ -25,7 +27,11 @@ export const requestSchema = z.union([
 
 /** A body that cannot be used: the problems, one line each (`rows[2]: expected an object, got 5`). */
 export class BodyError extends Error {
-  constructor(readonly problems: string[]) {
+  /** `omitted`: problems found past those listed (a body of a million bad rows lists a few) */
+  constructor(
+    readonly problems: string[],
+    readonly omitted = 0,
+  ) {
     super(`invalid request body:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'BodyError';
   }
@@ -86,17 +92,19 @@ export async function jsonRows(body: unknown, maxColumns: number): Promise<Row[]
 /** Each row an object keyed by column, of at most `maxColumns` keys; its cells are predict.js's to check. */
 async function checkedRows(rows: unknown[], maxColumns: number): Promise<Row[]> {
   const problems: string[] = [];
+  let omitted = 0;
   for (let i = 0; i < rows.length; i++) {
     if (i % CHUNK_ROWS === CHUNK_ROWS - 1) await yieldLoop();
     const row = rows[i];
-    if (row === null || typeof row !== 'object' || Array.isArray(row))
-      problems.push(`rows[${i}]: expected an object, got ${Array.isArray(row) ? 'an array' : describeValue(row)}`);
-    else {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      if (problems.length === MAX_PROBLEMS) omitted++;
+      else problems.push(`rows[${i}]: expected an object, got ${Array.isArray(row) ? 'an array' : describeValue(row)}`);
+    } else {
       const columns = Object.keys(row).length;
       if (columns > maxColumns) throw new TooWideError(`rows[${i}]`, columns, maxColumns);
     }
   }
-  if (problems.length > 0) throw new BodyError(problems);
+  if (problems.length > 0) throw new BodyError(problems, omitted);
   return rows as Row[];
 }
 

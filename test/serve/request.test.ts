@@ -32,8 +32,8 @@ test('rows and csv together, and rows that are no objects, are named (a count pa
   await assert.rejects(jsonRows({ rows: [{}], csv: 'a' }, 10), /expected either "rows" .* or "csv" .*, got both/);
   const error = await jsonRows({ rows: Array(25).fill(5) }, 10).catch((e: BodyError) => e);
   assert.ok(error instanceof BodyError);
-  assert.equal(error.problems.length, 25);
-  const body = errorBody(error.message, error.problems);
+  assert.equal(error.problems.length + error.omitted, 25);
+  const body = errorBody(error.message, error.problems, error.omitted);
   assert.equal(body.problems!.length, 11);
   assert.equal(body.problems![10], '… and 15 more');
   assert.match(body.problems![0], /^rows\[0\]: expected an object, got 5$/);
