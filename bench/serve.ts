@@ -274,9 +274,11 @@ async function largePart(): Promise<Record<string, unknown>[]> {
 
 const load = args.part === 'large' ? [] : await loadPart();
 const large = args.part === 'load' ? [] : await largePart();
+// a side-by-side or a choice of cases leaves the full run's file as it was
+const partial = args.before || args.cases || args.part !== 'both' ? '-partial' : '';
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(
-  join(ROOT, 'bench', 'results', `serve-${args.checkpoint ? 'checkpoint' : args.config}.json`),
+  join(ROOT, 'bench', 'results', `serve-${args.checkpoint ? 'checkpoint' : args.config}${partial}.json`),
   JSON.stringify(
     {
       node: process.version,
