@@ -1,5 +1,5 @@
-// lstm-serve: a checkpoint or an export behind HTTP. SIGTERM or Ctrl-C stops taking requests, answers those in
-// flight, then exits 0.
+// lstm-serve: a checkpoint or an export behind HTTP. SIGTERM or Ctrl-C (or, under npx, npx's end) stops taking
+// requests, answers those in flight, closes every other connection, then exits 0.
 import { InvalidArgumentError, Option, Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { RUNTIMES, type Runtime } from '../predict/index.js';
@@ -47,7 +47,12 @@ export function serveCommand(): Command {
         '0 for onnx, whose pass runs on its own threads while the next requests gather)',
       parseWhole,
     )
-    .option('--timeout <ms>', "a request's time at most, then 503", parseCount, 10_000)
+    .option(
+      '--timeout <ms>',
+      'how long receiving a request may take (then 408), and its prediction (then 503); stopping waits as long',
+      parseCount,
+      10_000,
+    )
     .option('--body-limit <bytes>', 'a request body at most, then 413', parseCount, 1_048_576);
   return addBackendOptions(command, false)
     .option('--debug', 'print stack traces of errors')
@@ -96,6 +101,17 @@ export async function runServe(path: string, flags: ServeFlags): Promise<number>
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // under npx a shell stands between npm and us: a SIGTERM to npx ends that shell, which passes it on to no one,
+    // and we would be left listening under init. So there, a parent that goes away is a SIGTERM.
+    if (process.env.npm_execpath !== undefined) {
+      const parent = process.ppid;
+      const watch = setInterval(() => {
+        if (process.ppid === parent) return;
+        clearInterval(watch);
+        if (since === undefined) stop('npx exited'); // a signal to the process group came here too: not a second
+      }, 250);
+      watch.unref();
+    }
   });
   await served.dispose();
   process.stdout.write('stopped\n');

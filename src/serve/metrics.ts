@@ -48,8 +48,9 @@ export function serveMetrics() {
   return {
     registry,
     started: () => inFlight.inc(),
+    /** however the request ended: answered, or its connection gone */
+    ended: () => inFlight.dec(),
     answered(method: string, route: string, status: number, seconds: number, timedOut: boolean) {
-      inFlight.dec();
       requests.inc({ method, route, status: String(status) });
       latency.observe({ route }, seconds);
       if (status >= 400) errors.inc({ kind: timedOut ? 'timeout' : status < 500 ? 'client' : 'server' });

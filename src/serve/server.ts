@@ -1,19 +1,21 @@
 // lstm-serve's HTTP service on Fastify: POST /predict (rows in, lstm-predict --json's rows out), GET /health,
 // GET /model, GET /metrics. Every error is JSON {error, problems?} with a 4xx or 5xx status, never a stack.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Preprocess } from '../export/preprocess.js';
 import { createPredictor, inputColumns } from '../export/runtime/predict.js';
 import { TOOL_VERSION } from '../util/versions.js';
+import { clientErrorAnswer, errorAnswer, errorBody, HttpError, TimeoutError, type ErrorBody } from './answers.js';
 import { batchedRun } from './batcher.js';
+import { serverWithLimits, type Connections } from './connections.js';
 import { serveMetrics } from './metrics.js';
-import { BodyError, csvRows, jsonRows } from './request.js';
+import { BodyError, csvRows, jsonRows, MIN_MAX_COLUMNS, parseJson } from './request.js';
 import type { ServedModel } from './source.js';
 
 export interface ServeOptions {
   /** windows per forward pass at most, and how long a pass waits for more requests (ms) */
   maxBatch: number;
   batchWaitMs: number;
-  /** a request's whole time (receiving, predicting, answering) at most, ms */
+  /** receiving a request at most, and its prediction at most, ms; stopping waits this long (and a second) at most */
   timeoutMs: number;
   /** bytes of a request body at most */
   bodyLimit: number;
@@ -63,46 +65,21 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
   });
   const predictor = createPredictor(served.preprocess, run);
   const info = modelInfo(served, o);
+  const maxColumns = Math.max(MIN_MAX_COLUMNS, 2 * inputColumns(served.preprocess).length);
+  let connections: Connections | undefined;
   const app = Fastify({
     logger: false,
     bodyLimit: o.bodyLimit,
-    requestTimeout: o.timeoutMs,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
+    return503OnClosing: false, // connections.ts answers it, in our shape
+    serverFactory: (handler) => (connections = serverWithLimits(handler, o.timeoutMs)).server,
+    clientErrorHandler: clientErrorAnswer(o.timeoutMs),
+    frameworkErrors: (error, _request, reply) =>
+      void (reply as FastifyReply).code(400).send(errorBody(`${error.message}: expected ${ROUTES}`)),
   });
 
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(String(body)));
-    } catch (e) {
-      done(new BodyError([`JSON: ${(e as Error).message}`]));
-    }
-  });
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
-    done(null, String(body)),
-  );
-
-  // once closing, each answer ends its connection: a client's keep-alive would otherwise hold close() open
-  let closing = false;
+  readBodies(app);
   const pending = new Set<Promise<unknown>>();
-  app.addHook('preClose', (done) => ((closing = true), done()));
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
-  app.addHook('onRequest', (_request, _reply, done) => (metrics.started(), done()));
-  app.addHook('onResponse', (request, reply, done) => {
-    const timedOut = (request as { timedOut?: boolean }).timedOut === true;
-    metrics.answered(
-      request.method,
-      request.routeOptions.url ?? 'unmatched',
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-      timedOut,
-    );
-    done();
-  });
+  addLifecycle(app, metrics, () => connections?.stop(o.timeoutMs + 1000));
 
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/model', (_request, reply) => reply.send(info));
@@ -113,8 +90,11 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
     if (request.body === undefined || request.body === '')
       throw new BodyError(['(body): expected rows as JSON ({"rows": [...]}) or CSV text, got nothing']);
     const json = /^application\/json/i.test(request.headers['content-type'] ?? '');
-    const rows = json ? jsonRows(request.body) : csvRows(request.body as string); // text/csv or text/plain: a string
-    const work = predictor.predict(rows);
+    const work = (async () => {
+      // text/csv or text/plain: a string
+      const rows = json ? await jsonRows(request.body, maxColumns) : await csvRows(request.body as string, maxColumns);
+      return predictor.predict(rows);
+    })();
     pending.add(work);
     void work.catch(() => undefined).finally(() => pending.delete(work));
     return withTimeout(work, o.timeoutMs);
@@ -123,10 +103,10 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
   app.addHook('onClose', async () => void (await Promise.allSettled([...pending])));
 
   app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).send({ error: `no route ${request.method} ${request.url}: expected ${ROUTES}` }),
+    reply.code(404).send(errorBody(`no route ${request.method} ${request.url}: expected ${ROUTES}`)),
   );
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const answer = errorAnswer(error, o, request.headers['content-type']);
+    const answer = safely(() => errorAnswer(error, o, request.headers['content-type']));
     if (error instanceof TimeoutError) (request as { timedOut?: boolean }).timedOut = true;
     if (answer.status >= 500 && !(error instanceof TimeoutError))
       o.log?.(`${request.method} ${request.url}: ${error.message}`);
@@ -135,47 +115,80 @@ export function buildServer(served: ServedModel, o: ServeOptions): FastifyInstan
   return app;
 }
 
-class TimeoutError extends Error {}
-
-/**
- * The prediction, or a TimeoutError after `ms` (its forward pass still ends, unseen). Our own: Fastify's
- * handlerTimeout did not fire on POST /predict here (its timer is cleared on the request's 'close', which Node
- * emits once the body is read).
- */
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError()), ms)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+/** JSON (nesting checked) and CSV bodies as text, parsed by request.ts. */
+function readBodies(app: FastifyInstance): void {
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJson(String(body)));
+    } catch (e) {
+      done(e as Error);
+    }
+  });
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, String(body)),
+  );
 }
 
-/** An error's status and JSON body: the request's fault (4xx) in our words, anything else a 500 without a stack. */
-function errorAnswer(
-  error: FastifyError,
-  o: ServeOptions,
-  contentType: string | undefined,
-): { status: number; body: Record<string, unknown> } {
-  if (error instanceof BodyError) return { status: 400, body: { error: error.message, problems: error.problems } };
-  if (error.name === 'InputError') return { status: 400, body: { error: error.message } };
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return {
-        status: 413,
-        body: {
-          error: `the body is larger than --body-limit (${o.bodyLimit} bytes): send only the rows the model reads (its last window of each series), or start lstm-serve with a larger --body-limit`,
-        },
-      };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return {
-        status: 415,
-        body: { error: `expected Content-Type application/json or text/csv, got ${contentType ?? 'none'}` },
-      };
+/** Each request's metrics and encoding check, and the stop: `stop` closes the connections (connections.ts). */
+function addLifecycle(app: FastifyInstance, metrics: ReturnType<typeof serveMetrics>, stop: () => void): void {
+  // once closing, each answer ends its connection: a client's keep-alive would otherwise hold close() open
+  let closing = false;
+  app.addHook('preClose', (done) => ((closing = true), stop(), done()));
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    metrics.started();
+    // 'close' comes however the request ends: answered, timed out, or its client gone mid-body
+    reply.raw.once('close', () => metrics.ended());
+    done(request.method === 'POST' ? encodingProblem(request) : undefined);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const timedOut = (request as { timedOut?: boolean }).timedOut === true;
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.answered(request.method, route, reply.statusCode, reply.elapsedTime / 1000, timedOut);
+    done();
+  });
+}
+
+/** The answer, or a plain 500 if making it failed (else Fastify's own, in its shape, would go out). */
+function safely(answer: () => { status: number; body: ErrorBody }): { status: number; body: ErrorBody } {
+  try {
+    return answer();
+  } catch (e) {
+    return { status: 500, body: { error: `internal error: ${(e as Error).name}` } };
   }
-  if (error instanceof TimeoutError)
-    return {
-      status: 503,
-      body: { error: `the prediction took longer than --timeout (${o.timeoutMs} ms); try again, or send fewer rows` },
-    };
-  const status = error.statusCode ?? 500;
-  if (status < 500) return { status, body: { error: error.message } };
-  return { status: 500, body: { error: `internal error: ${error.message}` } };
+}
+
+const CHARSETS = ['utf-8', 'utf8', 'us-ascii'];
+
+/** A 415 for a body we would misread: compressed, or in a charset other than UTF-8. */
+function encodingProblem(request: FastifyRequest): HttpError | undefined {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity')
+    return new HttpError(415, `expected no Content-Encoding (a plain body), got ${encoding}`);
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
+  if (charset !== undefined && !CHARSETS.includes(charset))
+    return new HttpError(415, `expected the body in UTF-8 (charset=utf-8, or none), got charset=${charset}`);
+  return undefined;
+}
+
+/**
+ * The prediction, or a TimeoutError after `ms` (its forward pass still ends, unseen); also when it ends after `ms`
+ * because the event loop was held. Our own: Fastify's handlerTimeout did not fire on POST /predict here (its timer
+ * is cleared on the request's 'close', which Node emits once the body is read).
+ */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  const deadline = performance.now() + ms;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError()), ms)));
+  try {
+    const result = await Promise.race([work, late]);
+    if (performance.now() > deadline) throw new TimeoutError();
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
 }
