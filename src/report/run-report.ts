@@ -51,14 +51,15 @@ function finalScores(r: RunFiles): string {
 function forecastTables(e: ForecastMetrics): string {
   const parts = e.targets.map((t) => {
     const names = Object.keys(t.baselines) as (keyof typeof t.baselines)[];
+    // mase and smape: absent from a report.json written before them
     const rows: Cell[][] = [
-      ['model', t.model.mae, t.model.rmse, t.model.mape, t.model.r2, undefined],
+      ['model', t.model.mae, t.model.mase, t.model.smape, t.model.rmse, t.model.mape, t.model.r2, undefined],
       ...names.map((b): Cell[] => {
         const m = t.baselines[b]!;
-        return [b, m.mae, m.rmse, m.mape, m.r2, t.skills[b]];
+        return [b, m.mae, m.mase, m.smape, m.rmse, m.mape, m.r2, t.skills[b]];
       }),
     ];
-    return table(['forecast', 'MAE', 'RMSE', 'MAPE %', 'R²', 'skill vs it'], rows, {
+    return table(['forecast', 'MAE', 'MASE', 'sMAPE %', 'RMSE', 'MAPE %', 'R²', 'skill vs it'], rows, {
       caption: `${t.name}: over every step ahead (${e.leads.length}); skill = 1 − MAE(model) / MAE(baseline)`,
     });
   });
@@ -76,10 +77,30 @@ function forecastTables(e: ForecastMetrics): string {
       s.targets[0].mae,
       ...names.map((b) => baseline(s)[b as 'linear']),
     ]);
-    parts.push(table(['series', 'windows', 'MAE', ...names], rows, { caption: `Per series, ${e.targets[0].name}` }));
+    parts.push(
+      table(['series', 'windows', 'MAE', ...names], rows, { caption: `Per series, ${e.targets[0].name}: MAE` }),
+    );
+    parts.push(...seriesMase(e));
   }
   if (e.notes.length > 0) parts.push(`<ul>${e.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
   return parts.join('');
+}
+
+/** Per series, the model's and each baseline's MASE, and each score's mean over series (reports that have them). */
+function seriesMase(e: ForecastMetrics): string[] {
+  const first = e.series?.[0]?.targets[0]?.scores;
+  if (!e.series || !first) return [];
+  const names = Object.keys(first) as (keyof typeof first)[];
+  const rows = e.series.map((s): Cell[] => [s.name, s.windows, ...names.map((n) => s.targets[0].scores[n]?.mase)]);
+  const mean = e.seriesMean?.[0];
+  const means: Cell[][] = (['mae', 'mase', 'smape'] as const).map((k) => [
+    k === 'smape' ? 'sMAPE %' : k.toUpperCase(),
+    ...names.map((n) => mean?.scores[n]?.[k]),
+  ]);
+  return [
+    table(['series', 'windows', ...names], rows, { caption: `Per series, ${e.targets[0].name}: MASE` }),
+    table(['mean over series', ...names], means, { caption: `${e.targets[0].name}: each score's mean over series` }),
+  ];
 }
 
 function classifyTables(e: ClassifyMetrics): string {
