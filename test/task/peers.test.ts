@@ -26,7 +26,7 @@ function forecastLastYear(name: 'theta' | 'ets' | 'arima') {
 test('Nelder–Mead finds the minimum of the Rosenbrock valley from R’s usual start', () => {
   const rosenbrock = (x: Float64Array) => 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2;
   const best = nelderMead(rosenbrock, [-1.2, 1], { maxEvaluations: 5000, relTol: 1e-12 });
-  assert.ok(Math.abs(best.x[0] - 1) < 1e-3 && Math.abs(best.x[1] - 1) < 1e-3, `${best.x}`);
+  assert.ok(Math.abs(best.x[0] - 1) < 1e-3 && Math.abs(best.x[1] - 1) < 1e-3, `${best.x.join(', ')}`);
 });
 
 test('the seasonality test and decompose() find AirPassengers’ yearly pattern: July high, November low', () => {
