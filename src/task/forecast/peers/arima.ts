@@ -7,7 +7,7 @@ import type { Peer, PeerFit } from './types.js';
 /** The model is fitted on at most the last this many training values: ctsa's search slows with the length. */
 export const ARIMA_MAX_FIT = 600;
 /** Longer fits (and seasons over 12) search seasonal orders P, Q ≤ 1, not R's 2: the cost grows fast with both. */
-const FULL_SEARCH_UP_TO = 250;
+const FULL_SEARCH_UP_TO = 500;
 /** Above this period the seasonal search takes too long to be a baseline (R's ets stops at 24 as well). */
 const MAX_SEASON = 24;
 
