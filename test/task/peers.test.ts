@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { nelderMead } from '../../src/task/forecast/peers/nelder-mead.js';
 import { decompose, isSeasonal } from '../../src/task/forecast/peers/decompose.js';
 import { PEERS } from '../../src/task/forecast/peers/index.js';
+import { arimaForecasts } from '../../src/task/forecast/peers/arima-model.js';
 import { smape } from '../../src/task/forecast/scale-free.js';
 import { AIR_PASSENGERS, R_AIR_PASSENGERS } from './r-references.js';
 
@@ -93,4 +94,19 @@ test('a peer that cannot fit says why: too short a training part, too long a sea
 test('sMAPE: 200 |ŷ − y| / (|y| + |ŷ|) averaged, a term with both zero counting 0', () => {
   assert.equal(smape([100, 0], [50, 0]), (200 * 50) / 150 / 2);
   assert.equal(smape([1], [-1]), 200);
+});
+
+test('the ARIMA recursion: ARIMA(0,1,1) forecasts the level of simple exponential smoothing with α = 1 − θ', () => {
+  const y = Float64Array.from(AIR_PASSENGERS.slice(0, 40));
+  const theta = 0.3;
+  const model = { ar: [], ma: [theta], sar: [], sma: [], d: 1, D: 0, m: 1, mean: 0 };
+  const origins = Int32Array.of(5, 20, 39);
+  const { values, fallbacks } = arimaForecasts(model, y, origins, 3);
+  assert.equal(fallbacks, 0);
+  let level = y[0];
+  const levels: number[] = [];
+  for (let t = 1; t < y.length; t++) levels[t] = level += (1 - theta) * (y[t] - level);
+  origins.forEach((t, i) => {
+    for (let k = 0; k < 3; k++) assert.ok(Math.abs(values[i * 3 + k] - levels[t]) < 1e-9, `origin ${t} step ${k + 1}`);
+  });
 });

@@ -10,6 +10,8 @@ const LOWER = [1e-4, 1e-4, 1e-4, 0.8];
 const UPPER = [0.9999, 0.9999, 0.9999, 0.98];
 /** ets leaves seasonality out above this period ("frequency too high"). */
 const MAX_SEASON = 24;
+/** Fitted on at most the last this many training values: the search's cost is in proportion. */
+const MAX_FIT = 500;
 
 interface Fitted {
   spec: EtsSpec;
@@ -132,15 +134,28 @@ export function fitEts(y: Float64Array, m: number): Fitted | undefined {
 
 function fitPeer(y: Float64Array, m: number): PeerFit {
   if (y.length < 8) return { skipped: `the training part has ${y.length} values: ets needs more than 7` };
-  const fit = fitEts(y, m);
+  const from = Math.max(0, y.length - MAX_FIT); // the states start here, in the training series and any other
+  const fit = fitEts(y.subarray(from), m);
   if (fit === undefined) return { skipped: 'no ETS model could be fitted (too few values for its parameters)' };
   const { spec, par } = fit;
-  const note = m > MAX_SEASON ? ` (seasonality left out: m = ${m} > ${MAX_SEASON}, as ets does)` : '';
+  const notes = [
+    ...(from > 0 ? [`fitted on the last ${MAX_FIT} values`] : []),
+    ...(m > MAX_SEASON ? [`seasonality left out: m = ${m} > ${MAX_SEASON}, as ets does`] : []),
+  ];
   return {
-    describe: `${specName(spec)}, α ${par.alpha.toPrecision(3)}${note}`,
-    forecast: (series, origins, h) => {
+    describe: [`${specName(spec)}, α ${par.alpha.toPrecision(3)}`, ...notes].join(', '),
+    forecast(series, origins, h) {
+      const late = origins.filter((t) => t >= from);
       const state = { ...fit.start, season: Float64Array.from(fit.start.season) };
-      return { values: forecastOrigins(spec, par, state, series, origins, h), fallbacks: 0 };
+      const shifted = Int32Array.from(late, (t) => t - from);
+      const values = new Float64Array(origins.length * h);
+      values.set(
+        forecastOrigins(spec, par, state, series.subarray(from), shifted, h),
+        (origins.length - late.length) * h,
+      );
+      const early = origins.length - late.length; // origins ascend: the early ones come first
+      for (let i = 0; i < early; i++) values.fill(series[origins[i]], i * h, (i + 1) * h);
+      return { values, fallbacks: early };
     },
   };
 }
