@@ -3,6 +3,7 @@
 // side, medians over the repeats. Speed, not accuracy: the figures go into bench/README.md.
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/cli/checkpoint.js';
+import { describeBackend } from '../src/cli/common.js';
 import type { SplitName } from '../src/data/types.js';
 import { loadCardData } from '../src/task/dataset.js';
 import { PEER_NAMES, peerForecasts } from '../src/task/forecast/peers/index.js';
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
       times[name].push(seconds(() => peerForecasts(dataset, split, dataset, { names: [name], explicit: true })));
   }
   const rows = dataset.forecast.seriesBounds.map(([a, b]) => b - a).reduce((a, b) => a + b, 0);
-  console.log(`${card.config.name}: ${rows} rows, ${split.size} ${values.split} windows, backend ${backend}`);
+  console.log(
+    `${card.config.name}: ${rows} rows, ${split.size} ${values.split} windows, backend ${describeBackend(backend)}`,
+  );
   const lstm = median(times.lstm);
   console.log('| forecast | seconds (median) | × the LSTM’s evaluation |\n|---|---:|---:|');
   for (const [name, xs] of Object.entries(times))
