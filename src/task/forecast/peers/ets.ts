@@ -10,8 +10,10 @@ const LOWER = [1e-4, 1e-4, 1e-4, 0.8];
 const UPPER = [0.9999, 0.9999, 0.9999, 0.98];
 /** ets leaves seasonality out above this period ("frequency too high"). */
 const MAX_SEASON = 24;
-/** Fitted on at most the last this many training values: the search's cost is in proportion. */
+/** Fitted on at most the last this many training values (the search's cost is in proportion)… */
 const MAX_FIT = 500;
+/** …and on the last this many seasons with a season over 12, whose many seasonal states slow Nelder–Mead. */
+const MAX_FIT_SEASONS = 10;
 
 interface Fitted {
   spec: EtsSpec;
@@ -134,12 +136,13 @@ export function fitEts(y: Float64Array, m: number): Fitted | undefined {
 
 function fitPeer(y: Float64Array, m: number): PeerFit {
   if (y.length < 8) return { skipped: `the training part has ${y.length} values: ets needs more than 7` };
-  const from = Math.max(0, y.length - MAX_FIT); // the states start here, in the training series and any other
+  const most = m > 12 ? Math.min(MAX_FIT, MAX_FIT_SEASONS * m) : MAX_FIT;
+  const from = Math.max(0, y.length - most); // the states start here, in the training series and any other
   const fit = fitEts(y.subarray(from), m);
   if (fit === undefined) return { skipped: 'no ETS model could be fitted (too few values for its parameters)' };
   const { spec, par } = fit;
   const notes = [
-    ...(from > 0 ? [`fitted on the last ${MAX_FIT} values`] : []),
+    ...(from > 0 ? [`fitted on the last ${most} values`] : []),
     ...(m > MAX_SEASON ? [`seasonality left out: m = ${m} > ${MAX_SEASON}, as ets does`] : []),
   ];
   return {
