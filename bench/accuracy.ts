@@ -18,7 +18,16 @@ export interface TestMae {
   persistence: number;
   seasonal: number;
   linear: number;
+  /** the statistical peers' MAE (NaN: left out, with lstm-eval's note) */
+  theta: number;
+  ets: number;
+  arima: number;
+  /** MASE and sMAPE (%) of the model and of each baseline, by lstm-eval's names */
+  mase: Record<string, number>;
+  smape: Record<string, number>;
 }
+
+type Scores = Record<string, { mae: number; mase: number | null; smape: number | null }>;
 
 /** Trains `config` in `dir` (created) and returns lstm-eval's test MAE of its best checkpoint. */
 export function trainAndEvaluate(dir: string, config: object): TestMae {
@@ -26,12 +35,22 @@ export function trainAndEvaluate(dir: string, config: object): TestMae {
   writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ ...config, output: { dir: join(dir, 'runs') } }));
   run('lstm-train', ['--config', 'cfg.json', '--quiet'], dir);
   const best = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0], 'checkpoints', 'best');
-  const t = JSON.parse(run('lstm-eval', [best, '--json'], dir)).targets[0];
+  const t = JSON.parse(run('lstm-eval', [best, '--json'], dir)).targets[0] as {
+    model: Scores[string];
+    baselines: Scores;
+  };
+  const all: Scores = { model: t.model, ...t.baselines };
+  const each = (key: 'mase' | 'smape') => Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[key] ?? NaN]));
   return {
     model: t.model.mae,
     persistence: t.baselines.persistence.mae,
     seasonal: t.baselines['seasonal-naive']?.mae ?? NaN,
     linear: t.baselines.linear?.mae ?? NaN,
+    theta: t.baselines.theta?.mae ?? NaN,
+    ets: t.baselines.ets?.mae ?? NaN,
+    arima: t.baselines.arima?.mae ?? NaN,
+    mase: each('mase'),
+    smape: each('smape'),
   };
 }
 

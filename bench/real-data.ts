@@ -1,5 +1,6 @@
 // `npm run bench:accuracy -- [--seeds N] [--epochs N] [--variants a,b] [--datasets a,b]`: forecast accuracy on real
-// public series, each variant of the model beside persistence, seasonal naive and the linear baseline, one run.
+// public series, each variant of the model beside persistence, seasonal naive, the linear baseline and the
+// statistical peers (theta, ets, arima: lstm-eval's), one run.
 // The series come from the npm package vega-datasets (a dev dependency, version in package.json), never generated.
 // Accuracy, not speed: the figures go into bench/README.md, and the model's defaults are chosen from them.
 import { createRequire } from 'node:module';
@@ -161,24 +162,43 @@ function main(): void {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`vega-datasets ${VERSION}; test MAE, the mean over the horizon and over ${values.seeds} seeds\n`);
-  console.log('| dataset | variant | test MAE | × linear | × seasonal naive | × persistence | each seed |');
-  console.log('|---|---|---:|---:|---:|---:|---|');
+  console.log(
+    '| dataset | variant | test MAE | MASE | sMAPE % | × best peer | × linear | × seasonal naive | each seed |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
+  const bestPeer = (r: Row) => Math.min(...[r.theta, r.ets, r.arima].filter(Number.isFinite));
+  const relative: Record<string, number[]> = {};
   for (const d of datasets)
     for (const variant of variants) {
       const mine = rows.filter((r) => r.dataset === d.name && r.variant === variant);
       const mean = (f: (r: Row) => number) => mine.reduce((a, r) => a + f(r), 0) / mine.length;
       const m = mean((r) => r.model);
       const seeds = mine.map((r) => fmt(r.model)).join(', ');
+      (relative[variant] ??= []).push(m / mean(bestPeer));
       console.log(
-        `| ${d.name} | ${variant} | ${fmt(m)} | ${fmt(m / mean((r) => r.linear))} | ` +
-          `${fmt(m / mean((r) => r.seasonal))} | ${fmt(m / mean((r) => r.persistence))} | ${seeds} |`,
+        `| ${d.name} | ${variant} | ${fmt(m)} | ${fmt(mean((r) => r.mase.model))} | ${fmt(mean((r) => r.smape.model))} | ` +
+          `${fmt(m / mean(bestPeer))} | ${fmt(m / mean((r) => r.linear))} | ${fmt(m / mean((r) => r.seasonal))} | ${seeds} |`,
       );
     }
+  for (const [variant, ratios] of Object.entries(relative))
+    console.log(
+      `${variant}: geometric mean over datasets of MAE / best peer's ${fmt(Math.exp(ratios.reduce((a, x) => a + Math.log(x), 0) / ratios.length))}`,
+    );
+  console.log('\n| dataset | forecast | test MAE | MASE | sMAPE % |\n|---|---|---:|---:|---:|');
   for (const d of datasets) {
     const first = rows.find((r) => r.dataset === d.name)!;
-    console.log(
-      `${d.name}: linear ${fmt(first.linear)}, seasonal naive ${fmt(first.seasonal)}, persistence ${fmt(first.persistence)}`,
-    );
+    const baselines: [string, keyof Row][] = [
+      ['persistence', 'persistence'],
+      ['seasonal-naive', 'seasonal'],
+      ['linear', 'linear'],
+      ['theta', 'theta'],
+      ['ets', 'ets'],
+      ['arima', 'arima'],
+    ];
+    for (const [name, key] of baselines)
+      console.log(
+        `| ${d.name} | ${name} | ${fmt(first[key] as number)} | ${fmt(first.mase[name] ?? NaN)} | ${fmt(first.smape[name] ?? NaN)} |`,
+      );
   }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   const out = { source: `vega-datasets ${VERSION}`, epochs: Number(values.epochs), rows };

@@ -1,7 +1,7 @@
 // lstm-eval: evaluate a checkpoint on its own split or a new CSV; print metrics, write predictions and plots.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   addBackendOptions,
   describeBackend,
@@ -23,6 +23,7 @@ import { TOOL_VERSION } from '../util/versions.js';
 import { isRunDir } from '../report/run-files.js';
 import { writeRunReport } from '../report/run-report.js';
 import { UsageError } from '../errors.js';
+import { PEER_NAMES, type PeerName } from '../task/forecast/peers/types.js';
 
 interface EvalFlags extends BackendFlags {
   data?: string;
@@ -35,6 +36,19 @@ interface EvalFlags extends BackendFlags {
   examples: number;
   ids?: string;
   out?: string;
+  baselines?: PeerName[];
+}
+
+/** --baselines: statistical peers by name, comma-separated; "none" for none. */
+function parseBaselines(value: string): PeerName[] {
+  const names = value.split(',').map((n) => n.trim().toLowerCase());
+  if (names.length === 1 && names[0] === 'none') return [];
+  const unknown = names.filter((n) => !(PEER_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(
+      `expected names among ${PEER_NAMES.join(', ')} (or none), got "${unknown.join(',')}"`,
+    );
+  return [...new Set(names as PeerName[])];
 }
 
 export function evalCommand(): Command {
@@ -57,7 +71,12 @@ export function evalCommand(): Command {
     .option('--gates', "also trace the LSTM's gates: chosen examples' heatmaps, their saturation over the split")
     .option('--examples <k>', 'with --gates: how many examples, the first of the split (default 3)', parseCount, 3)
     .option('--ids <ids>', 'with --gates: these examples instead (comma-separated ids, as in --predictions)')
-    .option('--out <dir>', 'with --gates: where gates.json and the charts go (default: <run>/gates, else ./gates)');
+    .option('--out <dir>', 'with --gates: where gates.json and the charts go (default: <run>/gates, else ./gates)')
+    .option(
+      '--baselines <names>',
+      `forecast: the statistical peers to score beside the naive and linear baselines, among ${PEER_NAMES.join(', ')}, or none (default: all, each left out with a note if it cannot fit; named here, one that cannot fit is an error)`,
+      parseBaselines,
+    );
   return addBackendOptions(command, false)
     .option('--batch-size <n>', 'examples per forward pass', parseCount, 256)
     .option('--debug', 'print stack traces of errors')
@@ -77,7 +96,11 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
   const task = taskOf(dataset.task);
   const split: SplitName = flags.data ? 'all' : flags.split;
   const training = !task.usesTrainingData ? undefined : flags.data ? await loadCardTrainingData(card) : dataset;
-  const context = task.metricsContext({ model, training, fitted: card.fitted, batchSize: flags.batchSize });
+  const peers = flags.baselines && { names: flags.baselines, explicit: true };
+  const context = {
+    ...task.metricsContext({ model, training, fitted: card.fitted, batchSize: flags.batchSize }),
+    ...(peers ? { peers } : {}),
+  };
   const evaluation = evaluate(model, dataset, split, flags.batchSize, context);
   const { metrics } = evaluation;
   if (flags.json) out(JSON.stringify(metrics, null, 2));

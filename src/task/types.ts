@@ -7,6 +7,7 @@ import type { Head } from '../models/build.js';
 import type { Cell } from '../util/table.js';
 import type { ClassMetrics, RegressionMetrics } from './metrics.js';
 import type { Prediction, PredictionRequest } from './prediction.js';
+import type { PeerName } from './forecast/peers/types.js';
 
 /** A forecaster's outputs on a split, in original units. */
 export interface ForecastPredictions {
@@ -39,20 +40,36 @@ export interface ClassifyPredictions {
 export type Predictions = ForecastPredictions | ClassifyPredictions;
 
 /** A model's or a baseline's metrics, in original units. */
-export type BaselineName = 'persistence' | 'seasonal-naive' | 'linear';
+export type BaselineName = 'persistence' | 'seasonal-naive' | 'linear' | PeerName;
+
+/**
+ * A forecast's metrics with the scale-free ones: MASE (MAE over each series' in-sample seasonal-naive MAE on its
+ * training part; NaN without one) and sMAPE in %.
+ */
+export type ForecastScores = RegressionMetrics & { mase: number; smape: number };
+
+/** MAE beside the scale-free metrics: a series' score, or the mean of the series' scores. */
+export interface ScaleFree {
+  mae: number;
+  mase: number;
+  smape: number;
+}
 
 export interface ForecastTargetMetrics {
   name: string;
   /** over every lead at once: the mean over steps */
-  model: RegressionMetrics;
-  persistence: RegressionMetrics;
+  model: ForecastScores;
+  persistence: ForecastScores;
   /** 1 − MAE_model / MAE_persistence */
   skill: number;
-  /** every baseline computed (persistence always; seasonal-naive with data.season; linear when it could be fitted) */
-  baselines: Partial<Record<BaselineName, RegressionMetrics>>;
+  /**
+   * every baseline computed: persistence always, seasonal-naive with data.season, linear and the statistical peers
+   * (theta, ets, arima) when they could be fitted on the training data
+   */
+  baselines: Partial<Record<BaselineName, ForecastScores>>;
   /** 1 − MAE_model / MAE_baseline, for each baseline */
   skills: Partial<Record<BaselineName, number>>;
-  byLead: { lead: number; model: RegressionMetrics; baselines: Partial<Record<BaselineName, RegressionMetrics>> }[];
+  byLead: { lead: number; model: ForecastScores; baselines: Partial<Record<BaselineName, ForecastScores>> }[];
 }
 
 export interface ForecastMetrics {
@@ -67,8 +84,17 @@ export interface ForecastMetrics {
   series?: {
     name: string;
     windows: number;
-    targets: { name: string; mae: number; baselines: Partial<Record<BaselineName, number>> }[];
+    targets: {
+      name: string;
+      mae: number;
+      /** each baseline's MAE */
+      baselines: Partial<Record<BaselineName, number>>;
+      /** the model's and each baseline's MAE, MASE and sMAPE */
+      scores: Partial<Record<'model' | BaselineName, ScaleFree>>;
+    }[];
   }[];
+  /** a file of several series: per target, the mean over series of each one's MAE, MASE and sMAPE */
+  seriesMean?: { name: string; scores: Partial<Record<'model' | BaselineName, ScaleFree>> }[];
   /** what a reader should know about the baselines or intervals */
   notes: string[];
 }
@@ -115,6 +141,8 @@ export interface MetricsContext {
   calibration?: string;
   /** what could not be worked out, and why */
   notes?: string[];
+  /** the statistical peers to score (default: all, each left out with a note if it cannot fit) */
+  peers?: { names: readonly PeerName[]; explicit: boolean };
 }
 
 /** lstm-predict's half of a task: its predictions on a file, and how they are shown. */

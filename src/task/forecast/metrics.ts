@@ -1,17 +1,24 @@
-// A forecaster's report: the model and its baselines per target, over every lead and lead by lead; its text.
+// A forecaster's report: the model and its baselines per target, over every lead and lead by lead, with MAE beside
+// the scale-free MASE and sMAPE; per series for a file of several.
 import type { ForecastDataset, ForecastSplit } from '../../data/types.js';
-import { formatNumber, formatTable } from '../../util/table.js';
-import { regressionMetrics, skill, type RegressionMetrics } from '../metrics.js';
+import { DataError } from '../../errors.js';
+import { regressionMetrics, skill } from '../metrics.js';
 import type {
   BaselineName,
   ForecastPredictions,
   ForecastMetrics,
+  ForecastScores,
   ForecastTargetMetrics,
   MetricsContext,
 } from '../types.js';
 import { persistence, seasonalNaive } from './baselines.js';
-import { coverage, levelName } from './intervals.js';
+import { coverage } from './intervals.js';
 import { fitLinear } from './linear.js';
+import { DEFAULT_PEERS, peerForecasts } from './peers/index.js';
+import { maseScales, smape } from './scale-free.js';
+import { seriesReport } from './series-metrics.js';
+
+export { formatForecastMetrics } from './metrics-text.js';
 
 /** Values [n, leads, targets] of target j: at lead index k, or (k undefined) at every lead. */
 function column(values: Float32Array, p: ForecastPredictions, j: number, k?: number): Float32Array {
@@ -22,8 +29,38 @@ function column(values: Float32Array, p: ForecastPredictions, j: number, k?: num
   return out;
 }
 
-const metricsOf = (p: ForecastPredictions, predicted: Float32Array, j: number, k?: number) =>
-  regressionMetrics(column(p.yTrue, p, j, k), column(predicted, p, j, k));
+/** What MASE divides each example's errors by, per target: its series' scale. [count, targets] */
+function exampleScales(dataset: ForecastDataset, split: ForecastSplit, scales: Float64Array): Float64Array {
+  const T = dataset.targetNames.length;
+  const out = new Float64Array(split.size * T);
+  for (let i = 0; i < split.size; i++) {
+    const s = dataset.forecast.seriesOf[split.ends[i]];
+    for (let j = 0; j < T; j++) out[i * T + j] = scales[s * T + j];
+  }
+  return out;
+}
+
+function scoresOf(p: ForecastPredictions, predicted: Float32Array, j: number, scales: Float64Array, k?: number) {
+  const [yTrue, yPred] = [column(p.yTrue, p, j, k), column(predicted, p, j, k)];
+  const per = yTrue.length / Math.max(1, p.count); // values per example: every lead, or one
+  let scaled = 0;
+  for (let r = 0; r < yTrue.length; r++)
+    scaled += Math.abs(yPred[r] - yTrue[r]) / scales[Math.floor(r / per) * p.targets + j];
+  const mase = scaled / yTrue.length;
+  return { ...regressionMetrics(yTrue, yPred), mase, smape: smape(yTrue, yPred) } satisfies ForecastScores;
+}
+
+/** The peers' forecasts when the training data is there to fit them on; else a note (or, asked for, an error). */
+function peersOf(dataset: ForecastDataset, split: ForecastSplit, context: MetricsContext) {
+  const choice = context.peers ?? DEFAULT_PEERS;
+  const training = context.training;
+  if (choice.names.length === 0) return { forecasts: {}, notes: [] };
+  if (training?.task === 'forecast') return peerForecasts(dataset, split, training, choice);
+  const why = 'the training data is not there to fit them on';
+  if (choice.explicit)
+    throw new DataError(dataset.summary.file, `the baselines asked for by --baselines cannot be fitted: ${why}`);
+  return { forecasts: {}, notes: [`statistical baselines (${choice.names.join(', ')}) left out: ${why}`] };
+}
 
 /** Every baseline's forecasts [n, leads, targets] for the split, and what to say about them. */
 function baselineForecasts(dataset: ForecastDataset, split: ForecastSplit, context: MetricsContext) {
@@ -45,6 +82,9 @@ function baselineForecasts(dataset: ForecastDataset, split: ForecastSplit, conte
     training?.task === 'forecast' ? fitLinear(training) : { skipped: 'the training data is not there to fit it on' };
   if ('skipped' in linear) notes.push(`linear baseline left out: ${linear.skipped}`);
   else forecasts.linear = linear.predict(split);
+  const peers = peersOf(dataset, split, context);
+  Object.assign(forecasts, peers.forecasts);
+  notes.push(...peers.notes);
   return { forecasts, notes };
 }
 
@@ -56,22 +96,27 @@ export function forecastMetrics(
 ): ForecastMetrics {
   const baselines = baselineForecasts(dataset, split, context);
   const { forecasts } = baselines;
+  const training = context.training?.task === 'forecast' ? context.training : undefined;
+  const scales = maseScales(dataset, training);
+  const perExample = exampleScales(dataset, split, scales);
   const notes = [...(context.notes ?? []), ...baselines.notes];
+  if (scales.some(Number.isNaN))
+    notes.push('MASE left out (null) where a series has no training part to scale by, or a constant one');
   const names = Object.keys(forecasts) as BaselineName[];
   const targets = dataset.targetNames.map((name, j): ForecastTargetMetrics => {
-    const model = metricsOf(p, p.yPred, j);
-    const baselines = Object.fromEntries(names.map((b) => [b, metricsOf(p, forecasts[b] as Float32Array, j)]));
+    const scores = (values: Float32Array, k?: number) => scoresOf(p, values, j, perExample, k);
+    const model = scores(p.yPred);
+    const baselines = Object.fromEntries(names.map((b) => [b, scores(forecasts[b] as Float32Array)]));
     const skills = Object.fromEntries(names.map((b) => [b, skill(model.mae, baselines[b].mae)]));
     const byLead = p.leads.map((lead, k) => ({
       lead,
-      model: metricsOf(p, p.yPred, j, k),
-      baselines: Object.fromEntries(names.map((b) => [b, metricsOf(p, forecasts[b] as Float32Array, j, k)])),
+      model: scores(p.yPred, k),
+      baselines: Object.fromEntries(names.map((b) => [b, scores(forecasts[b] as Float32Array, k)])),
     }));
-    const persistenceMetrics = baselines.persistence;
     return {
       name,
       model,
-      persistence: persistenceMetrics,
+      persistence: baselines.persistence,
       skill: skills.persistence ?? NaN,
       baselines,
       skills,
@@ -79,113 +124,17 @@ export function forecastMetrics(
     };
   });
   const intervals = context.intervals;
-  const bySeries = seriesReport(p, dataset, split, forecasts);
+  const bySeries = seriesReport(p, dataset, split, forecasts, perExample);
   const report: ForecastMetrics = {
     task: 'forecast',
     count: p.count,
     loss: p.loss,
     leads: p.leads,
     targets,
-    ...(bySeries ? { series: bySeries } : {}),
+    ...(bySeries ?? {}),
     notes,
   };
   if (intervals === undefined) return report;
   const calibration = context.calibration ?? `the val split (${intervals.windows} windows)`;
   return { ...report, coverage: { levels: intervals.levels, ...coverage(p, intervals), calibration } };
-}
-
-/** Each series' MAE over its own windows (every lead), the model's and each baseline's: a file of several series. */
-function seriesReport(
-  p: ForecastPredictions,
-  dataset: ForecastDataset,
-  split: ForecastSplit,
-  forecasts: Partial<Record<BaselineName, Float32Array>>,
-): ForecastMetrics['series'] {
-  const info = dataset.forecast;
-  if (info.seriesNames.length < 2) return undefined;
-  const [L, T] = [p.leads.length, p.targets];
-  const names = Object.keys(forecasts) as BaselineName[];
-  const members = info.seriesNames.map((): number[] => []);
-  for (let i = 0; i < split.ends.length; i++) members[info.seriesOf[split.ends[i]]].push(i);
-  const mae = (values: Float32Array, examples: number[], j: number) => {
-    let sum = 0;
-    for (const i of examples)
-      for (let k = 0; k < L; k++) sum += Math.abs(values[(i * L + k) * T + j] - p.yTrue[(i * L + k) * T + j]);
-    return sum / Math.max(1, examples.length * L);
-  };
-  return info.seriesNames.flatMap((name, s) =>
-    members[s].length === 0
-      ? []
-      : [
-          {
-            name,
-            windows: members[s].length,
-            targets: dataset.targetNames.map((t, j) => ({
-              name: t,
-              mae: mae(p.yPred, members[s], j),
-              baselines: Object.fromEntries(names.map((b) => [b, mae(forecasts[b] as Float32Array, members[s], j)])),
-            })),
-          },
-        ],
-  );
-}
-
-/** Rows of the by-series table, at most this many printed (--json has them all). */
-const SERIES_SHOWN = 20;
-
-const VERDICTS: Record<BaselineName, string> = {
-  persistence: 'the naive last-value forecast',
-  'seasonal-naive': 'the value one season earlier',
-  linear: 'a ridge regression on the flattened window',
-};
-
-function verdict(t: ForecastTargetMetrics, b: BaselineName): string {
-  const s = t.skills[b] ?? NaN;
-  const said = Number.isNaN(s) ? 'cannot be compared with' : s > 0 ? 'beats' : 'does NOT beat';
-  const plain =
-    b === 'linear' && s <= 0
-      ? `; the linear baseline wins here (MAE ${formatNumber(t.baselines.linear?.mae ?? NaN)} against ${formatNumber(t.model.mae)})`
-      : '';
-  const label = b === 'persistence' ? '(1 − MAE_model / MAE_naive)' : '(1 − MAE_model / MAE_baseline)';
-  return `${t.name}: skill vs ${b} ${formatNumber(s)} ${label}: the model ${said} ${VERDICTS[b]}${plain}`;
-}
-
-export function formatForecastMetrics(r: ForecastMetrics): string[] {
-  const metrics = (m: RegressionMetrics) => [m.mse, m.rmse, m.mae, m.mape, m.r2];
-  const names = (t: ForecastTargetMetrics) => Object.keys(t.baselines) as BaselineName[];
-  const rows = r.targets.flatMap((t) => [
-    [t.name, 'model', ...metrics(t.model)],
-    ...names(t).map((b) => [t.name, b, ...metrics(t.baselines[b] as RegressionMetrics)]),
-  ]);
-  const steps = r.leads.length > 1 ? ` (each the mean over ${r.leads.length} steps ahead, 1 … ${r.leads.at(-1)})` : '';
-  const lines = [formatTable(['target', 'forecast', 'MSE', 'RMSE', 'MAE', 'MAPE %', 'R²'], rows) + steps];
-  for (const t of r.targets) {
-    for (const b of names(t)) lines.push(verdict(t, b));
-    if (t.model.mapeSkipped > 0) lines.push(`  MAPE skips ${t.model.mapeSkipped} zero targets`);
-  }
-  if (r.leads.length > 1)
-    for (const t of r.targets) {
-      const headers = ['step', 'model', ...names(t)];
-      const byLead = t.byLead.map((l) => [l.lead, l.model.mae, ...names(t).map((b) => l.baselines[b]?.mae)]);
-      lines.push(`${t.name}: MAE by step ahead`, formatTable(headers, byLead));
-    }
-  if (r.coverage) {
-    const c = r.coverage;
-    const each = c.levels.map((l, i) => `${levelName(l)}%: ${formatNumber(c.overall[i])}`).join(', ');
-    lines.push(`intervals (split conformal, calibrated on ${c.calibration}): coverage on this split ${each}`);
-  }
-  if (r.series) {
-    const baselines = Object.keys(r.series[0].targets[0].baselines) as BaselineName[];
-    const rows = r.series
-      .slice(0, SERIES_SHOWN)
-      .flatMap((s) =>
-        s.targets.map((t) => [s.name, t.name, s.windows, t.mae, ...baselines.map((b) => t.baselines[b])]),
-      );
-    lines.push(`MAE by series (each over its windows and every step ahead)`);
-    lines.push(formatTable(['series', 'target', 'windows', 'model', ...baselines], rows));
-    if (r.series.length > SERIES_SHOWN)
-      lines.push(`  … and ${r.series.length - SERIES_SHOWN} more series (--json lists them all)`);
-  }
-  for (const note of r.notes) lines.push(`note: ${note}`);
-  return lines;
 }

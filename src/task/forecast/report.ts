@@ -7,15 +7,16 @@ import type { ForecastMetrics, ForecastPredictions, ReportTable } from '../types
 export function forecastReportTables(e: ForecastMetrics): { tables: ReportTable[]; notes: string[] } {
   const tables: ReportTable[] = e.targets.map((t) => {
     const names = Object.keys(t.baselines) as (keyof typeof t.baselines)[];
+    // mase and smape: absent from a report.json written before them
     const rows: Cell[][] = [
-      ['model', t.model.mae, t.model.rmse, t.model.mape, t.model.r2, undefined],
+      ['model', t.model.mae, t.model.mase, t.model.smape, t.model.rmse, t.model.mape, t.model.r2, undefined],
       ...names.map((b): Cell[] => {
         const m = t.baselines[b]!;
-        return [b, m.mae, m.rmse, m.mape, m.r2, t.skills[b]];
+        return [b, m.mae, m.mase, m.smape, m.rmse, m.mape, m.r2, t.skills[b]];
       }),
     ];
     return {
-      headers: ['forecast', 'MAE', 'RMSE', 'MAPE %', 'R²', 'skill vs it'],
+      headers: ['forecast', 'MAE', 'MASE', 'sMAPE %', 'RMSE', 'MAPE %', 'R²', 'skill vs it'],
       rows,
       caption: `${t.name}: over every step ahead (${e.leads.length}); skill = 1 − MAE(model) / MAE(baseline)`,
     };
@@ -34,9 +35,35 @@ export function forecastReportTables(e: ForecastMetrics): { tables: ReportTable[
       s.targets[0].mae,
       ...names.map((b) => baseline(s)[b as 'linear']),
     ]);
-    tables.push({ headers: ['series', 'windows', 'MAE', ...names], rows, caption: `Per series, ${e.targets[0].name}` });
+    tables.push({
+      headers: ['series', 'windows', 'MAE', ...names],
+      rows,
+      caption: `Per series, ${e.targets[0].name}: MAE`,
+    });
+    tables.push(...seriesMase(e));
   }
   return { tables, notes: e.notes };
+}
+
+/** Per series, the model's and each baseline's MASE, and each score's mean over series (reports that have them). */
+function seriesMase(e: ForecastMetrics): ReportTable[] {
+  const first = e.series?.[0]?.targets[0]?.scores;
+  if (!e.series || !first) return [];
+  const names = Object.keys(first) as (keyof typeof first)[];
+  const rows = e.series.map((s): Cell[] => [s.name, s.windows, ...names.map((n) => s.targets[0].scores[n]?.mase)]);
+  const mean = e.seriesMean?.[0];
+  const means: Cell[][] = (['mae', 'mase', 'smape'] as const).map((k) => [
+    k === 'smape' ? 'sMAPE %' : k.toUpperCase(),
+    ...names.map((n) => mean?.scores[n]?.[k]),
+  ]);
+  return [
+    { headers: ['series', 'windows', ...names], rows, caption: `Per series, ${e.targets[0].name}: MASE` },
+    {
+      headers: ['mean over series', ...names],
+      rows: means,
+      caption: `${e.targets[0].name}: each score's mean over series`,
+    },
+  ];
 }
 
 /** Each target's score by `metric` (a key of its model's metrics: mae, rmse, …). */
