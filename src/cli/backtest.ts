@@ -93,7 +93,20 @@ async function newSpec(flags: BacktestFlags): Promise<BacktestSpec> {
   return { version: 1, ...plan, ...(checkpoint ? { checkpoint } : {}), config, dataPath, season };
 }
 
+/** --resume repeats the stopped run exactly: flags that would change it are refused, not ignored. */
+function checkResume(flags: BacktestFlags): void {
+  const given = (['config', 'checkpoint', 'data', 'folds', 'stride', 'refit', 'out'] as const).filter(
+    (k) => flags[k] !== undefined,
+  );
+  if (flags.resume && given.length > 0)
+    throw new UsageError(
+      `--resume: expected no ${given.map((k) => `--${k}`).join(', ')} (a resumed backtest runs as it was started)`,
+      `lstm-backtest --resume ${flags.resume}`,
+    );
+}
+
 export async function runBacktestCommand(flags: BacktestFlags): Promise<number> {
+  checkResume(flags);
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const log = flags.json ? (s: string) => process.stderr.write(`${s}\n`) : out;
   const spec = flags.resume ? readSpec(resolve(flags.resume)) : await newSpec(flags);
