@@ -100,6 +100,19 @@ function reportHtml(spec: BacktestSpec, summary: BacktestSummary, layout: Layout
         summary.perFold.map((f) => ({ key: f.origin, scores: f.scores })),
       ),
     ),
+    ...(summary.perSeries
+      ? [
+          section(
+            'series',
+            'Per series',
+            t(
+              'series-scores',
+              'series',
+              summary.perSeries.map((s) => ({ key: s.series, scores: s.scores })),
+            ),
+          ),
+        ]
+      : []),
   ].join('\n');
   return page({
     title: `${spec.config.name}: backtest`,

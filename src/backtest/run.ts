@@ -71,7 +71,7 @@ export function runBacktest(dir: string, spec: BacktestSpec, layout: Layout, o: 
     const todo = Array.from({ length: spec.folds }, (_, f) => f).filter((f) => !results.has(f));
     let failure: string | undefined;
     const stop = () => o.interrupted() || failure !== undefined;
-    await pool(groupsOf(spec, todo), spec.checkpoint && spec.refit === 'never' ? 1 : o.parallel, stop, async (g) => {
+    await pool(groupsOf(spec, todo), o.parallel, stop, async (g) => {
       let checkpoint = spec.checkpoint;
       if (g.at !== undefined) {
         const job: FitJob = {

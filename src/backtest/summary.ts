@@ -19,6 +19,8 @@ export interface BacktestSummary {
   overall: ScoresBy;
   perFold: { fold: number; origin: string; scores: ScoresBy }[];
   perStep: { step: number; scores: ScoresBy }[];
+  /** a file of several series: each one's scores (MASE and sMAPE compare across them) */
+  perSeries?: { series: string; scores: ScoresBy }[];
 }
 
 /** Each forecaster's scores on the rows; a row without an actual (or a baseline's value) is left out. */
@@ -42,6 +44,7 @@ export function summarize(folds: FoldResult[]): BacktestSummary {
     (f) => f !== 'seasonal_naive' || rows.some((r) => r.seasonalNaive !== undefined),
   );
   const steps = [...new Set(rows.map((r) => r.step))].sort((a, b) => a - b);
+  const series = [...new Set(rows.flatMap((r) => (r.series === undefined ? [] : [r.series])))];
   return {
     forecasters,
     overall: scoreRows(rows, forecasters),
@@ -57,5 +60,16 @@ export function summarize(folds: FoldResult[]): BacktestSummary {
         forecasters,
       ),
     })),
+    ...(series.length > 1
+      ? {
+          perSeries: series.map((name) => ({
+            series: name,
+            scores: scoreRows(
+              rows.filter((r) => r.series === name),
+              forecasters,
+            ),
+          })),
+        }
+      : {}),
   };
 }

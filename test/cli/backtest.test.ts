@@ -181,3 +181,43 @@ test('lstm-backtest refuses --folds 0, a stride below 1 and folds that reach bef
   }
   assert.deepEqual(listTree(join(dir, 'bt')), [], 'nothing written');
 });
+
+test("lstm-backtest on a file of several series: the folds end at each series' own end, actuals found by series and time", () => {
+  const dir = tempDir('lstm-backtest-');
+  const stations = JSON.parse(readFileSync(join(ROOT, 'configs', 'stations.json'), 'utf8'));
+  const cfg = writeJson(join(dir, 'stations.json'), {
+    ...stations,
+    backend: 'wasm',
+    data: { ...stations.data, path: join(DATA, 'stations.csv') },
+    model: { hiddenSize: 4 },
+    train: { epochs: 1, batchSize: 128, learningRate: 0.01 },
+    output: { dir: 'runs' },
+  });
+  const r = backtest(['--config', cfg, '--folds', '2', '--stride', '7', '--out', 'bt', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const [header, ...lines] = readFileSync(join(onlyRun(join(dir, 'bt')), 'predictions.csv'), 'utf8')
+    .trim()
+    .split('\n');
+  assert.equal(
+    header,
+    'series,fold,origin_row,origin_time,step,time,target,actual,forecast,persistence,seasonal_naive',
+  );
+  const file = readFileSync(join(DATA, 'stations.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
+  const visitors = new Map(file.map(([date, station, , , v]) => [`${station} ${date}`, Number(v)]));
+  const last = new Map<string, string>();
+  for (const [date, station] of file) if (date > (last.get(station) ?? '')) last.set(station, date);
+  assert.equal(lines.length, 2 * 5 * 7, '2 folds × 5 series × 7 steps');
+  for (const line of lines) {
+    const [series, fold, , , step, time, , actual] = line.split(',');
+    assert.equal(Number(actual), visitors.get(`${series} ${time}`), line);
+    if (fold === '1' && step === '7') assert.equal(time, last.get(series), `fold 1 ends at ${series}'s last day`);
+  }
+  assert.deepEqual(
+    JSON.parse(r.stdout).perSeries.map((s: { series: string }) => s.series),
+    ['st1', 'st2', 'st3', 'st4', 'st5'],
+  );
+});
