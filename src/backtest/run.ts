@@ -82,7 +82,10 @@ export function runBacktest(dir: string, spec: BacktestSpec, layout: Layout, o: 
         };
         const fitted = await fit(job, children, o.interrupted);
         if ('interrupted' in fitted) return;
-        if ('error' in fitted) return void (failure ??= fitted.error);
+        if ('error' in fitted) {
+          failure ??= fitted.error;
+          return children.signal(); // the other trainings are of no use now
+        }
         checkpoint = fitted.checkpoint;
       }
       for (const result of await forecastFolds(checkpoint!, layout, g.folds)) {
@@ -92,7 +95,11 @@ export function runBacktest(dir: string, spec: BacktestSpec, layout: Layout, o: 
         o.onFold?.(shown, results.size, spec.folds);
       }
     });
-    if (failure !== undefined) throw new TrainingError(failure, 'fewer --folds, or a config that trains on fewer rows');
+    if (failure !== undefined)
+      throw new TrainingError(
+        failure,
+        'fewer --folds or a smaller --stride: the first origins have the fewest rows to train on',
+      );
     if (results.size < spec.folds) return 'interrupted';
     return [...results.values()].sort((a, b) => a.fold - b.fold);
   };
