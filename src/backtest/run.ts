@@ -20,7 +20,7 @@ export interface RunOptions {
 export async function planLayout(spec: BacktestSpec): Promise<Layout> {
   const loaded = spec.checkpoint
     ? await loadCardData(await readCard(spec.checkpoint), spec.dataPath, true)
-    : await loadData({ ...spec.config, data: { ...spec.config.data, path: spec.dataPath } });
+    : await loadData(spec.config);
   const data = own(loaded, 'forecast');
   const info = data.forecast;
   const layout = { ...info, horizon: Math.max(...info.leads) };
@@ -70,8 +70,9 @@ export function runBacktest(dir: string, spec: BacktestSpec, layout: Layout, o: 
     const results = new Map(readFolds(dir).map((f) => [f.fold, f]));
     const todo = Array.from({ length: spec.folds }, (_, f) => f).filter((f) => !results.has(f));
     let failure: string | undefined;
-    const stop = () => o.interrupted() || failure !== undefined;
-    await pool(groupsOf(spec, todo), o.parallel, stop, async (g) => {
+    let crash: Error | undefined;
+    const stop = () => o.interrupted() || failure !== undefined || crash !== undefined;
+    const work = async (g: Group) => {
       let checkpoint = spec.checkpoint;
       if (g.at !== undefined) {
         const job: FitJob = {
@@ -94,7 +95,15 @@ export function runBacktest(dir: string, spec: BacktestSpec, layout: Layout, o: 
         results.set(result.fold, shown);
         o.onFold?.(shown, results.size, spec.folds);
       }
-    });
+    };
+    // an error in one lane stops the trainings of the others: detached children would outlive us
+    const guarded = (g: Group) =>
+      work(g).catch((e: unknown) => {
+        crash ??= e instanceof Error ? e : new Error(String(e));
+        children.signal();
+      });
+    await pool(groupsOf(spec, todo), o.parallel, stop, guarded);
+    if (crash !== undefined) throw crash;
     if (failure !== undefined)
       throw new TrainingError(
         failure,

@@ -90,7 +90,9 @@ async function newSpec(flags: BacktestFlags): Promise<BacktestSpec> {
   checkPlan(plan);
   const dataPath = resolve(flags.data ?? config.data.path);
   const season = 'season' in config.data ? config.data.season : undefined;
-  return { version: 1, ...plan, ...(checkpoint ? { checkpoint } : {}), config, dataPath, season };
+  // the refits train on this file cut at the origins, whatever file the config or checkpoint was trained on
+  const data = { ...config.data, path: dataPath };
+  return { version: 1, ...plan, ...(checkpoint ? { checkpoint } : {}), config: { ...config, data }, dataPath, season };
 }
 
 /** --resume repeats the stopped run exactly: flags that would change it are refused, not ignored. */
