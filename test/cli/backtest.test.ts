@@ -95,6 +95,9 @@ test("lstm-backtest on a checkpoint: k folds give k × horizon rows with the fil
   for (const file of ['metrics.json', 'report.html', 'backtest.png', 'backtest.svg', 'backtest.vl.json'])
     assert.ok(existsSync(join(run, file)), file);
   assert.equal(existsSync(join(run, 'fits')), false, 'refit never on a checkpoint trains nothing');
+  const html = readFileSync(join(run, 'report.html'), 'utf8');
+  for (const id of ['overall-scores', 'step-scores', 'fold-scores']) assert.ok(html.includes(`id="${id}"`), id);
+  assert.ok(html.includes(`data-value="${summary.overall.model.mae}"`), "the report shows the model's MAE");
 });
 
 /** The uninterrupted refit-every backtest, for the resumed one to match. */
