@@ -12,6 +12,7 @@ export const LEVELS: Record<string, number> = {
   cli: 7,
   compare: 6,
   tune: 6,
+  backtest: 6,
   serve: 6,
   train: 5,
   eval: 5,
