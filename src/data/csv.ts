@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { parse, type CsvError, type Options } from 'csv-parse';
 import { DataError, describeValue } from '../errors.js';
 import { parseTime, sameKind, TIME_FORMS, type TimeForm } from './time.js';
+import type { OnProgress } from '../util/progress.js';
 
 /**
  * How a loader wants a column: `number` (empty cells NaN, anything but a plain decimal an error), `text` (codes
@@ -241,10 +242,12 @@ function candidateReader(index: number): Reader & { values?: Chunked<Float64Arra
   return reader;
 }
 
-async function assertReadableFile(absPath: string, file: string): Promise<void> {
+/** The file's size in bytes, once it is known to be a readable file. */
+async function assertReadableFile(absPath: string, file: string): Promise<number> {
   try {
     const s = await stat(absPath);
     if (!s.isFile()) throw new DataError(file, 'expected a CSV file, found a directory or other non-file');
+    return s.size;
   } catch (err) {
     if (err instanceof DataError) throw err;
     throw new DataError(
@@ -274,9 +277,15 @@ function checkHeader(record: string[]): string[] {
 /**
  * Streams `absPath` through csv-parse; `plan` sees the header and names the columns to keep. Throws DataError for a
  * missing or empty file, a header with no rows and a malformed CSV, and RowError for a ragged row or a bad cell.
+ * `onProgress` hears the bytes read of the file's size.
  */
-export async function readTable(absPath: string, file: string, plan: (header: string[]) => ReadPlan): Promise<Table> {
-  await assertReadableFile(absPath, file);
+export async function readTable(
+  absPath: string,
+  file: string,
+  plan: (header: string[]) => ReadPlan,
+  onProgress?: OnProgress,
+): Promise<Table> {
+  const size = await assertReadableFile(absPath, file);
   let header: string[] | undefined;
   let readers: Reader[] = [];
   let asked: Map<string, Reader> = new Map();
@@ -297,6 +306,10 @@ export async function readTable(absPath: string, file: string, plan: (header: st
     rows++;
   };
   const source = createReadStream(absPath, { highWaterMark: 1 << 20 });
+  if (onProgress) {
+    let bytes = 0;
+    source.on('data', (chunk) => onProgress((bytes += chunk.length), size));
+  }
   const parser = source.pipe(parse(OPTIONS));
   try {
     // 'data' events rather than `for await`: an async iterator's promise per record is a tenth of the read time

@@ -5,6 +5,7 @@ import { located, readTable, RowError } from './csv.js';
 import { classifyPlan, loadClassify } from './load-classify.js';
 import { forecastPlan, loadForecast } from './load-forecast.js';
 import type { Dataset, FittedTransforms } from './types.js';
+import type { OnProgress } from '../util/progress.js';
 
 export interface LoadOptions {
   /** the config file's folder: cfg.path is relative to it */
@@ -22,6 +23,8 @@ export interface LoadOptions {
   inputsOnly?: boolean;
   /** when given, filled with the seconds each phase took: read (the CSV into columns), build (the rest) */
   timings?: Record<string, number>;
+  /** hears how much of the file has been read */
+  onProgress?: OnProgress;
 }
 
 /**
@@ -35,13 +38,13 @@ export async function loadDataset(cfg: DataConfig, opts: LoadOptions): Promise<D
   const started = performance.now();
   try {
     if (cfg.task === 'forecast') {
-      const table = await readTable(absPath, file, forecastPlan(cfg, file, fitted, inputsOnly));
+      const table = await readTable(absPath, file, forecastPlan(cfg, file, fitted, inputsOnly), opts.onProgress);
       const read = performance.now();
       const dataset = loadForecast(table, cfg, absPath, fitted, inputsOnly);
       timed(opts.timings, started, read);
       return dataset;
     }
-    const table = await readTable(absPath, file, classifyPlan(cfg, file, fitted, inputsOnly));
+    const table = await readTable(absPath, file, classifyPlan(cfg, file, fitted, inputsOnly), opts.onProgress);
     const read = performance.now();
     const dataset = loadClassify(table, cfg, absPath, opts.seed, fitted, inputsOnly);
     timed(opts.timings, started, read);

@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { TaskName } from '../config/schema.js';
 import type { Batch, Dataset, FittedTransforms, Intervals, SplitData, SplitName } from '../data/types.js';
 import type { VegaLiteSpec } from '../charts/render.js';
+import type { OnProgress } from '../util/progress.js';
 import type { Cell } from '../util/table.js';
 import type { ClassMetrics, RegressionMetrics } from './metrics.js';
 
@@ -140,7 +141,7 @@ export interface Task {
    * What a new model's weights start from besides the seed, with notes: forecast, a linear skip at the ridge fit of
    * the training windows, so the LSTM learns what a linear model of the window misses.
    */
-  startWeights(model: tf.LayersModel, dataset: Dataset): string[];
+  startWeights(model: tf.LayersModel, dataset: Dataset, onProgress?: OnProgress): string[];
   /** the headline metric of a split's predictions */
   headline(p: Predictions, dataset: Dataset): number;
   /**

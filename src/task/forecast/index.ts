@@ -85,7 +85,7 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals } };
   },
-  startWeights: (model, dataset) => startLinearSkip(model, dataset),
+  startWeights: (model, dataset, onProgress) => startLinearSkip(model, dataset, onProgress),
   metricsContext: ({ model, training, fitted, batchSize }) => {
     const stored = fitted?.forecast?.intervals;
     if (stored) return { training, intervals: stored };
