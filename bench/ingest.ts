@@ -16,7 +16,7 @@ export interface IngestOptions {
   keep?: string;
 }
 
-interface Variant {
+export interface Variant {
   name: string;
   header: string;
   row: (rng: Rng, i: number) => string;
@@ -25,7 +25,7 @@ interface Variant {
 
 const WEATHER = ['sun', 'cloud', 'rain', 'snow', 'fog'];
 
-const VARIANTS: Variant[] = [
+export const VARIANTS: Variant[] = [
   {
     name: '6 numeric',
     header: 'a,b,c,d,e,y',
@@ -57,7 +57,7 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-async function generate(path: string, v: Variant, rows: number): Promise<void> {
+export async function generate(path: string, v: Variant, rows: number): Promise<void> {
   if (existsSync(path)) return;
   const out = createWriteStream(path);
   const rng = new Rng(rows);
