@@ -99,8 +99,9 @@ export function readWide(table: Table, opts: WideOptions): Sequences {
     locate: locateIn(table, rows, cols),
     previous: (i, j) => (j >= f ? i * cols.length + j - f : -1),
   });
-  const x = new Float64Array(kept.length * cols.length);
-  kept.forEach((i, k) => x.set(values.subarray(i * cols.length, (i + 1) * cols.length), k * cols.length));
+  const x = kept.length === rows.length ? values : new Float64Array(kept.length * cols.length); // no row dropped: no copy
+  if (x !== values)
+    kept.forEach((i, k) => x.set(values.subarray(i * cols.length, (i + 1) * cols.length), k * cols.length));
   const used = kept.map((i) => rows[i]);
   const label = labelCol < 0 ? undefined : table.text(opts.label);
   return {
