@@ -95,6 +95,7 @@ export function readWide(table: Table, opts: WideOptions): Sequences {
   const rows =
     labelCol < 0 ? Array.from({ length: table.rows }, (_, r) => r) : rowsWithKeys(table, [opts.label], opts.missing);
   const values = numericMatrix(table, rows, cols);
+  for (const name of new Set(cols)) table.takeNumbers(name); // the file's columns are in `values` now: let them go
   const kept = applyMissing(values, cols.length, opts.missing, {
     locate: locateIn(table, rows, cols),
     previous: (i, j) => (j >= f ? i * cols.length + j - f : -1),
