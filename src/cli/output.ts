@@ -62,12 +62,16 @@ const PHASE_BAR_AFTER_MS = 1500;
  * Progress bars for prepare's long phases (reading the file, fitting the linear skip): on a terminal only, one bar
  * per phase, drawn once the phase has taken more than a moment; nothing otherwise. `close` stops any bar left.
  */
-export function createPhaseProgress(opts: { quiet: boolean; tty?: boolean }): {
-  progress: ProgressPhases;
-  close: () => void;
-} {
-  const out = process.stdout;
+export function createPhaseProgress(opts: {
+  quiet: boolean;
+  tty?: boolean;
+  stream?: NodeJS.WriteStream;
+  /** ms a phase runs before its bar shows */
+  after?: number;
+}): { progress: ProgressPhases; close: () => void } {
+  const out = opts.stream ?? process.stdout;
   const tty = opts.tty ?? out.isTTY === true;
+  const after = opts.after ?? PHASE_BAR_AFTER_MS;
   let bar: cliProgress.SingleBar | undefined;
   const close = () => {
     bar?.stop();
@@ -79,7 +83,7 @@ export function createPhaseProgress(opts: { quiet: boolean; tty?: boolean }): {
     let mine: cliProgress.SingleBar | undefined;
     return (done, total) => {
       if (mine === undefined) {
-        if (performance.now() - started < PHASE_BAR_AFTER_MS) return;
+        if (performance.now() - started < after) return;
         close(); // the phase before this one is over
         mine = bar = new cliProgress.SingleBar(
           {
