@@ -16,8 +16,10 @@ export interface IngestOptions {
   keep?: string;
 }
 
-interface Variant {
+export interface Variant {
   name: string;
+  /** a file of this many rows, measured once, whatever --rows says */
+  rows?: number;
   header: string;
   row: (rng: Rng, i: number) => string;
   data: Record<string, unknown>;
@@ -25,7 +27,7 @@ interface Variant {
 
 const WEATHER = ['sun', 'cloud', 'rain', 'snow', 'fog'];
 
-const VARIANTS: Variant[] = [
+export const VARIANTS: Variant[] = [
   {
     name: '6 numeric',
     header: 'a,b,c,d,e,y',
@@ -55,9 +57,18 @@ const VARIANTS: Variant[] = [
       windowLevel: 'absolute',
     },
   },
+  {
+    // Fashion-MNIST's shape (issue 34): a label and 784 pixels, half of them 0, the rest 0-255
+    name: 'wide 785 integer',
+    rows: 60_000,
+    header: ['label', ...Array.from({ length: 784 }, (_, k) => `pixel${k + 1}`)].join(','),
+    row: (rng, i) =>
+      [i % 10, ...Array.from({ length: 784 }, () => (rng.next() < 0.5 ? 0 : Math.floor(rng.next() * 256)))].join(','),
+    data: { task: 'classify', layout: 'wide', label: 'label', steps: 28 },
+  },
 ];
 
-async function generate(path: string, v: Variant, rows: number): Promise<void> {
+export async function generate(path: string, v: Variant, rows: number): Promise<void> {
   if (existsSync(path)) return;
   const out = createWriteStream(path);
   const rng = new Rng(rows);
@@ -112,8 +123,10 @@ export async function runIngest(o: IngestOptions): Promise<void> {
   if (!hasPandas)
     console.error('pandas: skipped, /usr/bin/python3 cannot import pandas (apt-get install python3-pandas)');
   try {
-    for (const rows of o.rows)
+    for (const [k, size] of o.rows.entries())
       for (const v of VARIANTS) {
+        if (v.rows !== undefined && k > 0) continue;
+        const rows = v.rows ?? size;
         const path = join(dir, `${v.name.replace(/\W+/g, '-')}-${rows}.csv`);
         console.error(`generating ${path}`);
         await generate(path, v, rows);

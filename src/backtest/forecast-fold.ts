@@ -3,7 +3,8 @@
 import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
 import { formatTime } from '../data/time.js';
 import type { ForecastDataset } from '../data/types.js';
-import { forecastFuture, type FutureForecast } from '../predict/forecast.js';
+import { forecastFuture } from '../task/forecast/future.js';
+import type { FutureForecast } from '../task/prediction.js';
 import { loadCardData } from '../task/dataset.js';
 import { tfjsForward } from '../task/forward.js';
 import { own } from '../task/types.js';

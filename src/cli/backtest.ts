@@ -1,5 +1,6 @@
 // lstm-backtest: rolling-origin evaluation: k origins at the end of the data, h-step forecasts from each, beside
 // the baselines, with the model the checkpoint's or retrained on the rows before the origins (--refit).
+import { taskOf } from '../task/index.js';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
@@ -78,7 +79,7 @@ async function newSpec(flags: BacktestFlags): Promise<BacktestSpec> {
     );
   const checkpoint = flags.checkpoint === undefined ? undefined : resolve(flags.checkpoint);
   const config = checkpoint ? (await readCard(checkpoint)).config : loadConfig(flags.config!);
-  if (config.data.task !== 'forecast')
+  if (!taskOf(config.data.task).forecastsAhead)
     throw new UsageError(
       `${flags.config ?? flags.checkpoint}: expected a forecaster, got data.task "${config.data.task}"`,
     );

@@ -1,6 +1,7 @@
 // How a command shows training progress: a progress bar on a TTY, one plain line per epoch otherwise, or nothing.
 import cliProgress from 'cli-progress';
 import type { TrainEvent } from '../train/fit.js';
+import type { ProgressPhases } from '../util/progress.js';
 import { formatNumber } from '../util/table.js';
 
 export interface Reporter {
@@ -52,4 +53,52 @@ export function createReporter(opts: { quiet: boolean; tty?: boolean; metric: st
       }
     },
   };
+}
+
+/** A long phase's bar shows once the phase has run this long, so quick loads draw nothing. */
+const PHASE_BAR_AFTER_MS = 1500;
+
+/**
+ * Progress bars for prepare's long phases (reading the file, fitting the linear skip): on a terminal only, one bar
+ * per phase, drawn once the phase has taken more than a moment; nothing otherwise. `close` stops any bar left.
+ */
+export function createPhaseProgress(opts: {
+  quiet: boolean;
+  tty?: boolean;
+  stream?: NodeJS.WriteStream;
+  /** ms a phase runs before its bar shows */
+  after?: number;
+}): { progress: ProgressPhases; close: () => void } {
+  const out = opts.stream ?? process.stdout;
+  const tty = opts.tty ?? out.isTTY === true;
+  const after = opts.after ?? PHASE_BAR_AFTER_MS;
+  let bar: cliProgress.SingleBar | undefined;
+  const close = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+  const progress: ProgressPhases = (phase) => {
+    if (opts.quiet || !tty) return undefined;
+    const started = performance.now();
+    let mine: cliProgress.SingleBar | undefined;
+    return (done, total) => {
+      if (mine === undefined) {
+        if (performance.now() - started < after) return;
+        close(); // the phase before this one is over
+        mine = bar = new cliProgress.SingleBar(
+          {
+            format: `${phase} {bar} {percentage}% ETA {eta_formatted}`,
+            hideCursor: true,
+            clearOnComplete: true,
+            stream: out,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        mine.start(total, done);
+      }
+      if (mine === bar) mine.update(done);
+      if (done >= total && mine === bar) close();
+    };
+  };
+  return { progress, close };
 }

@@ -15,7 +15,7 @@ import { prepare, type Prepared } from '../train/prepare.js';
 import { trainRun, type RunOptions } from '../train/run.js';
 import { taskOf } from '../task/index.js';
 import { describeModel } from '../models/build.js';
-import { createReporter } from './output.js';
+import { createPhaseProgress, createReporter } from './output.js';
 import { printDataSummary, printModelSummary, printScores } from './summaries.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { writeRunReport } from '../report/run-report.js';
@@ -86,7 +86,7 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
     const partial = resumed.state.inProgress ? ` (+${resumed.state.inProgress.batchesDone} batches)` : '';
     log(`resuming ${flags.resume} after epoch ${resumed.state.epoch}${partial}`);
   }
-  const prepared = resumed?.prepared ?? (await prepare(config));
+  const prepared = resumed?.prepared ?? (await prepareShowing(config, flags));
   if (!flags.dryRun && !resumed) for (const note of prepared.dataset.summary.notes ?? []) log(`note: ${note}`);
   if (flags.dryRun) {
     printDataSummary(prepared.dataset.summary);
@@ -95,6 +95,16 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
   }
   const options = { ...resumed?.options, backend: backend.name, outDir: flags.out, withholdTest: flags.withholdTest };
   return trainAndReport(prepared, options, flags, log);
+}
+
+/** prepare, with a progress bar on a terminal for each of its long phases */
+async function prepareShowing(config: Config, flags: TrainFlags): Promise<Prepared> {
+  const bars = createPhaseProgress({ quiet: !!flags.quiet });
+  try {
+    return await prepare(config, { dryRun: flags.dryRun, progress: bars.progress });
+  } finally {
+    bars.close();
+  }
 }
 
 async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlags, log: (s: string) => void) {

@@ -252,8 +252,11 @@ export const modelSchema = z
   .object({
     impl: z
       .enum(['builtin', 'hand'])
-      .default('builtin')
-      .describe("builtin: tfjs's LSTM layer; hand: our LSTM written from the gate equations"),
+      .default('hand')
+      .describe(
+        "hand: our LSTM written from the gate equations, on the fused kernel (the fast path); builtin: tfjs's " +
+          'LSTM layer',
+      ),
     kernel: z
       .enum(['fused', 'reference'])
       .default('fused')

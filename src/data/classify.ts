@@ -33,17 +33,16 @@ export function labelIndices(
   });
 }
 
-/** The real (non-padding) steps of the given sequences as a [rows, features] matrix: what a scaler is fitted on. */
-export function realSteps(seqs: Sequences, members: number[]): Float64Array {
+/**
+ * Feature j over the real (non-padding) steps of the given sequences: what a scaler is fitted on, one column at a
+ * time, so no second copy of every training step exists at once (a wide file's would be most of its size again).
+ */
+export function realStepColumn(seqs: Sequences, members: number[], j: number): Float64Array {
   const f = seqs.featureNames.length;
   const stride = seqs.steps * f;
-  const total = members.reduce((a, i) => a + seqs.lengths[i], 0);
-  const out = new Float64Array(total * f);
+  const out = new Float64Array(members.reduce((a, i) => a + seqs.lengths[i], 0));
   let k = 0;
-  for (const i of members) {
-    out.set(seqs.x.subarray(i * stride, i * stride + seqs.lengths[i] * f), k);
-    k += seqs.lengths[i] * f;
-  }
+  for (const i of members) for (let t = 0; t < seqs.lengths[i]; t++) out[k++] = seqs.x[i * stride + t * f + j];
   return out;
 }
 

@@ -1,14 +1,18 @@
 // Reads a CSV into typed columns: only the columns a loader asks for, as numbers, text codes or times.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parse, type CsvError, type Options } from 'csv-parse';
+import { parse, type CsvError } from 'csv-parse';
 import { DataError } from '../errors.js';
+import type { OnProgress } from '../util/progress.js';
 import { naSet } from './cells.js';
+import { NotPlain, readPlain } from './csv-plain.js';
 import { candidateReader, numberReader, textReader, timeReader, type Chunked, type Reader } from './csv-readers.js';
 import { RowError } from './row-error.js';
 import type { TimeForm } from './time.js';
 
 export { RowError } from './row-error.js';
+export { located, locateRows } from './csv-lines.js';
+import { isBlank, OPTIONS } from './csv-lines.js';
 
 /**
  * How a loader wants a column: `number` (empty cells NaN, anything but a plain decimal an error), `text` (codes
@@ -54,17 +58,12 @@ export interface Table {
   numeric: string[];
 }
 
-// skip_empty_lines and relax_column_count as before; no `info` (lines are found on demand) and no `trim` (the
-// cells kept are trimmed here): together they are most of csv-parse's time (bench/README.md).
-const OPTIONS: Options = { relax_column_count: true, skip_empty_lines: true, bom: true };
-
-/** A line of nothing but blanks is as empty as an empty line (the record csv-parse gives it is ['   ']). */
-const isBlank = (record: string[]) => record.length === 1 && record[0].trim() === '';
-
-async function assertReadableFile(absPath: string, file: string): Promise<void> {
+/** The file's size in bytes, once it is known to be a readable file. */
+async function assertReadableFile(absPath: string, file: string): Promise<number> {
   try {
     const s = await stat(absPath);
     if (!s.isFile()) throw new DataError(file, 'expected a CSV file, found a directory or other non-file');
+    return s.size;
   } catch (err) {
     if (err instanceof DataError) throw err;
     throw new DataError(
@@ -94,9 +93,20 @@ function checkHeader(record: string[]): string[] {
 /**
  * Streams `absPath` through csv-parse; `plan` sees the header and names the columns to keep. Throws DataError for a
  * missing or empty file, a header with no rows and a malformed CSV, and RowError for a ragged row or a bad cell.
+ * `onProgress` hears the bytes read of the file's size.
  */
-export async function readTable(absPath: string, file: string, plan: (header: string[]) => ReadPlan): Promise<Table> {
-  await assertReadableFile(absPath, file);
+export async function readTable(
+  absPath: string,
+  file: string,
+  plan: (header: string[]) => ReadPlan,
+  onProgress?: OnProgress,
+): Promise<Table> {
+  const size = await assertReadableFile(absPath, file);
+  try {
+    return await readPlainTable(absPath, file, size, plan, onProgress);
+  } catch (err) {
+    if (!(err instanceof NotPlain)) throw err;
+  }
   let header: string[] | undefined;
   let readers: Reader[] = [];
   let asked: Map<string, Reader> = new Map();
@@ -117,6 +127,10 @@ export async function readTable(absPath: string, file: string, plan: (header: st
     rows++;
   };
   const source = createReadStream(absPath, { highWaterMark: 1 << 20 });
+  if (onProgress) {
+    let bytes = 0;
+    source.on('data', (chunk) => onProgress((bytes += chunk.length), size));
+  }
   const parser = source.pipe(parse(OPTIONS));
   try {
     // 'data' events rather than `for await`: an async iterator's promise per record is a tenth of the read time
@@ -147,6 +161,51 @@ export async function readTable(absPath: string, file: string, plan: (header: st
   if (header === undefined) throw new DataError(file, 'expected a header line and data rows, found an empty file');
   if (rows === 0) throw new DataError(`${file}:1`, 'expected data rows after the header, found only the header');
   return tableOf(file, absPath, header, rows, asked, candidates);
+}
+
+/** readTable for a file with no quotes, from its bytes (csv-plain.ts); throws NotPlain at the first quote. */
+async function readPlainTable(
+  absPath: string,
+  file: string,
+  size: number,
+  plan: (header: string[]) => ReadPlan,
+  onProgress?: OnProgress,
+): Promise<Table> {
+  let header: string[] | undefined;
+  let columns: Reader[][] = [];
+  let found: ReturnType<typeof readersFor> | undefined;
+  const rows = await readPlain(
+    absPath,
+    size,
+    {
+      header(cells) {
+        header = checkHeader(cells);
+        found = readersFor(header, plan(header), file);
+        columns = header.map((_, i) => found!.readers.filter((r) => r.index === i));
+        return columns.map((c) => c.length > 0);
+      },
+      cell(column, bytes, start, end, row) {
+        for (const r of columns[column])
+          if (r.addBytes) r.addBytes(bytes, start, end, row);
+          else r.add(bytes.toString('utf8', start, end), row);
+      },
+      endRow(fields, row) {
+        if (fields !== header!.length) {
+          const expected = header!.length;
+          throw new RowError(
+            [row],
+            undefined,
+            () => `expected ${expected} columns (as in the header), found ${fields}`,
+          );
+        }
+      },
+    },
+    onProgress,
+  );
+  if (header === undefined || found === undefined)
+    throw new DataError(file, 'expected a header line and data rows, found an empty file');
+  if (rows === 0) throw new DataError(`${file}:1`, 'expected data rows after the header, found only the header');
+  return tableOf(file, absPath, header, rows, found.asked, found.candidates);
 }
 
 function readersFor(header: string[], plan: ReadPlan, file: string) {
@@ -223,42 +282,3 @@ function tableOf(
 
 /** A column asked for as numbers counts as numeric when it holds at least one (empty cells are NaN). */
 const isAllNumbers = (values: Float64Array | undefined) => values !== undefined && values.some((v) => !Number.isNaN(v));
-
-/**
- * The 1-based lines of data rows `rows` (-1: the header), by a second pass with csv-parse's line tracking: slow,
- * and only ever needed to report an error.
- */
-export async function locateRows(absPath: string, rows: number[]): Promise<number[]> {
-  const wanted = new Map(rows.map((r) => [r, 0]));
-  const last = Math.max(...rows);
-  const parser = createReadStream(absPath).pipe(parse({ ...OPTIONS, info: true }));
-  let row = -2; // the header is -1
-  let prevLines = 0;
-  let prevEmpty = 0;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: RecordInfo }>) {
-      // a record can span lines (quoted newlines); csv-parse reports where it ends: count on from the previous one
-      const line = prevLines + 1 + (info.empty_lines - prevEmpty);
-      [prevLines, prevEmpty] = [info.lines, info.empty_lines];
-      if (isBlank(record)) continue;
-      row++;
-      if (wanted.has(row)) wanted.set(row, line);
-      if (row >= last) break;
-    }
-  } finally {
-    parser.destroy();
-  }
-  return rows.map((r) => wanted.get(r) ?? 0);
-}
-
-interface RecordInfo {
-  lines: number;
-  empty_lines: number;
-}
-
-/** A RowError as the DataError a user reads: file:line(:column), with every line it mentions found. */
-export async function located(e: RowError, absPath: string, file: string): Promise<DataError> {
-  const lines = await locateRows(absPath, e.rows);
-  const where = `${file}:${lines[0]}${e.column === undefined ? '' : `:${e.column + 1}`}`;
-  return new DataError(where, e.describe(lines), e.suggestion);
-}

@@ -1,10 +1,17 @@
 // Builds a classify Dataset from a parsed CSV: read sequences (wide or long), map labels, split, scale.
 import { DataError, describeValue } from '../errors.js';
 import type { ClassifyDataConfig } from '../config/schema.js';
-import { classifySplit, classList, labelIndices, realSteps, zeroPadding, type ScaledSequences } from './classify.js';
+import {
+  classifySplit,
+  classList,
+  labelIndices,
+  realStepColumn,
+  zeroPadding,
+  type ScaledSequences,
+} from './classify.js';
 import type { ReadPlan, Table } from './csv.js';
 import { longPlan, readLong, type LongOptions } from './long.js';
-import { applyScaler, fitScaler } from './scaler.js';
+import { applyScaler, fitScalerOfColumns } from './scaler.js';
 import type { Sequences } from './sequences.js';
 import { stratifiedSplit } from './split.js';
 import { countClasses, splitSizes } from './summary.js';
@@ -36,7 +43,8 @@ export function loadClassify(
   const none = { train: [], val: [], test: [] };
   const parts = inputsOnly ? none : stratifiedSplit(y, classes, cfg.split, seed, { file: table.file, strict: !fitted });
   const featureScaler =
-    fitted?.featureScaler ?? fitScaler(cfg.normalize, seqs.featureNames, realSteps(seqs, parts.train));
+    fitted?.featureScaler ??
+    fitScalerOfColumns(cfg.normalize, seqs.featureNames, (j) => realStepColumn(seqs, parts.train, j));
   const f = seqs.featureNames.length;
   const data: ScaledSequences = {
     x: zeroPadding(applyScaler(featureScaler, seqs.x), seqs.lengths, seqs.steps, f),

@@ -5,6 +5,7 @@ import { located, readTable, RowError, type ReadPlan, type Table } from './csv.j
 import { classifyPlan, loadClassify } from './load-classify.js';
 import { forecastPlan, loadForecast } from './load-forecast.js';
 import type { Dataset, FittedTransforms } from './types.js';
+import type { OnProgress } from '../util/progress.js';
 
 export interface LoadOptions {
   /** the config file's folder: cfg.path is relative to it */
@@ -22,6 +23,8 @@ export interface LoadOptions {
   inputsOnly?: boolean;
   /** when given, filled with the seconds each phase took: read (the CSV into columns), build (the rest) */
   timings?: Record<string, number>;
+  /** hears how much of the file has been read */
+  onProgress?: OnProgress;
 }
 
 /** A task's reader: the columns it reads (its plan) and the dataset it builds of them. */
@@ -52,7 +55,12 @@ export async function loadDataset(cfg: DataConfig, opts: LoadOptions): Promise<D
   const started = performance.now();
   try {
     const loader = LOADERS[cfg.task] as Loader<DataConfig>;
-    const table = await readTable(absPath, file, withNa(loader.plan(cfg, file, fitted, inputsOnly), cfg));
+    const table = await readTable(
+      absPath,
+      file,
+      withNa(loader.plan(cfg, file, fitted, inputsOnly), cfg),
+      opts.onProgress,
+    );
     const read = performance.now();
     const dataset = loader.load(table, cfg, absPath, opts);
     timed(opts.timings, started, read);

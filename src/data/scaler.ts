@@ -9,11 +9,20 @@ import { matrixSource, numericEncoder, writeRows } from './encoders/index.js';
 export function fitScaler(kind: Scaler['kind'], columns: string[], values: ArrayLike<number>): Scaler {
   const width = columns.length;
   const rows = width === 0 ? 0 : values.length / width;
-  const fitted = columns.map((_, j) => {
+  return fitScalerOfColumns(kind, columns, (j) => {
     const column = new Float64Array(rows);
     for (let i = 0; i < rows; i++) column[i] = values[i * width + j];
-    return fitColumn(kind, column);
+    return column;
   });
+}
+
+/** fitScaler from each column's training values, asked for one column at a time. */
+export function fitScalerOfColumns(
+  kind: Scaler['kind'],
+  columns: string[],
+  column: (j: number) => ArrayLike<number>,
+): Scaler {
+  const fitted = columns.map((_, j) => fitColumn(kind, column(j)));
   return { kind, columns: [...columns], offset: fitted.map((f) => f[0]), scale: fitted.map((f) => f[1]) };
 }
 

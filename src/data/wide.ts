@@ -95,12 +95,14 @@ export function readWide(table: Table, opts: WideOptions): Sequences {
   const rows =
     labelCol < 0 ? Array.from({ length: table.rows }, (_, r) => r) : rowsWithKeys(table, [opts.label], opts.missing);
   const values = numericMatrix(table, rows, cols);
+  for (const name of new Set(cols)) table.takeNumbers(name); // the file's columns are in `values` now: let them go
   const kept = applyMissing(values, cols.length, opts.missing, {
     locate: locateIn(table, rows, cols),
     previous: (i, j) => (j >= f ? i * cols.length + j - f : -1),
   });
-  const x = new Float64Array(kept.length * cols.length);
-  kept.forEach((i, k) => x.set(values.subarray(i * cols.length, (i + 1) * cols.length), k * cols.length));
+  const x = kept.length === rows.length ? values : new Float64Array(kept.length * cols.length); // no row dropped: no copy
+  if (x !== values)
+    kept.forEach((i, k) => x.set(values.subarray(i * cols.length, (i + 1) * cols.length), k * cols.length));
   const used = kept.map((i) => rows[i]);
   const label = labelCol < 0 ? undefined : table.text(opts.label);
   return {

@@ -119,6 +119,7 @@ export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
   plotName: 'confusion matrix',
   usesTrainingData: false,
   higherIsBetter: true,
+  forecastsAhead: false,
   modelNoun: 'a classifier',
   outputs: 'classes',
   head: 'softmax',

@@ -6,10 +6,11 @@ import type { ModelCard } from '../checkpoint/model-card.js';
 import { loadDataset } from '../data/load.js';
 import type { Dataset } from '../data/types.js';
 import type { ModelShape } from '../models/build.js';
+import type { OnProgress } from '../util/progress.js';
 
-/** The config's data, with scalers and label map fitted on its training split. */
-export function loadData(config: Config): Promise<Dataset> {
-  return loadDataset(config.data, { baseDir: process.cwd(), seed: config.seed });
+/** The config's data, with scalers and label map fitted on its training split; `onProgress` hears the bytes read. */
+export function loadData(config: Config, onProgress?: OnProgress): Promise<Dataset> {
+  return loadDataset(config.data, { baseDir: process.cwd(), seed: config.seed, onProgress });
 }
 
 /** The card's data (or `dataPath`, a CSV with the same columns), transformed as in training. */

@@ -4,6 +4,7 @@ import type { DataConfig, TaskName } from '../config/schema.js';
 import type { Batch, Dataset, FittedTransforms, Intervals, SplitData, SplitName } from '../data/types.js';
 import type { VegaLiteSpec } from '../charts/render.js';
 import type { Head } from '../models/build.js';
+import type { OnProgress } from '../util/progress.js';
 import type { Cell } from '../util/table.js';
 import type { ClassMetrics, RegressionMetrics } from './metrics.js';
 import type { Prediction, PredictionRequest } from './prediction.js';
@@ -169,6 +170,8 @@ export interface Task {
   readonly usesTrainingData: boolean;
   /** which way its headline metric is better: classify's accuracy up, forecast's MAE down */
   readonly higherIsBetter: boolean;
+  /** whether its model forecasts the rows after an origin (what a rolling-origin backtest scores) */
+  readonly forecastsAhead: boolean;
   /** what its model is, in a report's heading: "a forecaster" */
   readonly modelNoun: string;
   /** what its outputs are called, the data summary's field that lists them: targets or classes */
@@ -195,7 +198,7 @@ export interface Task {
    * What a new model's weights start from besides the seed, with notes: forecast, a linear skip at the ridge fit of
    * the training windows, so the LSTM learns what a linear model of the window misses.
    */
-  startWeights(model: tf.LayersModel, dataset: Dataset): string[];
+  startWeights(model: tf.LayersModel, dataset: Dataset, onProgress?: OnProgress): string[];
   /** the headline metric of a split's predictions */
   headline(p: Predictions, dataset: Dataset): number;
   /**

@@ -1,4 +1,5 @@
 // What a run starts from: the data and the model, made before anything is written; and the card each save writes.
+import { basename } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
 import type { ModelCard } from '../checkpoint/model-card.js';
@@ -8,6 +9,7 @@ import { loadData } from '../task/dataset.js';
 import { classWeightsOf } from '../task/class-weights.js';
 import { taskOf } from '../task/index.js';
 import { resolveLinearSkip } from '../task/linear-skip.js';
+import type { ProgressPhases } from '../util/progress.js';
 import { versions } from '../util/versions.js';
 import { resolveBatchSize } from './batch-size.js';
 import type { TrainState } from './state.js';
@@ -18,18 +20,24 @@ export interface Prepared {
   model: tf.LayersModel;
 }
 
+export interface PrepareOptions {
+  /** build the model but fit nothing for its start (the linear skip's ridge): a dry run trains nothing */
+  dryRun?: boolean;
+  /** hears the progress of each long phase: reading the file, fitting the start weights */
+  progress?: ProgressPhases;
+}
+
 /** Loads the data and builds the model: everything that can fail on bad input, before anything is written. */
-export async function prepare(given: Config): Promise<Prepared> {
-  const loaded = await loadData(given);
+export async function prepare(given: Config, o: PrepareOptions = {}): Promise<Prepared> {
+  const loaded = await loadData(given, o.progress?.(`reading ${basename(given.data.path)}`));
   const skip = resolveLinearSkip(given, loaded);
   const { config, note: batchNote } = resolveBatchSize(skip.config, loaded);
   classWeightsOf(config, loaded); // a weight for a class the data does not have is refused before anything is written
   const model = buildModel(config.model, shapeOf(loaded), config.seed);
-  const notes = [
-    ...(skip.note ? [skip.note] : []),
-    ...(batchNote ? [batchNote] : []),
-    ...taskOf(loaded.task).startWeights(model, loaded),
-  ];
+  const started = o.dryRun
+    ? []
+    : taskOf(loaded.task).startWeights(model, loaded, o.progress?.('fitting the linear skip'));
+  const notes = [...(skip.note ? [skip.note] : []), ...(batchNote ? [batchNote] : []), ...started];
   const summary = { ...loaded.summary, notes: [...(loaded.summary.notes ?? []), ...notes] };
   return { config, dataset: notes.length > 0 ? { ...loaded, summary } : loaded, model };
 }

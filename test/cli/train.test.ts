@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { listTree, runCli, smallForecastConfig, tempDir, writeJson, DATA } from './helpers.js';
 
@@ -9,7 +10,11 @@ test('lstm-train writes a complete run directory and prints the final metrics', 
   const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig());
   const r = runCli('lstm-train', ['--config', cfg], dir);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /backend: wasm \(fixed kernels, 1 thread\)/, 'auto threads: one for the builtin LSTM');
+  const n = Math.min(availableParallelism(), 4);
+  assert.ok(
+    r.stdout.includes(`backend: wasm (fixed kernels, ${n} thread${n === 1 ? '' : 's'})`),
+    'by default the fused hand kernel, and auto threads give it the cores',
+  );
   assert.match(r.stdout, /final metrics \(best checkpoint, epoch \d/);
   assert.match(r.stdout, /split\s+examples\s+loss\s+mae/);
   const runs = readdirSync(join(dir, 'runs'));
@@ -49,7 +54,7 @@ test('lstm-train writes a complete run directory and prints the final metrics', 
   for (const s of ['train', 'val', 'test']) assert.ok(Number.isFinite(summary.final[s].metric), `${s} metric`);
   assert.ok(summary.versions['tfjs-core']);
   const svg = readFileSync(join(run, 'loss.svg'), 'utf8');
-  assert.match(svg, /small — builtin LSTM \(wasm\)/);
+  assert.match(svg, /small — hand LSTM \(wasm\)/);
 });
 
 test("without data.features, a forecast reads the targets' past and the other numbers, and leaves out a time index", () => {

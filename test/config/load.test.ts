@@ -27,7 +27,8 @@ test('defaults are filled in and paths resolve against the config folder', () =>
   const config = loadConfig(writeConfig('ok.json', { data: forecast, output: { dir: 'out' } }));
   assert.equal(config.data.path, join(dir, 'data.csv'));
   assert.equal(config.output.dir, join(dir, 'out'));
-  assert.equal(config.model.impl, 'builtin');
+  assert.equal(config.model.impl, 'hand', 'the fast path by default');
+  assert.equal(config.model.kernel, 'fused');
   assert.equal(config.model.init, 'pytorch');
   assert.equal(config.train.optimizer, 'adam');
   assert.equal(config.train.earlyStopping.patience, 5);

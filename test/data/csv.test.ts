@@ -101,3 +101,42 @@ test('Windows line endings and a byte-order mark are read like plain LF files', 
   );
   assert.deepEqual(await locateRows(path, [0, 1]), [2, 3]);
 });
+
+// A file with no quote is read from its bytes (csv-plain.ts); the same file with its header quoted goes through
+// csv-parse. Both must give the same table, cell for cell, and the same error for the same bad row.
+const PLAIN_CASES: [string, string][] = [
+  ['numbers of every kind', 'a,b,c\n1,-2.5,3e2\n0.1,,+4\n-0,1234567890123456,  7 \n.5,5.,-0.000001\n'],
+  ['CRLF lines, a BOM, blank lines and a last line with no newline', '\ufeffa,b\r\n1,2\r\n\r\n  \r\n3,4'],
+  ['text beside numbers, non-ASCII included', 'a,b\nzürich,1\nbern,2\n zürich ,3\n'],
+];
+const quotedHeader = (text: string) => text.replace(/^(\ufeff?)([^,\r\n]+)/, '$1"$2"');
+
+for (const [name, text] of PLAIN_CASES)
+  test(`a plain file reads as csv-parse reads it: ${name}`, async () => {
+    const plain = writeCsv('plain.csv', text).path;
+    const parsed = writeCsv('parsed.csv', quotedHeader(text)).path;
+    const kinds = (h: string[]): ReadPlan => ({
+      columns: h.map((n) => ({ name: n, kind: n === 'a' && text.includes('zürich') ? 'text' : 'number' })),
+    });
+    const [p, q] = [await read(plain, 'p.csv', kinds), await read(parsed, 'q.csv', kinds)];
+    assert.deepEqual(p.header, q.header);
+    assert.equal(p.rows, q.rows);
+    for (const h of p.header)
+      if (h === 'a' && text.includes('zürich')) assert.deepEqual(p.text(h), q.text(h));
+      else assert.deepEqual(Array.from(p.numbers(h)), Array.from(q.numbers(h)));
+  });
+
+test('a plain file names the same line as csv-parse for a bad cell and for a ragged row', async () => {
+  for (const text of ['a,b\n1,2\n\n3,x\n', 'a,b\n1,2\r\n3\r\n']) {
+    const plain = writeCsv('plain.csv', text).path;
+    const parsed = writeCsv('parsed.csv', quotedHeader(text)).path;
+    const message = async (path: string) =>
+      (
+        await read(path, 'f.csv', all('number')).then(
+          () => assert.fail('expected an error'),
+          (e: Error) => e,
+        )
+      ).message;
+    assert.equal(await message(plain), await message(parsed));
+  }
+});

@@ -64,6 +64,7 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
   plotName: 'actual vs predicted',
   usesTrainingData: true,
   higherIsBetter: false,
+  forecastsAhead: true,
   modelNoun: 'a forecaster',
   outputs: 'targets',
   head: 'linear',
@@ -93,7 +94,7 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals } };
   },
-  startWeights: (model, dataset) => startLinearSkip(model, dataset),
+  startWeights: (model, dataset, onProgress) => startLinearSkip(model, dataset, onProgress),
   metricsContext: ({ model, training, fitted, batchSize }) => {
     const stored = calibratedLevels(fitted?.forecast?.intervals);
     if (fitted?.forecast?.intervals) return { training, ...stored };

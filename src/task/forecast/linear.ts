@@ -1,14 +1,21 @@
 // The linear baseline: a ridge regression from the flattened scaled window to every lead's targets.
-import * as tf from '@tensorflow/tfjs';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { inverseRows } from '../../data/scaler.js';
 import type { Batch, ForecastDataset, ForecastSplit } from '../../data/types.js';
+import type { OnProgress } from '../../util/progress.js';
+import { Rng } from '../../util/rng.js';
 
 /** Ridge penalties tried, relative to the mean diagonal of XᵀX; the one with the lowest val MAE is kept. */
 const PENALTIES = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
 /** Above this many inputs (window × features) the normal equations get too large to solve here. */
 const MAX_INPUTS = 2500;
 const BATCH = 512;
+/**
+ * Multiply-adds spent on XᵀX at most (about a second): a train split with more windows is fitted on an evenly drawn
+ * sample of them, as many as this allows (and never fewer than 20 per input). Val is sampled to the same count.
+ */
+const WORK = 1e9;
+const SAMPLE_SEED = 1;
 
 export interface LinearBaseline {
   /** [examples, leads, targets] in original units */
@@ -21,31 +28,75 @@ export interface LinearBaseline {
 /** Which windows a fit reads: absolute levels (the baseline) or the model's own, window-levelled (the skip). */
 type Levels = 'absolute' | 'levelled';
 
-function batchesOf(split: ForecastSplit, levels: Levels, each: (b: Batch) => void): void {
-  for (let start = 0; start < split.size; start += BATCH) {
-    const indices = Array.from({ length: Math.min(BATCH, split.size - start) }, (_, i) => start + i);
-    each(levels === 'absolute' ? split.absoluteBatch(indices) : split.batch(indices));
+/** The windows a fit reads: all of the split's, or a sample of them in order. */
+type Windows = { split: ForecastSplit; levels: Levels; indices?: Int32Array };
+
+const countOf = (w: Windows) => w.indices?.length ?? w.split.size;
+
+function batchesOf(w: Windows, each: (b: Batch) => void, onProgress?: OnProgress): void {
+  const n = countOf(w);
+  for (let start = 0; start < n; start += BATCH) {
+    const indices = Array.from({ length: Math.min(BATCH, n - start) }, (_, i) => w.indices?.[start + i] ?? start + i);
+    each(w.levels === 'absolute' ? w.split.absoluteBatch(indices) : w.split.batch(indices));
+    onProgress?.(start + indices.length, n);
   }
 }
 
-/** [x | 1]: the batch's windows flattened, with a column of ones for the intercept.  [batch, d + 1] */
-const design = (b: Batch) =>
-  tf.concat([tf.tensor2d(b.x, [b.batchSize, b.steps * b.features]), tf.ones([b.batchSize, 1])], 1);
+/** `count` of 0..n-1 drawn without replacement, in order (selection sampling); all of them when n ≤ count. */
+function sampleOf(n: number, count: number): Int32Array | undefined {
+  if (n <= count) return undefined;
+  const rng = new Rng(SAMPLE_SEED);
+  const out = new Int32Array(count);
+  for (let i = 0, taken = 0; taken < count; i++) if ((n - i) * rng.next() < count - taken) out[taken++] = i;
+  return out;
+}
 
-/** XᵀX and XᵀY over the split's windows, accumulated batch by batch in float64. */
-function normalEquations(split: ForecastSplit, levels: Levels, d: number, m: number) {
+/**
+ * XᵀX and XᵀY over the windows, X = [window flattened | 1], in float64: the upper triangle row by row (rows of X
+ * four at a time, so each pass over XᵀX's row serves four windows), then mirrored.
+ */
+function normalEquations(w: Windows, d: number, m: number, onProgress?: OnProgress) {
   const xtx = new Float64Array(d * d);
   const xty = new Float64Array(d * m);
-  batchesOf(split, levels, (b) => {
-    const [g, c] = tf.tidy(() => {
-      const x = design(b);
-      const y = tf.tensor2d(b.y as Float32Array, [b.batchSize, m]);
-      return [tf.matMul(x, x, true, false).dataSync(), tf.matMul(x, y, true, false).dataSync()];
-    });
-    for (let k = 0; k < g.length; k++) xtx[k] += g[k];
-    for (let k = 0; k < c.length; k++) xty[k] += c[k];
-  });
+  const rows = new Float64Array(4 * d);
+  batchesOf(
+    w,
+    (b) => {
+      for (let r0 = 0; r0 < b.batchSize; r0 += 4) {
+        const k = Math.min(4, b.batchSize - r0);
+        rows.fill(0); // a last block of fewer than 4 windows adds zero rows
+        for (let r = 0; r < k; r++) {
+          rows.set(b.x.subarray((r0 + r) * (d - 1), (r0 + r + 1) * (d - 1)), r * d);
+          rows[r * d + d - 1] = 1;
+        }
+        addBlock(xtx, xty, rows, b.y, r0, k, d, m);
+      }
+    },
+    onProgress,
+  );
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) xtx[i * d + j] = xtx[j * d + i];
   return { xtx, xty };
+}
+
+/** Adds four rows of X (rows[r·d …], zero past the k-th) and their targets y[(r0 + r)·m …] to XᵀX and XᵀY. */
+function addBlock(
+  xtx: Float64Array,
+  xty: Float64Array,
+  rows: Float64Array,
+  y: Float32Array | Int32Array,
+  r0: number,
+  k: number,
+  d: number,
+  m: number,
+): void {
+  for (let i = 0; i < d; i++) {
+    const [a0, a1, a2, a3] = [rows[i], rows[d + i], rows[2 * d + i], rows[3 * d + i]];
+    const at = i * d;
+    for (let j = i; j < d; j++)
+      xtx[at + j] += a0 * rows[j] + a1 * rows[d + j] + a2 * rows[2 * d + j] + a3 * rows[3 * d + j];
+    const as = [a0, a1, a2, a3];
+    for (let r = 0; r < k; r++) for (let c = 0; c < m; c++) xty[i * m + c] += as[r] * y[(r0 + r) * m + c];
+  }
 }
 
 function solve(xtx: Float64Array, xty: Float64Array, d: number, m: number, lambda: number): Float32Array | undefined {
@@ -58,36 +109,45 @@ function solve(xtx: Float64Array, xty: Float64Array, d: number, m: number, lambd
   return Float32Array.from(w.to1DArray());
 }
 
-/** Scaled predictions [examples, m] of weights `w` [d, m] on the split's windows. */
+/** Scaled predictions [b, m] of weights `w` [d, m] (the intercept's row last) on a batch's windows, into out[at…]. */
+function predictBatch(b: Batch, w: Float32Array, d: number, m: number, out: Float32Array, at: number): void {
+  for (let r = 0; r < b.batchSize; r++)
+    for (let c = 0; c < m; c++) {
+      let sum = w[(d - 1) * m + c];
+      for (let i = 0, x = r * (d - 1); i < d - 1; i++) sum += b.x[x + i] * w[i * m + c];
+      out[at + r * m + c] = sum;
+    }
+}
+
+/** Scaled predictions [examples, m] of weights `w` [d, m] on every window of the split. */
 function scaledPredictions(split: ForecastSplit, levels: Levels, w: Float32Array, d: number, m: number): Float32Array {
   const out = new Float32Array(split.size * m);
   let at = 0;
-  const weights = tf.tensor2d(w, [d, m]);
-  batchesOf(split, levels, (b) => {
-    out.set(
-      tf.tidy(() => tf.matMul(design(b), weights).dataSync()),
-      at,
-    );
+  batchesOf({ split, levels }, (b) => {
+    predictBatch(b, w, d, m, out, at);
     at += b.batchSize * m;
   });
-  weights.dispose();
   return out;
 }
 
-function scaledMae(split: ForecastSplit, levels: Levels, predicted: Float32Array, m: number): number {
-  let sum = 0;
-  let at = 0;
-  batchesOf(split, levels, (b) => {
-    for (let k = 0; k < b.batchSize * m; k++) sum += Math.abs(predicted[at + k] - b.y[k]);
-    at += b.batchSize * m;
-  });
-  return sum / Math.max(1, split.size * m);
+/** The scaled MAE on the val windows of each candidate's weights, from one pass over them. */
+function valMaes(val: Windows, candidates: Float32Array[], d: number, m: number): number[] {
+  const sums = candidates.map(() => 0);
+  const predicted = new Float32Array(BATCH * m);
+  batchesOf(val, (b) =>
+    candidates.forEach((w, k) => {
+      predictBatch(b, w, d, m, predicted, 0);
+      for (let e = 0; e < b.batchSize * m; e++) sums[k] += Math.abs(predicted[e] - b.y[e]);
+    }),
+  );
+  return sums.map((s) => s / Math.max(1, countOf(val) * m));
 }
 
 /** Ridge weights [d, m] (the intercept's row last) from the train split's windows, the penalty chosen on val. */
 export function fitRidge(
   training: ForecastDataset,
   levels: Levels,
+  o: { onProgress?: OnProgress; work?: number } = {},
 ): { w: Float32Array; penalty: number; d: number; m: number } | { skipped: string } {
   const { train, val } = training.splits;
   const d = training.steps * training.featureNames.length + 1;
@@ -95,33 +155,48 @@ export function fitRidge(
   if (d - 1 > MAX_INPUTS)
     return { skipped: `the window has ${d - 1} inputs (window × features), more than ${MAX_INPUTS}` };
   if (train.size === 0) return { skipped: 'the training data has no train windows' };
-  const { xtx, xty } = normalEquations(train, levels, d, m);
+  const count = Math.max(20 * d, Math.floor((o.work ?? WORK) / ((d * d) / 2)));
+  const sample = sampleOf(train.size, count);
+  const { xtx, xty } = normalEquations({ split: train, levels, indices: sample }, d, m, o.onProgress);
   let meanDiagonal = 0;
   for (let i = 0; i < d; i++) meanDiagonal += xtx[i * d + i] / d;
-  let best: { w: Float32Array; penalty: number; mae: number } | undefined;
-  for (const penalty of PENALTIES) {
-    const w = solve(xtx, xty, d, m, penalty * meanDiagonal);
-    if (w === undefined) continue;
-    const mae = val.size > 0 ? scaledMae(val, levels, scaledPredictions(val, levels, w, d, m), m) : 0;
-    if (best === undefined || mae < best.mae) best = { w, penalty, mae };
-    if (val.size === 0) break;
-  }
-  if (best === undefined) return { skipped: 'its normal equations are singular' };
-  return { w: best.w, penalty: best.penalty, d, m };
+  const fits = PENALTIES.map((penalty) => ({ penalty, w: solve(xtx, xty, d, m, penalty * meanDiagonal) })).filter(
+    (f): f is { penalty: number; w: Float32Array } => f.w !== undefined,
+  );
+  if (fits.length === 0) return { skipped: 'its normal equations are singular' };
+  if (val.size === 0) return { ...fits[0], d, m };
+  const maes = valMaes(
+    { split: val, levels, indices: sampleOf(val.size, count) },
+    fits.map((f) => f.w),
+    d,
+    m,
+  );
+  const best = maes.indexOf(Math.min(...maes));
+  return { ...fits[best], d, m };
 }
+
+/** Fitted baselines by training data: a report scores every split against the same fit, made once. */
+const fitted = new WeakMap<ForecastDataset, LinearBaseline | { skipped: string }>();
 
 /**
  * Fits the baseline on `training`'s train split and picks its penalty on its val split; undefined (with the reason)
  * when the window has too many inputs for the normal equations or the training data has no windows.
  */
-export function fitLinear(training: ForecastDataset): LinearBaseline | { skipped: string } {
-  const fit = fitRidge(training, 'absolute');
-  if ('skipped' in fit) return fit;
+export function fitLinear(training: ForecastDataset, onProgress?: OnProgress): LinearBaseline | { skipped: string } {
+  const known = fitted.get(training);
+  if (known !== undefined) return known;
+  const fit = fitRidge(training, 'absolute', { onProgress });
+  const baseline = 'skipped' in fit ? fit : baselineOf(training, fit);
+  fitted.set(training, baseline);
+  return baseline;
+}
+
+function baselineOf(training: ForecastDataset, fit: { w: Float32Array; penalty: number; d: number; m: number }) {
   const { w, penalty, d, m } = fit;
   return {
     penalty,
     inputs: d - 1,
-    predict: (split) => {
+    predict: (split: ForecastSplit) => {
       const info = training.forecast;
       return inverseRows(scaledPredictions(split, 'absolute', w, d, m), m, (i) =>
         info.targetScalerOf(info.seriesOf[split.ends[i]]),

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ForecastDataset } from '../../data/types.js';
 import { memberLayer, memberModels } from '../../models/ensemble.js';
 import { LINEAR_SKIP } from '../../models/linear-skip.js';
+import type { OnProgress } from '../../util/progress.js';
 import { fitRidge } from './linear.js';
 
 /**
@@ -11,10 +12,10 @@ import { fitRidge } from './linear.js';
  * LSTM learns what it misses (the head starts at zero, so the new model is that linear model); every member of an
  * ensemble alike. A model without a skip is left alone; a fit that cannot be made leaves it at zero.
  */
-export function startLinearSkip(model: tf.LayersModel, dataset: ForecastDataset): string[] {
+export function startLinearSkip(model: tf.LayersModel, dataset: ForecastDataset, onProgress?: OnProgress): string[] {
   const members = memberModels(model);
   if (memberLayer(members[0], LINEAR_SKIP) === undefined) return [];
-  const fit = fitRidge(dataset, 'levelled');
+  const fit = fitRidge(dataset, 'levelled', { onProgress });
   if ('skipped' in fit) return [`the linear skip starts at zero: no ridge fit (${fit.skipped})`];
   const { w, d, m } = fit;
   const weights = [tf.tensor2d(w.subarray(0, (d - 1) * m), [d - 1, m]), tf.tensor1d(w.subarray((d - 1) * m))];
