@@ -110,7 +110,7 @@ async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlag
       const partial = result.state.inProgress ? ` and ${result.state.inProgress.batchesDone} batches` : '';
       process.stdout.write(
         `interrupted after epoch ${result.state.epoch}${partial}; checkpoint written to ${shortPath(result.files[0])}\n` +
-          `resume with: lstm-train --resume ${shortPath(result.runDir)}\n`,
+          `resume with: npx lstm-train --resume ${shortPath(result.runDir)}\n`,
       );
       return 130;
     }

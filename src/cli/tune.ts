@@ -222,7 +222,9 @@ export async function runTune(flags: TuneFlags): Promise<number> {
   const ranked = leaderboard(study, result.trials);
   if (result.end === 'interrupted') {
     writeStudyReport(dir);
-    process.stdout.write(`interrupted; study.jsonl is up to date\nresume with: lstm-tune --resume ${shortPath(dir)}\n`);
+    process.stdout.write(
+      `interrupted; study.jsonl is up to date\nresume with: npx lstm-tune --resume ${shortPath(dir)}\n`,
+    );
     return 130;
   }
   if (result.end === 'budget') log('time budget spent: no more trials started; the best so far is kept');

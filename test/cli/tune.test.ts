@@ -152,7 +152,7 @@ test('lstm-tune: Ctrl-C stops a study resumably; --resume ends where the study r
   });
   const code = await new Promise((done) => child.on('close', done));
   assert.equal(code, 130, stdout);
-  assert.match(stdout, /resume with: lstm-tune --resume /);
+  assert.match(stdout, /resume with: npx lstm-tune --resume /);
   const study = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
   const stopped = readTrials(study);
   assert.ok(
