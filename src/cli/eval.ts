@@ -23,6 +23,7 @@ import { TOOL_VERSION } from '../util/versions.js';
 import { isRunDir } from '../report/run-files.js';
 import { writeRunReport } from '../report/run-report.js';
 import { UsageError } from '../errors.js';
+import { announced, checkpointArg } from './checkpoint-arg.js';
 
 interface EvalFlags extends BackendFlags {
   data?: string;
@@ -144,5 +145,9 @@ function gatesTable(g: Gates): string[] {
 
 export const main = (argv = process.argv) =>
   runProgram(evalCommand(), argv, ([checkpoint], program) =>
-    runEval(checkpoint, program.opts<EvalFlags>(), program.getOptionValueSource('split') === 'cli'),
+    runEval(
+      announced(checkpointArg(checkpoint)),
+      program.opts<EvalFlags>(),
+      program.getOptionValueSource('split') === 'cli',
+    ),
   );
