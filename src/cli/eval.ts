@@ -112,8 +112,8 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
       typeof flags.plot === 'string'
         ? resolve(flags.plot)
         : plotDirFor(flags.predictions && resolve(flags.predictions));
-    const title = `${card.config.name}: ${task.plotName}`;
-    const files = await writingTo('--plot', dir, () => writeEvalPlot(dir, evaluation, dataset, title));
+    const name = card.config.name;
+    const files = await writingTo('--plot', dir, () => writeEvalPlot(dir, evaluation, dataset, name));
     info(`plots: ${files.map(shortPath).join(', ')}`);
   }
   model.dispose();

@@ -89,6 +89,17 @@ test('forecast: --predictions writes one row per window in original units, --plo
   );
   for (const f of ['predictions.svg', 'predictions.png', 'predictions.vl.json', 'mae-by-step.png'])
     assert.ok(existsSync(join(out, f)), f);
+  // a long split is drawn as its last windows, said in the subtitle; each chart's title names it once
+  const spec = (name: string) => JSON.parse(readFileSync(join(out, `${name}.vl.json`), 'utf8'));
+  const predictions = spec('predictions');
+  assert.ok(report.count > 240, `a split longer than is drawn: ${report.count}`);
+  assert.deepEqual(predictions.title, {
+    text: 'small: actual vs predicted',
+    subtitle: `test split, original units; the last 240 of ${report.count} windows`,
+  });
+  const ids = new Set(predictions.data.values.map((v: { id: number }) => v.id));
+  assert.equal(ids.size, 240);
+  assert.equal(spec('mae-by-step').title.text, 'small: MAE by step ahead');
 });
 
 test('classify: accuracy, macro-F1, per-class table, confusion matrix and majority baseline', () => {
