@@ -229,5 +229,5 @@ export function predictedClassesSpec(classes: string[], labels: string[], opts: 
       { mark: { type: 'bar' } },
       { mark: { type: 'text', align: 'left', dx: 3 }, encoding: { text: { field: 'count', type: 'quantitative' } } },
     ],
-  } as VegaLiteSpec;
+  };
 }

@@ -100,8 +100,8 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
       batchSize: flags.batchSize,
     });
     const k = card.config.model.ensemble;
-    const title = `${card.config.name}: LSTM gates${k > 1 ? ` (ensemble member 1 of ${k})` : ''}`;
-    const files = await writingTo('--out', dir, () => writeGates(dir, gates, title, card.config.model.bidirectional));
+    const name = `${card.config.name}${k > 1 ? ` (ensemble member 1 of ${k})` : ''}`;
+    const files = await writingTo('--out', dir, () => writeGates(dir, gates, name, card.config.model.bidirectional));
     gatesTable(gates).forEach(info);
     info(`gates: ${shortPath(dir)} (${files.length} files: gates.json and the charts)`);
     const run = dirname(dir);

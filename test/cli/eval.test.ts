@@ -148,7 +148,7 @@ function brokenCopy(edit: (ckpt: string) => void): string {
 }
 
 test('checkpoint errors: not a checkpoint, truncated model.json or weights.bin, incompatible meta.json', () => {
-  evalFails(forecastRun, [], /checkpoint|model\.json/i);
+  evalFails(join(forecastRun, 'checkpoints'), [], /not a checkpoint directory: found best, /); // a run directory: run-dir-arg.test.ts
   evalFails(join(dir, 'nowhere'), [], /nowhere/);
   evalFails(
     brokenCopy((c) => truncateSync(join(c, 'model.json'), 40)),
@@ -234,6 +234,11 @@ test('a hand-rolled bidirectional checkpoint on ragged long-layout sequences: pr
       for (const ext of ['svg', 'png', 'vl.json'])
         assert.ok(existsSync(join(out, 'g', `gates-${ex.id}-layer1-${dir}.${ext}`)), `${ex.id} ${dir} .${ext}`);
   }
+  // each chart's title names the run once, then what it shows
+  const title = (f: string) => JSON.parse(readFileSync(join(out, 'g', `${f}.vl.json`), 'utf8')).title;
+  assert.equal(title(`gates-${gates.examples[0].id}-layer1-forward`).text, 'long: LSTM gates');
+  assert.equal(title('gates-distribution').text, 'long: gate activations');
+  assert.equal(title('gates-saturation').text, 'long: saturated gates by time step');
   assert.equal(gates.summary.length, 8, 'four gates, two directions');
   assert.equal(gates.count, report.count, 'the summary covers the whole split');
   for (const s of gates.summary) assert.ok(s.saturated >= 0 && s.saturated <= 1 && s.saturatedByStep.length > 0);
