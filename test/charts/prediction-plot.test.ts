@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderSpec } from '../../src/charts/render.js';
+import { fanChartSpec } from '../../src/charts/fan-chart.js';
 import { maeByStepSpec, predictedClassesSpec } from '../../src/charts/prediction-plot.js';
 
 /** Where each of `labels` is drawn in the SVG: the translate of its <text>. */
@@ -34,4 +35,16 @@ test('MAE one step ahead: a bar per forecast, each with its value, so no dot hid
   assert.equal(new Set(at.map((p) => p.y)).size, 3, 'each forecast on its own row');
   assert.equal(svg.match(/>0\.1566</g)?.length, 2, 'the tied values both written');
   assert.ok(svg.includes('>0.2435<'));
+});
+
+test("a fan chart's legend lists only what it draws: no 'actual' for a forecast past the file's end", async () => {
+  const history = Array.from({ length: 20 }, (_, i) => ({ target: 'load', x: i, kind: 'history' as const, value: i }));
+  const ahead = [20, 21, 22].map((x) => ({ target: 'load', x, kind: 'forecast' as const, value: x }));
+  const bands = ahead.map((p) => ({ target: 'load', x: p.x, level: '80%', lower: p.value - 1, upper: p.value + 1 }));
+  const opts = { title: 'hourly: forecast', temporal: false };
+  const { svg } = await renderSpec(fanChartSpec([...history, ...ahead], bands, opts));
+  assert.ok(svg.includes('>history<') && svg.includes('>forecast<'));
+  assert.ok(!svg.includes('>actual<'), 'no actual values, no actual in the legend');
+  const truth = ahead.map((p) => ({ ...p, kind: 'actual' as const, value: p.value + 0.5 }));
+  assert.ok((await renderSpec(fanChartSpec([...history, ...ahead, ...truth], bands, opts))).svg.includes('>actual<'));
 });
