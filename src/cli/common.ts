@@ -59,6 +59,12 @@ export interface ConfigOverrides extends BackendFlags {
 
 /** Applies command-line overrides to a validated config. */
 export function withFlags(config: Config, flags: ConfigOverrides): Config {
+  const { kind, warmupEpochs } = config.train.schedule;
+  // the config's own check, for the flag: a run past it would write checkpoints whose card no reader accepts
+  if (flags.epochs !== undefined && kind === 'cosine' && warmupEpochs >= flags.epochs)
+    throw new UsageError(
+      `--epochs: expected more than train.schedule.warmupEpochs (${warmupEpochs}), the cosine's warm-up, got ${flags.epochs}`,
+    );
   return {
     ...config,
     backend: flags.backend ?? config.backend,

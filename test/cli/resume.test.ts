@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DATA, runCli, smallForecastConfig, startCli, tempDir, writeJson } from './helpers.js';
+import { DATA, listTree, runCli, smallForecastConfig, startCli, tempDir, writeJson } from './helpers.js';
 
 const config = smallForecastConfig({
   train: { epochs: 4, batchSize: 64, learningRate: 0.01, earlyStopping: { patience: 0 } },
@@ -214,6 +214,18 @@ test('a resume that would train nothing, or --out with --resume, is an error tha
   assert.equal(out.code, 2);
   assert.match(out.stderr, /--out: a resumed run continues in its own directory/);
   assert.equal(readFileSync(join(run, 'history.csv'), 'utf8'), before);
+});
+
+test('--epochs within a cosine warm-up is refused before anything is written', () => {
+  const dir = tempDir();
+  const cfg = writeJson(join(dir, 'cfg.json'), scheduled);
+  const r = runCli('lstm-train', ['--config', cfg, '--epochs', '1'], dir);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(
+    r.stderr,
+    /--epochs: expected more than train\.schedule\.warmupEpochs \(1\), the cosine's warm-up, got 1/,
+  );
+  assert.deepEqual(listTree(dir), ['cfg.json']);
 });
 
 test('an output folder that cannot be created is a clear error', () => {
