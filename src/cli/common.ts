@@ -59,12 +59,6 @@ export interface ConfigOverrides extends BackendFlags {
 
 /** Applies command-line overrides to a validated config. */
 export function withFlags(config: Config, flags: ConfigOverrides): Config {
-  const { kind, warmupEpochs } = config.train.schedule;
-  // the config's own check, for the flag: a run past it would write checkpoints whose card no reader accepts
-  if (flags.epochs !== undefined && kind === 'cosine' && warmupEpochs >= flags.epochs)
-    throw new UsageError(
-      `--epochs: expected more than train.schedule.warmupEpochs (${warmupEpochs}), the cosine's warm-up, got ${flags.epochs}`,
-    );
   return {
     ...config,
     backend: flags.backend ?? config.backend,
@@ -72,6 +66,18 @@ export function withFlags(config: Config, flags: ConfigOverrides): Config {
     wasmThreads: flags.threads ?? config.wasmThreads,
     train: { ...config.train, epochs: flags.epochs ?? config.train.epochs },
   };
+}
+
+/**
+ * The config's own check, for --epochs: a run that ends within a cosine warm-up would write checkpoints whose card no
+ * reader accepts. (After a resume's own "nothing to do" check, which says more when it applies.)
+ */
+export function checkEpochsFlag(config: Config, epochs: number | undefined): void {
+  const { kind, warmupEpochs } = config.train.schedule;
+  if (epochs !== undefined && kind === 'cosine' && warmupEpochs >= epochs)
+    throw new UsageError(
+      `--epochs: expected more than train.schedule.warmupEpochs (${warmupEpochs}), the cosine's warm-up, got ${epochs}`,
+    );
 }
 
 /** Selects the config's backend ('auto' threads follow `model`, when one model runs) and says which, via `log`. */

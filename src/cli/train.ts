@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import {
   addBackendOptions,
+  checkEpochsFlag,
   parseCount,
   printWritten,
   runProgram,
@@ -82,6 +83,7 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
   const config = await startingConfig(flags);
   const backend = await startBackend(config, log, config.model);
   const resumed = flags.resume ? await loadResumable(flags.resume, config) : undefined;
+  checkEpochsFlag(config, flags.epochs);
   if (resumed) {
     const partial = resumed.state.inProgress ? ` (+${resumed.state.inProgress.batchesDone} batches)` : '';
     log(`resuming ${flags.resume} after epoch ${resumed.state.epoch}${partial}`);
