@@ -29,7 +29,10 @@ export function fanChartSpec(
   const x = opts.temporal
     ? { field: 'x', type: 'temporal', title: 'time' }
     : { field: 'x', type: 'quantitative', title: 'row' };
-  const kinds = ['history', 'forecast', 'actual'];
+  // the legend lists only what is drawn: a forecast past the file's end has no actual values
+  const colours = { history: '#555555', forecast: '#e45756', actual: '#222222' };
+  const kinds = (['history', 'forecast', 'actual'] as const).filter((k) => points.some((p) => p.kind === k));
+  const kindScale = { domain: kinds, range: kinds.map((k) => colours[k]) };
   return {
     ...chartHeader(opts),
     facet: {
@@ -71,7 +74,7 @@ export function fanChartSpec(
               field: 'kind',
               type: 'nominal',
               title: null,
-              scale: { domain: kinds, range: ['#555555', '#e45756', '#222222'] },
+              scale: kindScale,
             },
           },
         },
@@ -85,7 +88,7 @@ export function fanChartSpec(
               field: 'kind',
               type: 'nominal',
               title: null,
-              scale: { domain: kinds, range: ['#555555', '#e45756', '#222222'] },
+              scale: kindScale,
             },
           },
         },

@@ -90,10 +90,14 @@ export interface StepErrorRow {
   mae: number;
 }
 
-/** MAE by steps ahead, the model against each baseline, one panel per target. */
+/**
+ * MAE by steps ahead, the model against each baseline, one panel per target. One step ahead is a bar per forecast
+ * (points at one x would hide each other).
+ */
 export function maeByStepSpec(rows: StepErrorRow[], opts: PlotTitle): VegaLiteSpec {
   const targets = [...new Set(rows.map((r) => r.target))];
   const forecasts = [...new Set(rows.map((r) => r.forecast))];
+  if (new Set(rows.map((r) => r.step)).size === 1) return maeBarsSpec(rows, targets, forecasts, opts);
   return {
     ...chartHeader(opts),
     data: { values: rows.filter((r) => Number.isFinite(r.mae)) },
@@ -118,6 +122,44 @@ export function maeByStepSpec(rows: StepErrorRow[], opts: PlotTitle): VegaLiteSp
     },
     resolve: { scale: { y: 'independent' } },
   };
+}
+
+/** One step ahead: a horizontal bar per forecast, its MAE written beside it. */
+function maeBarsSpec(rows: StepErrorRow[], targets: string[], forecasts: string[], opts: PlotTitle): VegaLiteSpec {
+  const y = { field: 'forecast', type: 'nominal', title: null, sort: forecasts };
+  return {
+    ...chartHeader(opts),
+    data: { values: rows.filter((r) => Number.isFinite(r.mae)) },
+    facet: {
+      row: {
+        field: 'target',
+        type: 'nominal',
+        title: null,
+        sort: targets,
+        header: { labelAngle: 0, labelAlign: 'left' },
+      },
+    },
+    spec: {
+      width: 360,
+      height: { step: 28 },
+      encoding: {
+        y,
+        x: { field: 'mae', type: 'quantitative', title: 'MAE 1 step ahead (original units)', scale: { zero: true } },
+        tooltip: [{ field: 'forecast' }, { field: 'mae', format: '.4g' }],
+      },
+      layer: [
+        {
+          mark: { type: 'bar' },
+          encoding: { color: { field: 'forecast', type: 'nominal', sort: forecasts, legend: null } },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 4 },
+          encoding: { text: { field: 'mae', type: 'quantitative', format: '.4g' } },
+        },
+      ],
+    },
+    resolve: { scale: { x: 'independent' } },
+  } as VegaLiteSpec;
 }
 
 /** A cell size that keeps a confusion matrix near 480 px across, yet readable for 2 classes or 30. */
@@ -167,17 +209,25 @@ export function confusionSpec(
   } as VegaLiteSpec;
 }
 
-/** How many sequences got each label: what a classifier made of a file without labels. */
+/**
+ * How many sequences got each label: what a classifier made of a file without labels. A bar per class, across, so
+ * its label sits on a line of its own however many classes and however long their names.
+ */
 export function predictedClassesSpec(classes: string[], labels: string[], opts: PlotTitle): VegaLiteSpec {
   const counts = classes.map((c) => ({ label: c, count: labels.filter((l) => l === c).length }));
   return {
     ...chartHeader(opts),
     data: { values: counts },
-    mark: { type: 'bar' },
+    width: 360,
+    height: { step: 22 },
     encoding: {
-      x: { field: 'label', type: 'nominal', sort: classes, title: 'predicted label', axis: { labelAngle: 0 } },
-      y: { field: 'count', type: 'quantitative', title: 'sequences' },
+      y: { field: 'label', type: 'nominal', sort: classes, title: 'predicted label', axis: { labelLimit: 320 } },
+      x: { field: 'count', type: 'quantitative', title: 'sequences' },
       tooltip: [{ field: 'label' }, { field: 'count' }],
     },
+    layer: [
+      { mark: { type: 'bar' } },
+      { mark: { type: 'text', align: 'left', dx: 3 }, encoding: { text: { field: 'count', type: 'quantitative' } } },
+    ],
   };
 }

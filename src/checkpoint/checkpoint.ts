@@ -154,7 +154,12 @@ async function locate(dir: string): Promise<void> {
   if (missing.length === REQUIRED_FILES.length) {
     const listing =
       names.length === 0 ? 'it is empty' : `found ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`;
-    throw new CheckpointError(dir, `not a checkpoint directory: ${listing} (${EXPECTED})`);
+    const run = names.includes('checkpoints'); // a run directory: its checkpoints are one level down
+    const inside = run ? (await readdir(join(dir, 'checkpoints'))).sort() : [];
+    const hint = run
+      ? `a run directory: pass one of its checkpoints, ${join(dir, 'checkpoints', inside[0] ?? 'best')}`
+      : undefined;
+    throw new CheckpointError(dir, `not a checkpoint directory: ${listing} (${EXPECTED})`, hint);
   }
   if (missing.length > 0)
     throw new CheckpointError(dir, `incomplete checkpoint: ${missing.join(' and ')} missing (${EXPECTED})`);

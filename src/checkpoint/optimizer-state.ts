@@ -103,7 +103,28 @@ export async function restoreOptimizerState(
       );
     }
     await optimizer.setWeights(saved.weights);
+    replayAdamPowers(optimizer, saved.info.iterations);
   } finally {
     for (const { tensor } of saved.weights) tensor.dispose();
+  }
+}
+
+/**
+ * Adam's bias corrections β^(t+1), as its steps left them. tfjs's setWeights computes them with pow, whose float32
+ * result differs in the last bits from the product the steps accumulate, enough to move every later update: the
+ * same float32 product is replayed here, so a resumed run takes exactly the steps an uninterrupted one would.
+ */
+function replayAdamPowers(optimizer: tf.Optimizer, iterations: number): void {
+  const adam = optimizer as unknown as Partial<Record<'accBeta1' | 'accBeta2', tf.Variable>> &
+    Record<'beta1' | 'beta2', number>;
+  for (const [acc, beta] of [
+    [adam.accBeta1, adam.beta1],
+    [adam.accBeta2, adam.beta2],
+  ] as const) {
+    if (!(acc instanceof tf.Variable)) continue;
+    const b = Math.fround(beta);
+    let power = b; // the scalar(beta) the optimizer starts from
+    for (let i = 0; i < iterations; i++) power = Math.fround(power * b); // float32 × float32 is exact in a double
+    tf.tidy(() => acc.assign(tf.scalar(power))); // the variable keeps its own reference to the data
   }
 }

@@ -68,6 +68,18 @@ export function withFlags(config: Config, flags: ConfigOverrides): Config {
   };
 }
 
+/**
+ * The config's own check, for --epochs: a run that ends within a cosine warm-up would write checkpoints whose card no
+ * reader accepts. (After a resume's own "nothing to do" check, which says more when it applies.)
+ */
+export function checkEpochsFlag(config: Config, epochs: number | undefined): void {
+  const { kind, warmupEpochs } = config.train.schedule;
+  if (epochs !== undefined && kind === 'cosine' && warmupEpochs >= epochs)
+    throw new UsageError(
+      `--epochs: expected more than train.schedule.warmupEpochs (${warmupEpochs}), the cosine's warm-up, got ${epochs}`,
+    );
+}
+
 /** Selects the config's backend ('auto' threads follow `model`, when one model runs) and says which, via `log`. */
 export async function startBackend(
   config: Config,

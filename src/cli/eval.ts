@@ -24,6 +24,7 @@ import { isRunDir } from '../report/run-files.js';
 import { writeRunReport } from '../report/run-report.js';
 import { UsageError } from '../errors.js';
 import { PEER_NAMES, type PeerName } from '../task/forecast/peers/types.js';
+import { announced, checkpointArg } from './checkpoint-arg.js';
 
 interface EvalFlags extends BackendFlags {
   data?: string;
@@ -122,8 +123,8 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
       batchSize: flags.batchSize,
     });
     const k = card.config.model.ensemble;
-    const title = `${card.config.name}: LSTM gates${k > 1 ? ` (ensemble member 1 of ${k})` : ''}`;
-    const files = await writingTo('--out', dir, () => writeGates(dir, gates, title, card.config.model.bidirectional));
+    const name = `${card.config.name}${k > 1 ? ` (ensemble member 1 of ${k})` : ''}`;
+    const files = await writingTo('--out', dir, () => writeGates(dir, gates, name, card.config.model.bidirectional));
     gatesTable(gates).forEach(info);
     info(`gates: ${shortPath(dir)} (${files.length} files: gates.json and the charts)`);
     const run = dirname(dir);
@@ -134,8 +135,8 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
       typeof flags.plot === 'string'
         ? resolve(flags.plot)
         : plotDirFor(flags.predictions && resolve(flags.predictions));
-    const title = `${card.config.name}: ${task.plotName}`;
-    const files = await writingTo('--plot', dir, () => writeEvalPlot(dir, evaluation, dataset, title));
+    const name = card.config.name;
+    const files = await writingTo('--plot', dir, () => writeEvalPlot(dir, evaluation, dataset, name));
     info(`plots: ${files.map(shortPath).join(', ')}`);
   }
   model.dispose();
@@ -167,5 +168,9 @@ function gatesTable(g: Gates): string[] {
 
 export const main = (argv = process.argv) =>
   runProgram(evalCommand(), argv, ([checkpoint], program) =>
-    runEval(checkpoint, program.opts<EvalFlags>(), program.getOptionValueSource('split') === 'cli'),
+    runEval(
+      announced(checkpointArg(checkpoint)),
+      program.opts<EvalFlags>(),
+      program.getOptionValueSource('split') === 'cli',
+    ),
   );

@@ -7,6 +7,7 @@ import { FORMATS, type ExportFormat } from '../export/formats.js';
 import { outTarget } from '../export/write-out.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { parseCount, printWritten, runProgram, shortPath } from './common.js';
+import { announced, checkpointArg } from './checkpoint-arg.js';
 
 interface ExportFlags {
   format?: ExportFormat;
@@ -70,4 +71,6 @@ export async function runExport(checkpoint: string, flags: ExportFlags): Promise
 }
 
 export const main = (argv = process.argv) =>
-  runProgram(exportCommand(), argv, ([checkpoint], program) => runExport(checkpoint, program.opts<ExportFlags>()));
+  runProgram(exportCommand(), argv, ([checkpoint], program) =>
+    runExport(announced(checkpointArg(checkpoint)), program.opts<ExportFlags>()),
+  );

@@ -17,6 +17,7 @@ import {
   writingTo,
   type BackendFlags,
 } from './common.js';
+import { announced, checkpointArg } from './checkpoint-arg.js';
 
 interface PredictFlags extends BackendFlags {
   data?: string;
@@ -123,4 +124,6 @@ export async function runPredict(checkpoint: string, flags: PredictFlags): Promi
 }
 
 export const main = (argv = process.argv) =>
-  runProgram(predictCommand(), argv, ([checkpoint], program) => runPredict(checkpoint, program.opts<PredictFlags>()));
+  runProgram(predictCommand(), argv, ([checkpoint], program) =>
+    runPredict(announced(checkpointArg(checkpoint)), program.opts<PredictFlags>()),
+  );

@@ -9,6 +9,7 @@ import { writeRunReport } from '../report/run-report.js';
 import { isStudyDir, writeStudyReport } from '../tune/report.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { runProgram, shortPath } from './common.js';
+import { announced, runDirArg } from './checkpoint-arg.js';
 
 export function reportCommand(): Command {
   return new Command('lstm-report')
@@ -46,4 +47,5 @@ export function runReport(dirArg: string): number {
   return 0;
 }
 
-export const main = (argv = process.argv) => runProgram(reportCommand(), argv, ([dir]) => runReport(dir));
+export const main = (argv = process.argv) =>
+  runProgram(reportCommand(), argv, ([dir]) => runReport(announced(runDirArg(dir))));

@@ -7,6 +7,7 @@ import { buildServer } from '../serve/server.js';
 import { openServed } from '../serve/source.js';
 import { TOOL_VERSION } from '../util/versions.js';
 import { addBackendOptions, describeBackend, parseCount, parseWhole, runProgram, type BackendFlags } from './common.js';
+import { announced, checkpointArg } from './checkpoint-arg.js';
 
 interface ServeFlags extends BackendFlags {
   port: number;
@@ -119,4 +120,6 @@ export async function runServe(path: string, flags: ServeFlags): Promise<number>
 }
 
 export const main = (argv = process.argv) =>
-  runProgram(serveCommand(), argv, ([path], program) => runServe(path, program.opts<ServeFlags>()));
+  runProgram(serveCommand(), argv, ([path], program) =>
+    runServe(announced(checkpointArg(path)), program.opts<ServeFlags>()),
+  );

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import {
   addBackendOptions,
+  checkEpochsFlag,
   parseCount,
   printWritten,
   runProgram,
@@ -82,6 +83,7 @@ export async function runTrain(flags: TrainFlags): Promise<number> {
   const config = await startingConfig(flags);
   const backend = await startBackend(config, log, config.model);
   const resumed = flags.resume ? await loadResumable(flags.resume, config) : undefined;
+  checkEpochsFlag(config, flags.epochs);
   if (resumed) {
     const partial = resumed.state.inProgress ? ` (+${resumed.state.inProgress.batchesDone} batches)` : '';
     log(`resuming ${flags.resume} after epoch ${resumed.state.epoch}${partial}`);
@@ -120,7 +122,7 @@ async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlag
       const partial = result.state.inProgress ? ` and ${result.state.inProgress.batchesDone} batches` : '';
       process.stdout.write(
         `interrupted after epoch ${result.state.epoch}${partial}; checkpoint written to ${shortPath(result.files[0])}\n` +
-          `resume with: lstm-train --resume ${shortPath(result.runDir)}\n`,
+          `resume with: npx lstm-train --resume ${shortPath(result.runDir)}\n`,
       );
       return 130;
     }

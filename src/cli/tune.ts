@@ -8,6 +8,7 @@ import { METHODS, getAt, parseSpace, type Space } from '../config/space.js';
 import { UsageError } from '../errors.js';
 import { taskOf } from '../task/index.js';
 import { createRunDir } from '../train/run-dir.js';
+import { rungLines, trialOutcome } from '../tune/messages.js';
 import { drawTrials, plannedRuns, rungEpochs } from '../tune/plan.js';
 import { writeStudyReport } from '../tune/report.js';
 import { leaderboard, runStudy, scoreTest, type StudyEvent } from '../tune/run-study.js';
@@ -177,17 +178,12 @@ function progress(study: Study, trials: Trial[], quiet: boolean) {
     if (e.type === 'trialDone') {
       bar?.increment();
       const t = e.trial;
-      const score =
-        t.status === 'failed' ? `failed: ${t.error}` : `val ${study.metric} ${formatNumber(t.score ?? NaN)}`;
+      const score = trialOutcome(t, study.metric);
       const best = e.best?.trial === t.trial ? ' (best so far)' : '';
       line(
         `trial ${t.trial}/${trials.length} ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}: ${score}${best}  ${paramText(t)}  ${formatNumber(t.seconds)}s`,
       );
-    } else if (e.type === 'rungDone') {
-      line(
-        `rung ${e.rung + 1} (${e.epochs} epoch${e.epochs === 1 ? '' : 's'}): the best ${e.kept} of ${e.of} trials go on to ${e.nextEpochs} epochs`,
-      );
-    }
+    } else rungLines(e).forEach(line);
   };
   return { event, close: () => bars?.stop() };
 }
@@ -222,7 +218,9 @@ export async function runTune(flags: TuneFlags): Promise<number> {
   const ranked = leaderboard(study, result.trials);
   if (result.end === 'interrupted') {
     writeStudyReport(dir);
-    process.stdout.write(`interrupted; study.jsonl is up to date\nresume with: lstm-tune --resume ${shortPath(dir)}\n`);
+    process.stdout.write(
+      `interrupted; study.jsonl is up to date\nresume with: npx lstm-tune --resume ${shortPath(dir)}\n`,
+    );
     return 130;
   }
   if (result.end === 'budget') log('time budget spent: no more trials started; the best so far is kept');

@@ -184,8 +184,11 @@ export function gateSummary(model: tf.LayersModel, split: SplitData, batchSize: 
   return tallies.flatMap(({ where, gates }) => gates.map((g) => g.summary(where.layer, where.direction)));
 }
 
-/** gates.json and the charts: a heatmap figure per example, layer and direction, the saturation and distribution. */
-export async function writeGates(dir: string, gates: Gates, title: string, bidirectional: boolean): Promise<string[]> {
+/**
+ * gates.json and the charts: a heatmap figure per example, layer and direction, the saturation and distribution,
+ * each titled after `name` (the run's).
+ */
+export async function writeGates(dir: string, gates: Gates, name: string, bidirectional: boolean): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const json = join(dir, 'gates.json');
   await writeFile(json, JSON.stringify(gates) + '\n', 'utf8');
@@ -193,8 +196,10 @@ export async function writeGates(dir: string, gates: Gates, title: string, bidir
   const opts = { bidirectional };
   for (const ex of gates.examples)
     for (const trace of ex.layers) {
-      const name = `gates-${String(ex.id).replace(/[^\w.-]+/g, '_')}-layer${trace.layer}${bidirectional ? `-${trace.direction}` : ''}`;
-      files.push(...(await writePlot(dir, name, gateHeatmapSpec(ex, trace, { ...opts, title }))));
+      const file = `gates-${String(ex.id).replace(/[^\w.-]+/g, '_')}-layer${trace.layer}${bidirectional ? `-${trace.direction}` : ''}`;
+      files.push(
+        ...(await writePlot(dir, file, gateHeatmapSpec(ex, trace, { ...opts, title: `${name}: LSTM gates` }))),
+      );
     }
   const over = `${gates.split} split, ${gates.count} examples`;
   files.push(
@@ -203,14 +208,14 @@ export async function writeGates(dir: string, gates: Gates, title: string, bidir
       'gates-saturation',
       saturationSpec(gates.summary, {
         ...opts,
-        title: `${title}: saturated gates by time step`,
+        title: `${name}: saturated gates by time step`,
         subtitle: `${over}; saturated: below 0.05 or above 0.95 (the candidate g: beyond ±0.95)`,
       }),
     )),
     ...(await writePlot(
       dir,
       'gates-distribution',
-      distributionSpec(gates.summary, { ...opts, title: `${title}: gate activations`, subtitle: over }),
+      distributionSpec(gates.summary, { ...opts, title: `${name}: gate activations`, subtitle: over }),
     )),
   );
   return files;

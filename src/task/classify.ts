@@ -116,7 +116,6 @@ export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
   name: 'classify',
   metric: 'accuracy',
   examples: 'sequences',
-  plotName: 'confusion matrix',
   usesTrainingData: false,
   higherIsBetter: true,
   forecastsAhead: false,
@@ -158,9 +157,12 @@ export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
     ]);
     return { headers, rows };
   },
-  plots(metrics, _p, _dataset, _split, title) {
+  plots(metrics, _p, _dataset, _split, name) {
     const r = metrics;
-    const spec = confusionSpec(r.classes, r.confusion, { title, subtitle: `${r.split} split, ${r.count} sequences` });
+    const spec = confusionSpec(r.classes, r.confusion, {
+      title: `${name}: confusion matrix`,
+      subtitle: `${r.split} split, ${r.count} sequences`,
+    });
     return [{ name: 'confusion', spec }];
   },
   formatMetrics: (r) => formatMetrics(r),

@@ -42,8 +42,8 @@ export function evaluate(
  * The task's charts as SVG, PNG and spec: forecast, actual vs predicted over time and the MAE by step ahead against
  * the baselines; classify, the confusion matrix.
  */
-export async function writeEvalPlot(dir: string, e: Evaluation, dataset: Dataset, title: string): Promise<string[]> {
-  const charts = taskOf(dataset.task).plots(e.metrics, e.predictions, dataset, e.split, title);
+export async function writeEvalPlot(dir: string, e: Evaluation, dataset: Dataset, name: string): Promise<string[]> {
+  const charts = taskOf(dataset.task).plots(e.metrics, e.predictions, dataset, e.split, name);
   const files: string[] = [];
   for (const chart of charts) files.push(...(await writePlot(dir, chart.name, chart.spec)));
   return files;

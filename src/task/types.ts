@@ -164,8 +164,6 @@ export interface Task {
   metricScope(dataset: Dataset): string;
   /** what its examples are called (plural) */
   readonly examples: string;
-  /** what lstm-eval's plot shows */
-  readonly plotName: string;
   /** whether its report fits something on the training data (forecast: the linear baseline, missing intervals) */
   readonly usesTrainingData: boolean;
   /** which way its headline metric is better: classify's accuracy up, forecast's MAE down */
@@ -215,8 +213,8 @@ export interface Task {
   metrics(p: Predictions, dataset: Dataset, split: SplitData, context?: MetricsContext): TaskMetrics;
   /** one row per example: its id, the truth and the prediction in original units */
   predictionTable(p: Predictions, dataset: Dataset, split: SplitData, context?: MetricsContext): Table;
-  /** lstm-eval's charts: each file's base name and the Vega-Lite spec */
-  plots(metrics: EvalMetrics, p: Predictions, dataset: Dataset, split: SplitData, title: string): Chart[];
+  /** lstm-eval's charts: each file's base name and the Vega-Lite spec, titled after `name` (the run's) */
+  plots(metrics: EvalMetrics, p: Predictions, dataset: Dataset, split: SplitData, name: string): Chart[];
   /** the report as lstm-eval prints it, line by line */
   formatMetrics(metrics: TaskMetrics): string[];
   /** report.html's tables of the metrics (the model against its baselines, or per class), and notes below them */

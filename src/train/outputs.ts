@@ -134,6 +134,6 @@ export async function writeFinalEvaluation(
     report,
     JSON.stringify({ checkpoint: 'checkpoints/best', epoch: best.card.epoch, ...e.metrics }, null, 2) + '\n',
   );
-  const files = [report, ...(await writeEvalPlot(dir, e, dataset, `${p.config.name}: ${task.plotName}`))];
+  const files = [report, ...(await writeEvalPlot(dir, e, dataset, p.config.name))];
   return { files, evaluation: e };
 }

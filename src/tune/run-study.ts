@@ -8,6 +8,7 @@ import { readCard } from '../checkpoint/model-checkpoint.js';
 import { parseConfig, resolvePaths } from '../config/load.js';
 import { setAt } from '../config/space.js';
 import { shouldStopEarly } from '../train/state.js';
+import type { RungDone } from './messages.js';
 import { rank, survivors } from './plan.js';
 import {
   clearRunning,
@@ -21,9 +22,7 @@ import {
 
 const BIN = (name: string) => fileURLToPath(new URL(`../../bin/${name}.js`, import.meta.url));
 
-export type StudyEvent =
-  | { type: 'trialDone'; trial: Trial; rung: number; best: Trial | undefined }
-  | { type: 'rungDone'; rung: number; epochs: number; kept: number; of: number; nextEpochs?: number };
+export type StudyEvent = { type: 'trialDone'; trial: Trial; rung: number; best: Trial | undefined } | RungDone;
 
 export interface RunStudyOptions {
   parallel: number;
@@ -267,21 +266,35 @@ export function runStudy(dir: string, study: Study, start: Trial[], o: RunStudyO
         finished.includes(t) && !kept.includes(t) && t.status === 'pending' ? { ...t, status: 'pruned' as const } : t,
       );
       save();
+      const ended = entrants.map(current);
       entrants = kept.map(current);
-      o.onEvent?.({
-        type: 'rungDone',
-        rung,
-        epochs: study.rungs[rung],
-        kept: kept.length,
-        of: finished.length,
-        nextEpochs: study.rungs[rung + 1],
-      });
+      const goOn = entrants.filter((t) => t.status === 'pending');
+      o.onEvent?.(rungDone(study, rung, { finished, kept: entrants, ended }));
+      if (goOn.length === 0) break; // the kept trials all stopped early: no rung after this one has work
       if (overBudget()) return { end: 'budget', trials };
     }
     return { end: 'completed', trials };
   };
   const done = run().finally(() => clearRunning(dir));
   return { done, signal: children.signal };
+}
+
+/** What became of each trial on the rung: kept and going on, kept but stopped early, pruned, failed. */
+function rungDone(study: Study, rung: number, r: { finished: Trial[]; kept: Trial[]; ended: Trial[] }): RungDone {
+  const ids = (ts: Trial[]) => ts.map((t) => t.trial);
+  const keptIds = ids(r.kept);
+  return {
+    type: 'rungDone',
+    rung,
+    epochs: study.rungs[rung],
+    nextEpochs: study.rungs[rung + 1],
+    kept: r.kept.length,
+    of: r.finished.length,
+    goOn: ids(r.kept.filter((t) => t.status === 'pending')),
+    stopped: ids(r.kept.filter((t) => t.status !== 'pending')),
+    pruned: ids(r.finished).filter((id) => !keptIds.includes(id)),
+    failed: ids(r.ended.filter((t) => t.status === 'failed')),
+  };
 }
 
 /** The best trial's test score, once, at the end: lstm-eval on its best checkpoint, the report with baselines. */

@@ -90,6 +90,17 @@ test('forecast: --predictions writes one row per window in original units, --plo
   );
   for (const f of ['predictions.svg', 'predictions.png', 'predictions.vl.json', 'mae-by-step.png'])
     assert.ok(existsSync(join(out, f)), f);
+  // a long split is drawn as its last windows, said in the subtitle; each chart's title names it once
+  const spec = (name: string) => JSON.parse(readFileSync(join(out, `${name}.vl.json`), 'utf8'));
+  const predictions = spec('predictions');
+  assert.ok(report.count > 240, `a split longer than is drawn: ${report.count}`);
+  assert.deepEqual(predictions.title, {
+    text: 'small: actual vs predicted',
+    subtitle: `test split, original units; the last 240 of ${report.count} windows`,
+  });
+  const ids = new Set(predictions.data.values.map((v: { id: number }) => v.id));
+  assert.equal(ids.size, 240);
+  assert.equal(spec('mae-by-step').title.text, 'small: MAE by step ahead');
 });
 
 test('classify: accuracy, macro-F1, per-class table, confusion matrix and majority baseline', () => {
@@ -138,7 +149,7 @@ function brokenCopy(edit: (ckpt: string) => void): string {
 }
 
 test('checkpoint errors: not a checkpoint, truncated model.json or weights.bin, incompatible meta.json', () => {
-  evalFails(forecastRun, [], /checkpoint|model\.json/i);
+  evalFails(join(forecastRun, 'checkpoints'), [], /not a checkpoint directory: found best, /); // a run directory: run-dir-arg.test.ts
   evalFails(join(dir, 'nowhere'), [], /nowhere/);
   evalFails(
     brokenCopy((c) => truncateSync(join(c, 'model.json'), 40)),
@@ -224,6 +235,11 @@ test('a hand-rolled bidirectional checkpoint on ragged long-layout sequences: pr
       for (const ext of ['svg', 'png', 'vl.json'])
         assert.ok(existsSync(join(out, 'g', `gates-${ex.id}-layer1-${dir}.${ext}`)), `${ex.id} ${dir} .${ext}`);
   }
+  // each chart's title names the run once, then what it shows
+  const title = (f: string) => JSON.parse(readFileSync(join(out, 'g', `${f}.vl.json`), 'utf8')).title;
+  assert.equal(title(`gates-${gates.examples[0].id}-layer1-forward`).text, 'long: LSTM gates');
+  assert.equal(title('gates-distribution').text, 'long: gate activations');
+  assert.equal(title('gates-saturation').text, 'long: saturated gates by time step');
   assert.equal(gates.summary.length, 8, 'four gates, two directions');
   assert.equal(gates.count, report.count, 'the summary covers the whole split');
   for (const s of gates.summary) assert.ok(s.saturated >= 0 && s.saturated <= 1 && s.saturatedByStep.length > 0);

@@ -42,6 +42,37 @@ const outcome = (trials: { seconds: number; runDir?: string }[]) =>
 /** The uninterrupted study of the first test, for the resumed one to match. */
 let whole: { trials: object[]; test: unknown } | undefined;
 
+test('lstm-tune: trials that stop early say so, and a rung whose kept trials all stopped ends the study, saying why', () => {
+  const dir = tempDir('lstm-tune-');
+  // val loss never improves by 1000: every trial stops after epoch 2, before the first rung's 3
+  const stopping = smallForecastConfig({
+    train: { epochs: 9, batchSize: 256, learningRate: 0.01, earlyStopping: { patience: 1, minDelta: 1000 } },
+  });
+  const r = tune(
+    [
+      '--config',
+      writeJson(join(dir, 'cfg.json'), stopping),
+      '--space',
+      writeJson(join(dir, 'space.json'), {
+        params: { 'model.hiddenSize': { choice: [4, 8] } },
+        trials: 2,
+        minEpochs: 3,
+      }),
+      '--parallel',
+      '2',
+    ],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const stops = r.stdout.match(/stopped early after epoch 2: val loss not better since epoch 1/g) ?? [];
+  assert.equal(stops.length, 2, r.stdout);
+  assert.match(r.stdout, /rung 1 \(3 epochs\) done: 2 of 2 trials scored\n/);
+  assert.match(r.stdout, / {2}trial \d stopped early \(val loss no longer improving\) and keeps its score\n/);
+  assert.match(r.stdout, / {2}no trial goes on to 9 epochs: the best 1 of 2 stopped early, so the study ends here\n/);
+  assert.match(r.stdout, / {2}trial \d pruned: outside the best 1 of 2\n/);
+  assert.doesNotMatch(r.stdout, /rung 2/);
+});
+
 test('lstm-tune: successive halving ranks the trials on val, trains the best further and scores test once', async () => {
   const dir = tempDir('lstm-tune-');
   const r = tune(
@@ -56,6 +87,11 @@ test('lstm-tune: successive halving ranks the trials on val, trains the best fur
     dir,
   );
   assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /rung 1 \(1 epoch\) done: 6 of 6 trials scored\n {2}trials \d, \d go on to 3 epochs \(the best 2 of 6\)\n/,
+  );
+  assert.match(r.stdout, / {2}trials \d, \d, \d, \d pruned: outside the best 2 of 6\n/);
   const study = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
   const trials = readTrials(study);
   assert.equal(trials.length, 6);
@@ -152,7 +188,7 @@ test('lstm-tune: Ctrl-C stops a study resumably; --resume ends where the study r
   });
   const code = await new Promise((done) => child.on('close', done));
   assert.equal(code, 130, stdout);
-  assert.match(stdout, /resume with: lstm-tune --resume /);
+  assert.match(stdout, /resume with: npx lstm-tune --resume /);
   const study = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
   const stopped = readTrials(study);
   assert.ok(

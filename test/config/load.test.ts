@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, configJsonSchema, parseConfig } from '../../src/config/load.js';
@@ -104,4 +104,12 @@ test('the JSON Schema is derived from the zod schema, with descriptions and defa
   assert.equal(schema.properties.model.properties.hiddenSize.default, 64);
   assert.match(schema.properties.model.properties.init.description, /pytorch/);
   assert.ok(schema.properties.data.oneOf.length === 2);
+});
+
+test("every shipped config writes its runs to the repository's runs/, where the README's commands look", () => {
+  const root = join(import.meta.dirname, '..', '..');
+  const configs = readdirSync(join(root, 'configs')).filter((f) => f.endsWith('.json') && !f.endsWith('-space.json'));
+  assert.ok(configs.length >= 6, configs.join(', '));
+  for (const name of configs)
+    assert.equal(loadConfig(join(root, 'configs', name)).output.dir, join(root, 'runs'), `configs/${name}`);
 });

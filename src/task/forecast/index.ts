@@ -61,7 +61,6 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
   name: 'forecast',
   metric: 'mae',
   examples: 'windows',
-  plotName: 'actual vs predicted',
   usesTrainingData: true,
   higherIsBetter: false,
   forecastsAhead: true,
@@ -114,27 +113,29 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const d = dataset;
     return predictionTable(p, d, ownSplit(d, split), context);
   },
-  plots(metrics, p, dataset, split, title) {
+  plots(metrics, p, dataset, split, name) {
     const f = p;
     const d = dataset;
     const s = ownSplit(d, split);
     const shown = [...new Set([0, f.leads.length - 1])]; // the nearest and the farthest lead
     const rows: ForecastRow[] = [];
-    const info = d.forecast;
-    const many = info.seriesNames.length > 1;
-    const drawn = new Set(info.seriesNames.slice(0, 4).map((_, k) => k)); // a panel per series: the first few
-    for (let i = 0; i < f.count; i++) {
-      const series = info.seriesOf[s.ends[i]];
-      if (many && !drawn.has(series)) continue;
+    const { windows, of } = lastWindows(d, s, f.count);
+    for (const i of windows)
       for (const k of shown)
-        d.targetNames.forEach((name, j) => {
+        d.targetNames.forEach((target, j) => {
           const at = (i * f.leads.length + k) * f.targets + j;
           const lead = f.leads[k];
-          const target = many ? `${info.seriesNames[series]}: ${name}` : name;
-          rows.push({ id: xOf(d, s, i, lead), target, actual: f.yTrue[at], predicted: f.yPred[at], lead });
+          const panel =
+            d.forecast.seriesNames.length > 1
+              ? `${d.forecast.seriesNames[d.forecast.seriesOf[s.ends[i]]]}: ${target}`
+              : target;
+          rows.push({ id: xOf(d, s, i, lead), target: panel, actual: f.yTrue[at], predicted: f.yPred[at], lead });
         });
-    }
     const subtitle = `${metrics.split} split, original units`;
+    const span =
+      windows.length < of
+        ? `${subtitle}; the last ${windows.length} of ${of} windows${d.forecast.seriesNames.length > 1 ? ' of each series' : ''}`
+        : subtitle;
     const temporal = d.forecast.time !== undefined && d.forecast.time.form.kind !== 'number';
     const r = metrics;
     const steps = r.targets.flatMap((t) =>
@@ -144,8 +145,11 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
       ]),
     );
     return [
-      { name: 'predictions', spec: forecastSpec(rows, { title, subtitle, temporal }) },
-      { name: 'mae-by-step', spec: maeByStepSpec(steps, { title: `${title}: MAE by step ahead`, subtitle }) },
+      {
+        name: 'predictions',
+        spec: forecastSpec(rows, { title: `${name}: actual vs predicted`, subtitle: span, temporal }),
+      },
+      { name: 'mae-by-step', spec: maeByStepSpec(steps, { title: `${name}: MAE by step ahead`, subtitle }) },
     ];
   },
   formatMetrics: (r) => formatForecastMetrics(r),
@@ -154,3 +158,22 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
   caption: (p, dataset, index) => forecastCaption(p, dataset, index),
   predictor: forecastPredictor((o) => forecastTask.metricsContext(o)),
 });
+
+/** Windows drawn per series: a line of more points than this is a solid band at a chart's width. */
+const MAX_DRAWN = 240;
+
+/**
+ * The windows the predictions chart draws: of the first four series (a panel each), each one's last MAX_DRAWN in
+ * the split, so what is drawn can be read; `of` is the most any drawn series has.
+ */
+function lastWindows(d: ForecastDataset, s: ForecastSplit, count: number): { windows: number[]; of: number } {
+  const bySeries = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    const series = d.forecast.seriesOf[s.ends[i]];
+    if (series >= 4) continue; // a panel per series: the first few
+    bySeries.set(series, [...(bySeries.get(series) ?? []), i]);
+  }
+  const all = [...bySeries.values()];
+  const windows = all.flatMap((w) => w.slice(-MAX_DRAWN)).sort((a, b) => a - b);
+  return { windows, of: Math.max(0, ...all.map((w) => w.length)) };
+}
