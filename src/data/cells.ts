@@ -55,14 +55,15 @@ export function notANumber(cell: unknown): string {
   return `expected ${expected}, found ${quoteCell(typeof cell === 'string' ? trimmed(cell) : cell)}`;
 }
 
-/** A short quotation of a cell for a message: never more than about 40 characters, however large the cell. */
+/** A short quotation of a cell for a message: at most 40 characters of it (and its length), however large. */
 export function quoteCell(cell: unknown): string {
   if (cell === undefined || cell === null || cell === '') return 'an empty cell';
   if (typeof cell !== 'string' && typeof cell !== 'number' && typeof cell !== 'boolean')
     return Array.isArray(cell) ? 'an array' : 'an object';
   const s = String(cell);
-  const short = s.length > 40 ? `${s.slice(0, 37)}…` : s;
-  return typeof cell === 'string' ? JSON.stringify(short) : short;
+  if (s.length <= 40) return typeof cell === 'string' ? JSON.stringify(s) : s;
+  const short = `${s.slice(0, 37)}…`;
+  return `${typeof cell === 'string' ? JSON.stringify(short) : short} (${s.length} characters)`;
 }
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22

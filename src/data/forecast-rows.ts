@@ -1,6 +1,8 @@
 // A forecast file's rows as series: grouped by the series id, each ordered by time (gaps by data.gaps).
 import type { ForecastDataConfig } from '../config/schema.js';
 import type { Table } from './csv.js';
+import { RowError } from './row-error.js';
+import { EMPTY_ID } from './series-name.js';
 import { inferFrequency, type Frequency, type TimeForm } from './time.js';
 import { compareSeriesNames, seriesName } from './series-name.js';
 import { timeline } from './timeline.js';
@@ -32,7 +34,13 @@ function seriesOfRows(table: Table, columns: string[]): { of: Int32Array; names:
   const names: string[] = [];
   // the id columns' codes as one number (mixed radix), which fits a double for any real count of levels
   const radix = texts.map((t) => t.levels.length);
+  const empty = texts.map((t) => t.levels.indexOf('')); // a series id is never empty
   for (let r = 0; r < table.rows; r++) {
+    const k = empty.findIndex((code, j) => code >= 0 && texts[j].codes[r] === code);
+    if (k >= 0) {
+      const name = columns[k];
+      throw new RowError([r], table.header.indexOf(name), () => `column "${name}": ${EMPTY_ID}`);
+    }
     let key = 0;
     for (let k = 0; k < texts.length; k++) key = key * radix[k] + texts[k].codes[r];
     let s = ids.get(key);

@@ -8,3 +8,6 @@ const NATURAL = new Intl.Collator('en', { numeric: true });
 
 /** The order in which reports and forecasts list series: as a person would (st2 before st10), whatever the file's. */
 export const compareSeriesNames = (a: string, b: string): number => NATURAL.compare(a, b);
+
+/** What an empty series-id cell is told, by the loader and by predict.js alike. */
+export const EMPTY_ID = 'expected the name of a series, found an empty cell';

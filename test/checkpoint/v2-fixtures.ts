@@ -88,6 +88,11 @@ export async function onnxPredictJsRows(dir: string, csv: string): Promise<unkno
 }
 
 export const TOLERANCE = 1e-6;
+/**
+ * The linear baseline's ridge is solved in float64 since these fixtures were made (it was float32 normal
+ * equations, off by up to ~3e-5 relative): its metrics are held to 1e-4, everything the model gives to 1e-6.
+ */
+const LINEAR_TOLERANCE = 1e-4;
 
 /**
  * `actual` is `expected`: the same text, nulls and booleans, arrays of the same length, and every number within
@@ -99,6 +104,13 @@ export const TOLERANCE = 1e-6;
 export function assertSameNumbers(actual: unknown, expected: unknown, scale: 'number' | 'row', path = '$'): void {
   if (typeof expected === 'number') return assertClose(actual, expected, Math.max(1, Math.abs(expected)), path);
   if (expected === null || typeof expected !== 'object') return assert.equal(actual, expected, path);
+  // a report's notes may gain lines (what a later version adds, e.g. the statistical peers'), never lose one
+  if (scale === 'number' && /\.notes$/.test(path) && Array.isArray(expected) && Array.isArray(actual))
+    return assert.deepEqual(
+      expected.filter((n) => !actual.includes(n)),
+      [],
+      `${path}: notes missing`,
+    );
   assert.equal(typeof actual, 'object', `${path}: expected ${JSON.stringify(expected)}, got ${String(actual)}`);
   assert.ok(actual !== null, `${path}: expected ${JSON.stringify(expected)}, got null`);
   assert.equal(Array.isArray(actual), Array.isArray(expected), `${path}: array or object`);
@@ -123,8 +135,9 @@ export function assertSameNumbers(actual: unknown, expected: unknown, scale: 'nu
 function assertClose(actual: unknown, expected: number, scale: number, path: string): void {
   assert.equal(typeof actual, 'number', `${path}: expected ${expected}, got ${JSON.stringify(actual)}`);
   const diff = Math.abs((actual as number) - expected);
+  const tolerance = /\.linear\b/.test(path) ? LINEAR_TOLERANCE : TOLERANCE;
   assert.ok(
-    diff <= TOLERANCE * scale,
+    diff <= tolerance * scale,
     `${path}: ${String(actual)}, expected ${expected} (off by ${diff.toExponential(2)})`,
   );
 }

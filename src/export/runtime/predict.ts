@@ -9,8 +9,8 @@
 // lstm-train (times, calendar phases, window levels, series names, known-future columns) are imported from src/data,
 // not restated here.
 import { futureColumns, futureNeeded } from '../../data/features.js';
-import { compareSeriesNames, seriesName } from '../../data/series-name.js';
-import { naSet, orderKeys, textOfValue } from '../../data/cells.js';
+import { compareSeriesNames, EMPTY_ID, seriesName } from '../../data/series-name.js';
+import { naSet, numberOfValue, orderKeys, quoteCell, textOfValue } from '../../data/cells.js';
 import {
   CellError,
   forecastInputs,
@@ -20,7 +20,7 @@ import {
   writeRows,
   type RowSource,
 } from '../../data/encoders/index.js';
-import { formatTime, parseTime, stepTime } from '../../data/time.js';
+import { formatTime, parseTime, sameKind, stepTime } from '../../data/time.js';
 import { relativeTo, restoreLevel, windowLevels } from '../../data/window-level.js';
 import { halfWidths, levelName } from '../../data/interval-bounds.js';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -219,6 +219,10 @@ interface SeriesWindow {
 async function forecast(p: Preprocess, run: Run, rows: Row[]): Promise<Prediction> {
   const f = p.forecast!;
   const bySeries = new Map<string, Row[]>();
+  rows.forEach((row, i) => {
+    const empty = f.seriesId.find((c) => textAt(row, c) === '');
+    if (empty !== undefined) throw new InputError(`rows[${i}]: column "${empty}": ${EMPTY_ID}`);
+  });
   for (const row of rows) {
     const name = seriesName(f.seriesId.map((c) => textAt(row, c)));
     const group = bySeries.get(name);
@@ -248,9 +252,10 @@ function timeAt(row: Row, time: NonNullable<ForecastPreprocess['time']>, where: 
   if (time.form.kind === 'number') return jsonRows([row], { na, where: () => where }).number(time.column)(0);
   const cell = textAt(row, time.column);
   const parsed = parseTime(cell);
-  if (!parsed || parsed.form.kind === 'number')
+  if (!parsed || !sameKind(parsed.form, time.form))
     throw new InputError(
-      `${where}: column "${time.column}": expected a date or date-time, found ${JSON.stringify(cell)}`,
+      `${where}: column "${time.column}": expected a ${time.form.kind} written as the model's training data were ` +
+        `(${formatTime(0, time.form)}), found ${quoteCell(cell)}`,
     );
   return parsed.value;
 }
@@ -270,7 +275,7 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
   const timed = time ? rows.map((row) => ({ row, t: timeAt(row, time, where, na) })).sort((a, b) => a.t - b.t) : [];
   const all = time ? timed.map((r) => r.row) : rows;
   // known-future columns: the rows after the last observed target hold their future values
-  const observedEnd = f.future ? lastObserved(f, all) + 1 : all.length;
+  const observedEnd = f.future ? lastObserved(f, all, na) + 1 : all.length;
   if (observedEnd < f.window)
     throw new InputError(`${where}: expected a whole window (${f.window} rows), found ${observedEnd}`);
   if (f.future && all.length - observedEnd < f.future.shift)
@@ -281,11 +286,18 @@ function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
   const first = observedEnd - f.window;
   const times = timed.map((r) => r.t);
   // the window's rows, and the future rows it reads, one step apart
+  if (time)
+    for (let r = 1; r < times.length; r++)
+      if (times[r] === times[r - 1])
+        throw new InputError(
+          `${where}: column "${time.column}": ${formatTime(times[r], time.form)} appears again (one row per time)`,
+        );
   if (time?.frequency && f.gaps !== 'ignore')
     for (let r = first + 1; r < observedEnd + (f.future?.shift ?? 0); r++)
       if (stepTime(times[r - 1], 1, time.frequency) !== times[r])
         throw new InputError(
-          `${where}: rows are not one step apart at ${textAt(all[r], time.column)}: predict.js fills no gaps`,
+          `${where}: column "${time.column}": rows are not one step apart at ${textAt(all[r], time.column)}: ` +
+            'predict.js fills no gaps',
         );
   const src = jsonRows(all, {
     na,
@@ -341,8 +353,10 @@ function windowTargets(
 }
 
 /** The index of the last row with a target, or -1. */
-function lastObserved(f: ForecastPreprocess, rows: Row[]): number {
-  for (let i = rows.length - 1; i >= 0; i--) if (f.targets.some((c) => textAt(rows[i], c) !== '')) return i;
+function lastObserved(f: ForecastPreprocess, rows: Row[], na: Na): number {
+  // a target is observed unless it is a missing value (empty, or one of data.naValues), as the loader reads it
+  const observed = (cell: unknown) => !Number.isNaN(numberOfValue(cell, na) ?? 0);
+  for (let i = rows.length - 1; i >= 0; i--) if (f.targets.some((c) => observed(rows[i][c]))) return i;
   return -1;
 }
 
@@ -420,8 +434,10 @@ const wideSequences = (c: ClassifyPreprocess, rows: Row[]): Sequence[] =>
 /** Long layout: one step per row, grouped by the sequence id (first appearance), ordered by orderBy when set. */
 function longSequences(c: ClassifyPreprocess, rows: Row[]): Sequence[] {
   const groups = new Map<string, Row[]>();
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     const id = textAt(row, c.sequenceId ?? '');
+    if (c.sequenceId !== undefined && id === '')
+      throw new InputError(`rows[${i}]: column "${c.sequenceId}": expected a value, found an empty cell`);
     const group = groups.get(id);
     if (group) group.push(row);
     else groups.set(id, [row]);
