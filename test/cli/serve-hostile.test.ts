@@ -290,6 +290,9 @@ function running(pid: number): boolean {
 test('lstm-serve under npx: SIGTERM to the npx process stops the server, frees the port, leaves no process', async () => {
   const npx = spawn('npx', ['--no-install', 'lstm-serve', checkpoint, '--port', '0'], {
     cwd: ROOT,
+    // npx links this project into its cache on first use and would run its `prepare` (a rebuild of dist/, under
+    // the other tests' feet): the link needs no script, the bin runs the dist/ already built
+    env: { ...process.env, npm_config_ignore_scripts: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
