@@ -1,6 +1,6 @@
 // The CSV reader's columns as they grow: numbers, text codes, times, and the candidates for default features.
 import { describeValue } from '../errors.js';
-import { notANumber, parseNumber, trimmed } from './cells.js';
+import { isNumberText, notANumber, parseNumber, trimmed } from './cells.js';
 import { plainDecimal } from './csv-plain.js';
 import { RowError } from './row-error.js';
 import { parseTime, sameKind, TIME_FORMS, type TimeForm } from './time.js';
@@ -46,6 +46,7 @@ export function numberReader(
   na: ReadonlySet<string>,
 ): Reader & { values: Chunked<Float64Array> } {
   const values = new Chunked((n) => new Float64Array(n));
+  const numberNa = hasNumberToken(na);
   const reader: Reader & { values: Chunked<Float64Array> } = {
     index,
     values,
@@ -56,7 +57,7 @@ export function numberReader(
     },
     // a plain decimal straight from the bytes; any other cell (empty, spaced, 1e5, NA) as text to parseNumber
     addBytes(bytes, start, end, row) {
-      const v = plainDecimal(bytes, start, end);
+      const v = numberNa ? undefined : plainDecimal(bytes, start, end);
       if (v === undefined) reader.add(bytes.toString('utf8', start, end), row);
       else values.push(v);
     },
@@ -118,6 +119,7 @@ export function candidateReader(
   index: number,
   na: ReadonlySet<string>,
 ): Reader & { values?: Chunked<Float64Array>; any: boolean } {
+  const numberNa = hasNumberToken(na);
   const reader: Reader & { values?: Chunked<Float64Array>; any: boolean } = {
     index,
     values: new Chunked((n) => new Float64Array(n)),
@@ -133,7 +135,7 @@ export function candidateReader(
     },
     addBytes(bytes, start, end, row) {
       if (reader.values === undefined) return;
-      const v = plainDecimal(bytes, start, end);
+      const v = numberNa ? undefined : plainDecimal(bytes, start, end);
       if (v === undefined) reader.add(bytes.toString('utf8', start, end), row);
       else {
         reader.any = true;
@@ -143,3 +145,6 @@ export function candidateReader(
   };
   return reader;
 }
+
+/** Whether a missing-value token looks like a number (data.naValues ["-999"]): then no cell skips the token check. */
+const hasNumberToken = (na: ReadonlySet<string>) => [...na].some(isNumberText);

@@ -108,3 +108,29 @@ test('long layout: ffill stays within a sequence; an empty label drops its row o
   await rejectsWith(loadText(emptyLabel, c2('ffill')), 'data.csv:3:3: ', 'column "label"', 'expected a value');
   assert.equal((await loadText(emptyLabel, c2('drop'))).summary.droppedRows, 1);
 });
+
+test("NA, NaN, null and N/A are missing values as an empty cell is (data.naValues, pandas' by default)", async () => {
+  for (const token of ['NA', 'NaN', 'null', 'N/A', ' NULL ']) {
+    const withToken = csv(
+      't,a',
+      rows.map(([t, a]) => [t, a === '' ? token : a]),
+    );
+    await rejectsWith(loadText(withToken, cfg('error')), 'data.csv:5:2: ', 'column "a"', 'found an empty cell');
+    const dropped = await loadText(withToken, cfg('drop'));
+    assert.equal(dropped.summary.droppedRows, 1, token);
+    const filled = await loadText(withToken, cfg('ffill'));
+    assert.deepEqual(Array.from(filled.splits.train.batch([2]).x), [20, 20], token);
+  }
+  // a token of the user's own, and none but the empty cell
+  const own = csv(
+    't,a',
+    rows.map(([t, a]) => [t, a === '' ? '-999' : a]),
+  );
+  const dropped = await loadText(own, forecastCfg({ ...cfg('drop'), naValues: ['-999'] }));
+  assert.equal(dropped.summary.droppedRows, 1);
+  const strict = csv(
+    't,a',
+    rows.map(([t, a]) => [t, a === '' ? 'NA' : a]),
+  );
+  await rejectsWith(loadText(strict, forecastCfg({ ...cfg('drop'), naValues: [] })), 'expected a number, found "NA"');
+});
