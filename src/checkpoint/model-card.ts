@@ -87,10 +87,11 @@ export type TrainState = z.output<typeof trainStateSchema>;
 
 const timeFormSchema = z.union([
   z.object({ kind: z.literal('number') }).strict(),
-  z.object({ kind: z.literal('date') }).strict(),
+  z.object({ kind: z.literal('date'), pattern: z.string().optional() }).strict(),
   z
     .object({
       kind: z.literal('datetime'),
+      pattern: z.string().optional(),
       separator: z.enum(['T', ' ']),
       seconds: z.boolean(),
       fraction: count(),

@@ -1,6 +1,7 @@
 // The config schema: the single source of truth for the config's types, defaults, docs and error messages.
 import { z } from 'zod';
 import { DEFAULT_NA_VALUES } from '../util/na-values.js';
+import { isTimePattern } from '../util/time-pattern.js';
 
 const got = (iss: { input?: unknown }) => `got ${JSON.stringify(iss.input) ?? 'nothing'}`;
 const positiveInt = () => {
@@ -131,6 +132,15 @@ export const forecastDataSchema = z
       .describe(
         'a column of ISO 8601 dates or date-times, or numbers: rows are ordered by it and forecasts carry times',
       ),
+    timeFormat: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'with data.time, how the file writes its times when not as ISO 8601 or plain numbers: a Luxon format ' +
+          '("MMM d yyyy" for Jan 1 2000, "yyyyMMdd", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss.SSS"), read in UTC with ' +
+          'English month names; forecasts write their times the same way',
+      ),
     gaps: z
       .enum(['error', 'fill', 'ignore'])
       .default('error')
@@ -187,6 +197,20 @@ export const forecastDataSchema = z
   })
   .strict()
   .superRefine((d, ctx) => {
+    if (d.timeFormat !== undefined && d.time === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeFormat'],
+        message: 'expected data.time too: the format says how the time column writes its times',
+      });
+    if (d.timeFormat !== undefined && !isTimePattern(d.timeFormat))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeFormat'],
+        message:
+          `expected a Luxon format with a year that reads back what it writes (such as "MMM d yyyy" or ` +
+          `"dd/MM/yyyy HH:mm"), got ${JSON.stringify(d.timeFormat)}`,
+      });
     if (d.calendar !== undefined && d.time === undefined)
       ctx.addIssue({
         code: 'custom',

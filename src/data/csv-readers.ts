@@ -3,7 +3,7 @@ import { describeValue } from '../errors.js';
 import { isNumberText, notANumber, parseNumber, trimmed } from './cells.js';
 import { plainDecimal } from './csv-plain.js';
 import { RowError } from './row-error.js';
-import { parseTime, sameKind, TIME_FORMS, type TimeForm } from './time.js';
+import { parseTimeIn, sameKind, TIME_FORMS, type TimeForm } from './time.js';
 
 /** A growing column: fixed-size chunks, joined once at the end, so no copy doubles the memory on the way. */
 export class Chunked<T extends Float64Array | Int32Array> {
@@ -86,18 +86,24 @@ export function textReader(index: number): Reader & { codes: Chunked<Int32Array>
   };
 }
 
-export function timeReader(index: number, name: string): Reader & { values: Chunked<Float64Array>; form?: TimeForm } {
+export function timeReader(
+  index: number,
+  name: string,
+  pattern?: string,
+): Reader & { values: Chunked<Float64Array>; form?: TimeForm } {
   const values = new Chunked((n) => new Float64Array(n));
+  const expected =
+    pattern === undefined ? TIME_FORMS : `a time written as ${JSON.stringify(pattern)} (data.timeFormat)`;
   let firstRow = 0;
   const reader: Reader & { values: Chunked<Float64Array>; form?: TimeForm } = {
     index,
     values,
     add(cell, row) {
       const text = cell.trim();
-      const parsed = parseTime(text);
+      const parsed = parseTimeIn(text, pattern);
       const got = text === '' ? 'an empty cell' : describeValue(text);
       if (parsed === undefined)
-        throw new RowError([row], index, () => `column "${name}": expected ${TIME_FORMS}, got ${got}`);
+        throw new RowError([row], index, () => `column "${name}": expected ${expected}, got ${got}`);
       if (reader.form === undefined) [reader.form, firstRow] = [parsed.form, row];
       else if (!sameKind(reader.form, parsed.form)) {
         const kind = reader.form.kind;

@@ -27,6 +27,8 @@ export interface ReadPlan {
   candidates?: string[];
   /** the cells read as missing values in number columns, beside the empty cell (data.naValues; pandas' by default) */
   naValues?: readonly string[];
+  /** how the time column writes its times, when not as ISO 8601 or numbers (data.timeFormat, a Luxon format) */
+  timeFormat?: string;
 }
 
 export interface TextColumn {
@@ -217,7 +219,11 @@ function readersFor(header: string[], plan: ReadPlan, file: string) {
     if (i < 0) throw new DataError(`${file}:1`, `expected a column "${name}", found none`); // loaders check names first
     asked.set(
       `${kind} ${name}`,
-      kind === 'number' ? numberReader(i, name, na) : kind === 'text' ? textReader(i) : timeReader(i, name),
+      kind === 'number'
+        ? numberReader(i, name, na)
+        : kind === 'text'
+          ? textReader(i)
+          : timeReader(i, name, plan.timeFormat),
     );
   }
   const wanted = new Set(plan.columns.filter((c) => c.kind === 'number').map((c) => c.name));

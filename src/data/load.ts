@@ -72,10 +72,14 @@ export async function loadDataset(cfg: DataConfig, opts: LoadOptions): Promise<D
   }
 }
 
-/** The plan with data.naValues: those cells of a number column are missing values, as an empty cell is. */
+/** The plan with the config's cell rules: data.naValues (missing values) and data.timeFormat (the time's pattern). */
 const withNa =
   (plan: (header: string[]) => ReadPlan, cfg: DataConfig) =>
-  (header: string[]): ReadPlan => ({ ...plan(header), naValues: cfg.naValues });
+  (header: string[]): ReadPlan => ({
+    ...plan(header),
+    naValues: cfg.naValues,
+    ...('timeFormat' in cfg && cfg.timeFormat !== undefined ? { timeFormat: cfg.timeFormat } : {}),
+  });
 
 function timed(timings: Record<string, number> | undefined, started: number, read: number): void {
   if (timings === undefined) return;

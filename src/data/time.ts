@@ -1,11 +1,15 @@
-// A time column: ISO 8601 dates and date-times or plain numbers, parsed, ordered, stepped and written back as found.
+// A time column: ISO 8601 dates and date-times, plain numbers, or the file's own pattern (data.timeFormat), parsed,
+// ordered, stepped and written back as found.
+import { DateTime } from 'luxon';
 
 /** How the file writes its times, so that future times are written the same way. */
 export type TimeForm =
   | { kind: 'number' }
-  | { kind: 'date' }
+  | { kind: 'date'; pattern?: string }
   | {
       kind: 'datetime';
+      /** data.timeFormat: the file's own way of writing times (a Luxon format, read and written in UTC) */
+      pattern?: string;
       /** between the date and the time */
       separator: 'T' | ' ';
       seconds: boolean;
@@ -33,6 +37,26 @@ export interface ParsedTime {
 
 /** The days of a month (1-based) of a year. */
 export const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate(); // month 1-based
+
+/** Luxon's time-of-day tokens: a pattern with one of them writes date-times, else dates. */
+const TIME_OF_DAY = /[HhmsSaKkTtX]/;
+
+/**
+ * One cell as a time written in `pattern` (data.timeFormat: a Luxon format such as "MMM d yyyy" or "dd/MM/yyyy
+ * HH:mm"), read in UTC with English month names; undefined when the cell is not written so.
+ */
+export function parseTimeAs(cell: string, pattern: string): ParsedTime | undefined {
+  const t = DateTime.fromFormat(cell, pattern, { zone: 'utc', locale: 'en-US' });
+  if (!t.isValid) return undefined;
+  const form: TimeForm = TIME_OF_DAY.test(pattern.replace(/'[^']*'/g, ''))
+    ? { kind: 'datetime', pattern, separator: 'T', seconds: true, fraction: 0, zone: '' }
+    : { kind: 'date', pattern };
+  return { value: t.toMillis(), form };
+}
+
+/** A cell as a time: in data.timeFormat's pattern when there is one, else one of the forms parseTime reads. */
+export const parseTimeIn = (cell: string, pattern?: string) =>
+  pattern === undefined ? parseTime(cell) : parseTimeAs(cell, pattern);
 
 /** One cell as a time (ms since 1970 UTC, or the number), or undefined when it is none of the accepted forms. */
 export function parseTime(cell: string): ParsedTime | undefined {
@@ -63,6 +87,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /** A time written in `form` (a date-time in its zone). */
 export function formatTime(value: number, form: TimeForm): string {
   if (form.kind === 'number') return String(Number(value.toPrecision(12)));
+  if (form.pattern !== undefined)
+    return DateTime.fromMillis(value, { zone: 'utc' }).toFormat(form.pattern, { locale: 'en-US' });
   const offset = form.kind === 'datetime' ? zoneMinutes(form.zone) : 0;
   const t = new Date(value + offset * 60_000);
   const date = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { parse } from 'csv-parse/sync';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import { seriesName } from '../data/series-name.js';
-import { parseTime } from '../data/time.js';
+import { parseTimeIn } from '../data/time.js';
 import { DataError } from '../errors.js';
 import type { Preprocess } from './preprocess.js';
 
@@ -34,9 +34,12 @@ export function exampleRows(csvPath: string, p: Preprocess): { header: string[];
   const bySeries = new Map<string, Row[]>();
   for (const r of rows) {
     const name = seriesName(f.seriesId.map((c) => r[c]));
-    bySeries.set(name, [...(bySeries.get(name) ?? []), r]);
+    const group = bySeries.get(name);
+    if (group) group.push(r);
+    else bySeries.set(name, [r]);
   }
-  const time = (r: Row) => (f.time ? (parseTime(r[f.time.column]?.trim() ?? '')?.value ?? NaN) : 0);
+  const pattern = f.time?.form.kind === 'number' ? undefined : f.time?.form.pattern;
+  const time = (r: Row) => (f.time ? (parseTimeIn(r[f.time.column]?.trim() ?? '', pattern)?.value ?? NaN) : 0);
   const picked = [...bySeries.values()].slice(0, EXAMPLES.series).flatMap((series) => {
     const ordered = f.time ? [...series].sort((a, b) => time(a) - time(b)) : series;
     if (!f.future) return ordered.slice(-f.window);

@@ -20,7 +20,7 @@ import {
   writeRows,
   type RowSource,
 } from '../../data/encoders/index.js';
-import { formatTime, parseTime, sameKind, stepTime } from '../../data/time.js';
+import { formatTime, parseTimeIn, sameKind, stepTime } from '../../data/time.js';
 import { relativeTo, restoreLevel, windowLevels } from '../../data/window-level.js';
 import { halfWidths, levelName } from '../../data/interval-bounds.js';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -251,7 +251,7 @@ const levelNeedsTarget = (f: ForecastPreprocess, j: number) =>
 function timeAt(row: Row, time: NonNullable<ForecastPreprocess['time']>, where: string, na: Na): number {
   if (time.form.kind === 'number') return jsonRows([row], { na, where: () => where }).number(time.column)(0);
   const cell = textAt(row, time.column);
-  const parsed = parseTime(cell);
+  const parsed = parseTimeIn(cell, time.form.pattern);
   if (!parsed || !sameKind(parsed.form, time.form))
     throw new InputError(
       `${where}: column "${time.column}": expected a ${time.form.kind} written as the model's training data were ` +

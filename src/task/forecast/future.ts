@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../checkpoint/model-card.js';
 import { chronologicalSegments } from '../../data/split.js';
 import { inverseRows } from '../../data/scaler.js';
-import { formatTime, parseTime, stepTime } from '../../data/time.js';
+import { formatTime, parseTime, parseTimeIn, stepTime } from '../../data/time.js';
 import type { Dataset, ForecastDataset, Intervals } from '../../data/types.js';
 import { futureColumns, futureNeeded } from '../../data/features.js';
 import { DataError, UsageError } from '../../errors.js';
@@ -50,7 +50,8 @@ function chosenSeries(data: ForecastDataset, wanted?: string[]): number[] {
 export function originRows(data: ForecastDataset, series: number[], from: string | undefined): number[] {
   const info = data.forecast;
   const time = info.time;
-  const parsed = from === undefined ? undefined : parseTime(from);
+  const pattern = time?.form.kind === 'number' ? undefined : time?.form.pattern;
+  const parsed = from === undefined ? undefined : (parseTimeIn(from, pattern) ?? parseTime(from));
   const asTime = time !== undefined && parsed !== undefined && parsed.form.kind === time.form.kind;
   const byRow =
     from !== undefined && !asTime && /^\d+$/.test(from) ? Array.from(info.rowIds).indexOf(Number(from)) : -1;
