@@ -16,7 +16,9 @@ import { evaluate, writeEvalPlot } from '../task/evaluate.js';
 import { plotDirFor, writePredictions } from '../eval/eval-outputs.js';
 import { computeGates, writeGates, type Gates } from '../eval/gates.js';
 import { formatNumber, formatTable } from '../util/table.js';
-import type { SplitName } from '../data/types.js';
+import type { Dataset, SplitName } from '../data/types.js';
+import type { ModelCard } from '../checkpoint/model-card.js';
+import { createPhaseProgress } from './output.js';
 import { loadCardData, loadCardTrainingData } from '../task/dataset.js';
 import { taskOf } from '../task/index.js';
 import { TOOL_VERSION } from '../util/versions.js';
@@ -93,7 +95,7 @@ export async function runEval(checkpoint: string, flags: EvalFlags, splitGiven =
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const info = flags.json ? (s: string) => process.stderr.write(`${s}\n`) : out;
   const { card, backend, model } = await openCheckpoint(checkpoint, flags);
-  const dataset = await loadCardData(card, flags.data ? resolve(flags.data) : undefined);
+  const dataset = await loadShowing(card, flags.data ? resolve(flags.data) : undefined);
   const task = taskOf(dataset.task);
   const split: SplitName = flags.data ? 'all' : flags.split;
   const training = !task.usesTrainingData ? undefined : flags.data ? await loadCardTrainingData(card) : dataset;
@@ -174,3 +176,18 @@ export const main = (argv = process.argv) =>
       program.getOptionValueSource('split') === 'cli',
     ),
   );
+
+/** The data to evaluate, with a progress bar while a large file is read (on a terminal's stderr only). */
+async function loadShowing(card: ModelCard, dataPath?: string): Promise<Dataset> {
+  const bars = createPhaseProgress({ quiet: false, stream: process.stderr });
+  try {
+    return await loadCardData(
+      card,
+      dataPath,
+      false,
+      bars.progress(`reading ${basename(dataPath ?? card.config.data.path)}`),
+    );
+  } finally {
+    bars.close();
+  }
+}

@@ -1,4 +1,5 @@
 // lstm-predict: a checkpoint on a new file: a forecaster's next steps (times, intervals), a classifier's labels.
+import { createPhaseProgress } from './output.js';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -88,6 +89,8 @@ export async function runPredict(checkpoint: string, flags: PredictFlags): Promi
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const info = flags.json ? (s: string) => process.stderr.write(`${s}\n`) : out;
   const { card, backend, model } = await openCheckpoint(checkpoint, flags);
+  // a progress bar while a large file is read, on a terminal's stderr only
+  const bars = createPhaseProgress({ quiet: false, stream: process.stderr });
   const prediction = await predict({
     model,
     card,
@@ -97,7 +100,8 @@ export async function runPredict(checkpoint: string, flags: PredictFlags): Promi
     series: flags.series?.split(',').map((s) => s.trim()),
     batchSize: flags.batchSize,
     runtime: flags.runtime,
-  });
+    onProgress: bars.progress(`reading ${basename(flags.data)}`),
+  }).finally(bars.close);
   const predictor = predictorOf(prediction);
   const { headers, rows } = predictor.table(prediction);
   if (flags.json) out(JSON.stringify(predictionJson(prediction), null, 2));

@@ -96,7 +96,7 @@ const classifier: Predictor = asTask<Predictor, 'classify'>('classify', {
       throw new UsageError(
         `${r.steps !== undefined ? '--steps' : '--from'}: a classifier labels whole sequences; it takes neither --steps nor --from`,
       );
-    const data = await loadCardData(r.card, r.dataPath, true);
+    const data = await loadCardData(r.card, r.dataPath, true, r.onProgress);
     return r.withForward(data, (forward) => labelSequences(forward, data, r.batchSize));
   },
   table: (c) => ({

@@ -13,14 +13,20 @@ export function loadData(config: Config, onProgress?: OnProgress): Promise<Datas
   return loadDataset(config.data, { baseDir: process.cwd(), seed: config.seed, onProgress });
 }
 
-/** The card's data (or `dataPath`, a CSV with the same columns), transformed as in training. */
-export function loadCardData(card: ModelCard, dataPath?: string, inputsOnly = false): Promise<Dataset> {
+/** The card's data (or `dataPath`, a CSV with the same columns), transformed as in training; `onProgress` hears the bytes read. */
+export function loadCardData(
+  card: ModelCard,
+  dataPath?: string,
+  inputsOnly = false,
+  onProgress?: OnProgress,
+): Promise<Dataset> {
   return loadDataset(card.config.data, {
     baseDir: process.cwd(),
     seed: card.config.seed,
     fitted: { ...card.fitted, steps: card.steps },
     pathOverride: dataPath,
     inputsOnly,
+    onProgress,
   });
 }
 

@@ -1,4 +1,5 @@
 // What lstm-predict asks of a task (the request) and what it gets back: a forecast of the next steps, or labels.
+import type { OnProgress } from '../util/progress.js';
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import type { Dataset } from '../data/types.js';
@@ -16,6 +17,8 @@ export interface PredictionRequest {
   /** forecast: the series to forecast (default: every series of the file) */
   series?: string[];
   batchSize: number;
+  /** hears the bytes of the file read (a progress bar on a terminal) */
+  onProgress?: OnProgress;
   /** `work` run with the forward pass of the chosen runtime over `data` (interval calibration runs in tfjs either way) */
   withForward<T>(data: Dataset, work: (forward: Forward) => Promise<T>): Promise<T>;
 }

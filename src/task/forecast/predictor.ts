@@ -10,7 +10,7 @@ import { levelName } from './intervals.js';
 export const forecastPredictor = (context: Task['metricsContext']): Predictor =>
   asTask<Predictor, 'forecast'>('forecast', {
     async run(r) {
-      const data = own(await loadCardData(r.card, r.dataPath, true), 'forecast');
+      const data = own(await loadCardData(r.card, r.dataPath, true, r.onProgress), 'forecast');
       const needsTraining =
         r.card.fitted.forecast?.intervals === undefined || (r.steps ?? 0) > data.forecast.leads.length;
       const training = needsTraining ? await loadCardTrainingData(r.card) : undefined;
