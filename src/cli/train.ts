@@ -129,6 +129,7 @@ async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlag
     if (result.stopReason === 'early-stopping')
       log(`early stopping: val loss has not improved since epoch ${result.state.bestEpoch}`);
     printScores(result.scores, metric, result.state.bestEpoch, taskOf(p.dataset.task).metricScope(p.dataset));
+    for (const note of result.notes) log(`note: ${note}`);
     printWritten('run directory', result.runDir, [...result.files, ...runReport(result.runDir, log)]);
     return 0;
   } finally {

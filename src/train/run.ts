@@ -1,5 +1,6 @@
 // A whole lstm-train run: the loop, checkpoints every epoch, then history, the loss plot, the summary and the
 // best checkpoint's evaluation.
+import { calibratedLevels } from '../data/interval-bounds.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { epochCheckpointName, pruneCheckpoints, restoreOptimizerState } from '../checkpoint/checkpoint.js';
@@ -35,7 +36,12 @@ export interface RunOptions {
 /** An interrupted run has no final scores: its best checkpoint may not be its last word. */
 export type RunResult = { runDir: string; state: TrainState; files: string[] } & (
   | { stopReason: Extract<StopReason, 'interrupted'> }
-  | { stopReason: Exclude<StopReason, 'interrupted'>; scores: SplitScores }
+  | {
+      stopReason: Exclude<StopReason, 'interrupted'>;
+      scores: SplitScores;
+      /** what the best checkpoint lacks: interval levels its val split was too short to calibrate */
+      notes: string[];
+    }
 );
 
 export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
@@ -80,6 +86,7 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
   optimizer.dispose();
   if (stopReason === 'interrupted') return { runDir, stopReason, state, files: [join(checkpoints, 'last')] };
   const best = await loadModelCheckpoint(join(checkpoints, 'best'));
+  const notes = calibratedLevels(best.card.fitted.forecast?.intervals).notes;
   const final = await writeFinalEvaluation(runDir, p, best, o.withholdTest ? 'val' : undefined);
   const known = { [final.evaluation.split.name]: final.evaluation.predictions };
   const withheld = o.withholdTest ? (['test'] as const) : [];
@@ -101,5 +108,5 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
     join(checkpoints, 'best'),
     join(checkpoints, 'last'),
   ];
-  return { runDir, stopReason, state, scores, files };
+  return { runDir, stopReason, state, scores, files, notes };
 }

@@ -49,6 +49,9 @@ test('AirPassengers, the last 12 months held out: train, eval and a forecast pas
 
 test('a batch that holds every training window is cut so that an epoch takes several steps, and says so', () => {
   const dir = trainRun(airConfig({ batchSize: 128, epochs: 1 }));
+  const trained = runCli('lstm-train', ['--config', join(dir, 'config.json'), '--out', join(dir, 'again')], dir);
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /note: no 80% interval: split conformal needs at least 4 calibration windows/);
   const dry = runCli('lstm-train', ['--config', join(dir, 'config.json'), '--dry-run'], dir);
   assert.equal(dry.code, 0, dry.stderr);
   // the run recorded the batch it used: its own config resolves to it without a note
