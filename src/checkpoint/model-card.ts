@@ -225,7 +225,7 @@ function parseWith<S extends z.ZodType>(schema: S, meta: Record<string, unknown>
 
 /** Parses meta.json's object into a typed card; `path` names the file in errors. */
 export function parseCard(stored: Record<string, unknown>, path: string): ModelCard {
-  const meta = withoutSkipUnlessSaid(stored);
+  const meta = withDefaultsOfItsTime(stored);
   const version = meta.cardVersion ?? 1;
   if (version === 1) return fromV1(parseWith(cardV1, meta, path, 1));
   if (version === 2) return fromV2(parseWith(cardV2, meta, path, 2));
@@ -237,13 +237,16 @@ export function parseCard(stored: Record<string, unknown>, path: string): ModelC
 }
 
 /**
- * A card whose config has no model.linearSkip was written before the skip existed: its model has none, whatever
- * today's default would make of it.
+ * What a card's config leaves unsaid meant what the defaults of its time were: no model.linearSkip, a model written
+ * before the skip existed (none, whatever today's default); no model.impl, tfjs's builtin layer (the default before
+ * the fused hand kernel became it). Filled in before parsing, so today's defaults never change an old model.
  */
-function withoutSkipUnlessSaid(meta: Record<string, unknown>): Record<string, unknown> {
+function withDefaultsOfItsTime(meta: Record<string, unknown>): Record<string, unknown> {
   const config = meta.config as { model?: Record<string, unknown> } | undefined;
-  if (typeof config !== 'object' || config === null || (config.model && 'linearSkip' in config.model)) return meta;
-  return { ...meta, config: { ...config, model: { ...(config.model ?? {}), linearSkip: false } } };
+  if (typeof config !== 'object' || config === null) return meta;
+  const model = config.model ?? {};
+  const said = { linearSkip: false, impl: 'builtin', ...model };
+  return { ...meta, config: { ...config, model: said } };
 }
 
 function fromV2(card: z.output<typeof cardV2>): ModelCard {
