@@ -27,7 +27,7 @@ export function tables(scores: Map<string, Record<string, Score>>): string {
   for (const key of ['mae', 'mase', 'smape'] as const) {
     lines.push(`\n${{ mae: 'test MAE', mase: 'MASE', smape: 'sMAPE %' }[key]}\n`, head);
     for (const [name, row] of scores)
-      lines.push(`| ${name} | ${methods.map((m) => fmt(row[m]?.mae === undefined ? NaN : row[m][key])).join(' | ')} |`);
+      lines.push(`| ${name} | ${methods.map((m) => fmt(row[m]?.[key] ?? NaN)).join(' | ')} |`);
   }
   const relative = methods.map((m) => {
     const ratios = [...scores.values()]

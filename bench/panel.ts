@@ -61,7 +61,8 @@ function main(): void {
       const { mase: _m, smape: _s, ...maes } = t;
       const mae: Record<string, number> = { ...maes, 'seasonal-naive': t.seasonal };
       const row: Record<string, Score> = {};
-      for (const [label, key] of OURS) row[label] = { mae: mae[key], mase: t.mase[key], smape: t.smape[key] };
+      for (const [label, key] of OURS)
+        row[label] = { mae: mae[key], mase: t.mase[key] ?? NaN, smape: t.smape[key] ?? NaN };
       const scale = t.model / t.mase.model; // MASE's denominator: seasonal naive's in-sample MAE on the training part
       const theirs = typeof r === 'string' ? undefined : r.forecasts.get(s.name);
       if (theirs) {
@@ -80,10 +81,10 @@ function main(): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(tables(scores));
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   const out = { seed: Number(values.seed), series: Object.fromEntries(scores) };
   writeFileSync(join(ROOT, 'bench', 'results', 'panel.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log(tables(scores));
 }
 
 main();
