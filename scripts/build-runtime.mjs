@@ -25,6 +25,6 @@ const result = await build({
 });
 const inputs = Object.keys(result.metafile.inputs);
 // luxon (no dependency of its own) reads and writes times in a file's own pattern (data.timeFormat)
-const outside = inputs.filter((path) => !path.startsWith('src/') && !path.startsWith('node_modules/luxon/'));
+const outside = inputs.filter((path) => !path.startsWith('src/') && !/(^|\/)node_modules\/luxon\//.test(path));
 if (outside.length > 0)
   throw new Error(`predict.js must bundle only src/ modules and luxon, found ${outside.join(', ')}`);
