@@ -1,6 +1,6 @@
 // The backtest's chart: the actual series over the folds' span, each fold's forecast drawn over it in its colour.
 import type { VegaLiteSpec } from '../charts/render.js';
-import { chartHeader } from '../charts/render.js';
+import { chartHeader, panelRows } from '../charts/render.js';
 import type { FoldResult } from './fold-files.js';
 import type { Layout } from './forecast-fold.js';
 
@@ -52,7 +52,7 @@ export function backtestChart(layout: Layout, folds: FoldResult[], title: string
   const subtitle = `${folds.length} folds, ${Math.max(...rows.map((r) => r.step))} steps from each origin; black: the actual series`;
   return {
     ...chartHeader({ title, subtitle }),
-    facet: { row: { field: 'panel', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left' } } },
+    facet: panelRows('panel'),
     data: { values: [...actualPoints(layout, panels), ...forecasts] },
     spec: {
       height: panels.size > 1 ? 180 : 280,

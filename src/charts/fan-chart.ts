@@ -1,5 +1,5 @@
 // A forecast's fan chart: the recent history, then the forecast with its interval bands, one panel per target.
-import { chartHeader, type PlotTitle, type VegaLiteSpec } from './render.js';
+import { chartHeader, panelRows, type PlotTitle, type VegaLiteSpec } from './render.js';
 
 export interface FanPoint {
   target: string;
@@ -35,15 +35,7 @@ export function fanChartSpec(
   const kindScale = { domain: kinds, range: kinds.map((k) => colours[k]) };
   return {
     ...chartHeader(opts),
-    facet: {
-      row: {
-        field: 'target',
-        type: 'nominal',
-        title: null,
-        sort: targets,
-        header: { labelAngle: 0, labelAlign: 'left' },
-      },
-    },
+    facet: panelRows('target', targets),
     data: { values: [...points.map((p) => ({ ...p, layer: 'line' })), ...bands.map((b) => ({ ...b, layer: 'band' }))] },
     spec: {
       height: targets.length > 1 ? 180 : 280,

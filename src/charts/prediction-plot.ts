@@ -1,5 +1,5 @@
 // Evaluation charts: a forecast's actual vs predicted values over time, and a classifier's confusion matrix.
-import { chartHeader, type PlotTitle, type VegaLiteSpec } from './render.js';
+import { chartHeader, panelRows, type PlotTitle, type VegaLiteSpec } from './render.js';
 
 export interface ForecastRow {
   /** the x axis: the predicted row's data-row index, or its time (ms, with `temporal`) */
@@ -40,15 +40,7 @@ export function forecastSpec(rows: ForecastRow[], opts: ForecastPlotOptions): Ve
   return {
     ...chartHeader(opts),
     data: { values },
-    facet: {
-      row: {
-        field: 'target',
-        type: 'nominal',
-        title: null,
-        sort: targets,
-        header: { labelAngle: 0, labelAlign: 'left' },
-      },
-    },
+    facet: panelRows('target', targets),
     spec: {
       height: targets.length > 1 ? 160 : 280,
       mark: { type: 'line', strokeWidth: 1.5 },
@@ -101,15 +93,7 @@ export function maeByStepSpec(rows: StepErrorRow[], opts: PlotTitle): VegaLiteSp
   return {
     ...chartHeader(opts),
     data: { values: rows.filter((r) => Number.isFinite(r.mae)) },
-    facet: {
-      row: {
-        field: 'target',
-        type: 'nominal',
-        title: null,
-        sort: targets,
-        header: { labelAngle: 0, labelAlign: 'left' },
-      },
-    },
+    facet: panelRows('target', targets),
     spec: {
       height: targets.length > 1 ? 160 : 260,
       mark: { type: 'line', point: true, strokeWidth: 1.5 },
@@ -130,15 +114,7 @@ function maeBarsSpec(rows: StepErrorRow[], targets: string[], forecasts: string[
   return {
     ...chartHeader(opts),
     data: { values: rows.filter((r) => Number.isFinite(r.mae)) },
-    facet: {
-      row: {
-        field: 'target',
-        type: 'nominal',
-        title: null,
-        sort: targets,
-        header: { labelAngle: 0, labelAlign: 'left' },
-      },
-    },
+    facet: panelRows('target', targets),
     spec: {
       width: 360,
       height: { step: 28 },

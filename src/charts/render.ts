@@ -21,6 +21,19 @@ export function chartHeader(opts: PlotTitle) {
   };
 }
 
+/** A panel per value of `field`, stacked, each labelled at its left (in `sort`'s order when given). */
+export function panelRows(field: string, sort?: string[]) {
+  return {
+    row: {
+      field,
+      type: 'nominal' as const,
+      title: null,
+      ...(sort ? { sort } : {}),
+      header: { labelAngle: 0, labelAlign: 'left' as const },
+    },
+  };
+}
+
 /**
  * The house style: white background, a plot area that makes the whole image about 640 px wide, fonts large
  * enough to read in a PNG at 1x. Families are listed most-specific first; resvg picks the first it has.
