@@ -3,12 +3,31 @@
 import type { ForecastDataset } from '../../data/types.js';
 import { matchSeries, trainingRows } from './peers/index.js';
 
-/** Mean |y_t − y_{t−m}| over rows [start, end) of target j, or NaN with fewer than m + 1 rows. */
-function seasonalNaiveMae(info: ForecastDataset['forecast'], j: number, [start, end]: [number, number], m: number) {
-  const t = info.targetRaw.length / info.rowIds.length;
+/**
+ * The in-sample seasonal-naive MAE, MASE's scale: the mean |y_t − y_{t−m}| over y_0 … y_{n−1} (y_t = `at(t)`),
+ * pairs with a missing value left out; NaN with no pair.
+ */
+export function seasonalNaiveMae(n: number, m: number, at: (t: number) => number): number {
   let sum = 0;
-  for (let r = start + m; r < end; r++) sum += Math.abs(info.targetRaw[r * t + j] - info.targetRaw[(r - m) * t + j]);
-  return end - start > m ? sum / (end - start - m) : NaN;
+  let pairs = 0;
+  for (let t = m; t < n; t++) {
+    const d = Math.abs(at(t) - at(t - m));
+    if (!Number.isFinite(d)) continue;
+    sum += d;
+    pairs++;
+  }
+  return pairs === 0 ? NaN : sum / pairs;
+}
+
+/** seasonalNaiveMae of target j over the series rows [start, end). */
+function seriesSeasonalNaiveMae(
+  info: ForecastDataset['forecast'],
+  j: number,
+  [start, end]: [number, number],
+  m: number,
+) {
+  const t = info.targetRaw.length / info.rowIds.length;
+  return seasonalNaiveMae(end - start, m, (r) => info.targetRaw[(start + r) * t + j]);
 }
 
 /**
@@ -27,7 +46,7 @@ export function maseScales(dataset: ForecastDataset, training: ForecastDataset |
   for (let s = 0; s < series; s++)
     for (let j = 0; j < targets; j++) {
       if (match[s] < 0) continue;
-      const scale = seasonalNaiveMae(training.forecast, j, rows[match[s]], m);
+      const scale = seriesSeasonalNaiveMae(training.forecast, j, rows[match[s]], m);
       scales[s * targets + j] = scale > 0 ? scale : NaN;
     }
   return scales;
