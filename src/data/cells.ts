@@ -40,6 +40,10 @@ export function numberOfValue(cell: unknown, na: ReadonlySet<string> = DEFAULT_N
   return cell === null ? NaN : undefined;
 }
 
+/** Whether a cell holds a missing value (empty, null, or one of `na`): what ends a series' observed targets. */
+export const isMissing = (cell: unknown, na: ReadonlySet<string> = DEFAULT_NA) =>
+  Number.isNaN(numberOfValue(cell, na) ?? 0);
+
 /** A JSON value as a text cell: a string trimmed, null or undefined '', a number or boolean as JSON writes it. */
 export function textOfValue(cell: unknown): string {
   if (typeof cell === 'string') return trimmed(cell);

@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import { seriesName } from '../data/series-name.js';
 import { parseTimeIn } from '../data/time.js';
+import { isMissing, naSet } from '../data/cells.js';
 import { DataError } from '../errors.js';
 import type { Preprocess } from './preprocess.js';
 
@@ -31,6 +32,7 @@ export function exampleRows(csvPath: string, p: Preprocess): { header: string[];
     return { header, rows: rows.filter((r) => ids.includes(r[c.sequenceId ?? ''])) };
   }
   const f = p.forecast!;
+  const na = naSet(p.naValues);
   const bySeries = new Map<string, Row[]>();
   for (const r of rows) {
     const name = seriesName(f.seriesId.map((c) => r[c]));
@@ -44,7 +46,7 @@ export function exampleRows(csvPath: string, p: Preprocess): { header: string[];
     const ordered = f.time ? [...series].sort((a, b) => time(a) - time(b)) : series;
     if (!f.future) return ordered.slice(-f.window);
     // a model of known-future columns: a window, then `shift` rows as its future rows (their targets emptied)
-    const observed = ordered.filter((r) => f.targets.some((t) => (r[t] ?? '').trim() !== ''));
+    const observed = ordered.filter((r) => f.targets.some((t) => !isMissing(r[t], na)));
     const end = ordered.indexOf(observed.at(-1)!) + 1 - f.future.shift;
     const rows = ordered.slice(Math.max(0, end - f.window), end + f.future.shift);
     return rows.map((r, i) => (i < f.window ? r : { ...r, ...Object.fromEntries(f.targets.map((t) => [t, ''])) }));

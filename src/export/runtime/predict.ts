@@ -10,7 +10,7 @@
 // not restated here.
 import { futureColumns, futureNeeded } from '../../data/features.js';
 import { compareSeriesNames, EMPTY_ID, seriesName } from '../../data/series-name.js';
-import { naSet, numberOfValue, orderKeys, quoteCell, textOfValue } from '../../data/cells.js';
+import { isMissing, naSet, orderKeys, quoteCell, textOfValue } from '../../data/cells.js';
 import {
   CellError,
   forecastInputs,
@@ -230,7 +230,8 @@ async function forecast(p: Preprocess, run: Run, rows: Row[]): Promise<Predictio
     else bySeries.set(name, [row]);
   }
   const names = [...bySeries.keys()].sort(compareSeriesNames);
-  const windows = names.map((name) => seriesWindow(p, name, bySeries.get(name)!));
+  const na = naSet(p.naValues);
+  const windows = names.map((name) => seriesWindow(p, name, bySeries.get(name)!, na));
   const [steps, features] = [f.window, p.features.length];
   const x = new Float32Array(windows.length * steps * features);
   windows.forEach((w, b) => x.set(w.x, b * steps * features));
@@ -261,10 +262,9 @@ function timeAt(row: Row, time: NonNullable<ForecastPreprocess['time']>, where: 
 }
 
 /** The last window of one series' rows, scaled and taken relative to its level: x [window, features], restore. */
-function seriesWindow(p: Preprocess, name: string, rows: Row[]): SeriesWindow {
+function seriesWindow(p: Preprocess, name: string, rows: Row[], na: Na): SeriesWindow {
   const f = p.forecast!;
   const where = name === '' ? 'rows' : `series ${JSON.stringify(name)}`;
-  const na = naSet(p.naValues);
   const own = f.seriesScalers
     ? Object.hasOwn(f.seriesScalers, name)
       ? f.seriesScalers[name]
@@ -355,8 +355,7 @@ function windowTargets(
 /** The index of the last row with a target, or -1. */
 function lastObserved(f: ForecastPreprocess, rows: Row[], na: Na): number {
   // a target is observed unless it is a missing value (empty, or one of data.naValues), as the loader reads it
-  const observed = (cell: unknown) => !Number.isNaN(numberOfValue(cell, na) ?? 0);
-  for (let i = rows.length - 1; i >= 0; i--) if (f.targets.some((c) => observed(rows[i][c]))) return i;
+  for (let i = rows.length - 1; i >= 0; i--) if (f.targets.some((c) => !isMissing(rows[i][c], na))) return i;
   return -1;
 }
 
