@@ -101,13 +101,9 @@ export function futureOwnInputs(p: BuildPlan, f: FutureLayout, future: FutureRow
     const src = seriesSource(p.table, c, s, future);
     const observed = c.bounds[s][1] - c.bounds[s][0];
     const scaler = (scalers.perSeries?.[s] ?? scalers).featureScaler;
-    layout.numeric.forEach((name, k) => {
-      if (!f.numeric.includes(name) || !future.values[s].get(name)) return;
-      const write = numericEncoder({ ...scaler, offset: [scaler.offset[k]], scale: [scaler.scale[k]] }, [name]).bind(
-        src,
-      );
-      writeRows(write, observed, rows.length, out, width, k);
-    });
+    // the numeric inputs through their encoder, reading only the future columns (NaN for the others)
+    const known: RowSource = { ...src, number: (col) => (f.numeric.includes(col) ? src.number(col) : () => NaN) };
+    writeRows(numericEncoder(scaler, layout.numeric).bind(known), observed, rows.length, out, width);
     let col = numeric;
     for (const k of layout.categories) {
       if (f.categories.some((u) => u.column === k.column))
