@@ -1,4 +1,4 @@
-// `npm run build --silent && npx tsx bench/panel.ts [--seed N] [--series a,b]`: the accuracy panel (issue 33): the
+// `npm run build --silent && npx tsx bench/panel.ts [--seed N] [--series a,b] [--variant name=json …]`: the accuracy panel (issue 33): the
 // default LSTM (lstm-train with no model or train settings), the baselines and our statistical peers (lstm-eval's
 // report), and R's ets, auto.arima and thetaf as references, on vega-datasets' series and R's (written by Rscript;
 // left out with a message where it is absent). Each series splits by rows: val and test one horizon each, so its
@@ -36,6 +36,13 @@ function vegaSeries(dir: string): PanelSeries[] {
   });
 }
 
+/** `--variant name={"model": {…}, "train": {…}}`: the default LSTM with these config sections, in its own column. */
+function variantOf(arg: string): { name: string; patch: Record<string, unknown> } {
+  const at = arg.indexOf('=');
+  if (at < 1) throw new Error(`--variant: expected name={json config sections}, got ${arg}`);
+  return { name: arg.slice(0, at), patch: JSON.parse(arg.slice(at + 1)) as Record<string, unknown> };
+}
+
 /** The last `h` values of a date,value CSV: the test window's truth. */
 function lastValues(path: string, h: number): number[] {
   const lines = readFileSync(path, 'utf8').trim().split('\n');
@@ -44,8 +51,13 @@ function lastValues(path: string, h: number): number[] {
 
 function main(): void {
   const { values } = parseArgs({
-    options: { seed: { type: 'string', default: '1' }, series: { type: 'string' } },
+    options: {
+      seed: { type: 'string', default: '1' },
+      series: { type: 'string' },
+      variant: { type: 'string', multiple: true, default: [] },
+    },
   });
+  const variants = values.variant.map(variantOf);
   const dir = mkdtempSync(join(tmpdir(), 'bench-panel-'));
   const scores = new Map<string, Record<string, Score>>();
   try {
@@ -71,6 +83,10 @@ function main(): void {
           const m = f.reduce((a, v, k) => a + Math.abs(v - truth[k]), 0) / truth.length;
           row[method] = { mae: m, mase: m / scale, smape: smapeOf(truth, f) };
         }
+      }
+      for (const v of variants) {
+        const u = trainAndEvaluate(join(dir, `${s.name}-${v.name}`), { ...config, ...v.patch });
+        row[`LSTM ${v.name}`] = { mae: u.model, mase: u.mase.model ?? NaN, smape: u.smape.model ?? NaN };
       }
       scores.set(s.name, row);
       const seconds = ((performance.now() - started) / 1000).toFixed(0);

@@ -43,7 +43,9 @@ export function printModelSummary(m: {
 
 /** `scope`: what the metric averages, e.g. ", the mean over 24 steps ahead" (said in the title). */
 export function printScores(scores: SplitScores, metric: string, bestEpoch: number, scope = ''): void {
-  print(`final metrics (best checkpoint, epoch ${bestEpoch}, eval mode${scope ? `; ${metric}${scope}` : ''}):`);
+  const best =
+    bestEpoch === 0 ? 'epoch 0: the start, the linear skip alone, which no epoch beat on val' : `epoch ${bestEpoch}`;
+  print(`final metrics (best checkpoint, ${best}, eval mode${scope ? `; ${metric}${scope}` : ''}):`);
   const rows = (['train', 'val', 'test'] as const).map((s) => [
     s,
     scores[s].count,

@@ -127,7 +127,9 @@ async function trainAndReport(p: Prepared, options: RunOptions, flags: TrainFlag
       return 130;
     }
     if (result.stopReason === 'early-stopping')
-      log(`early stopping: val loss has not improved since epoch ${result.state.bestEpoch}`);
+      log(
+        `early stopping: val loss has not improved since ${result.state.bestEpoch === 0 ? 'the start (epoch 0)' : `epoch ${result.state.bestEpoch}`}`,
+      );
     printScores(result.scores, metric, result.state.bestEpoch, taskOf(p.dataset.task).metricScope(p.dataset));
     for (const note of result.notes) log(`note: ${note}`);
     printWritten('run directory', result.runDir, [...result.files, ...runReport(result.runDir, log)]);

@@ -62,7 +62,7 @@ export async function race(config: Config, dataset: Dataset, o: RaceOptions): Pr
     applyWeights(model, o.initial(variant), variant);
     try {
       const run = await trainRun(
-        { config: vConfig, dataset, model },
+        { config: vConfig, dataset, model, started: false },
         { backend: o.backend, outDir: o.outDir, onEvent: (e) => o.onEvent?.(variant, e), interrupted: o.interrupted },
       );
       const history = run.state.history;

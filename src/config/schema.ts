@@ -304,7 +304,17 @@ export const modelSchema = z
       .default('auto')
       .describe(
         'forecast: add a linear map of the (window-levelled) input window to the output, trained with the LSTM ' +
-          '(LSTNet highway); auto: on for forecasts with fewer window inputs than training windows, off for classify',
+          '(LSTNet highway); auto: on for forecasts whose targets are inputs when model.skipStart is smoothing, or ' +
+          'with fewer window inputs than training windows; off for classify',
+      ),
+    skipStart: z
+      .enum(['smoothing', 'ridge'])
+      .default('smoothing')
+      .describe(
+        'forecast, with the linear skip: where it starts. smoothing: a ridge fit of the training windows shrunk ' +
+          'towards Holt-Winters run on the window (the family member that fits the training windows best, with ' +
+          'data.season), its penalty chosen on val, so few windows give exponential smoothing; ridge: shrunk towards ' +
+          'zero, which needs more training windows than window inputs',
       ),
     ensemble: positiveInt()
       .max(16, { error: (iss) => `expected at most 16 members, ${got(iss)}` })

@@ -1,6 +1,6 @@
 // The Task contract: what training, evaluation and the CLIs ask of a task instead of branching on its name.
 import type * as tf from '@tensorflow/tfjs';
-import type { DataConfig, TaskName } from '../config/schema.js';
+import type { Config, DataConfig, TaskName } from '../config/schema.js';
 import type { Batch, Dataset, FittedTransforms, Intervals, SplitData, SplitName } from '../data/types.js';
 import type { VegaLiteSpec } from '../charts/render.js';
 import type { Head } from '../models/build.js';
@@ -194,9 +194,15 @@ export interface Task {
   checkpointTransforms(dataset: Dataset, val: Predictions): FittedTransforms;
   /**
    * What a new model's weights start from besides the seed, with notes: forecast, a linear skip at the ridge fit of
-   * the training windows, so the LSTM learns what a linear model of the window misses.
+   * the training windows, so the LSTM learns what a linear model of the window misses. `started`: the start is a
+   * fitted model in its own right, so training scores it on val as a candidate for the best checkpoint (epoch 0).
    */
-  startWeights(model: tf.LayersModel, dataset: Dataset, onProgress?: OnProgress): string[];
+  startWeights(
+    model: tf.LayersModel,
+    dataset: Dataset,
+    config: Config,
+    onProgress?: OnProgress,
+  ): { notes: string[]; started: boolean };
   /** the headline metric of a split's predictions */
   headline(p: Predictions, dataset: Dataset): number;
   /**

@@ -153,6 +153,22 @@ function epochRow(o: FitOptions, epoch: number, progress: EpochProgress, learnin
   return { row, fitted: task.checkpointTransforms(dataset, val) };
 }
 
+/**
+ * A new model that starts as a fitted model (the linear skip's ridge) is the first candidate for the best checkpoint:
+ * its val loss is the one to beat, as epoch 0. Undefined without val windows to score it on.
+ */
+export function scoreStart(
+  o: Pick<FitOptions, 'model' | 'dataset' | 'train'>,
+  state: TrainState,
+): { state: TrainState; fitted: FittedTransforms } | undefined {
+  const { dataset, model, train } = o;
+  if (dataset.splits.val.size === 0) return undefined;
+  const val = predictSplit(model, dataset, dataset.splits.val, train.batchSize);
+  if (!Number.isFinite(val.loss)) return undefined;
+  const fitted = taskOf(dataset.task).checkpointTransforms(dataset, val);
+  return { state: { ...state, bestValLoss: val.loss, bestEpoch: 0 }, fitted };
+}
+
 /** Trains from `o.state` until `o.epochs` epochs are done, early stopping fires, or the run is interrupted. */
 export async function fit(o: FitOptions): Promise<{ state: TrainState; stopReason: StopReason }> {
   let state = o.state;

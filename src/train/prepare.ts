@@ -18,6 +18,8 @@ export interface Prepared {
   config: Config;
   dataset: Dataset;
   model: tf.LayersModel;
+  /** the model starts as a fitted model (the linear skip's ridge): epoch 0 is a candidate for the best checkpoint */
+  started: boolean;
 }
 
 export interface PrepareOptions {
@@ -34,12 +36,12 @@ export async function prepare(given: Config, o: PrepareOptions = {}): Promise<Pr
   const { config, note: batchNote } = resolveBatchSize(skip.config, loaded);
   classWeightsOf(config, loaded); // a weight for a class the data does not have is refused before anything is written
   const model = buildModel(config.model, shapeOf(loaded), config.seed);
-  const started = o.dryRun
-    ? []
-    : taskOf(loaded.task).startWeights(model, loaded, o.progress?.('fitting the linear skip'));
-  const notes = [...(skip.note ? [skip.note] : []), ...(batchNote ? [batchNote] : []), ...started];
+  const start = o.dryRun
+    ? { notes: [], started: false }
+    : taskOf(loaded.task).startWeights(model, loaded, config, o.progress?.('fitting the linear skip'));
+  const notes = [...(skip.note ? [skip.note] : []), ...(batchNote ? [batchNote] : []), ...start.notes];
   const summary = { ...loaded.summary, notes: [...(loaded.summary.notes ?? []), ...notes] };
-  return { config, dataset: notes.length > 0 ? { ...loaded, summary } : loaded, model };
+  return { config, dataset: notes.length > 0 ? { ...loaded, summary } : loaded, model, started: start.started };
 }
 
 /** The model card a checkpoint of this run carries after `state`; `fitted` the epoch's own (with intervals). */

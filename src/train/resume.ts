@@ -66,7 +66,7 @@ export async function loadResumable(runDir: string, config: Config): Promise<Res
   const dataset = await loadCardData(checkpoint.card);
   return {
     state,
-    prepared: { config, dataset, model: checkpoint.model },
+    prepared: { config, dataset, model: checkpoint.model, started: false },
     options: {
       runDir,
       state,

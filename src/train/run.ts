@@ -9,7 +9,7 @@ import { TrainingError } from '../errors.js';
 import { countParams } from '../models/build.js';
 import { taskOf } from '../task/index.js';
 import { evaluateSplits, type SplitScores } from '../task/scores.js';
-import { fit, type SaveInfo, type StopReason, type TrainEvent } from './fit.js';
+import { fit, scoreStart, type SaveInfo, type StopReason, type TrainEvent } from './fit.js';
 import { classWeightsOf } from '../task/class-weights.js';
 import { makeOptimizer } from './optimizer.js';
 import { lossTitle, writeFinalEvaluation, writeHistory, writeLossPlot, writeSummary } from './outputs.js';
@@ -64,13 +64,25 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
     }
     writeHistory(runDir, state.history, metric);
   };
+  let start = o.state ?? initialState(config.seed);
+  const scored =
+    o.state === undefined && p.started
+      ? scoreStart({ model, dataset: p.dataset, train: config.train }, start)
+      : undefined;
+  if (scored !== undefined) {
+    start = scored.state;
+    await saveModelCheckpoint(join(checkpoints, 'best'), {
+      model,
+      card: modelCard(p, start, o.backend, scored.fitted),
+    });
+  }
   const { state, stopReason } = await fit({
     model,
     optimizer,
     dataset: p.dataset,
     train: config.train,
     classWeights: classWeightsOf(config, p.dataset),
-    state: o.state ?? initialState(config.seed),
+    state: start,
     epochs: o.epochs ?? config.train.epochs,
     onEvent: o.onEvent,
     interrupted: o.interrupted,

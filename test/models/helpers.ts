@@ -58,6 +58,7 @@ export function modelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
     layers: 1,
     dropout: 0,
     linearSkip: false,
+    skipStart: 'ridge',
     ensemble: 1,
     init: 'pytorch',
     ...overrides,

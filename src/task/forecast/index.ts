@@ -93,7 +93,7 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals } };
   },
-  startWeights: (model, dataset, onProgress) => startLinearSkip(model, dataset, onProgress),
+  startWeights: (model, dataset, config, onProgress) => startLinearSkip(model, dataset, config, onProgress),
   metricsContext: ({ model, training, fitted, batchSize }) => {
     const stored = calibratedLevels(fitted?.forecast?.intervals);
     if (fitted?.forecast?.intervals) return { training, ...stored };

@@ -4,9 +4,12 @@ import { inverseRows } from '../../data/scaler.js';
 import type { Batch, ForecastDataset, ForecastSplit } from '../../data/types.js';
 import type { OnProgress } from '../../util/progress.js';
 import { Rng } from '../../util/rng.js';
+import { smoothingPrior } from './smoothing-prior.js';
 
 /** Ridge penalties tried, relative to the mean diagonal of XᵀX; the one with the lowest val MAE is kept. */
 const PENALTIES = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
+/** Towards a prior, a large penalty is a choice too: the prior itself, nearly. */
+const PRIOR_PENALTIES = [...PENALTIES, 10, 100, 1e4];
 /** Above this many inputs (window × features) the normal equations get too large to solve here. */
 const MAX_INPUTS = 2500;
 const BATCH = 512;
@@ -99,13 +102,23 @@ function addBlock(
   }
 }
 
-function solve(xtx: Float64Array, xty: Float64Array, d: number, m: number, lambda: number): Float32Array | undefined {
+/** Ridge weights: (XᵀX + λI)W = XᵀY + λ·prior, the intercept unpenalised: shrunk towards `prior` (zero without). */
+function solve(
+  xtx: Float64Array,
+  xty: Float64Array,
+  d: number,
+  m: number,
+  lambda: number,
+  prior?: Float64Array,
+): Float32Array | undefined {
   const a = new Matrix(d, d);
   for (let i = 0; i < d; i++)
     for (let j = 0; j < d; j++) a.set(i, j, xtx[i * d + j] + (i === j && i < d - 1 ? lambda : 0));
   const chol = new CholeskyDecomposition(a);
   if (!chol.isPositiveDefinite()) return undefined;
-  const w = chol.solve(new Matrix(Array.from({ length: d }, (_, i) => Array.from(xty.subarray(i * m, (i + 1) * m)))));
+  const rhs = (i: number, c: number) =>
+    xty[i * m + c] + (prior !== undefined && i < d - 1 ? lambda * prior[i * m + c] : 0);
+  const w = chol.solve(new Matrix(Array.from({ length: d }, (_, i) => Array.from({ length: m }, (_, c) => rhs(i, c)))));
   return Float32Array.from(w.to1DArray());
 }
 
@@ -147,7 +160,7 @@ function valMaes(val: Windows, candidates: Float32Array[], d: number, m: number)
 export function fitRidge(
   training: ForecastDataset,
   levels: Levels,
-  o: { onProgress?: OnProgress; work?: number } = {},
+  o: { onProgress?: OnProgress; work?: number; prior?: boolean } = {},
 ): { w: Float32Array; penalty: number; d: number; m: number } | { skipped: string } {
   const { train, val } = training.splits;
   const d = training.steps * training.featureNames.length + 1;
@@ -160,9 +173,11 @@ export function fitRidge(
   const { xtx, xty } = normalEquations({ split: train, levels, indices: sample }, d, m, o.onProgress);
   let meanDiagonal = 0;
   for (let i = 0; i < d; i++) meanDiagonal += xtx[i * d + i] / d;
-  const fits = PENALTIES.map((penalty) => ({ penalty, w: solve(xtx, xty, d, m, penalty * meanDiagonal) })).filter(
-    (f): f is { penalty: number; w: Float32Array } => f.w !== undefined,
-  );
+  const prior = o.prior ? priorOf(training, xtx, xty, d) : undefined;
+  const penalties = prior === undefined ? PENALTIES : PRIOR_PENALTIES;
+  const fits = penalties
+    .map((penalty) => ({ penalty, w: solve(xtx, xty, d, m, penalty * meanDiagonal, prior) }))
+    .filter((f): f is { penalty: number; w: Float32Array } => f.w !== undefined);
   if (fits.length === 0) return { skipped: 'its normal equations are singular' };
   if (val.size === 0) return { ...fits[0], d, m };
   const maes = valMaes(
@@ -173,6 +188,20 @@ export function fitRidge(
   );
   const best = maes.indexOf(Math.min(...maes));
   return { ...fits[best], d, m };
+}
+
+function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array, d: number): Float64Array {
+  const info = training.forecast;
+  return smoothingPrior({
+    xtx,
+    xty,
+    d,
+    features: training.featureNames.length,
+    window: training.steps,
+    leads: info.leads,
+    targetFeature: info.series.targetFeature,
+    season: info.season,
+  }).w;
 }
 
 /** Fitted baselines by training data: a report scores every split against the same fit, made once. */

@@ -1,22 +1,30 @@
-// A new forecaster's linear skip starts where ridge regression on the training windows ends, not at zero.
+// A new forecaster's linear skip starts where ridge regression on the training windows ends (towards smoothing), not at zero.
 import * as tf from '@tensorflow/tfjs';
 import type { ForecastDataset } from '../../data/types.js';
 import { memberLayer, memberModels } from '../../models/ensemble.js';
 import { LINEAR_SKIP } from '../../models/linear-skip.js';
 import type { OnProgress } from '../../util/progress.js';
+import type { Config } from '../../config/schema.js';
+import { hasSmoothingPrior } from '../linear-skip.js';
 import { fitRidge } from './linear.js';
 
 /**
  * Sets the skip's kernel [window × features, outputs] and bias [outputs] to the ridge fit of the model's own
- * (window-levelled) train windows, its penalty chosen on val: training then starts from the linear model and the
+ * (window-levelled) train windows, shrunk towards smoothing on the window (model.skipStart), its penalty chosen on val: training then starts from the linear model and the
  * LSTM learns what it misses (the head starts at zero, so the new model is that linear model); every member of an
  * ensemble alike. A model without a skip is left alone; a fit that cannot be made leaves it at zero.
  */
-export function startLinearSkip(model: tf.LayersModel, dataset: ForecastDataset, onProgress?: OnProgress): string[] {
+export function startLinearSkip(
+  model: tf.LayersModel,
+  dataset: ForecastDataset,
+  config: Config,
+  onProgress?: OnProgress,
+): { notes: string[]; started: boolean } {
   const members = memberModels(model);
-  if (memberLayer(members[0], LINEAR_SKIP) === undefined) return [];
-  const fit = fitRidge(dataset, 'levelled', { onProgress });
-  if ('skipped' in fit) return [`the linear skip starts at zero: no ridge fit (${fit.skipped})`];
+  if (memberLayer(members[0], LINEAR_SKIP) === undefined) return { notes: [], started: false };
+  const fit = fitRidge(dataset, 'levelled', { onProgress, prior: hasSmoothingPrior(config, dataset) });
+  if ('skipped' in fit)
+    return { notes: [`the linear skip starts at zero: no ridge fit (${fit.skipped})`], started: false };
   const { w, d, m } = fit;
   const weights = [tf.tensor2d(w.subarray(0, (d - 1) * m), [d - 1, m]), tf.tensor1d(w.subarray((d - 1) * m))];
   for (const member of members) {
@@ -28,5 +36,5 @@ export function startLinearSkip(model: tf.LayersModel, dataset: ForecastDataset,
     tf.dispose(zeros);
   }
   tf.dispose(weights);
-  return [];
+  return { notes: [], started: true };
 }

@@ -1,0 +1,138 @@
+// Exponential smoothing run on one window is linear in the window's values, so it is a linear map like the skip's:
+// the ridge behind the skip's start shrinks towards it instead of towards zero. Few training windows then give
+// Holt-Winters on the window (not a ridge that has learned noise), many give what the windows support.
+
+/** One member of the family: smoothing of level α, trend β (none: no trend at all), season γ, trend damping φ. */
+interface Smoothing {
+  trend: boolean;
+  alpha: number;
+  beta: number;
+  gamma: number;
+  phi: number;
+}
+
+const ALPHAS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1];
+const BETAS = [0, 0.02, 0.1, 0.3];
+const GAMMAS = [0, 0.05, 0.1, 0.3, 0.5];
+const PHIS = [0.8, 0.9, 0.98, 1];
+
+/**
+ * The forecasts at `leads` of additive (damped) Holt-Winters run through the window x[0..n-1]: level and trend
+ * from the first two seasons' means (one season: no trend), season from the first season's deviations (Holt's linear trend from the first
+ * two halves of the window without a season), then the usual recursions to the window's end.
+ */
+export function smoothedForecasts(x: ArrayLike<number>, leads: number[], s: Smoothing, season?: number): number[] {
+  const n = x.length;
+  const m = season !== undefined && season > 1 && n >= season ? season : 0;
+  const meanOf = (a: number, b: number) => {
+    let sum = 0;
+    for (let t = a; t < b; t++) sum += x[t];
+    return sum / (b - a);
+  };
+  const half = Math.floor(n / 2);
+  let [level, trend, first] = [x[0], half > 0 ? (meanOf(half, 2 * half) - meanOf(0, half)) / half : 0, 1];
+  const seasonal: number[] = [];
+  if (!s.trend) trend = 0;
+  if (m > 0) {
+    trend = s.trend && n >= 2 * m ? (meanOf(m, 2 * m) - meanOf(0, m)) / m : 0; // one season alone shows no trend
+    level = meanOf(0, m) + ((m - 1) / 2) * trend; // the first season's mean sits at its middle row
+    for (let t = 0; t < m; t++) seasonal.push(x[t] - (meanOf(0, m) + (t - (m - 1) / 2) * trend));
+    first = m;
+  }
+  for (let t = first; t < n; t++) {
+    const past = m > 0 ? seasonal[t - m] : 0;
+    const next = s.alpha * (x[t] - past) + (1 - s.alpha) * (level + s.phi * trend);
+    trend = s.trend ? s.beta * (next - level) + (1 - s.beta) * s.phi * trend : 0;
+    level = next;
+    if (m > 0) seasonal.push(s.gamma * (x[t] - level) + (1 - s.gamma) * past);
+  }
+  return leads.map((h) => {
+    let damped = 0;
+    for (let k = 1, p = s.phi; k <= h; k++, p *= s.phi) damped += p;
+    return level + damped * trend + (m > 0 ? seasonal[n - m + ((h - 1) % m)] : 0);
+  });
+}
+
+/** The map's coefficients [window, leads]: the forecasts of each unit window (the recursions are linear). */
+function coefficients(n: number, leads: number[], s: Smoothing, season?: number): Float64Array {
+  const out = new Float64Array(n * leads.length);
+  const unit = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    unit.fill(0);
+    unit[t] = 1;
+    smoothedForecasts(unit, leads, s, season).forEach((v, k) => (out[t * leads.length + k] = v));
+  }
+  return out;
+}
+
+/** The family tried: every grid point (no season parameter without a season). */
+function family(season?: number): Smoothing[] {
+  const gammas = season !== undefined && season > 1 ? GAMMAS : [0];
+  const out: Smoothing[] = [];
+  for (const alpha of ALPHAS)
+    for (const gamma of gammas) {
+      out.push({ trend: false, alpha, beta: 0, gamma, phi: 1 });
+      for (const beta of BETAS) for (const phi of PHIS) out.push({ trend: true, alpha, beta, gamma, phi });
+    }
+  return out;
+}
+
+/** What the prior is fitted from: the normal equations over the levelled train windows, X = [window flattened | 1]. */
+export interface PriorInput {
+  xtx: Float64Array;
+  xty: Float64Array;
+  /** X's width: window × features + 1 */
+  d: number;
+  features: number;
+  window: number;
+  leads: number[];
+  /** per target, its input column, or -1 */
+  targetFeature: ArrayLike<number>;
+  season?: number;
+}
+
+/**
+ * The prior weights [d, leads × targets]: for each target read among the inputs, the smoothing map (of the grid)
+ * with the least squared error on the train windows, put on that target's column of the window; zero elsewhere.
+ */
+export function smoothingPrior(p: PriorInput): { w: Float64Array; chosen: (Smoothing | undefined)[] } {
+  const { xtx, xty, d, features, window: n, leads, targetFeature } = p;
+  const targets = targetFeature.length;
+  const m = leads.length * targets;
+  const w = new Float64Array(d * m);
+  const chosen: (Smoothing | undefined)[] = [];
+  const candidates = family(p.season).map((s) => ({ s, c: coefficients(n, leads, s, p.season) }));
+  for (let j = 0; j < targets; j++) {
+    const f = targetFeature[j];
+    if (f < 0) {
+      chosen.push(undefined);
+      continue;
+    }
+    const row = (t: number) => t * features + f;
+    // squared error less the constant ΣY²: Σ_lead cᵀ(XᵀX)c − 2 cᵀ(XᵀY)
+    const error = (c: Float64Array) => {
+      let e = 0;
+      for (let k = 0; k < leads.length; k++) {
+        const col = k * targets + j;
+        for (let t = 0; t < n; t++) {
+          const ct = c[t * leads.length + k];
+          if (ct === 0) continue;
+          let quad = 0;
+          for (let u = 0; u < n; u++) quad += xtx[row(t) * d + row(u)] * c[u * leads.length + k];
+          e += ct * (quad - 2 * xty[row(t) * m + col]);
+        }
+      }
+      return e;
+    };
+    let best = candidates[0];
+    let least = Infinity;
+    for (const cand of candidates) {
+      const e = error(cand.c);
+      if (e < least) [best, least] = [cand, e];
+    }
+    chosen.push(best.s);
+    for (let t = 0; t < n; t++)
+      for (let k = 0; k < leads.length; k++) w[row(t) * m + k * targets + j] = best.c[t * leads.length + k];
+  }
+  return { w, chosen };
+}
