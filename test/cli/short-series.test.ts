@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, runCli, trainRun } from './helpers.js';
+import { DATA, runCli, tempDir, trainRun, writeJson } from './helpers.js';
 
 const airConfig = (train: Record<string, unknown> = {}) => ({
   name: 'air',
@@ -62,4 +63,27 @@ test('a batch that holds every training window is cut so that an epoch takes sev
     fresh.stdout,
     /note: train\.batchSize 128 holds all 85 training examples \(one step an epoch\): using 22, 4 steps an epoch/,
   );
+});
+
+test('the start (the skip, smoothing on the window) is epoch 0 of the best checkpoint when no epoch beats it on val', () => {
+  const out = tempDir('lstm-start-');
+  // a learning rate so small that no epoch can beat the start by minDelta
+  const config = airConfig({ batchSize: 128, learningRate: 1e-9, earlyStopping: { patience: 2, minDelta: 1e-3 } });
+  const r = runCli(
+    'lstm-train',
+    ['--config', writeJson(join(out, 'cfg.json'), { ...config, output: { dir: 'runs' } })],
+    out,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /best checkpoint, epoch 0: the start, the linear skip alone, which no epoch beat on val/);
+  const run = join(out, 'runs', readdirSync(join(out, 'runs'))[0]);
+  const card = JSON.parse(readFileSync(join(run, 'checkpoints', 'best', 'meta.json'), 'utf8')) as { epoch: number };
+  assert.equal(card.epoch, 0);
+  const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { bestEpoch: number };
+  assert.equal(summary.bestEpoch, 0);
+  // lstm-eval scores that checkpoint: the start is a model like any other
+  const evaluated = runCli('lstm-eval', [join(run, 'checkpoints', 'best'), '--json'], run);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  const report = JSON.parse(evaluated.stdout) as { targets: { model: { mae: number } }[] };
+  assert.ok(report.targets[0].model.mae > 0 && report.targets[0].model.mae < 60, `${report.targets[0].model.mae}`);
 });
