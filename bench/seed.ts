@@ -6,7 +6,7 @@
 // run with --rows (a quick check) writes only into --out.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writePlot } from '../src/charts/render.js';
@@ -148,28 +148,42 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
+  const loadAtStart = loadavg();
   writeCsvs(o.src, join(o.out, 'data'), o.rows);
   const csvSeconds = (performance.now() - started) / 1000;
   console.log(`CSV written to ${join(o.out, 'data')} in ${csvSeconds.toFixed(1)} s`);
   const results: SeedResult[] = [];
-  for (const v of o.variants) {
-    results.push(runOurs(v, o.epochs, o.out));
-    console.log(resultsTable(results.slice(-1)).split('\n').at(-1));
-  }
+  const show = (r: SeedResult) => {
+    results.push(r);
+    console.log(resultsTable([r]).split('\n').at(-1));
+  };
   let torch: string | undefined;
   const torchOk = o.torch && hasTorch();
   if (o.torch && !torchOk) console.log(`torch left out: ${PYTHON} cannot import torch (apt-get install python3-torch)`);
+  // Direction by direction, torch first, so each pair runs close together under the shared machine's load.
   for (const bi of [false, true]) {
-    if (!torchOk || !o.variants.some((v) => VARIANTS[v].bidirectional === bi)) continue;
-    const t = runTorch(bi, o);
-    torch = t.version;
-    results.push(t.result);
-    console.log(resultsTable(results.slice(-1)).split('\n').at(-1));
+    const variants = o.variants.filter((v) => VARIANTS[v].bidirectional === bi);
+    if (torchOk && variants.length > 0) {
+      const t = runTorch(bi, o);
+      torch = t.version;
+      show(t.result);
+    }
+    for (const v of variants) show(runOurs(v, o.epochs, o.out));
   }
   const rows = o.rows ?? 60000;
   const subtitle = `${rows} training images (90% train, 10% val), ${o.epochs} epochs; 2 threads each`;
   const [, png] = await writePlot(o.out, 'seed', curvesSpec(results, subtitle));
-  const json = { date: new Date().toISOString(), rows, epochs: o.epochs, csvSeconds, torch, results };
+  const load = { start: loadAtStart, end: loadavg() };
+  const json = {
+    date: new Date().toISOString(),
+    node: process.version,
+    torch,
+    load,
+    rows,
+    epochs: o.epochs,
+    csvSeconds,
+    results,
+  };
   writeFileSync(join(o.out, 'seed.json'), JSON.stringify(json, null, 2) + '\n');
   if (o.rows === undefined) {
     writeFileSync(join(ROOT, 'bench', 'results', 'seed.json'), JSON.stringify(json, null, 2) + '\n');
