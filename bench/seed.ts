@@ -3,7 +3,8 @@
 // pixels), hidden 128, Adam 1e-3, batch 64, 3 epochs; the four variants trained with lstm-train and scored on the
 // official test file with lstm-eval, torch.nn.LSTM (bench/seed_torch.py) beside them with the same recipe. Each
 // process runs under GNU time for its peak RSS. A full run writes bench/results/seed.json and docs/seed.png; a
-// run with --rows (a quick check) writes only into --out.
+// run with --rows (a quick check) writes only into --out; --redraw draws docs/seed.png and the table again from
+// bench/results/seed.json, running nothing.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ type Variant = keyof typeof VARIANTS;
 
 const GNU_TIME = '/usr/bin/time';
 const PYTHON = '/usr/bin/python3';
+const RESULTS = join(ROOT, 'bench', 'results', 'seed.json');
 
 /** The seed's recipe as an lstm-train config; minmax on 0–255 pixels is /255 (each column's min 0, max 255). */
 function seedConfig(variant: Variant, epochs: number, runs: string) {
@@ -76,19 +78,23 @@ function runOurs(variant: Variant, epochs: number, out: string): SeedResult {
   const test = join(out, 'data', 'test.csv');
   const evaluation = measured(process.execPath, [bin('lstm-eval'), best, '--data', test, '--json'], dir);
   const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { trainSamplesPerSec: number };
+  type Epoch = EpochRow & { epoch_seconds: number };
+  const history = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8')) as Epoch[];
   return {
     name: variant,
     testAccuracy: (JSON.parse(evaluation.stdout) as { accuracy: number }).accuracy,
     wallSeconds: train.seconds + evaluation.seconds,
+    trainSeconds: history.reduce((a, e) => a + e.epoch_seconds, 0),
     trainSamplesPerSec: summary.trainSamplesPerSec,
     peakRssMb: Math.max(train.peakRssMb, evaluation.peakRssMb),
-    epochs: JSON.parse(readFileSync(join(run, 'history.json'), 'utf8')) as EpochRow[],
+    epochs: history,
   };
 }
 
 interface TorchRun {
   torch: string;
   testAccuracy: number;
+  trainSeconds: number;
   trainSamplesPerSec: number;
   epochs: EpochRow[];
 }
@@ -103,6 +109,7 @@ function runTorch(bidirectional: boolean, o: { rows?: number; epochs: number; sr
     name: `torch ${bidirectional ? 'bi' : 'uni'}`,
     testAccuracy: r.testAccuracy,
     wallSeconds: m.seconds,
+    trainSeconds: r.trainSeconds,
     trainSamplesPerSec: r.trainSamplesPerSec,
     peakRssMb: m.peakRssMb,
     epochs: r.epochs,
@@ -121,6 +128,7 @@ function options() {
       'no-torch': { type: 'boolean', default: false },
       out: { type: 'string' },
       src: { type: 'string', default: DEBIAN_DIR },
+      redraw: { type: 'boolean', default: false },
     },
   });
   const positive = (flag: string, s: string) => {
@@ -138,11 +146,13 @@ function options() {
     torch: !values['no-torch'],
     out: values.out ?? mkdtempSync(join(tmpdir(), 'lstm-seed-')),
     src: values.src,
+    redraw: values.redraw,
   };
 }
 
 async function main(): Promise<void> {
   const o = options();
+  if (o.redraw) return draw(JSON.parse(readFileSync(RESULTS, 'utf8')) as SeedJson, o.out, true);
   if (!hasFashionMnist(o.src)) {
     console.log(`skipped: no Fashion-MNIST at ${o.src} (apt-get install dataset-fashion-mnist)`);
     return;
@@ -170,10 +180,8 @@ async function main(): Promise<void> {
     }
     for (const v of variants) show(runOurs(v, o.epochs, o.out));
   }
-  const rows = o.rows ?? 60000;
-  const subtitle = `${rows} training images (90% train, 10% val), ${o.epochs} epochs; 2 threads each`;
-  const [, png] = await writePlot(o.out, 'seed', curvesSpec(results, subtitle));
   const load = { start: loadAtStart, end: loadavg() };
+  const rows = o.rows ?? 60000;
   const json = {
     date: new Date().toISOString(),
     node: process.version,
@@ -185,11 +193,20 @@ async function main(): Promise<void> {
     results,
   };
   writeFileSync(join(o.out, 'seed.json'), JSON.stringify(json, null, 2) + '\n');
-  if (o.rows === undefined) {
-    writeFileSync(join(ROOT, 'bench', 'results', 'seed.json'), JSON.stringify(json, null, 2) + '\n');
-    copyFileSync(png, join(ROOT, 'docs', 'seed.png'));
-  }
-  console.log(`\n${resultsTable(results)}\n\nchart: ${png}; everything in ${o.out}`);
+  if (o.rows === undefined) writeFileSync(RESULTS, JSON.stringify(json, null, 2) + '\n');
+  await draw(json, o.out, o.rows === undefined);
+}
+
+type SeedJson = { rows: number; epochs: number; results: SeedResult[] };
+
+/** The chart into `out` (and docs/seed.png for a full run) and the table on stdout. */
+async function draw(json: SeedJson, out: string, full: boolean): Promise<void> {
+  const subtitle =
+    `${json.rows.toLocaleString('en-US')} training images (90% train, 10% val), ${json.epochs} epochs, ` +
+    'then the official 10,000 test images; 2 threads each';
+  const [, png] = await writePlot(out, 'seed', curvesSpec(json.results, subtitle));
+  if (full) copyFileSync(png, join(ROOT, 'docs', 'seed.png'));
+  console.log(`\n${resultsTable(json.results)}\n\nchart: ${png}; everything in ${out}`);
 }
 
 await main();
