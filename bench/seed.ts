@@ -209,4 +209,8 @@ async function draw(json: SeedJson, out: string, full: boolean): Promise<void> {
   console.log(`\n${resultsTable(json.results)}\n\nchart: ${png}; everything in ${out}`);
 }
 
-await main();
+// A bad flag or a failed child is one message, not a stack trace.
+await main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 2;
+});
