@@ -124,7 +124,7 @@ function options() {
     options: {
       rows: { type: 'string' },
       epochs: { type: 'string', default: '3' },
-      variants: { type: 'string', default: Object.keys(VARIANTS).join(',') },
+      variants: { type: 'string', default: Object.keys(VARIANTS).join(',').replaceAll(' ', '-') },
       'no-torch': { type: 'boolean', default: false },
       out: { type: 'string' },
       src: { type: 'string', default: DEBIAN_DIR },
@@ -136,9 +136,11 @@ function options() {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: expected a positive integer, got ${s}`);
     return n;
   };
+  const names = Object.keys(VARIANTS).map((v) => v.replace(' ', '-'));
   const variants = values.variants.split(',').map((v) => v.trim().replace('-', ' '));
   for (const v of variants)
-    if (!(v in VARIANTS)) throw new Error(`--variants: expected some of ${Object.keys(VARIANTS).join(', ')}, got ${v}`);
+    if (!(v in VARIANTS))
+      throw new Error(`--variants: expected some of ${names.join(',')}, got ${v.replace(' ', '-')}`);
   return {
     rows: values.rows === undefined ? undefined : positive('rows', values.rows),
     epochs: positive('epochs', values.epochs),
