@@ -4,12 +4,19 @@ import { inverseRows } from '../../data/scaler.js';
 import type { Batch, ForecastDataset, ForecastSplit } from '../../data/types.js';
 import type { OnProgress } from '../../util/progress.js';
 import { Rng } from '../../util/rng.js';
+import { crossValidatedPenalty, FOLDS, type Equations } from './ridge-cv.js';
 import { smoothingPrior } from './smoothing-prior.js';
 
 /** Ridge penalties tried, relative to the mean diagonal of XᵀX; the one with the lowest val MAE is kept. */
 const PENALTIES = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
 /** Towards a prior, a large penalty is a choice too: the prior itself, nearly. */
 const PRIOR_PENALTIES = [...PENALTIES, 10, 100, 1e4];
+/**
+ * Towards a prior, the penalty is cross-validated on the train windows too when val has fewer windows than this
+ * (a short series: its one val window says little) and the equations are small enough to solve FOLDS times each.
+ */
+const CV_BELOW_VAL = 200;
+const CV_MAX_INPUTS = 200;
 /** Above this many inputs (window × features) the normal equations get too large to solve here. */
 const MAX_INPUTS = 2500;
 const BATCH = 512;
@@ -62,9 +69,11 @@ function normalEquations(w: Windows, d: number, m: number, onProgress?: OnProgre
   const xtx = new Float64Array(d * d);
   const xty = new Float64Array(d * m);
   const rows = new Float64Array(4 * d);
+  let yty = 0;
   batchesOf(
     w,
     (b) => {
+      for (let e = 0; e < b.batchSize * m; e++) yty += b.y[e] * b.y[e];
       for (let r0 = 0; r0 < b.batchSize; r0 += 4) {
         const k = Math.min(4, b.batchSize - r0);
         rows.fill(0); // a last block of fewer than 4 windows adds zero rows
@@ -78,7 +87,7 @@ function normalEquations(w: Windows, d: number, m: number, onProgress?: OnProgre
     onProgress,
   );
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) xtx[i * d + j] = xtx[j * d + i];
-  return { xtx, xty };
+  return { xtx, xty, yty, count: countOf(w) };
 }
 
 /** Adds four rows of X (rows[r·d …], zero past the k-th) and their targets y[(r0 + r)·m …] to XᵀX and XᵀY. */
@@ -102,7 +111,11 @@ function addBlock(
   }
 }
 
-/** Ridge weights: (XᵀX + λI)W = XᵀY + λ·prior, the intercept unpenalised: shrunk towards `prior` (zero without). */
+/**
+ * Ridge weights: (XᵀX + λI)W = XᵀY + λ·prior, shrunk towards `prior` (zero without). The intercept is unpenalised
+ * without a prior; with one it shrinks towards zero too, since the prior has none (a mean residual of a few windows
+ * is noise).
+ */
 function solve(
   xtx: Float64Array,
   xty: Float64Array,
@@ -113,7 +126,7 @@ function solve(
 ): Float32Array | undefined {
   const a = new Matrix(d, d);
   for (let i = 0; i < d; i++)
-    for (let j = 0; j < d; j++) a.set(i, j, xtx[i * d + j] + (i === j && i < d - 1 ? lambda : 0));
+    for (let j = 0; j < d; j++) a.set(i, j, xtx[i * d + j] + (i === j && (i < d - 1 || prior) ? lambda : 0));
   const chol = new CholeskyDecomposition(a);
   if (!chol.isPositiveDefinite()) return undefined;
   const rhs = (i: number, c: number) =>
@@ -170,10 +183,23 @@ export function fitRidge(
   if (train.size === 0) return { skipped: 'the training data has no train windows' };
   const count = Math.max(20 * d, Math.floor((o.work ?? WORK) / ((d * d) / 2)));
   const sample = sampleOf(train.size, count);
-  const { xtx, xty } = normalEquations({ split: train, levels, indices: sample }, d, m, o.onProgress);
+  const cv = o.prior === true && sample === undefined && d <= CV_MAX_INPUTS && val.size < CV_BELOW_VAL;
+  const folds = cv ? foldsOf(train, levels, d, m, o.onProgress) : undefined;
+  const { xtx, xty } = folds
+    ? sumOf(folds)
+    : normalEquations({ split: train, levels, indices: sample }, d, m, o.onProgress);
   let meanDiagonal = 0;
   for (let i = 0; i < d; i++) meanDiagonal += xtx[i * d + i] / d;
   const prior = o.prior ? priorOf(training, xtx, xty, d) : undefined;
+  if (folds !== undefined && prior !== undefined) {
+    const penalty = crossValidatedPenalty(
+      { folds, all: sumOf(folds), val: normalEquations({ split: val, levels }, d, m), d, m },
+      PRIOR_PENALTIES,
+      (e, p) => solve(e.xtx, e.xty, d, m, p * meanDiagonal, prior),
+    );
+    const w = penalty === undefined ? undefined : solve(xtx, xty, d, m, penalty * meanDiagonal, prior);
+    if (penalty !== undefined && w !== undefined) return { w, penalty, d, m };
+  }
   const penalties = prior === undefined ? PENALTIES : PRIOR_PENALTIES;
   const fits = penalties
     .map((penalty) => ({ penalty, w: solve(xtx, xty, d, m, penalty * meanDiagonal, prior) }))
@@ -203,6 +229,28 @@ function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array
     season: info.season,
   }).w;
 }
+
+/** The normal equations of FOLDS contiguous blocks of the train windows. */
+function foldsOf(train: ForecastSplit, levels: Levels, d: number, m: number, onProgress?: OnProgress): Equations[] {
+  return Array.from({ length: FOLDS }, (_, k) => {
+    const [from, to] = [Math.floor((k * train.size) / FOLDS), Math.floor(((k + 1) * train.size) / FOLDS)];
+    const indices = Int32Array.from({ length: to - from }, (_, i) => from + i);
+    return normalEquations(
+      { split: train, levels, indices },
+      d,
+      m,
+      onProgress && ((done) => onProgress(from + done, train.size)),
+    );
+  });
+}
+
+const sumOf = (es: Equations[]): Equations =>
+  es.reduce((a, e) => ({
+    xtx: a.xtx.map((v, i) => v + e.xtx[i]),
+    xty: a.xty.map((v, i) => v + e.xty[i]),
+    yty: a.yty + e.yty,
+    count: a.count + e.count,
+  }));
 
 /** Fitted baselines by training data: a report scores every split against the same fit, made once. */
 const fitted = new WeakMap<ForecastDataset, LinearBaseline | { skipped: string }>();

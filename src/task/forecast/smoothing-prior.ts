@@ -16,31 +16,45 @@ const BETAS = [0, 0.02, 0.1, 0.3];
 const GAMMAS = [0, 0.05, 0.1, 0.3, 0.5];
 const PHIS = [0.8, 0.9, 0.98, 1];
 
+/** The state before the window's first value: a line a + b·t through it, and a season's deviations from it. */
+function initialState(x: ArrayLike<number>, m: number, trended: boolean) {
+  const n = x.length;
+  // complete seasons' means sit at their centres, free of the season: a line through them is the trend
+  const width = m > 0 ? m : 1;
+  const blocks = Math.floor(n / width);
+  const centres = Array.from({ length: blocks }, (_, i) => i * width + (width - 1) / 2);
+  const means = centres.map((_, i) => {
+    let sum = 0;
+    for (let t = i * width; t < (i + 1) * width; t++) sum += x[t];
+    return sum / width;
+  });
+  const [cBar, mBar] = [centres.reduce((a, c) => a + c, 0) / blocks, means.reduce((a, v) => a + v, 0) / blocks];
+  let [sxy, sxx] = [0, 0];
+  centres.forEach((c, i) => ((sxy += (c - cBar) * (means[i] - mBar)), (sxx += (c - cBar) ** 2)));
+  const trend = trended && sxx > 0 ? sxy / sxx : 0;
+  const a = mBar - trend * cBar;
+  const seasonal = Array.from({ length: m }, (_, p) => {
+    let sum = 0;
+    for (let i = 0; i < blocks; i++) sum += x[i * m + p] - (a + trend * (i * m + p));
+    return sum / blocks;
+  });
+  const centre = seasonal.reduce((acc, v) => acc + v, 0) / Math.max(1, m);
+  return { level: a - trend, trend, seasonal: seasonal.map((v) => v - centre) };
+}
+
 /**
- * The forecasts at `leads` of additive (damped) Holt-Winters run through the window x[0..n-1]: level and trend
- * from the first two seasons' means (one season: no trend), season from the first season's deviations (Holt's linear trend from the first
- * two halves of the window without a season), then the usual recursions to the window's end.
+ * The forecasts at `leads` of additive (damped) Holt-Winters run through the window x[0..n-1]. It starts from a
+ * line through the means of the window's complete seasons (of its values, without a season) and each phase's mean
+ * deviation from that line, then runs the recursions over every value.
  */
 export function smoothedForecasts(x: ArrayLike<number>, leads: number[], s: Smoothing, season?: number): number[] {
   const n = x.length;
   const m = season !== undefined && season > 1 && n >= season ? season : 0;
-  const meanOf = (a: number, b: number) => {
-    let sum = 0;
-    for (let t = a; t < b; t++) sum += x[t];
-    return sum / (b - a);
-  };
-  const half = Math.floor(n / 2);
-  let [level, trend, first] = [x[0], half > 0 ? (meanOf(half, 2 * half) - meanOf(0, half)) / half : 0, 1];
-  const seasonal: number[] = [];
-  if (!s.trend) trend = 0;
-  if (m > 0) {
-    trend = s.trend && n >= 2 * m ? (meanOf(m, 2 * m) - meanOf(0, m)) / m : 0; // one season alone shows no trend
-    level = meanOf(0, m) + ((m - 1) / 2) * trend; // the first season's mean sits at its middle row
-    for (let t = 0; t < m; t++) seasonal.push(x[t] - (meanOf(0, m) + (t - (m - 1) / 2) * trend));
-    first = m;
-  }
-  for (let t = first; t < n; t++) {
-    const past = m > 0 ? seasonal[t - m] : 0;
+  const init = initialState(x, m, s.trend);
+  let [level, trend] = [init.level, init.trend];
+  const seasonal = init.seasonal; // seasonal[t] is the index that time t reads (set at t − m)
+  for (let t = 0; t < n; t++) {
+    const past = m > 0 ? seasonal[t] : 0;
     const next = s.alpha * (x[t] - past) + (1 - s.alpha) * (level + s.phi * trend);
     trend = s.trend ? s.beta * (next - level) + (1 - s.beta) * s.phi * trend : 0;
     level = next;
@@ -49,7 +63,7 @@ export function smoothedForecasts(x: ArrayLike<number>, leads: number[], s: Smoo
   return leads.map((h) => {
     let damped = 0;
     for (let k = 1, p = s.phi; k <= h; k++, p *= s.phi) damped += p;
-    return level + damped * trend + (m > 0 ? seasonal[n - m + ((h - 1) % m)] : 0);
+    return level + damped * trend + (m > 0 ? seasonal[n + ((h - 1) % m)] : 0);
   });
 }
 
