@@ -1,0 +1,74 @@
+// `npm run build --silent && npx tsx bench/panel-origins.ts [--origins 3] [--variant name=json …]`: the default
+// LSTM (and variants) on R's panel series at several test origins each, not one: the series cut back by 0, h/2,
+// h, … rows, split as bench/panel.ts splits them. Scores are MAE relative to seasonal naive's (persistence's
+// without a season) at the same origin, from lstm-eval's report, and their geometric mean: what a default is chosen
+// on, since one origin per series moves with the origin. And each LSTM's MAE relative to the best of our peers (ETS,
+// ARIMA, Theta, from the same report) at each origin, as bench/panel.ts's geometric mean takes it.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fmt, trainAndEvaluate } from './accuracy.js';
+import { rPanel } from './panel-series.js';
+
+const geoMean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      origins: { type: 'string', default: '3' },
+      seed: { type: 'string', default: '1' },
+      variant: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  const variants: [string, Record<string, unknown>][] = [
+    ['LSTM', {}],
+    ...values.variant.map((v): [string, Record<string, unknown>] => {
+      const at = v.indexOf('=');
+      if (at < 1) throw new Error(`--variant: expected name={json config sections}, got ${v}`);
+      return [`LSTM ${v.slice(0, at)}`, JSON.parse(v.slice(at + 1)) as Record<string, unknown>];
+    }),
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'bench-origins-'));
+  try {
+    const r = rPanel(dir);
+    if (typeof r === 'string') {
+      console.log(`skipped: ${r} (R's series come from Rscript; apt-get install r-base-core r-cran-forecast)`);
+      return;
+    }
+    const ratios = new Map(variants.map(([name]) => [name, [] as number[]]));
+    const toPeers = new Map(variants.map(([name]) => [name, [] as number[]]));
+    const lines = [
+      `| series | rows cut | ${variants.map(([n]) => n).join(' | ')} |`,
+      `|---|---:|${variants.map(() => '---:').join('|')}|`,
+    ];
+    for (const s of r.series) {
+      const rows = readFileSync(s.path, 'utf8').trim().split('\n');
+      for (let k = 0; k < Number(values.origins); k++) {
+        const cut = Math.round((k * s.horizon) / 2);
+        const path = join(dir, `${s.name}-${cut}.csv`);
+        writeFileSync(path, rows.slice(0, rows.length - cut).join('\n') + '\n');
+        const cells = variants.map(([name, patch]) => {
+          const config = { name: 'origins', seed: Number(values.seed), data: { task: 'forecast', path, ...s.data } };
+          const t = trainAndEvaluate(join(dir, `${s.name}-${cut}-${ratios.size}-${name}`), { ...config, ...patch });
+          const ratio = t.model / (Number.isFinite(t.seasonal) ? t.seasonal : t.persistence);
+          ratios.get(name)!.push(ratio);
+          toPeers.get(name)!.push(t.model / Math.min(...[t.theta, t.ets, t.arima].filter(Number.isFinite)));
+          return `${fmt(ratio)} (${fmt(toPeers.get(name)!.at(-1)!)})`;
+        });
+        lines.push(`| ${s.name} | ${cut} | ${cells.join(' | ')} |`);
+        console.error(lines.at(-1));
+      }
+    }
+    const means = variants.map(([name]) => `${fmt(geoMean(ratios.get(name)!))} (${fmt(geoMean(toPeers.get(name)!))})`);
+    lines.push(`| geometric mean of ${ratios.get('LSTM')!.length} | | ${means.join(' | ')} |`);
+    console.log(
+      "MAE / seasonal naive's (persistence's without a season) at each origin, and in brackets MAE / the best of our " +
+        `ETS, ARIMA and Theta's\n\n${lines.join('\n')}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
