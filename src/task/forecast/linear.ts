@@ -17,6 +17,8 @@ const PRIOR_PENALTIES = [...PENALTIES, 10, 100, 1e4];
  * each penalty (50 Cholesky solves of d³/3: about 1e9 multiply-adds at 384 inputs).
  */
 const CV_BELOW_VAL = 200;
+/** The penalty that leaves the prior itself (to float precision). */
+const PRIOR_ONLY = 1e9;
 const CV_MAX_INPUTS = 384;
 /** Above this many inputs (window × features) the normal equations get too large to solve here. */
 const MAX_INPUTS = 2500;
@@ -192,6 +194,11 @@ export function fitRidge(
   let meanDiagonal = 0;
   for (let i = 0; i < d; i++) meanDiagonal += xtx[i * d + i] / d;
   const prior = o.prior ? priorOf(training, xtx, xty, d) : undefined;
+  if (prior !== undefined && train.size < d) {
+    // fewer windows than inputs, every one overlapping the others: no penalty can be chosen on them, so the prior
+    const w = solve(xtx, xty, d, m, PRIOR_ONLY * meanDiagonal, prior);
+    if (w !== undefined) return { w, penalty: PRIOR_ONLY, d, m };
+  }
   if (folds !== undefined && prior !== undefined) {
     const penalty = crossValidatedPenalty(
       { folds, all: sumOf(folds), val: normalEquations({ split: val, levels }, d, m), d, m },
