@@ -69,8 +69,15 @@ function initialParams(spec: EtsSpec): number[] {
   return par;
 }
 
-/** The parameters and initial state a vector of the optimiser's stands for; undefined outside the bounds. */
-function unpack(x: ArrayLike<number>, spec: EtsSpec): { par: EtsParams; state: EtsState } | undefined {
+/**
+ * The parameters and initial state a vector of the optimiser's stands for (the state's season written into `season`),
+ * or undefined outside the bounds.
+ */
+function unpack(
+  x: ArrayLike<number>,
+  spec: EtsSpec,
+  season = new Float64Array(spec.m),
+): { par: EtsParams; state: EtsState } | undefined {
   let i = 0;
   const alpha = x[i++];
   const beta = spec.trend !== 'N' ? x[i++] : 0;
@@ -83,7 +90,6 @@ function unpack(x: ArrayLike<number>, spec: EtsSpec): { par: EtsParams; state: E
   const level = x[i++];
   const slope = spec.trend !== 'N' ? x[i++] : 0;
   const { m } = spec;
-  const season = new Float64Array(m);
   if (spec.season !== 'N') {
     let sum = 0;
     for (let k = 0; k < m - 1; k++) sum += season[m - 1 - k] = x[i + k];
@@ -97,8 +103,9 @@ function fitModel(y: Float64Array, spec: EtsSpec): Fitted | undefined {
   const start = [...initialParams(spec), ...initialStates(y, spec)];
   const n = y.length;
   if (start.length >= n - 1) return undefined;
+  const season = new Float64Array(spec.m); // the likelihood consumes it: refilled at every evaluation
   const objective = (x: Float64Array) => {
-    const u = unpack(x, spec);
+    const u = unpack(x, spec, season);
     return u === undefined ? Infinity : likelihood(spec, u.par, u.state, y);
   };
   const best = nelderMead(objective, start);
