@@ -1,11 +1,18 @@
 // The peers' fast inner loops give what the plain equations give, on a shipped file (data/hourly.csv): ETS's fused
-// likelihood, Nelder–Mead without allocations (the fit it finds, pinned), ARIMA's one pass over every origin.
+// likelihood, Nelder–Mead without allocations and capped for a long season (the fit R's ets finds), ARIMA's one pass
+// over every origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { candidates, fitEts } from '../../src/task/forecast/peers/ets.js';
-import { likelihood, specName, type EtsParams, type EtsSpec } from '../../src/task/forecast/peers/ets-model.js';
+import {
+  forecastOrigins,
+  likelihood,
+  specName,
+  type EtsParams,
+  type EtsSpec,
+} from '../../src/task/forecast/peers/ets-model.js';
 import { arimaForecasts, type ArimaCoefficients } from '../../src/task/forecast/peers/arima-model.js';
 import { DATA } from '../cli/helpers.js';
 
@@ -59,13 +66,25 @@ test('the fused ETS likelihood equals the step-by-step equations for every model
     }
 });
 
-test('ETS on hourly.csv still finds the fit it found before the fast loops: ETS(A,N,A), the same AICc', () => {
+/**
+ * R's forecasts from the end of `fitted` (R 4, forecast 8.20): y <- the load column;
+ * forecast(ets(ts(y[6817:7056], frequency = 24), maxit = 1000), h = 24)$mean, chose ETS(A,N,A) with α 0.8087837.
+ */
+const R_HOURLY_ETS = [
+  71.8546550976, 73.6728060117, 74.2555009212, 74.6786320186, 77.2836152774, 96.9942324079, 108.9731868527,
+  121.1904261711, 126.8343753444, 117.8939037317, 102.0535651604, 89.9901145489, 82.4933471034, 80.3904944822,
+  81.1325155073, 86.4102015209, 98.3006099676, 112.4148614044, 129.3057387123, 136.6269219977, 130.7957650798,
+  116.6095469209, 101.8666815003, 94.2888908873,
+];
+
+test('ETS on hourly.csv (season 24) fits what R’s ets(y, maxit = 1000) fits: ETS(A,N,A), the same forecasts', () => {
   const fit = fitEts(fitted, 24);
   assert.ok(fit);
   assert.equal(specName(fit.spec), 'ETS(A,N,A)');
-  // the AICc and α of the per-step likelihood and the allocating Nelder–Mead, 2026-12-07
-  assert.ok(Math.abs(fit.aicc - 1993.0544325912388) < 1e-9, `AICc ${fit.aicc}`);
-  assert.ok(Math.abs(fit.par.alpha - 0.8201976733813479) < 1e-12, `α ${fit.par.alpha}`);
+  assert.ok(Math.abs(fit.par.alpha - 0.8087837) < 1e-6, `α ${fit.par.alpha}`);
+  const ours = forecastOrigins(fit.spec, fit.par, fit.start, fitted, Int32Array.of(fitted.length - 1), 24);
+  const level = R_HOURLY_ETS.reduce((a, b) => a + b, 0) / 24;
+  R_HOURLY_ETS.forEach((r, k) => assert.ok(Math.abs(ours[k] - r) / level < 1e-9, `step ${k + 1}: ${ours[k]}, R ${r}`));
 });
 
 test('ARIMA’s one pass forecasts from each origin what a pass over only the history up to it gives', () => {
