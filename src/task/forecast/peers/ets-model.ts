@@ -60,11 +60,13 @@ export function likelihood(spec: EtsSpec, par: EtsParams, st: EtsState, y: Array
   const { alpha, gamma, phi } = par;
   const slopeGain = par.beta / par.alpha;
   const trended = spec.trend !== 'N';
-  const [additive, multiplicative] = [spec.season === 'A', spec.season === 'M'];
+  const additive = spec.season === 'A';
+  const multiplicative = spec.season === 'M';
   const relative = spec.error === 'M';
   const { m } = spec;
   const season = st.season;
-  let [level, slope] = [st.level, st.slope];
+  let level = st.level;
+  let slope = st.slope;
   let sse = 0;
   let logs = 0;
   for (let t = 0, i = 0; t < y.length; t++, i = i + 1 === m ? 0 : i + 1) {
@@ -87,7 +89,8 @@ export function likelihood(spec: EtsSpec, par: EtsParams, st: EtsState, y: Array
     if (additive) season[i] = old + gamma * (yt - q - old);
     else if (multiplicative) season[i] = old + gamma * ((Math.abs(q) < TOL ? HUGE : yt / q) - old);
   }
-  [st.level, st.slope] = [level, slope];
+  st.level = level;
+  st.slope = slope;
   return y.length * Math.log(sse) + (relative ? 2 * logs : 0);
 }
 

@@ -74,15 +74,22 @@ function initialParams(spec: EtsSpec): number[] {
   return par;
 }
 
+interface Unpacked {
+  par: EtsParams;
+  state: EtsState;
+}
+
+const unpacked = (m: number): Unpacked => ({
+  par: { alpha: 0, beta: 0, gamma: 0, phi: 1 },
+  state: { level: 0, slope: 0, season: new Float64Array(m) },
+});
+
 /**
- * The parameters and initial state a vector of the optimiser's stands for (the state's season written into `season`),
- * or undefined outside the bounds.
+ * The parameters and initial state a vector of the optimiser's stands for, written into `into` (the objective reuses
+ * one: an object per evaluation is garbage V8 collects for tens of milliseconds in a fresh process), or undefined
+ * outside the bounds.
  */
-function unpack(
-  x: ArrayLike<number>,
-  spec: EtsSpec,
-  season = new Float64Array(spec.m),
-): { par: EtsParams; state: EtsState } | undefined {
+function unpack(x: ArrayLike<number>, spec: EtsSpec, into = unpacked(spec.m)): Unpacked | undefined {
   let i = 0;
   const alpha = x[i++];
   const beta = spec.trend !== 'N' ? x[i++] : 0;
@@ -92,15 +99,21 @@ function unpack(
   if (spec.trend !== 'N' && (beta < LOWER[1] || beta > alpha || beta > UPPER[1])) return undefined;
   if (spec.damped && (phi < LOWER[3] || phi > UPPER[3])) return undefined;
   if (spec.season !== 'N' && (gamma < LOWER[2] || gamma > 1 - alpha || gamma > UPPER[2])) return undefined;
-  const level = x[i++];
-  const slope = spec.trend !== 'N' ? x[i++] : 0;
+  const { par, state } = into;
+  par.alpha = alpha;
+  par.beta = beta;
+  par.gamma = gamma;
+  par.phi = phi;
+  state.level = x[i++];
+  state.slope = spec.trend !== 'N' ? x[i++] : 0;
   const { m } = spec;
+  const season = state.season;
   if (spec.season !== 'N') {
     let sum = 0;
     for (let k = 0; k < m - 1; k++) sum += season[m - 1 - k] = x[i + k];
     season[0] = (spec.season === 'M' ? m : 0) - sum; // the last seasonal state closes the pattern
   }
-  return { par: { alpha, beta, gamma, phi }, state: { level, slope, season } };
+  return into;
 }
 
 /** Maximum likelihood fit of one model, or undefined when it has too many parameters for the data (as ets). */
@@ -108,9 +121,9 @@ function fitModel(y: Float64Array, spec: EtsSpec, maxEvaluations: number): Fitte
   const start = [...initialParams(spec), ...initialStates(y, spec)];
   const n = y.length;
   if (start.length >= n - 1) return undefined;
-  const season = new Float64Array(spec.m); // the likelihood consumes it: refilled at every evaluation
+  const scratch = unpacked(spec.m); // the likelihood consumes its state: refilled at every evaluation
   const objective = (x: Float64Array) => {
-    const u = unpack(x, spec, season);
+    const u = unpack(x, spec, scratch);
     return u === undefined ? Infinity : likelihood(spec, u.par, u.state, y);
   };
   const best = nelderMead(objective, start, { maxEvaluations });

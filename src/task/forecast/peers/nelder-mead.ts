@@ -17,6 +17,30 @@ export interface Minimum {
   evaluations: number;
 }
 
+// The simplex's arithmetic in small functions of their own: V8 compiles these once, hot from the first model on,
+// where the loop around them is compiled again for each objective it is given.
+
+/** out = from + t (to − from): a point on the line through two vertices. */
+function along(out: Float64Array, from: Float64Array, to: Float64Array, t: number): Float64Array {
+  for (let i = 0; i < out.length; i++) out[i] = from[i] + t * (to[i] - from[i]);
+  return out;
+}
+
+/** The centroid of every vertex but `high`, as Σ v/n over them in order (`scaled` holds each v/n). */
+function centroidOf(out: Float64Array, scaled: Float64Array[], high: number): void {
+  out.fill(0);
+  for (let j = 0; j < scaled.length; j++) {
+    if (j === high) continue;
+    const v = scaled[j];
+    for (let i = 0; i < out.length; i++) out[i] += v[i];
+  }
+}
+
+/** out = x / n, element by element. */
+function scaleInto(out: Float64Array, x: Float64Array, n: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = x[i] / n;
+}
+
 /**
  * Minimises `f` from `start`: reflection 1, contraction 0.5, expansion 2, shrinking towards the best vertex. `f` must
  * not keep the array it is given: the trial points are buffers used again.
@@ -65,25 +89,22 @@ export function nelderMead(
     new Float64Array(n),
     new Float64Array(n),
   ];
-  const along = (out: Float64Array, from: Float64Array, to: Float64Array, t: number) => {
-    for (let i = 0; i < n; i++) out[i] = from[i] + t * (to[i] - from[i]);
-    return out;
-  };
   const accept = (j: number, x: Float64Array, v: number) => {
     const old = vertices[j];
-    [vertices[j], values[j]] = [x, v];
-    for (let i = 0; i < n; i++) scaled[j][i] = x[i] / n;
+    vertices[j] = x;
+    values[j] = v;
+    scaleInto(scaled[j], x, n);
     return old;
   };
   for (;;) {
-    let [low, high] = [0, 0];
+    let low = 0;
+    let high = 0;
     for (let j = 1; j <= n; j++) {
       if (values[j] < values[low]) low = j;
       if (values[j] > values[high]) high = j;
     }
     if (values[high] <= values[low] + convergence || evaluations > maxEvaluations) break;
-    centroid.fill(0);
-    for (let j = 0; j <= n; j++) if (j !== high) for (let i = 0; i < n; i++) centroid[i] += scaled[j][i];
+    centroidOf(centroid, scaled, high);
     const reflectedValue = value(along(reflected, centroid, vertices[high], -1));
     if (reflectedValue < values[low]) {
       const expandedValue = value(along(expanded, centroid, reflected, 2));
