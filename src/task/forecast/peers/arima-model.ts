@@ -62,28 +62,27 @@ export function arimaForecasts(c: ArimaCoefficients, y: Float64Array, origins: I
     e[t] = t - start >= ar.length - 1 ? w[t] - predicted : 0; // conditional: no innovation before the AR lags fill
   }
   const values = new Float64Array(origins.length * h);
+  const wf = new Float64Array(h); // the origin's future w and y, reused from one origin to the next
+  const yf = new Float64Array(h);
   let fallbacks = 0;
-  origins.forEach((origin, i) => {
+  for (let i = 0; i < origins.length; i++) {
+    const origin = origins[i];
     if (origin < start + ar.length - 1) {
       values.fill(y[origin], i * h, (i + 1) * h);
       fallbacks++;
-      return;
+      continue;
     }
-    const pastW = (t: number, future: Float64Array) => (t > origin ? future[t - origin - 1] : w[t]);
-    const pastY = (t: number, future: Float64Array) => (t > origin ? future[t - origin - 1] : y[t]);
-    const wf = new Float64Array(h);
-    const yf = new Float64Array(h);
     for (let step = 1; step <= h; step++) {
       const t = origin + step;
       let next = 0;
-      for (let k = 1; k < ar.length; k++) next += ar[k] * pastW(t - k, wf);
+      for (let k = 1; k < ar.length; k++) next += ar[k] * (k < step ? wf[step - k - 1] : w[t - k]);
       for (let k = step; k < ma.length; k++) next -= ma[k] * e[t - k];
       wf[step - 1] = next;
       let level = next + c.mean;
-      for (let k = 1; k < diff.length; k++) level += diff[k] * pastY(t - k, yf);
+      for (let k = 1; k < diff.length; k++) level += diff[k] * (k < step ? yf[step - k - 1] : y[t - k]);
       yf[step - 1] = level;
+      values[i * h + step - 1] = level;
     }
-    values.set(yf, i * h);
-  });
+  }
   return { values, fallbacks };
 }

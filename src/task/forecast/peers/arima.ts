@@ -4,6 +4,7 @@
 // whole history (arima-model.ts: one pass serves every origin, and that long a history has forgotten its start), as
 // with fewer than n, or for a model without AR or MA terms (ctsa's forecasts of those are garbage). ctsa's printing
 // goes to a buffer: library code never prints.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { arimaForecasts, type ArimaCoefficients } from './arima-model.js';
@@ -34,7 +35,8 @@ function arimaClass(): ArimaClass {
   const require = createRequire(import.meta.url);
   const root = dirname(require.resolve('arima'));
   const createModule = require(join(root, 'wasm', 'native-sync.js')) as (o: object) => unknown;
-  const wasmBinary = require(join(root, 'wrapper', 'native.bin.js')) as Uint8Array;
+  // the package's own wasm file: its wrapper/native.bin.js holds the same bytes in base64, decoded a char at a time
+  const wasmBinary = new Uint8Array(readFileSync(join(root, 'wasm', 'native.wasm')));
   const collect = (s: string) => printed.push(s);
   const load = require(join(root, 'load.js')) as (m: unknown) => ArimaClass;
   loaded = load(createModule({ wasmBinary, print: collect, printErr: collect }));

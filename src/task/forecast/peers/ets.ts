@@ -12,8 +12,13 @@ const UPPER = [0.9999, 0.9999, 0.9999, 0.98];
 const MAX_SEASON = 24;
 /** Fitted on at most the last this many training values (the search's cost is in proportion)… */
 const MAX_FIT = 500;
-/** …and on the last this many seasons with a season over 12, whose many seasonal states slow Nelder–Mead. */
+/** …and on the last this many seasons with a season over 12, whose many seasonal states slow Nelder–Mead… */
 const MAX_FIT_SEASONS = 10;
+/**
+ * …where Nelder–Mead stops after this many evaluations, as R's ets(y, maxit = 1000). Its default, 2000, the seasonal
+ * models' 25 or more parameters all reach, at twice the cost, for forecasts a few tenths of a percent away.
+ */
+const MAX_EVALUATIONS_LONG_SEASON = 1000;
 
 interface Fitted {
   spec: EtsSpec;
@@ -69,8 +74,22 @@ function initialParams(spec: EtsSpec): number[] {
   return par;
 }
 
-/** The parameters and initial state a vector of the optimiser's stands for; undefined outside the bounds. */
-function unpack(x: ArrayLike<number>, spec: EtsSpec): { par: EtsParams; state: EtsState } | undefined {
+interface Unpacked {
+  par: EtsParams;
+  state: EtsState;
+}
+
+const unpacked = (m: number): Unpacked => ({
+  par: { alpha: 0, beta: 0, gamma: 0, phi: 1 },
+  state: { level: 0, slope: 0, season: new Float64Array(m) },
+});
+
+/**
+ * The parameters and initial state a vector of the optimiser's stands for, written into `into` (the objective reuses
+ * one: an object per evaluation is garbage V8 collects for tens of milliseconds in a fresh process), or undefined
+ * outside the bounds.
+ */
+function unpack(x: ArrayLike<number>, spec: EtsSpec, into = unpacked(spec.m)): Unpacked | undefined {
   let i = 0;
   const alpha = x[i++];
   const beta = spec.trend !== 'N' ? x[i++] : 0;
@@ -80,28 +99,34 @@ function unpack(x: ArrayLike<number>, spec: EtsSpec): { par: EtsParams; state: E
   if (spec.trend !== 'N' && (beta < LOWER[1] || beta > alpha || beta > UPPER[1])) return undefined;
   if (spec.damped && (phi < LOWER[3] || phi > UPPER[3])) return undefined;
   if (spec.season !== 'N' && (gamma < LOWER[2] || gamma > 1 - alpha || gamma > UPPER[2])) return undefined;
-  const level = x[i++];
-  const slope = spec.trend !== 'N' ? x[i++] : 0;
+  const { par, state } = into;
+  par.alpha = alpha;
+  par.beta = beta;
+  par.gamma = gamma;
+  par.phi = phi;
+  state.level = x[i++];
+  state.slope = spec.trend !== 'N' ? x[i++] : 0;
   const { m } = spec;
-  const season = new Float64Array(m);
+  const season = state.season;
   if (spec.season !== 'N') {
     let sum = 0;
     for (let k = 0; k < m - 1; k++) sum += season[m - 1 - k] = x[i + k];
     season[0] = (spec.season === 'M' ? m : 0) - sum; // the last seasonal state closes the pattern
   }
-  return { par: { alpha, beta, gamma, phi }, state: { level, slope, season } };
+  return into;
 }
 
 /** Maximum likelihood fit of one model, or undefined when it has too many parameters for the data (as ets). */
-function fitModel(y: Float64Array, spec: EtsSpec): Fitted | undefined {
+function fitModel(y: Float64Array, spec: EtsSpec, maxEvaluations: number): Fitted | undefined {
   const start = [...initialParams(spec), ...initialStates(y, spec)];
   const n = y.length;
   if (start.length >= n - 1) return undefined;
+  const scratch = unpacked(spec.m); // the likelihood consumes its state: refilled at every evaluation
   const objective = (x: Float64Array) => {
-    const u = unpack(x, spec);
+    const u = unpack(x, spec, scratch);
     return u === undefined ? Infinity : likelihood(spec, u.par, u.state, y);
   };
-  const best = nelderMead(objective, start);
+  const best = nelderMead(objective, start, { maxEvaluations });
   const u = unpack(best.x, spec);
   if (u === undefined || !Number.isFinite(best.value)) return undefined;
   const k = start.length + 1; // and σ
@@ -127,8 +152,9 @@ export function candidates(y: Float64Array, m: number): EtsSpec[] {
 /** The model of the lowest AICc among ets's candidates. */
 export function fitEts(y: Float64Array, m: number): Fitted | undefined {
   let best: Fitted | undefined;
+  const maxEvaluations = m > 12 ? MAX_EVALUATIONS_LONG_SEASON : 2000;
   for (const spec of candidates(y, m)) {
-    const fit = fitModel(y, spec);
+    const fit = fitModel(y, spec, maxEvaluations);
     if (fit && (best === undefined || fit.aicc < best.aicc)) best = fit;
   }
   return best;
