@@ -5,7 +5,7 @@ import type { Batch, ForecastDataset, ForecastSplit } from '../../data/types.js'
 import type { OnProgress } from '../../util/progress.js';
 import { Rng } from '../../util/rng.js';
 import { crossValidatedPenalty, FOLDS, type Equations } from './ridge-cv.js';
-import { smoothingPrior } from './smoothing-prior.js';
+import { describeSmoothing, smoothingPrior } from './smoothing-prior.js';
 
 /** Ridge penalties tried, relative to the mean diagonal of XᵀX; the one with the lowest val MAE is kept. */
 const PENALTIES = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
@@ -172,12 +172,21 @@ function valMaes(val: Windows, candidates: Float32Array[], d: number, m: number)
   return sums.map((s) => s / Math.max(1, countOf(val) * m));
 }
 
+export interface RidgeFit {
+  w: Float32Array;
+  penalty: number;
+  d: number;
+  m: number;
+  /** with a prior: what it is ("Holt-Winters on the window (…)") and how the fit stands to it */
+  prior?: { about: string; how: string };
+}
+
 /** Ridge weights [d, m] (the intercept's row last) from the train split's windows, the penalty chosen on val. */
 export function fitRidge(
   training: ForecastDataset,
   levels: Levels,
   o: { onProgress?: OnProgress; work?: number; prior?: boolean } = {},
-): { w: Float32Array; penalty: number; d: number; m: number } | { skipped: string } {
+): RidgeFit | { skipped: string } {
   const { train, val } = training.splits;
   const d = training.steps * training.featureNames.length + 1;
   const m = training.outputSize;
@@ -194,26 +203,20 @@ export function fitRidge(
   let meanDiagonal = 0;
   for (let i = 0; i < d; i++) meanDiagonal += xtx[i * d + i] / d;
   const prior = o.prior ? priorOf(training, xtx, xty, d) : undefined;
-  if (prior !== undefined && train.size < d) {
-    // fewer windows than inputs, every one overlapping the others: no penalty can be chosen on them, so the prior
-    const w = solve(xtx, xty, d, m, PRIOR_ONLY * meanDiagonal, prior);
-    if (w !== undefined) return { w, penalty: PRIOR_ONLY, d, m };
+  const fitWith = (e: { xtx: Float64Array; xty: Float64Array }, penalty: number) =>
+    solve(e.xtx, e.xty, d, m, penalty * meanDiagonal, prior?.w);
+  if (prior !== undefined) {
+    const chosen = towardsPrior({ train, val, levels, folds, d, m }, fitWith);
+    const w = chosen && fitWith({ xtx, xty }, chosen.penalty);
+    if (chosen && w) return { w, penalty: chosen.penalty, d, m, prior: { about: prior.about, how: chosen.how } };
   }
-  if (folds !== undefined && prior !== undefined) {
-    const penalty = crossValidatedPenalty(
-      { folds, all: sumOf(folds), val: normalEquations({ split: val, levels }, d, m), d, m },
-      PRIOR_PENALTIES,
-      (e, p) => solve(e.xtx, e.xty, d, m, p * meanDiagonal, prior),
-    );
-    const w = penalty === undefined ? undefined : solve(xtx, xty, d, m, penalty * meanDiagonal, prior);
-    if (penalty !== undefined && w !== undefined) return { w, penalty, d, m };
-  }
-  const penalties = prior === undefined ? PENALTIES : PRIOR_PENALTIES;
-  const fits = penalties
-    .map((penalty) => ({ penalty, w: solve(xtx, xty, d, m, penalty * meanDiagonal, prior) }))
+  const fits = (prior === undefined ? PENALTIES : PRIOR_PENALTIES)
+    .map((penalty) => ({ penalty, w: fitWith({ xtx, xty }, penalty) }))
     .filter((f): f is { penalty: number; w: Float32Array } => f.w !== undefined);
   if (fits.length === 0) return { skipped: 'its normal equations are singular' };
-  if (val.size === 0) return { ...fits[0], d, m };
+  const towards = (penalty: number) =>
+    prior && { about: prior.about, how: `penalty ${penalty}${val.size > 0 ? ' chosen on val' : ''}` };
+  if (val.size === 0) return { ...fits[0], d, m, prior: towards(fits[0].penalty) };
   const maes = valMaes(
     { split: val, levels, indices: sampleOf(val.size, count) },
     fits.map((f) => f.w),
@@ -221,12 +224,33 @@ export function fitRidge(
     m,
   );
   const best = maes.indexOf(Math.min(...maes));
-  return { ...fits[best], d, m };
+  return { ...fits[best], d, m, prior: towards(fits[best].penalty) };
 }
 
-function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array, d: number): Float64Array {
+/**
+ * The penalty towards a prior where val alone says little: none but the prior's with fewer windows than inputs
+ * (every one overlapping the others, no penalty can be chosen on them); else cross-validated, when folds were made.
+ */
+function towardsPrior(
+  o: { train: ForecastSplit; val: ForecastSplit; levels: Levels; folds?: Equations[]; d: number; m: number },
+  fitWith: (e: Equations, penalty: number) => Float32Array | undefined,
+): { penalty: number; how: string } | undefined {
+  const { train, val, levels, folds, d, m } = o;
+  if (train.size < d)
+    return {
+      penalty: PRIOR_ONLY,
+      how: `itself, since ${train.size} training windows are fewer than the ridge's ${d} inputs`,
+    };
+  if (folds === undefined) return undefined;
+  const all = sumOf(folds);
+  const valEquations = normalEquations({ split: val, levels }, d, m);
+  const penalty = crossValidatedPenalty({ folds, all, val: valEquations, d, m }, PRIOR_PENALTIES, fitWith);
+  return penalty === undefined ? undefined : { penalty, how: `penalty ${penalty} chosen by blocked cross-validation` };
+}
+
+function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array, d: number) {
   const info = training.forecast;
-  return smoothingPrior({
+  const { w, chosen } = smoothingPrior({
     xtx,
     xty,
     d,
@@ -235,7 +259,15 @@ function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array
     leads: info.leads,
     targetFeature: info.series.targetFeature,
     season: info.season,
-  }).w;
+  });
+  const named = chosen.flatMap((c, j) =>
+    c
+      ? [
+          `${training.targetNames[j]}: ${describeSmoothing(c, (info.season ?? 0) > 1 && training.steps >= (info.season ?? 0))}`,
+        ]
+      : [],
+  );
+  return { w, about: `Holt-Winters on the window (${named.join('; ')})` };
 }
 
 /** The normal equations of FOLDS contiguous blocks of the train windows. */

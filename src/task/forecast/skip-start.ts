@@ -8,6 +8,11 @@ import type { Config } from '../../config/schema.js';
 import { hasSmoothingPrior } from '../linear-skip.js';
 import { fitRidge } from './linear.js';
 
+const startNote = ({ about, how }: { about: string; how: string }) =>
+  how.startsWith('itself')
+    ? `the linear skip starts at ${about} ${how}`
+    : `the linear skip starts at a ridge of the training windows shrunk towards ${about}, ${how}`;
+
 /**
  * Sets the skip's kernel [window × features, outputs] and bias [outputs] to the ridge fit of the model's own
  * (window-levelled) train windows, shrunk towards smoothing on the window (model.skipStart), its penalty chosen on val: training then starts from the linear model and the
@@ -36,5 +41,5 @@ export function startLinearSkip(
     tf.dispose(zeros);
   }
   tf.dispose(weights);
-  return { notes: [], started: true };
+  return { notes: fit.prior ? [startNote(fit.prior)] : [], started: true };
 }

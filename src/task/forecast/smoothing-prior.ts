@@ -3,13 +3,21 @@
 // Holt-Winters on the window (not a ridge that has learned noise), many give what the windows support.
 
 /** One member of the family: smoothing of level α, trend β (none: no trend at all), season γ, trend damping φ. */
-interface Smoothing {
+export interface Smoothing {
   trend: boolean;
   alpha: number;
   beta: number;
   gamma: number;
   phi: number;
 }
+
+/** A member as a note says it: level α 0.3, trend β 0.1 damped φ 0.9, season γ 0.1 (no season: none said). */
+export const describeSmoothing = (s: Smoothing, seasonal: boolean) =>
+  [
+    `level α ${s.alpha}`,
+    s.trend ? `trend β ${s.beta}${s.phi < 1 ? ` damped φ ${s.phi}` : ''}` : 'no trend',
+    ...(seasonal ? [`season γ ${s.gamma}`] : []),
+  ].join(', ');
 
 const ALPHAS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1];
 const BETAS = [0, 0.02, 0.1, 0.3];
