@@ -42,6 +42,11 @@ export function createReporter(opts: { quiet: boolean; tty?: boolean; metric: st
         bar.start(e.batches, e.firstBatch, { loss: '-', sps: '-' });
       } else if (e.type === 'batch') {
         bar?.update(e.batch, { loss: formatNumber(e.loss), sps: Math.round(e.samplesPerSec) });
+      } else if (e.type === 'start') {
+        line(
+          `${prefix}epoch 0 (the start: the linear skip alone): val loss ${formatNumber(e.valLoss)} ` +
+            `val ${opts.metric} ${formatNumber(e.valMetric)} *`,
+        );
       } else if (e.type === 'epochEnd') {
         stopBar();
         const r = e.row;

@@ -24,7 +24,9 @@ import { trainableVariables, trainStep } from './step.js';
 export type TrainEvent =
   | { type: 'epochStart'; epoch: number; epochs: number; batches: number; firstBatch: number }
   | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; samplesPerSec: number }
-  | { type: 'epochEnd'; row: HistoryRow; improved: boolean };
+  | { type: 'epochEnd'; row: HistoryRow; improved: boolean }
+  /** the start scored on val as epoch 0 (a model that starts fitted: the linear skip) */
+  | { type: 'start'; valLoss: number; valMetric: number };
 
 export type StopReason = 'completed' | 'early-stopping' | 'interrupted';
 
@@ -160,13 +162,15 @@ function epochRow(o: FitOptions, epoch: number, progress: EpochProgress, learnin
 export function scoreStart(
   o: Pick<FitOptions, 'model' | 'dataset' | 'train'>,
   state: TrainState,
-): { state: TrainState; fitted: FittedTransforms } | undefined {
+): { state: TrainState; fitted: FittedTransforms; event: TrainEvent } | undefined {
   const { dataset, model, train } = o;
   if (dataset.splits.val.size === 0) return undefined;
   const val = predictSplit(model, dataset, dataset.splits.val, train.batchSize);
   if (!Number.isFinite(val.loss)) return undefined;
-  const fitted = taskOf(dataset.task).checkpointTransforms(dataset, val);
-  return { state: { ...state, bestValLoss: val.loss, bestEpoch: 0 }, fitted };
+  const task = taskOf(dataset.task);
+  const fitted = task.checkpointTransforms(dataset, val);
+  const event: TrainEvent = { type: 'start', valLoss: val.loss, valMetric: task.headline(val, dataset) };
+  return { state: { ...state, bestValLoss: val.loss, bestEpoch: 0 }, fitted, event };
 }
 
 /** Trains from `o.state` until `o.epochs` epochs are done, early stopping fires, or the run is interrupted. */

@@ -75,6 +75,7 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
       model,
       card: modelCard(p, start, o.backend, scored.fitted),
     });
+    o.onEvent?.(scored.event);
   }
   const { state, stopReason } = await fit({
     model,
