@@ -13,6 +13,7 @@ import type { Intervals, Scaler } from '../data/types.js';
 import type { Category } from '../data/features.js';
 import type { Frequency, TimeForm } from '../data/time.js';
 import { CheckpointError } from '../errors.js';
+import { peerFitsSchema } from './peer-fits.js';
 
 export const CARD_VERSION = 2;
 export const SUPPORTED_CARD_VERSIONS: readonly number[] = [1, 2];
@@ -136,6 +137,8 @@ const fittedForecastSchema = z
       })
       .strict()
       .optional(),
+    /** the statistical peers fitted on the training data (absent in cards written before them: refitted) */
+    peers: peerFitsSchema.optional(),
   })
   .strict();
 

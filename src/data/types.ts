@@ -2,6 +2,7 @@
 import type { ForecastDataConfig, TaskName } from '../config/schema.js';
 import type { CalendarFeature, Category } from './features.js';
 import type { Frequency, TimeForm } from './time.js';
+import type { PeerFits } from './peer-fits.js';
 
 export type SplitName = 'train' | 'val' | 'test' | 'all';
 
@@ -189,6 +190,8 @@ export interface FittedForecast {
   seriesScalers?: Record<string, SeriesScalers>;
   /** data.futureFeatures, as the inputs take them */
   future?: FutureLayout;
+  /** the statistical peers fitted on the training data */
+  peers?: PeerFits;
 }
 
 /** How a row's inputs are laid out after the numeric features. */

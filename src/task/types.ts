@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Config, DataConfig, TaskName } from '../config/schema.js';
 import type { Batch, Dataset, FittedTransforms, Intervals, SplitData, SplitName } from '../data/types.js';
+import type { PeerFits } from '../data/peer-fits.js';
 import type { VegaLiteSpec } from '../charts/render.js';
 import type { Head } from '../models/build.js';
 import type { OnProgress } from '../util/progress.js';
@@ -144,6 +145,8 @@ export interface MetricsContext {
   notes?: string[];
   /** the statistical peers to score (default: all, each left out with a note if it cannot fit) */
   peers?: { names: readonly PeerName[]; explicit: boolean };
+  /** the peers' fits stored with the checkpoint, used where the training data is the one they were made on */
+  peerFits?: PeerFits;
 }
 
 /** lstm-predict's half of a task: its predictions on a file, and how they are shown. */

@@ -14,6 +14,8 @@ import { forecastPredictor } from './predictor.js';
 import { formatForecastMetrics, forecastMetrics } from './metrics.js';
 import { forecastCaption, forecastReportTables, forecastScoreText } from './report.js';
 import { startLinearSkip } from './skip-start.js';
+import { fitPeerFits } from './peers/index.js';
+import type { PeerFits } from '../../data/peer-fits.js';
 
 /** The dataset's own split object of that name: a ForecastSplit, with its window ends. */
 const ownSplit = (d: ForecastDataset, split: SplitData): ForecastSplit => d.splits[split.name];
@@ -91,19 +93,21 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const d = dataset;
     const forecast = d.fitted.forecast ?? { leads: d.forecast.leads };
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
-    return { ...d.fitted, forecast: { ...forecast, intervals } };
+    return { ...d.fitted, forecast: { ...forecast, intervals, peers: peerFitsOf(d) } };
   },
   startWeights: (model, dataset, config, onProgress) => startLinearSkip(model, dataset, config, onProgress),
   metricsContext: ({ model, training, fitted, batchSize }) => {
     const stored = calibratedLevels(fitted?.forecast?.intervals);
-    if (fitted?.forecast?.intervals) return { training, ...stored };
+    const peerFits = fitted?.forecast?.peers;
+    if (fitted?.forecast?.intervals) return { training, peerFits, ...stored };
     if (training === undefined)
       return { notes: ['no intervals: the checkpoint has none, and its training data is not there to calibrate them'] };
     const d = own(training, 'forecast');
     const val = own(runModel(forecastTask, model, d, d.splits.val, batchSize), 'forecast');
     const all = conformalWidths(val, d.forecast.intervalLevels);
     const calibrated = calibratedLevels(all);
-    return { training, ...calibrated, calibration: `the training data's val split (${all.windows} windows), now` };
+    const calibration = `the training data's val split (${all.windows} windows), now`;
+    return { training, peerFits, ...calibrated, calibration };
   },
   metrics: (p, dataset, split, context) => {
     const d = dataset;
@@ -158,6 +162,14 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
   caption: (p, dataset, index) => forecastCaption(p, dataset, index),
   predictor: forecastPredictor((o) => forecastTask.metricsContext(o)),
 });
+
+/** The peers' fits on a training dataset, made once however many checkpoints a run writes (they depend on the data only). */
+const peerFitsMade = new WeakMap<ForecastDataset, PeerFits>();
+function peerFitsOf(d: ForecastDataset): PeerFits {
+  const made = peerFitsMade.get(d) ?? fitPeerFits(d);
+  peerFitsMade.set(d, made);
+  return made;
+}
 
 /** Windows drawn per series: a line of more points than this is a solid band at a chart's width. */
 const MAX_DRAWN = 240;

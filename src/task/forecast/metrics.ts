@@ -55,7 +55,7 @@ function peersOf(dataset: ForecastDataset, split: ForecastSplit, context: Metric
   const choice = context.peers ?? DEFAULT_PEERS;
   const training = context.training;
   if (choice.names.length === 0) return { forecasts: {}, notes: [] };
-  if (training?.task === 'forecast') return peerForecasts(dataset, split, training, choice);
+  if (training?.task === 'forecast') return peerForecasts(dataset, split, training, choice, context.peerFits);
   const why = 'the training data is not there to fit them on';
   if (choice.explicit)
     throw new DataError(dataset.summary.file, `the baselines asked for by --baselines cannot be fitted: ${why}`);

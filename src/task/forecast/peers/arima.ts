@@ -2,13 +2,15 @@
 // as R's auto.arima) chooses and estimates the model. From an origin with n to 2n values before it (n: the fit's
 // length) ctsa's exact filter over the last n forecasts; with more, the conditional-sum-of-squares recursion over the
 // whole history (arima-model.ts: one pass serves every origin, and that long a history has forgotten its start), as
-// with fewer than n, or for a model without AR or MA terms (ctsa's forecasts of those are garbage). ctsa's printing
-// goes to a buffer: library code never prints.
+// with fewer than n, or for a model without AR or MA terms (ctsa's forecasts of those are garbage). A fit is stored as
+// its order, coefficients and n; ctsa cannot be given coefficients, so a stored fit remakes its model (the same search
+// on the same values) only if an origin needs the filter. ctsa's printing goes to a buffer: library code never prints.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { arimaForecasts, type ArimaCoefficients } from './arima-model.js';
-import type { Peer, PeerFit } from './types.js';
+import type { ArimaFit, Skipped } from '../../../data/peer-fits.js';
+import type { FittedPeer, Peer } from './types.js';
 
 /** The model is fitted on at most the last this many training values (the search slows with the length)… */
 const MAX_FIT = 500;
@@ -62,7 +64,8 @@ const named = (c: ArimaCoefficients) => {
   return `ARIMA(${c.ar.length},${c.d},${c.ma.length})${seasonal}${c.mean !== 0 ? ' with a mean' : ''}`;
 };
 
-function fitArima(y: Float64Array, m: number): PeerFit {
+/** ctsa's search on the training part's last values: the model object and what it chose, or why it cannot. */
+function search(y: Float64Array, m: number): { ctsa: ArimaModel; fit: ArimaFit } | Skipped {
   if (m > MAX_SEASON)
     return { skipped: `its seasonal search is too slow for a season of ${m} (at most ${MAX_SEASON})` };
   const s = m > 1 ? m : 0;
@@ -72,43 +75,63 @@ function fitArima(y: Float64Array, m: number): PeerFit {
   if (values.length < needed) return { skipped: `the training part has ${values.length} values, fewer than ${needed}` };
   const ARIMA = arimaClass();
   printed = [];
-  let fitted: ArimaModel;
+  let ctsa: ArimaModel;
   try {
-    fitted = new ARIMA({ auto: true, s, verbose: true, ...(narrow ? { P: 1, Q: 1 } : {}) }).train(values);
+    ctsa = new ARIMA({ auto: true, s, verbose: true, ...(narrow ? { P: 1, Q: 1 } : {}) }).train(values);
   } catch (e) {
     return { skipped: `ctsa's auto_arima failed: ${(e as Error).message}` };
   }
   const model = modelOf(printed.join('\n'), Math.max(1, m));
   printed = [];
   if (model === undefined) {
-    fitted.destroy();
+    ctsa.destroy();
     return { skipped: "ctsa's auto_arima gave no model" };
   }
-  const n = values.length;
-  const pure = model.ar.length + model.ma.length + model.sar.length + model.sma.length === 0;
+  return { ctsa, fit: { ...model, n: values.length } };
+}
+
+/**
+ * The forecaster of a fit on the training part `y`. ctsa's filter needs ctsa's model object: a fresh fit passes its
+ * own; one restored from the checkpoint makes it again, by the same search on the same values, only when an origin
+ * is in the filter's range (a history of n to 2n values: a short series; a long one's origins all take the recursion).
+ */
+function forecaster(fit: ArimaFit, y: Float64Array, m: number, made?: ArimaModel): FittedPeer<'arima'> {
+  let ctsa = made;
+  const { n } = fit;
+  const pure = fit.ar.length + fit.ma.length + fit.sar.length + fit.sma.length === 0;
   return {
+    state: fit,
     describe: [
-      named(model),
+      named(fit),
       ...(n < y.length ? [`fitted on the last ${n} values`] : []),
-      ...(narrow ? ['seasonal search P, Q ≤ 1'] : []),
+      ...(m > 12 ? ['seasonal search P, Q ≤ 1'] : []),
     ].join(', '),
     forecast(series, origins, h) {
-      const recursion = arimaForecasts(model, series, origins, h);
+      const recursion = arimaForecasts(fit, series, origins, h);
       for (const [i, t] of origins.entries()) {
         if (pure || t + 1 < n || t + 1 > 2 * n) continue;
-        fitted.ts = new Uint8Array(Float64Array.from(series.subarray(t + 1 - n, t + 1)).buffer);
-        recursion.values.set(fitted.predict(h)[0], i * h);
+        if (ctsa === undefined) {
+          const again = search(y, m);
+          if ('skipped' in again) break; // it fitted before on these values: not expected
+          ctsa = again.ctsa;
+        }
+        ctsa.ts = new Uint8Array(Float64Array.from(series.subarray(t + 1 - n, t + 1)).buffer);
+        recursion.values.set(ctsa.predict(h)[0], i * h);
       }
       printed = [];
       return recursion;
     },
-    dispose: () => fitted.destroy(),
+    dispose: () => ctsa?.destroy(),
   };
 }
 
-export const arima: Peer = {
+export const arima: Peer<'arima'> = {
   name: 'arima',
   applied:
     "order and coefficients from the training part; ctsa's filter, or over a long history the recursion, to each origin",
-  fit: fitArima,
+  fit(y, m) {
+    const found = search(y, m);
+    return 'skipped' in found ? found : forecaster(found.fit, y, m, found.ctsa);
+  },
+  restore: (fit, y, m) => forecaster(fit, y, m),
 };

@@ -3,7 +3,8 @@
 import { decompose, leastSquares, line } from './decompose.js';
 import { forecastOrigins, likelihood, specName, type EtsParams, type EtsSpec, type EtsState } from './ets-model.js';
 import { nelderMead } from './nelder-mead.js';
-import type { Peer, PeerFit } from './types.js';
+import type { EtsFit, Skipped } from '../../../data/peer-fits.js';
+import { definePeer, type FittedPeer } from './types.js';
 
 /** ets's usual bounds: α, β, γ in [1e-4, 0.9999], φ in [0.8, 0.98], with β ≤ α and γ ≤ 1 − α. */
 const LOWER = [1e-4, 1e-4, 1e-4, 0.8];
@@ -160,22 +161,29 @@ export function fitEts(y: Float64Array, m: number): Fitted | undefined {
   return best;
 }
 
-function fitPeer(y: Float64Array, m: number): PeerFit {
+function estimateEts(y: Float64Array, m: number): EtsFit | Skipped {
   if (y.length < 8) return { skipped: `the training part has ${y.length} values: ets needs more than 7` };
   const most = m > 12 ? Math.min(MAX_FIT, MAX_FIT_SEASONS * m) : MAX_FIT;
   const from = Math.max(0, y.length - most); // the states start here, in the training series and any other
   const fit = fitEts(y.subarray(from), m);
   if (fit === undefined) return { skipped: 'no ETS model could be fitted (too few values for its parameters)' };
-  const { spec, par } = fit;
+  const { spec, par, start } = fit;
+  return { model: { ...spec }, ...par, level: start.level, slope: start.slope, season: Array.from(start.season), from };
+}
+
+function restoreEts(fit: EtsFit, y: Float64Array, m: number): FittedPeer<'ets'> {
+  const { model: spec, from } = fit;
+  const par: EtsParams = { alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, phi: fit.phi };
   const notes = [
-    ...(from > 0 ? [`fitted on the last ${most} values`] : []),
+    ...(from > 0 ? [`fitted on the last ${y.length - from} values`] : []),
     ...(m > MAX_SEASON ? [`seasonality left out: m = ${m} > ${MAX_SEASON}, as ets does`] : []),
   ];
   return {
+    state: fit,
     describe: [`${specName(spec)}, α ${par.alpha.toPrecision(3)}`, ...notes].join(', '),
     forecast(series, origins, h) {
       const late = origins.filter((t) => t >= from);
-      const state = { ...fit.start, season: Float64Array.from(fit.start.season) };
+      const state = { level: fit.level, slope: fit.slope, season: Float64Array.from(fit.season) };
       const shifted = Int32Array.from(late, (t) => t - from);
       const values = new Float64Array(origins.length * h);
       values.set(
@@ -189,8 +197,9 @@ function fitPeer(y: Float64Array, m: number): PeerFit {
   };
 }
 
-export const ets: Peer = {
+export const ets = definePeer<'ets'>({
   name: 'ets',
   applied: 'model, parameters and initial states from the training part; the states run on to each origin',
-  fit: fitPeer,
-};
+  estimate: estimateEts,
+  restore: restoreEts,
+});

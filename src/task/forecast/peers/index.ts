@@ -1,15 +1,17 @@
 // The statistical peers on a forecast split: each fitted per series and target on the training data's train rows,
 // then forecasting every lead from every window's end, laid out as the baselines are: [examples, leads, targets].
 import type { ForecastDataset, ForecastSplit } from '../../../data/types.js';
+import type { PeerFits } from '../../../data/peer-fits.js';
 import { DataError } from '../../../errors.js';
 import { arima } from './arima.js';
 import { ets } from './ets.js';
+import { fitAll, StoredFits } from './stored.js';
 import { theta } from './theta.js';
 import { PEER_NAMES, type Peer, type PeerName } from './types.js';
 
 export { PEER_NAMES, type PeerName } from './types.js';
 
-export const PEERS: Record<PeerName, Peer> = { theta, ets, arima };
+export const PEERS: { [N in PeerName]: Peer<N> } = { theta, ets, arima };
 
 /** Which peers a report shows, and whether they were asked for by name (then one that cannot fit is an error). */
 export interface PeerChoice {
@@ -50,11 +52,25 @@ function examplesBySeries(dataset: ForecastDataset, split: ForecastSplit): numbe
   return groups.map((g) => g.sort((a, b) => split.ends[a] - split.ends[b]));
 }
 
+/** Every peer fitted on each training series and target, for the checkpoint: what lstm-eval forecasts from. */
+export function fitPeerFits(training: ForecastDataset): PeerFits {
+  const info = training.forecast;
+  const m = info.season ?? 1;
+  const rows = trainingRows(training);
+  const fits = info.seriesNames.flatMap((name, s) =>
+    training.targetNames.map((target, j) => fitAll(name, target, column(info, j, rows[s]), m)),
+  );
+  return { season: m, fits };
+}
+
 interface PeerRun {
   values: Float32Array;
   /** what was fitted, per series and target */
   fitted: string[];
   fallbacks: number;
+  /** how many series and targets took the checkpoint's stored fit, and how many were fitted now */
+  stored: number;
+  refitted: number;
 }
 
 /** One peer's forecasts for the split, or why it cannot give them. */
@@ -63,6 +79,7 @@ function runPeer(
   dataset: ForecastDataset,
   split: ForecastSplit,
   training: ForecastDataset,
+  stored: StoredFits,
 ): PeerRun | { skipped: string } {
   const info = dataset.forecast;
   const [L, T] = [info.leads.length, dataset.targetNames.length];
@@ -72,7 +89,7 @@ function runPeer(
   const rows = trainingRows(training);
   const match = matchSeries(dataset, training);
   const fitted: string[] = [];
-  let fallbacks = 0;
+  const run = { fallbacks: 0, stored: 0, refitted: 0 };
   for (const [s, examples] of examplesBySeries(dataset, split).entries()) {
     if (examples.length === 0) continue;
     const where = info.seriesNames.length > 1 ? `series ${JSON.stringify(info.seriesNames[s])}` : '';
@@ -80,43 +97,50 @@ function runPeer(
     const start = info.seriesBounds[s][0];
     const origins = Int32Array.from(examples, (i) => split.ends[i] - start);
     for (const [j, target] of dataset.targetNames.entries()) {
-      const fit = peer.fit(column(training.forecast, j, rows[match[s]]), m);
+      const y = column(training.forecast, j, rows[match[s]]);
+      const { fit, stored: restored } = stored.fit(peer, training.forecast.seriesNames[match[s]], target, y, m);
+      run[restored ? 'stored' : 'refitted']++;
       const of = [where, T > 1 ? `target ${target}` : ''].filter(Boolean).join(', ');
       const on = (what: string) => (of ? `${of}: ${what}` : what);
       if ('skipped' in fit) return { skipped: on(fit.skipped) };
       const f = fit.forecast(column(info, j, info.seriesBounds[s]), origins, h);
       fit.dispose?.();
-      fallbacks += f.fallbacks;
+      run.fallbacks += f.fallbacks;
       fitted.push(on(fit.describe));
       examples.forEach((i, o) =>
         info.leads.forEach((lead, k) => (values[(i * L + k) * T + j] = f.values[o * h + lead - 1])),
       );
     }
   }
-  return { values, fitted, fallbacks };
+  return { values, fitted, ...run };
 }
 
 /** What to say of a peer that ran: its fit (the first few series), how it was applied, its fallbacks. */
 function describeRun(peer: Peer, run: PeerRun): string {
   const shown = run.fitted.length > 3 ? [...run.fitted.slice(0, 3), `… ${run.fitted.length - 3} more`] : run.fitted;
   const early = run.fallbacks > 0 ? `; ${run.fallbacks} origins too early to forecast from repeat the last value` : '';
-  return `${peer.name}: ${shown.join('; ')} (fitted on the train split's rows; ${peer.applied})${early}`;
+  const when = run.refitted === 0 ? ' at training, stored in the checkpoint' : '';
+  return `${peer.name}: ${shown.join('; ')} (fitted on the train split's rows${when}; ${peer.applied})${early}`;
 }
 
 /**
- * The chosen peers' forecasts on the split, fitted on `training` (the data the model was trained on). A peer that
- * cannot fit is left out with a note, or, asked for by name, is a DataError saying why.
+ * The chosen peers' forecasts on the split, fitted on `training` (the data the model was trained on), or taken from
+ * the checkpoint's `stored` fits where they were made on the same values. A peer that cannot fit is left out with a
+ * note, or, asked for by name, is a DataError saying why.
  */
 export function peerForecasts(
   dataset: ForecastDataset,
   split: ForecastSplit,
   training: ForecastDataset,
   choice: PeerChoice,
+  stored?: PeerFits,
 ): { forecasts: Partial<Record<PeerName, Float32Array>>; notes: string[] } {
   const forecasts: Partial<Record<PeerName, Float32Array>> = {};
   const notes: string[] = [];
+  const fits = new StoredFits(stored);
+  let refitted = false;
   for (const name of choice.names) {
-    const run = runPeer(PEERS[name], dataset, split, training);
+    const run = runPeer(PEERS[name], dataset, split, training, fits);
     if ('skipped' in run) {
       if (choice.explicit)
         throw new DataError(
@@ -129,6 +153,9 @@ export function peerForecasts(
     }
     forecasts[name] = run.values;
     notes.push(describeRun(PEERS[name], run));
+    refitted ||= run.refitted > 0;
   }
+  if (stored && refitted)
+    notes.push("peers refitted: the training data's values differ from those the checkpoint's fits were made on");
   return { forecasts, notes };
 }

@@ -2,7 +2,8 @@
 // decomposition, simple exponential smoothing of the adjusted series with a drift of half its linear trend's slope.
 import { decompose, isSeasonal, line } from './decompose.js';
 import { nelderMead } from './nelder-mead.js';
-import type { Peer, PeerFit } from './types.js';
+import type { Skipped, ThetaFit } from '../../../data/peer-fits.js';
+import { definePeer, type FittedPeer } from './types.js';
 
 /** R's ses() through ets("ANN"): α within [1e-4, 0.9999]; below this many values ets cannot fit it. */
 const ALPHA = [1e-4, 0.9999];
@@ -29,7 +30,7 @@ export function fitSes(x: ArrayLike<number>): { alpha: number; level0: number } 
   return { alpha: best.x[0], level0: best.x[1] };
 }
 
-function fitTheta(y: Float64Array, m: number): PeerFit {
+function estimateTheta(y: Float64Array, m: number): ThetaFit | Skipped {
   const n = y.length;
   if (n < MIN_LENGTH) return { skipped: `the training part has ${n} values, fewer than ${MIN_LENGTH}` };
   let figure: Float64Array = new Float64Array([1]);
@@ -37,12 +38,17 @@ function fitTheta(y: Float64Array, m: number): PeerFit {
     const f = decompose(y, m, 'multiplicative');
     if (f.every((v) => Math.abs(v) >= 1e-4)) figure = f; // else thetaf falls back to the non-seasonal method
   }
-  const index = (t: number) => figure[t % figure.length];
-  const adjusted = y.map((v, t) => v / index(t));
+  const adjusted = y.map((v, t) => v / figure[t % figure.length]);
   const { alpha, level0 } = fitSes(adjusted);
-  const drift = line(adjusted).slope / 2;
-  const seasonal = figure.length > 1 ? `seasonal (m = ${m})` : 'non-seasonal';
+  return { alpha, level0, drift: line(adjusted).slope / 2, figure: Array.from(figure) };
+}
+
+function restoreTheta(state: ThetaFit): FittedPeer<'theta'> {
+  const { alpha, level0, drift, figure } = state;
+  const index = (t: number) => figure[t % figure.length];
+  const seasonal = figure.length > 1 ? `seasonal (m = ${figure.length})` : 'non-seasonal';
   return {
+    state,
     describe: `Theta, ${seasonal}, α ${alpha.toPrecision(3)}, drift ${drift.toPrecision(3)}`,
     forecast(series, origins, h) {
       const out = new Float64Array(origins.length * h);
@@ -61,8 +67,9 @@ function fitTheta(y: Float64Array, m: number): PeerFit {
   };
 }
 
-export const theta: Peer = {
+export const theta = definePeer<'theta'>({
   name: 'theta',
   applied: 'α, drift and seasonal indices from the training part; the level run on to each origin',
-  fit: fitTheta,
-};
+  estimate: estimateTheta,
+  restore: restoreTheta,
+});

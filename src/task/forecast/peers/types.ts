@@ -1,11 +1,15 @@
 // The peers' contract (Darts' fit / historical forecasts): fitted on a series' training part, then asked for h-step
-// forecasts from any origin, reading only the history up to it.
+// forecasts from any origin, reading only the history up to it. A fit is data (stored with the checkpoint), and a
+// forecaster is made from it: a fresh fit and a stored one forecast alike.
+import type { ArimaFit, EtsFit, Skipped, ThetaFit } from '../../../data/peer-fits.js';
 
 export const PEER_NAMES = ['theta', 'ets', 'arima'] as const;
 export type PeerName = (typeof PEER_NAMES)[number];
 
 /** A statistical forecaster fitted on one series (one target of one series of a file). */
-export interface FittedPeer {
+export interface FittedPeer<N extends PeerName = PeerName> {
+  /** what the fit stores: the checkpoint keeps it, restore() makes this forecaster again from it */
+  state: PeerState[N];
   /** what was fitted, in words: "ETS(M,Ad,M)", "Theta, seasonal (m = 12), α 0.42" */
   describe: string;
   /**
@@ -18,12 +22,33 @@ export interface FittedPeer {
   dispose?(): void;
 }
 
-export type PeerFit = FittedPeer | { skipped: string };
+export type PeerFit<N extends PeerName = PeerName> = FittedPeer<N> | Skipped;
 
-export interface Peer {
-  name: PeerName;
+/** What each peer's fit stores. */
+export interface PeerState {
+  theta: ThetaFit;
+  ets: EtsFit;
+  arima: ArimaFit;
+}
+
+export interface Peer<N extends PeerName = PeerName> {
+  name: N;
   /** how it is applied at the evaluation origins, for the notes */
   applied: string;
   /** fits on the training part `y` with season `m` (1: none), or says why it cannot */
-  fit(y: Float64Array, m: number): PeerFit;
+  fit(y: Float64Array, m: number): PeerFit<N>;
+  /** the forecaster of a fit made on the training part `y` with season `m` (as `fit` returned it) */
+  restore(fit: PeerState[N], y: Float64Array, m: number): FittedPeer<N>;
+}
+
+/** A peer whose fit is `estimate`, then `restore`. */
+export function definePeer<N extends PeerName>(
+  peer: Omit<Peer<N>, 'fit'> & { estimate: (y: Float64Array, m: number) => PeerState[N] | Skipped },
+): Peer<N> {
+  const { estimate, ...rest } = peer;
+  const fit = (y: Float64Array, m: number): PeerFit<N> => {
+    const state = estimate(y, m);
+    return 'skipped' in state ? state : peer.restore(state, y, m);
+  };
+  return { ...rest, fit };
 }
