@@ -79,6 +79,8 @@ export const trainStateSchema = z
     wait: count(),
     history: z.array(historyRowSchema),
     inProgress: epochProgressSchema.optional(),
+    /** the start's val scores, when it was scored as epoch 0 (a forecaster's linear skip) */
+    start: z.object({ valLoss: z.number(), valMetric: z.number() }).strict().optional(),
   })
   .strict();
 

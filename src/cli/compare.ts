@@ -109,7 +109,9 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   checkOut(flags);
   const backend = await startBackend(given, log); // several models: 'auto' means one thread
   const dataset = await loadData(given);
-  const { config } = resolveLinearSkip(given, dataset); // every variant gets the same head
+  // every variant gets the same head; the race starts each from seeded (or --from) weights, not from a fitted skip,
+  // so the skip is on only where a ridge towards zero would be well posed, as before the smoothing start
+  const { config } = resolveLinearSkip({ ...given, model: { ...given.model, skipStart: 'ridge' } }, dataset);
   if (config.model.ensemble > 1)
     log(`note: model.ensemble is ${config.model.ensemble}; lstm-compare checks and races single models (ensemble 1)`);
   const parity = checkParity(config, dataset);

@@ -313,7 +313,8 @@ export const modelSchema = z
       .describe(
         'forecast, with the linear skip: where it starts. smoothing: a ridge fit of the training windows shrunk ' +
           'towards Holt-Winters run on the window (the family member that fits the training windows best, with ' +
-          'data.season), its penalty chosen on val, so few windows give exponential smoothing; ridge: shrunk towards ' +
+          'data.season), its penalty chosen on val (by cross-validation over the training windows too when val has ' +
+          'few), and the smoothing itself with fewer training windows than window inputs; ridge: shrunk towards ' +
           'zero, which needs more training windows than window inputs',
       ),
     ensemble: positiveInt()

@@ -2,10 +2,16 @@
 import type { Config } from '../config/schema.js';
 import type { Dataset, ForecastDataset } from '../data/types.js';
 import { ConfigError } from '../errors.js';
+import { MAX_INPUTS } from './forecast/ridge.js';
 
-/** The skip's start shrinks towards smoothing of a target column of the window: well posed with few windows. */
+/**
+ * The skip's start shrinks towards smoothing of a target column of the window: well posed with few windows, when
+ * the ridge can be solved at all.
+ */
 export const hasSmoothingPrior = (config: Config, dataset: ForecastDataset) =>
-  config.model.skipStart === 'smoothing' && Array.from(dataset.forecast.series.targetFeature).some((f) => f >= 0);
+  config.model.skipStart === 'smoothing' &&
+  dataset.steps * dataset.featureNames.length <= MAX_INPUTS &&
+  Array.from(dataset.forecast.series.targetFeature).some((f) => f >= 0);
 
 /**
  * auto: on for a forecast whose start shrinks towards smoothing of its targets, or whose window holds fewer inputs

@@ -169,8 +169,12 @@ export function scoreStart(
   if (!Number.isFinite(val.loss)) return undefined;
   const task = taskOf(dataset.task);
   const fitted = task.checkpointTransforms(dataset, val);
-  const event: TrainEvent = { type: 'start', valLoss: val.loss, valMetric: task.headline(val, dataset) };
-  return { state: { ...state, bestValLoss: val.loss, bestEpoch: 0 }, fitted, event };
+  const start = { valLoss: val.loss, valMetric: task.headline(val, dataset) };
+  return {
+    state: { ...state, bestValLoss: val.loss, bestEpoch: 0, start },
+    fitted,
+    event: { type: 'start', ...start },
+  };
 }
 
 /** Trains from `o.state` until `o.epochs` epochs are done, early stopping fires, or the run is interrupted. */

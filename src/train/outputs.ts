@@ -97,6 +97,8 @@ export function writeSummary(runDir: string, s: SummaryInput): string {
     data: s.p.dataset.summary,
     epochs: s.state.epoch,
     bestEpoch: s.state.bestEpoch,
+    /** the start's val scores when it was scored as epoch 0 (the linear skip alone, before training) */
+    ...(s.state.start ? { start: s.state.start } : {}),
     stopReason: s.stopReason,
     /** scores of checkpoints/best in eval mode */
     final: s.scores,

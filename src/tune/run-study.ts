@@ -173,7 +173,8 @@ async function finish(
   seconds: number,
 ): Promise<Trial> {
   const state = (await readCard(join(runDir, 'checkpoints', 'last'))).trainState!;
-  const best = state.history.find((h) => h.epoch === state.bestEpoch);
+  // a best at epoch 0 is the start, scored before training (no history row)
+  const best = state.bestEpoch === 0 ? state.start : state.history.find((h) => h.epoch === state.bestEpoch);
   const stoppedEarly = state.epoch < study.rungs[rung];
   return {
     ...trial,

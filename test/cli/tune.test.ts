@@ -44,7 +44,8 @@ let whole: { trials: object[]; test: unknown } | undefined;
 
 test('lstm-tune: trials that stop early say so, and a rung whose kept trials all stopped ends the study, saying why', () => {
   const dir = tempDir('lstm-tune-');
-  // val loss never improves by 1000: every trial stops after epoch 2, before the first rung's 3
+  // val loss never improves by 1000 on the start (epoch 0, the linear skip): every trial stops after epoch 1, before
+  // the first rung's 3
   const stopping = smallForecastConfig({
     train: { epochs: 9, batchSize: 256, learningRate: 0.01, earlyStopping: { patience: 1, minDelta: 1000 } },
   });
@@ -64,7 +65,7 @@ test('lstm-tune: trials that stop early say so, and a rung whose kept trials all
     dir,
   );
   assert.equal(r.code, 0, r.stderr);
-  const stops = r.stdout.match(/stopped early after epoch 2: val loss not better since epoch 1/g) ?? [];
+  const stops = r.stdout.match(/stopped early after epoch 1: val loss not better since epoch 0/g) ?? [];
   assert.equal(stops.length, 2, r.stdout);
   assert.match(r.stdout, /rung 1 \(3 epochs\) done: 2 of 2 trials scored\n/);
   assert.match(r.stdout, / {2}trial \d stopped early \(val loss no longer improving\) and keeps its score\n/);

@@ -4,7 +4,8 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configSchema } from '../../src/config/schema.js';
 import { fitRidge } from '../../src/task/forecast/linear.js';
-import { smoothedForecasts } from '../../src/task/forecast/smoothing-prior.js';
+import { normalEquations } from '../../src/task/forecast/ridge.js';
+import { family, smoothedForecasts, smoothingPrior } from '../../src/task/forecast/smoothing-prior.js';
 import { resolveLinearSkip } from '../../src/task/linear-skip.js';
 import { csv, forecastCfg, loadForecastText } from '../data/helpers.js';
 import { useCpu } from '../models/helpers.js';
@@ -58,4 +59,43 @@ test('with fewer training windows than window inputs, the start is smoothing (ex
     worst = Math.max(worst, Math.abs(sum - b.y[c]));
   }
   assert.ok(worst < 1e-3, `largest levelled error ${worst}`);
+});
+
+test('the member chosen is the one with the least squared error on the levelled train windows; a target that is not an input gets no smoothing', async () => {
+  const rows = Array.from({ length: 160 }, (_, t) => [
+    seasonal(t) + 3 * Math.sin(t * 1.7) + 2 * Math.cos(t * 0.37), // a: a target and an input
+    Math.cos(t / 3), // b: an input only
+    50 + Math.sin(t / 5), // c: a target only
+  ]);
+  const data = forecastCfg({ features: ['a', 'b'], targets: ['a', 'c'], window: 12, horizon: 3, season: 4 });
+  const ds = await loadForecastText(csv('a,b,c', rows), data);
+  const [F, T, H] = [2, 2, 3];
+  const d = 12 * F + 1;
+  const m = H * T;
+  const { xtx, xty } = normalEquations({ split: ds.splits.train, levels: 'levelled' }, d, m);
+  const input = { xtx, xty, d, features: F, window: 12, leads: [1, 2, 3], season: 4 };
+  const { w, chosen } = smoothingPrior({ ...input, targetFeature: ds.forecast.series.targetFeature });
+  assert.equal(chosen[1], undefined);
+  for (let i = 0; i < d; i++) for (let k = 0; k < H; k++) assert.equal(w[i * m + k * T + 1], 0);
+  // brute force: each member's squared error over the train windows, from the windows themselves
+  const b = ds.splits.train.batch(Array.from({ length: ds.splits.train.size }, (_, i) => i));
+  const errorOf = (s: Parameters<typeof smoothedForecasts>[2]) => {
+    let e = 0;
+    for (let r = 0; r < b.batchSize; r++) {
+      const window = Array.from({ length: 12 }, (_, t) => b.x[r * 12 * F + t * F]);
+      smoothedForecasts(window, [1, 2, 3], s, 4).forEach((v, k) => (e += (v - b.y[r * m + k * T]) ** 2));
+    }
+    return e;
+  };
+  const errors = family(4).map(errorOf);
+  const least = Math.min(...errors);
+  assert.ok(errorOf(chosen[0]!) <= least * (1 + 1e-9), `${errorOf(chosen[0]!)} vs ${least}`);
+  // and the weights on a's column are that member's map of the window
+  const window = Array.from({ length: 12 }, (_, t) => b.x[t * F]);
+  const direct = smoothedForecasts(window, [1, 2, 3], chosen[0]!, 4);
+  direct.forEach((v, k) => {
+    let sum = 0;
+    for (let i = 0; i < d - 1; i++) sum += b.x[i] * w[i * m + k * T];
+    assert.ok(Math.abs(sum - v) < 1e-4, `${sum} vs ${v}`);
+  });
 });

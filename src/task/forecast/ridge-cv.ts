@@ -10,9 +10,6 @@ export interface Equations {
   count: number;
 }
 
-/** Training blocks for cross-validation (contiguous, in time order). */
-export const FOLDS = 5;
-
 /** The squared error of weights `w` [d, m] on the windows `e` holds. */
 export function squaredError(e: Equations, w: Float32Array, d: number, m: number): number {
   let sum = e.yty;

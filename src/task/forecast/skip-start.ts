@@ -1,4 +1,5 @@
-// A new forecaster's linear skip starts where ridge regression on the training windows ends (towards smoothing), not at zero.
+// A new forecaster's linear skip starts where a ridge regression of the training windows ends (shrunk towards
+// smoothing on the window), not at zero.
 import * as tf from '@tensorflow/tfjs';
 import type { ForecastDataset } from '../../data/types.js';
 import { memberLayer, memberModels } from '../../models/ensemble.js';
@@ -8,15 +9,15 @@ import type { Config } from '../../config/schema.js';
 import { hasSmoothingPrior } from '../linear-skip.js';
 import { fitRidge } from './linear.js';
 
-const startNote = ({ about, how }: { about: string; how: string }) =>
-  how.startsWith('itself')
+const startNote = ({ about, how, itself }: { about: string; how: string; itself: boolean }) =>
+  itself
     ? `the linear skip starts at ${about} ${how}`
     : `the linear skip starts at a ridge of the training windows shrunk towards ${about}, ${how}`;
 
 /**
  * Sets the skip's kernel [window × features, outputs] and bias [outputs] to the ridge fit of the model's own
- * (window-levelled) train windows, shrunk towards smoothing on the window (model.skipStart), its penalty chosen on val: training then starts from the linear model and the
- * LSTM learns what it misses (the head starts at zero, so the new model is that linear model); every member of an
+ * (window-levelled) train windows, shrunk towards smoothing on the window (model.skipStart; fitRidge says how its
+ * penalty is chosen): training then starts from the linear model and the LSTM learns what it misses (the head starts at zero, so the new model is that linear model); every member of an
  * ensemble alike. A model without a skip is left alone; a fit that cannot be made leaves it at zero.
  */
 export function startLinearSkip(

@@ -88,7 +88,7 @@ function coefficients(n: number, leads: number[], s: Smoothing, season?: number)
 }
 
 /** The family tried: every grid point (no season parameter without a season). */
-function family(season?: number): Smoothing[] {
+export function family(season?: number): Smoothing[] {
   const gammas = season !== undefined && season > 1 ? GAMMAS : [0];
   const out: Smoothing[] = [];
   for (const alpha of ALPHAS)
@@ -114,6 +114,34 @@ export interface PriorInput {
 }
 
 /**
+ * Σ_lead cᵀ(XᵀX)c − 2cᵀ(XᵀY) over the block of target j's column (input f): the member's squared error on the train
+ * windows less the constant ΣY². `block` is that column's n × n block of XᵀX, `cross` its rows of XᵀY [n, m].
+ */
+function memberError(
+  c: Float64Array,
+  block: Float64Array,
+  cross: Float64Array,
+  o: { n: number; h: number },
+  j: number,
+  targets: number,
+  m: number,
+): number {
+  const { n, h } = o;
+  let e = 0;
+  for (let k = 0; k < h; k++) {
+    const col = k * targets + j;
+    for (let t = 0; t < n; t++) {
+      const ct = c[t * h + k];
+      if (ct === 0) continue;
+      let quad = 0;
+      for (let u = 0; u < n; u++) quad += block[t * n + u] * c[u * h + k];
+      e += ct * (quad - 2 * cross[t * m + col]);
+    }
+  }
+  return e;
+}
+
+/**
  * The prior weights [d, leads × targets]: for each target read among the inputs, the smoothing map (of the grid)
  * with the least squared error on the train windows, put on that target's column of the window; zero elsewhere.
  */
@@ -122,39 +150,22 @@ export function smoothingPrior(p: PriorInput): { w: Float64Array; chosen: (Smoot
   const targets = targetFeature.length;
   const m = leads.length * targets;
   const w = new Float64Array(d * m);
-  const chosen: (Smoothing | undefined)[] = [];
-  const candidates = family(p.season).map((s) => ({ s, c: coefficients(n, leads, s, p.season) }));
-  for (let j = 0; j < targets; j++) {
-    const f = targetFeature[j];
-    if (f < 0) {
-      chosen.push(undefined);
-      continue;
-    }
+  const season = p.season !== undefined && p.season > 1 && n >= p.season ? p.season : undefined; // as the window sees it
+  const candidates = family(season).map((s) => ({ s, c: coefficients(n, leads, s, season) }));
+  const chosen = Array.from(targetFeature, (f, j) => {
+    if (f < 0) return undefined;
     const row = (t: number) => t * features + f;
-    // squared error less the constant ΣY²: Σ_lead cᵀ(XᵀX)c − 2 cᵀ(XᵀY)
-    const error = (c: Float64Array) => {
-      let e = 0;
-      for (let k = 0; k < leads.length; k++) {
-        const col = k * targets + j;
-        for (let t = 0; t < n; t++) {
-          const ct = c[t * leads.length + k];
-          if (ct === 0) continue;
-          let quad = 0;
-          for (let u = 0; u < n; u++) quad += xtx[row(t) * d + row(u)] * c[u * leads.length + k];
-          e += ct * (quad - 2 * xty[row(t) * m + col]);
-        }
-      }
-      return e;
-    };
-    let best = candidates[0];
-    let least = Infinity;
+    // the target column's block of XᵀX and rows of XᵀY, copied once: every member reads only these
+    const block = Float64Array.from({ length: n * n }, (_, i) => xtx[row(Math.floor(i / n)) * d + row(i % n)]);
+    const cross = Float64Array.from({ length: n * m }, (_, i) => xty[row(Math.floor(i / m)) * m + (i % m)]);
+    let [best, least] = [candidates[0], Infinity];
     for (const cand of candidates) {
-      const e = error(cand.c);
+      const e = memberError(cand.c, block, cross, { n, h: leads.length }, j, targets, m);
       if (e < least) [best, least] = [cand, e];
     }
-    chosen.push(best.s);
     for (let t = 0; t < n; t++)
       for (let k = 0; k < leads.length; k++) w[row(t) * m + k * targets + j] = best.c[t * leads.length + k];
-  }
+    return best.s;
+  });
   return { w, chosen };
 }
