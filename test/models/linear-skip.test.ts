@@ -71,16 +71,16 @@ test('a classifier refuses linearSkip true with the path; auto and false are fin
   assert.throws(() => classify('yes'), ConfigError);
 });
 
-test('auto: on when the window has fewer inputs than training windows, off with a note otherwise; true refused there', async () => {
+test('auto: on when the window has fewer inputs than training windows, off with a note otherwise (a ridge towards zero); true refused there; a smoothing start is on either way', async () => {
   const text = csv(
     'a,b,c',
     Array.from({ length: 100 }, (_, i) => [Math.sin(i), i % 7, Math.cos(i / 3)]),
   );
-  const cfg = (window: number, linearSkip: boolean | 'auto') =>
+  const cfg = (window: number, linearSkip: boolean | 'auto', skipStart: 'ridge' | 'smoothing' = 'ridge') =>
     parseConfig(
       {
         data: forecastCfg({ features: ['a', 'b', 'c'], targets: ['a'], window, horizon: 2, split: SPLIT }),
-        model: { linearSkip },
+        model: { linearSkip, skipStart },
       },
       'cfg.json',
     );
@@ -105,4 +105,9 @@ test('auto: on when the window has fewer inputs than training windows, off with 
       ),
   );
   assert.equal(resolveLinearSkip(cfg(3, false), short).config.model.linearSkip, false);
+  // towards smoothing of the target (an input here), more inputs than windows are well posed
+  const smoothing = resolveLinearSkip(cfg(20, 'auto', 'smoothing'), long);
+  assert.equal(smoothing.config.model.linearSkip, true);
+  assert.equal(smoothing.note, undefined);
+  assert.equal(resolveLinearSkip(cfg(20, true, 'smoothing'), long).config.model.linearSkip, true);
 });
