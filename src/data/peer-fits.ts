@@ -24,16 +24,25 @@ export interface EtsFit {
   from: number;
 }
 
-/** ARIMA: ctsa's chosen order and coefficients (arima-model.ts's signs), fitted on the last `n` training values. */
-export interface ArimaFit {
+/**
+ * A seasonal ARIMA's coefficients in ctsa's signs (src/task/forecast/peers/arima-model.ts has the equations):
+ * φ(B) Φ(B^m) (w_t − μ) = θ(B) Θ(B^m) e_t with w_t = (1 − B)^d (1 − B^m)^D y_t.
+ */
+export interface ArimaCoefficients {
   ar: number[];
   ma: number[];
   sar: number[];
   sma: number[];
   d: number;
   D: number;
+  /** the season's length (1 without one) */
   m: number;
+  /** the mean of the differenced series */
   mean: number;
+}
+
+/** ARIMA: ctsa's chosen order and coefficients, fitted on the last `n` training values. */
+export interface ArimaFit extends ArimaCoefficients {
   n: number;
 }
 

@@ -13,7 +13,8 @@ import {
   type EtsParams,
   type EtsSpec,
 } from '../../src/task/forecast/peers/ets-model.js';
-import { arimaForecasts, type ArimaCoefficients } from '../../src/task/forecast/peers/arima-model.js';
+import type { ArimaCoefficients } from '../../src/data/peer-fits.js';
+import { arimaForecasts } from '../../src/task/forecast/peers/arima-model.js';
 import { DATA } from '../cli/helpers.js';
 
 const rows = readFileSync(join(DATA, 'hourly.csv'), 'utf8').trim().split('\n').slice(1);

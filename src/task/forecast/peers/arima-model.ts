@@ -3,19 +3,7 @@
 //
 //   φ(B) Φ(B^m) (w_t − μ) = θ(B) Θ(B^m) e_t,   w_t = (1 − B)^d (1 − B^m)^D y_t
 //   φ(B) = 1 − Σ φ_i B^i,  Φ(B^m) = 1 − Σ Φ_i B^{mi},  θ(B) = 1 − Σ θ_j B^j,  Θ(B^m) = 1 − Σ Θ_j B^{mj}   (ctsa's signs)
-
-export interface ArimaCoefficients {
-  ar: number[];
-  ma: number[];
-  sar: number[];
-  sma: number[];
-  d: number;
-  D: number;
-  /** the season's length (1 without one) */
-  m: number;
-  /** the mean of the differenced series */
-  mean: number;
-}
+import type { ArimaCoefficients } from '../../../data/peer-fits.js';
 
 /** Coefficients of the product of two polynomials in B, each [1, c_1, c_2, …]. */
 function times(a: number[], b: number[]): number[] {

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { arimaForecasts, type ArimaCoefficients } from './arima-model.js';
-import type { ArimaFit, Skipped } from '../../../data/peer-fits.js';
+import { arimaForecasts } from './arima-model.js';
+import type { ArimaCoefficients, ArimaFit, Skipped } from '../../../data/peer-fits.js';
 import type { FittedPeer, Peer } from './types.js';
 
 /** The model is fitted on at most the last this many training values (the search slows with the length)… */
