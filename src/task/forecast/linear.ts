@@ -14,7 +14,7 @@ import {
   type Levels,
 } from './ridge.js';
 import { crossValidatedPenalty, type Equations } from './ridge-cv.js';
-import { describeSmoothing, smoothingPrior } from './smoothing-prior.js';
+import { describeSmoothing, smoothingPrior, windowSeason } from './smoothing-prior.js';
 
 /**
  * Ridge penalties tried, relative to the mean diagonal of XᵀX: the one with the lowest val MAE is kept (towards a
@@ -71,16 +71,15 @@ export function fitRidge(
   const sample = sampleOf(train.size, count);
   const cv = o.prior === true && sample === undefined && d <= CV_MAX_INPUTS && val.size < CV_BELOW_VAL;
   const folds = cv ? foldsOf(train, levels, d, m, o.onProgress) : undefined;
-  const { xtx, xty } = folds
-    ? sumOf(folds)
-    : normalEquations({ split: train, levels, indices: sample }, d, m, o.onProgress);
+  const all = folds ? sumOf(folds) : normalEquations({ split: train, levels, indices: sample }, d, m, o.onProgress);
+  const { xtx, xty } = all;
   let meanDiagonal = 0;
   for (let i = 0; i < d; i++) meanDiagonal += xtx[i * d + i] / d;
   const prior = o.prior ? priorOf(training, xtx, xty, d) : undefined;
   const fitWith = (e: { xtx: Float64Array; xty: Float64Array }, penalty: number) =>
     solve(e.xtx, e.xty, d, m, penalty * meanDiagonal, prior?.w);
   if (prior !== undefined) {
-    const chosen = towardsPrior({ train, val, levels, folds, d, m }, fitWith);
+    const chosen = towardsPrior({ train, val, levels, folds, all, d, m }, fitWith);
     const w = chosen && fitWith({ xtx, xty }, chosen.penalty);
     if (chosen && w)
       return {
@@ -113,17 +112,25 @@ export function fitRidge(
  * (every one overlapping the others, no penalty can be chosen on them); else cross-validated, when folds were made.
  */
 function towardsPrior(
-  o: { train: ForecastSplit; val: ForecastSplit; levels: Levels; folds?: Equations[]; d: number; m: number },
+  o: {
+    train: ForecastSplit;
+    val: ForecastSplit;
+    levels: Levels;
+    folds?: Equations[];
+    /** the train windows' equations (the folds' sum, when there are folds) */
+    all: Equations;
+    d: number;
+    m: number;
+  },
   fitWith: (e: Equations, penalty: number) => Float32Array | undefined,
 ): { penalty: number; how: string } | undefined {
-  const { train, val, levels, folds, d, m } = o;
+  const { train, val, levels, folds, all, d, m } = o;
   if (train.size < d)
     return {
       penalty: PRIOR_ONLY,
       how: `itself, since ${train.size} training windows are fewer than the window's ${d - 1} inputs`,
     };
   if (folds === undefined) return undefined;
-  const all = sumOf(folds);
   const valEquations = normalEquations({ split: val, levels }, d, m);
   const penalty = crossValidatedPenalty({ folds, all, val: valEquations, d, m }, PRIOR_PENALTIES, fitWith);
   return penalty === undefined ? undefined : { penalty, how: `penalty ${penalty} chosen by blocked cross-validation` };
@@ -148,9 +155,7 @@ function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array
     if (chosen[c % chosen.length] === undefined) w[(d - 1) * m + c] = xty[(d - 1) * m + c] / windows;
   const named = chosen.flatMap((c, j) =>
     c
-      ? [
-          `${training.targetNames[j]}: ${describeSmoothing(c, (info.season ?? 0) > 1 && training.steps >= (info.season ?? 0))}`,
-        ]
+      ? [`${training.targetNames[j]}: ${describeSmoothing(c, windowSeason(info.season, training.steps) !== undefined)}`]
       : [],
   );
   return { w, about: `Holt-Winters on the window (${named.join('; ')})` };

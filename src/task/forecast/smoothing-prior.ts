@@ -19,6 +19,10 @@ export const describeSmoothing = (s: Smoothing, seasonal: boolean) =>
     ...(seasonal ? [`season γ ${s.gamma}`] : []),
   ].join(', ');
 
+/** The season as a window of n values sees it: none unless it is longer than one row and fits in the window. */
+export const windowSeason = (season: number | undefined, n: number) =>
+  season !== undefined && season > 1 && n >= season ? season : undefined;
+
 const ALPHAS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1];
 const BETAS = [0, 0.02, 0.1, 0.3];
 const GAMMAS = [0, 0.05, 0.1, 0.3, 0.5];
@@ -57,7 +61,7 @@ function initialState(x: ArrayLike<number>, m: number, trended: boolean) {
  */
 export function smoothedForecasts(x: ArrayLike<number>, leads: number[], s: Smoothing, season?: number): number[] {
   const n = x.length;
-  const m = season !== undefined && season > 1 && n >= season ? season : 0;
+  const m = windowSeason(season, n) ?? 0;
   const init = initialState(x, m, s.trend);
   let [level, trend] = [init.level, init.trend];
   const seasonal = init.seasonal; // seasonal[t] is the index that time t reads (set at t − m)
@@ -87,9 +91,9 @@ function coefficients(n: number, leads: number[], s: Smoothing, season?: number)
   return out;
 }
 
-/** The family tried: every grid point (no season parameter without a season). */
+/** The family tried: every grid point (no season parameter without a season: pass windowSeason's). */
 export function family(season?: number): Smoothing[] {
-  const gammas = season !== undefined && season > 1 ? GAMMAS : [0];
+  const gammas = season !== undefined ? GAMMAS : [0];
   const out: Smoothing[] = [];
   for (const alpha of ALPHAS)
     for (const gamma of gammas) {
@@ -150,7 +154,7 @@ export function smoothingPrior(p: PriorInput): { w: Float64Array; chosen: (Smoot
   const targets = targetFeature.length;
   const m = leads.length * targets;
   const w = new Float64Array(d * m);
-  const season = p.season !== undefined && p.season > 1 && n >= p.season ? p.season : undefined; // as the window sees it
+  const season = windowSeason(p.season, n);
   const candidates = family(season).map((s) => ({ s, c: coefficients(n, leads, s, season) }));
   const chosen = Array.from(targetFeature, (f, j) => {
     if (f < 0) return undefined;
