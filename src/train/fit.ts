@@ -132,17 +132,23 @@ async function runEpoch(
   return { state: next.state, interrupted: o.interrupted?.() ?? false };
 }
 
-/** The finished epoch's history row (the running train sums, and val evaluated in eval mode), and its transforms. */
-function epochRow(o: FitOptions, epoch: number, progress: EpochProgress, learningRate: number) {
+/** The model's val split in eval mode: its loss and headline metric, and the transforms a checkpoint of it stores. */
+function scoreVal(o: Pick<FitOptions, 'model' | 'dataset' | 'train'>) {
   const { dataset, model, train } = o;
   const task = taskOf(dataset.task);
   const val = predictSplit(model, dataset, dataset.splits.val, train.batchSize);
+  return { valLoss: val.loss, valMetric: task.headline(val, dataset), fitted: task.checkpointTransforms(dataset, val) };
+}
+
+/** The finished epoch's history row (the running train sums, and val evaluated in eval mode), and its transforms. */
+function epochRow(o: FitOptions, epoch: number, progress: EpochProgress, learningRate: number) {
+  const { valLoss, valMetric, fitted } = scoreVal(o);
   const row: HistoryRow = {
     epoch,
     trainLoss: progress.lossSum / progress.samples,
-    valLoss: val.loss,
+    valLoss,
     trainMetric: progress.metricSum / progress.samples,
-    valMetric: task.headline(val, dataset),
+    valMetric,
     learningRate, // the epoch's last step's
     seconds: progress.seconds,
     samplesPerSec: progress.samples / progress.seconds,
@@ -152,7 +158,7 @@ function epochRow(o: FitOptions, epoch: number, progress: EpochProgress, learnin
       `the validation loss became ${row.valLoss} at epoch ${epoch}`,
       'try a lower train.learningRate',
     );
-  return { row, fitted: task.checkpointTransforms(dataset, val) };
+  return { row, fitted };
 }
 
 /**
@@ -163,18 +169,11 @@ export function scoreStart(
   o: Pick<FitOptions, 'model' | 'dataset' | 'train'>,
   state: TrainState,
 ): { state: TrainState; fitted: FittedTransforms; event: TrainEvent } | undefined {
-  const { dataset, model, train } = o;
-  if (dataset.splits.val.size === 0) return undefined;
-  const val = predictSplit(model, dataset, dataset.splits.val, train.batchSize);
-  if (!Number.isFinite(val.loss)) return undefined;
-  const task = taskOf(dataset.task);
-  const fitted = task.checkpointTransforms(dataset, val);
-  const start = { valLoss: val.loss, valMetric: task.headline(val, dataset) };
-  return {
-    state: { ...state, bestValLoss: val.loss, bestEpoch: 0, start },
-    fitted,
-    event: { type: 'start', ...start },
-  };
+  if (o.dataset.splits.val.size === 0) return undefined;
+  const { valLoss, valMetric, fitted } = scoreVal(o);
+  if (!Number.isFinite(valLoss)) return undefined;
+  const start = { valLoss, valMetric };
+  return { state: { ...state, bestValLoss: valLoss, bestEpoch: 0, start }, fitted, event: { type: 'start', ...start } };
 }
 
 /** Trains from `o.state` until `o.epochs` epochs are done, early stopping fires, or the run is interrupted. */
