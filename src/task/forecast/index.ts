@@ -14,8 +14,7 @@ import { forecastPredictor } from './predictor.js';
 import { formatForecastMetrics, forecastMetrics } from './metrics.js';
 import { forecastCaption, forecastReportTables, forecastScoreText } from './report.js';
 import { startLinearSkip } from './skip-start.js';
-import { fitPeerFits } from './peers/index.js';
-import type { PeerFits } from '../../data/peer-fits.js';
+import { peerFitsOf } from './peers/index.js';
 
 /** The dataset's own split object of that name: a ForecastSplit, with its window ends. */
 const ownSplit = (d: ForecastDataset, split: SplitData): ForecastSplit => d.splits[split.name];
@@ -162,14 +161,6 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
   caption: (p, dataset, index) => forecastCaption(p, dataset, index),
   predictor: forecastPredictor((o) => forecastTask.metricsContext(o)),
 });
-
-/** The peers' fits on a training dataset, made once however many checkpoints a run writes (they depend on the data only). */
-const peerFitsMade = new WeakMap<ForecastDataset, PeerFits>();
-function peerFitsOf(d: ForecastDataset): PeerFits {
-  const made = peerFitsMade.get(d) ?? fitPeerFits(d);
-  peerFitsMade.set(d, made);
-  return made;
-}
 
 /** Windows drawn per series: a line of more points than this is a solid band at a chart's width. */
 const MAX_DRAWN = 240;

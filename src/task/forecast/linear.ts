@@ -14,7 +14,9 @@ import {
   type Levels,
 } from './ridge.js';
 import { crossValidatedPenalty, type Equations } from './ridge-cv.js';
-import { describeSmoothing, smoothingPrior, windowSeason } from './smoothing-prior.js';
+import { peerMaps } from './peer-maps.js';
+import { peerFitsOf } from './peers/index.js';
+import { smoothingPrior } from './smoothing-prior.js';
 
 /**
  * Ridge penalties tried, relative to the mean diagonal of XᵀX: the one with the lowest val MAE is kept (towards a
@@ -51,7 +53,7 @@ export interface RidgeFit {
   penalty: number;
   d: number;
   m: number;
-  /** with a prior: what it is ("Holt-Winters on the window (…)") and how the fit stands to it */
+  /** with a prior: what it is ("value: Holt-Winters (…) on the window") and how the fit stands to it */
   prior?: { about: string; how: string; itself: boolean };
 }
 
@@ -147,18 +149,15 @@ function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array
     leads: info.leads,
     targetFeature: info.series.targetFeature,
     season: info.season,
+    extra: peerMaps(peerFitsOf(training), training.steps, info.leads, info.season),
   });
   // a target with no smoothing (not among the inputs) is shrunk towards its training mean, not towards zero
   const windows = xtx[d * d - 1]; // the intercept's diagonal: how many windows
   const m = training.outputSize;
   for (let c = 0; c < m; c++)
     if (chosen[c % chosen.length] === undefined) w[(d - 1) * m + c] = xty[(d - 1) * m + c] / windows;
-  const named = chosen.flatMap((c, j) =>
-    c
-      ? [`${training.targetNames[j]}: ${describeSmoothing(c, windowSeason(info.season, training.steps) !== undefined)}`]
-      : [],
-  );
-  return { w, about: `Holt-Winters on the window (${named.join('; ')})` };
+  const named = chosen.flatMap((c, j) => (c ? [`${training.targetNames[j]}: ${c.about}`] : []));
+  return { w, about: `${named.join('; ')} on the window` };
 }
 
 /** Fitted baselines by training data: a report scores every split against the same fit, made once. */

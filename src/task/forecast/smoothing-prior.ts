@@ -80,7 +80,7 @@ export function smoothedForecasts(x: ArrayLike<number>, leads: number[], s: Smoo
 }
 
 /** The map's coefficients [window, leads]: the forecasts of each unit window (the recursions are linear). */
-function coefficients(n: number, leads: number[], s: Smoothing, season?: number): Float64Array {
+export function smoothingMap(n: number, leads: number[], s: Smoothing, season?: number): Float64Array {
   const out = new Float64Array(n * leads.length);
   const unit = new Float64Array(n);
   for (let t = 0; t < n; t++) {
@@ -114,6 +114,17 @@ export interface PriorInput {
   leads: number[];
   /** per target, its input column, or -1 */
   targetFeature: ArrayLike<number>;
+  season?: number;
+  /** more candidates beside the grid (the peers' models run on the window) */
+  extra?: WindowMap[];
+}
+
+/** A candidate map of one window column to the leads, c[t × leads + k], and what it is. */
+export interface WindowMap {
+  about: string;
+  c: Float64Array;
+  /** a smoothing member (what the grid's are), and the season it runs with */
+  smoothing?: Smoothing;
   season?: number;
 }
 
@@ -149,13 +160,21 @@ function memberError(
  * The prior weights [d, leads × targets]: for each target read among the inputs, the smoothing map (of the grid)
  * with the least squared error on the train windows, put on that target's column of the window; zero elsewhere.
  */
-export function smoothingPrior(p: PriorInput): { w: Float64Array; chosen: (Smoothing | undefined)[] } {
+export function smoothingPrior(p: PriorInput): { w: Float64Array; chosen: (WindowMap | undefined)[] } {
   const { xtx, xty, d, features, window: n, leads, targetFeature } = p;
   const targets = targetFeature.length;
   const m = leads.length * targets;
   const w = new Float64Array(d * m);
   const season = windowSeason(p.season, n);
-  const candidates = family(season).map((s) => ({ s, c: coefficients(n, leads, s, season) }));
+  // with a season, its members and the family without one: the peers' seasonality test, made on the windows
+  const grid = (of: number | undefined) =>
+    family(of).map((s) => ({
+      about: `Holt-Winters (${describeSmoothing(s, of !== undefined)}${season !== undefined && of === undefined ? ', no season' : ''})`,
+      c: smoothingMap(n, leads, s, of),
+      smoothing: s,
+      season: of,
+    }));
+  const candidates: WindowMap[] = [...grid(season), ...(season ? grid(undefined) : []), ...(p.extra ?? [])];
   const chosen = Array.from(targetFeature, (f, j) => {
     if (f < 0) return undefined;
     const row = (t: number) => t * features + f;
@@ -169,7 +188,7 @@ export function smoothingPrior(p: PriorInput): { w: Float64Array; chosen: (Smoot
     }
     for (let t = 0; t < n; t++)
       for (let k = 0; k < leads.length; k++) w[row(t) * m + k * targets + j] = best.c[t * leads.length + k];
-    return best.s;
+    return best;
   });
   return { w, chosen };
 }

@@ -63,6 +63,14 @@ export function fitPeerFits(training: ForecastDataset): PeerFits {
   return { season: m, fits };
 }
 
+/** The peers' fits on a training dataset, made once however many checkpoints a run writes (they depend on the data only). */
+const peerFitsMade = new WeakMap<ForecastDataset, PeerFits>();
+export function peerFitsOf(d: ForecastDataset): PeerFits {
+  const made = peerFitsMade.get(d) ?? fitPeerFits(d);
+  peerFitsMade.set(d, made);
+  return made;
+}
+
 interface PeerRun {
   values: Float32Array;
   /** what was fitted, per series and target */
