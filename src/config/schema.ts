@@ -312,10 +312,11 @@ export const modelSchema = z
       .default('smoothing')
       .describe(
         'forecast, with the linear skip: where it starts. smoothing: a ridge fit of the training windows shrunk ' +
-          'towards Holt-Winters run on the window (the family member that fits the training windows best, with ' +
-          'data.season), its penalty chosen on val (by cross-validation over the training windows too when val has ' +
-          'few), and the smoothing itself with fewer training windows than window inputs; ridge: shrunk towards ' +
-          'zero, which needs more training windows than window inputs',
+          'towards the map of the window that fits them best: Holt-Winters (a grid, with and without data.season) ' +
+          "or the statistical peers' ARIMA and ETS models run on the window; its penalty chosen on val (by " +
+          'cross-validation over the training windows too when val has few), and the map itself with fewer training ' +
+          'windows than window inputs; training keeps that penalty towards the map (the map itself: the skip is not ' +
+          'trained). ridge: shrunk towards zero, which needs more training windows than window inputs',
       ),
     ensemble: positiveInt()
       .max(16, { error: (iss) => `expected at most 16 members, ${got(iss)}` })

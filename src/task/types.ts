@@ -5,6 +5,7 @@ import type { Batch, Dataset, FittedTransforms, Intervals, SplitData, SplitName 
 import type { PeerFits } from '../data/peer-fits.js';
 import type { VegaLiteSpec } from '../charts/render.js';
 import type { Head } from '../models/build.js';
+import type { LayerAnchor } from '../models/anchor.js';
 import type { OnProgress } from '../util/progress.js';
 import type { Cell } from '../util/table.js';
 import type { ClassMetrics, RegressionMetrics } from './metrics.js';
@@ -199,13 +200,16 @@ export interface Task {
    * What a new model's weights start from besides the seed, with notes: forecast, a linear skip at the ridge fit of
    * the training windows, so the LSTM learns what a linear model of the window misses. `started`: the start is a
    * fitted model in its own right, so training scores it on val as a candidate for the best checkpoint (epoch 0).
+   * `anchor`: a layer training holds near its start (the skip near its prior); `keepWeights` sets no weight and
+   * gives only the anchor (a resumed run's).
    */
   startWeights(
     model: tf.LayersModel,
     dataset: Dataset,
     config: Config,
     onProgress?: OnProgress,
-  ): { notes: string[]; started: boolean };
+    o?: { keepWeights?: boolean },
+  ): { notes: string[]; started: boolean; anchor?: LayerAnchor };
   /** the headline metric of a split's predictions */
   headline(p: Predictions, dataset: Dataset): number;
   /**

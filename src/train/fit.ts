@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset, FittedTransforms } from '../data/types.js';
 import type { TrainConfig } from '../config/schema.js';
 import { TrainingError } from '../errors.js';
+import { anchorTerms, type AnchorTerms, type LayerAnchor } from '../models/anchor.js';
 import { setDropoutSeed } from '../models/dropout.js';
 import { memberModels, trainingView } from '../models/ensemble.js';
 import { taskOf } from '../task/index.js';
@@ -46,6 +47,8 @@ export interface FitOptions {
   state: TrainState;
   /** classify: each class's weight in the training loss (train.classWeights resolved) */
   classWeights?: Float32Array;
+  /** a layer held near its start (the linear skip near its prior, with the penalty it was fitted with) */
+  anchor?: LayerAnchor;
   /** train until this many epochs are complete */
   epochs: number;
   onEvent?: (event: TrainEvent) => void;
@@ -80,6 +83,7 @@ async function runEpoch(
   o: FitOptions,
   state: TrainState,
   classWeights?: tf.Tensor1D,
+  anchor?: AnchorTerms,
 ): Promise<{ state: TrainState; interrupted: boolean }> {
   const { dataset, model, train } = o;
   const task = taskOf(dataset.task);
@@ -89,10 +93,13 @@ async function runEpoch(
   let progress = plan.progress;
   o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, batches, firstBatch: progress.batchesDone });
   const started = performance.now() - progress.seconds * 1000;
-  const variables = trainableVariables(model);
+  const trained = (name: string) => !anchor?.frozen.has(name);
+  const variables = trainableVariables(model).filter((v) => trained(v.name));
   const members = memberModels(model); // once per epoch: each is a tf.model over the ensemble's layers
+  const view = trainingView(model, members);
   const inputs = {
-    ...trainingView(model, members),
+    view: view.view,
+    groups: view.groups.map((names) => names.filter(trained)),
     variables,
     optimizer: o.optimizer,
     task,
@@ -100,6 +107,7 @@ async function runEpoch(
     clipNorm: train.clipNorm,
     weightDecay: train.weightDecay,
     classWeights,
+    anchor,
   };
   let rate = train.learningRate;
   for (let b = progress.batchesDone; b < batches; b++) {
@@ -181,14 +189,16 @@ export async function fit(o: FitOptions): Promise<{ state: TrainState; stopReaso
   let state = o.state;
   const stopEarly = () => shouldStopEarly(state, o.train.earlyStopping.patience);
   const classWeights = o.classWeights && tf.tensor1d(o.classWeights);
+  const anchor = o.anchor && anchorTerms(o.model, o.anchor);
   try {
     while (state.epoch < o.epochs && !stopEarly()) {
-      const result = await runEpoch(o, state, classWeights);
+      const result = await runEpoch(o, state, classWeights, anchor);
       state = result.state;
       if (result.interrupted) return { state, stopReason: 'interrupted' };
     }
     return { state, stopReason: stopEarly() ? 'early-stopping' : 'completed' };
   } finally {
     classWeights?.dispose();
+    anchor?.dispose();
   }
 }

@@ -4,6 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
 import type { ModelCard } from '../checkpoint/model-card.js';
 import type { Dataset, FittedTransforms } from '../data/types.js';
+import type { LayerAnchor } from '../models/anchor.js';
 import { buildModel, shapeOf } from '../models/build.js';
 import { loadData } from '../task/dataset.js';
 import { classWeightsOf } from '../task/class-weights.js';
@@ -20,6 +21,8 @@ export interface Prepared {
   model: tf.LayersModel;
   /** the model starts as a fitted model (the linear skip's ridge): epoch 0 is a candidate for the best checkpoint */
   started: boolean;
+  /** a layer training holds near its start (the linear skip near its prior) */
+  anchor?: LayerAnchor;
 }
 
 export interface PrepareOptions {
@@ -41,7 +44,8 @@ export async function prepare(given: Config, o: PrepareOptions = {}): Promise<Pr
     : taskOf(loaded.task).startWeights(model, loaded, config, o.progress?.('fitting the linear skip'));
   const notes = [...(skip.note ? [skip.note] : []), ...(batchNote ? [batchNote] : []), ...start.notes];
   const summary = { ...loaded.summary, notes: [...(loaded.summary.notes ?? []), ...notes] };
-  return { config, dataset: notes.length > 0 ? { ...loaded, summary } : loaded, model, started: start.started };
+  const dataset = notes.length > 0 ? { ...loaded, summary } : loaded;
+  return { config, dataset, model, started: start.started, anchor: start.anchor };
 }
 
 /** The model card a checkpoint of this run carries after `state`; `fitted` the epoch's own (with intervals). */

@@ -6,6 +6,7 @@ import type { ModelCard } from '../checkpoint/model-card.js';
 import { loadModelCheckpoint, readCard } from '../checkpoint/model-checkpoint.js';
 import { CheckpointError, UsageError } from '../errors.js';
 import { loadCardData } from '../task/dataset.js';
+import { taskOf } from '../task/index.js';
 import type { Prepared } from './prepare.js';
 import type { RunOptions } from './run.js';
 import { shouldStopEarly, type TrainState } from './state.js';
@@ -64,9 +65,13 @@ export async function loadResumable(runDir: string, config: Config): Promise<Res
   checkSomethingToDo(state, config);
   // the stored transforms, not refitted ones: the resumed run must see exactly the data the first part saw
   const dataset = await loadCardData(checkpoint.card);
+  // the same anchor the run started with: the fit is made again on the same data, the weights left as they are
+  const { anchor } = taskOf(dataset.task).startWeights(checkpoint.model, dataset, config, undefined, {
+    keepWeights: true,
+  });
   return {
     state,
-    prepared: { config, dataset, model: checkpoint.model, started: false },
+    prepared: { config, dataset, model: checkpoint.model, started: false, anchor },
     options: {
       runDir,
       state,

@@ -83,6 +83,7 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
     dataset: p.dataset,
     train: config.train,
     classWeights: classWeightsOf(config, p.dataset),
+    anchor: p.anchor,
     state: start,
     epochs: o.epochs ?? config.train.epochs,
     onEvent: o.onEvent,

@@ -1,6 +1,7 @@
 // One optimisation step in train mode: forward with dropout, the task's loss, gradients, clipping, update.
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/types.js';
+import { anchorPenalty, type AnchorTerms } from '../models/anchor.js';
 import { batchInputs } from '../task/batch.js';
 import type { Task } from '../task/index.js';
 import { clipByGlobalNorm } from './clip.js';
@@ -30,6 +31,8 @@ export interface StepInputs {
   weightDecay: number;
   /** classify: each class's weight in the loss [classes] (train.classWeights) */
   classWeights?: tf.Tensor1D;
+  /** a layer held near its start: its penalty joins the loss */
+  anchor?: AnchorTerms;
 }
 
 /** w ← keep × w for every kernel; biases (rank 1) are not decayed, as in the usual AdamW setup. */
@@ -54,7 +57,8 @@ export function trainStep(s: StepInputs, batch: Batch, learningRate: number): St
     const { value, grads } = tf.variableGrads(() => {
       const members = [s.view.apply(x, { training: true }) as tf.Tensor2D | tf.Tensor2D[]].flat(); // k × [batch, out]
       output = tf.keep(members.length === 1 ? members[0] : tf.div<tf.Tensor2D>(tf.addN(members), members.length));
-      return tf.addN<tf.Scalar>(members.map((m) => s.task.loss(m, y, s.classWeights)));
+      const loss = tf.addN<tf.Scalar>(members.map((m) => s.task.loss(m, y, s.classWeights)));
+      return s.anchor && s.anchor.pairs.length > 0 ? tf.add<tf.Scalar>(loss, anchorPenalty(s.anchor)) : loss;
     }, s.variables);
     s.optimizer.applyGradients(clipByMember(grads, s.groups, s.clipNorm));
     if (s.weightDecay > 0) decay(s.variables, 1 - learningRate * s.weightDecay);

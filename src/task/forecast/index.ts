@@ -94,7 +94,7 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals, peers: peerFitsOf(d) } };
   },
-  startWeights: (model, dataset, config, onProgress) => startLinearSkip(model, dataset, config, onProgress),
+  startWeights: (model, dataset, config, onProgress, o) => startLinearSkip(model, dataset, config, onProgress, o),
   metricsContext: ({ model, training, fitted, batchSize }) => {
     const stored = calibratedLevels(fitted?.forecast?.intervals);
     const peerFits = fitted?.forecast?.peers;

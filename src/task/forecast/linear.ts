@@ -55,6 +55,11 @@ export interface RidgeFit {
   m: number;
   /** with a prior: what it is ("value: Holt-Winters (…) on the window") and how the fit stands to it */
   prior?: { about: string; how: string; itself: boolean };
+  /**
+   * with a prior: its weights [d, m] and the penalty towards them per window and output (the ridge's, for a mean
+   * squared error over the windows); Infinity when the fit is the prior itself
+   */
+  anchor?: { w: Float32Array; strength: number };
 }
 
 /** Ridge weights [d, m] (the intercept's row last) from the train split's windows, the penalty chosen on val. */
@@ -80,6 +85,12 @@ export function fitRidge(
   const prior = o.prior ? priorOf(training, xtx, xty, d) : undefined;
   const fitWith = (e: { xtx: Float64Array; xty: Float64Array }, penalty: number) =>
     solve(e.xtx, e.xty, d, m, penalty * meanDiagonal, prior?.w);
+  const windows = xtx[d * d - 1]; // the intercept's diagonal: how many windows
+  const anchor = (penalty: number) =>
+    prior && {
+      w: Float32Array.from(prior.w),
+      strength: penalty === PRIOR_ONLY ? Infinity : (penalty * meanDiagonal) / (windows * m),
+    };
   if (prior !== undefined) {
     const chosen = towardsPrior({ train, val, levels, folds, all, d, m }, fitWith);
     const w = chosen && fitWith({ xtx, xty }, chosen.penalty);
@@ -90,6 +101,7 @@ export function fitRidge(
         d,
         m,
         prior: { about: prior.about, how: chosen.how, itself: chosen.penalty === PRIOR_ONLY },
+        anchor: anchor(chosen.penalty),
       };
   }
   const fits = (prior === undefined ? PENALTIES : PRIOR_PENALTIES)
@@ -98,7 +110,14 @@ export function fitRidge(
   if (fits.length === 0) return { skipped: 'its normal equations are singular' };
   const towards = (penalty: number) =>
     prior && { about: prior.about, how: `penalty ${penalty}${val.size > 0 ? ' chosen on val' : ''}`, itself: false };
-  if (val.size === 0) return { ...fits[0], d, m, prior: towards(fits[0].penalty) };
+  const chosen = (f: { penalty: number; w: Float32Array }) => ({
+    ...f,
+    d,
+    m,
+    prior: towards(f.penalty),
+    anchor: anchor(f.penalty),
+  });
+  if (val.size === 0) return chosen(fits[0]);
   const maes = valMaes(
     { split: val, levels, indices: sampleOf(val.size, count) },
     fits.map((f) => f.w),
@@ -106,7 +125,7 @@ export function fitRidge(
     m,
   );
   const best = maes.indexOf(Math.min(...maes));
-  return { ...fits[best], d, m, prior: towards(fits[best].penalty) };
+  return chosen(fits[best]);
 }
 
 /**
@@ -152,7 +171,7 @@ function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array
     extra: peerMaps(peerFitsOf(training), training.steps, info.leads, info.season),
   });
   // a target with no smoothing (not among the inputs) is shrunk towards its training mean, not towards zero
-  const windows = xtx[d * d - 1]; // the intercept's diagonal: how many windows
+  const windows = xtx[d * d - 1];
   const m = training.outputSize;
   for (let c = 0; c < m; c++)
     if (chosen[c % chosen.length] === undefined) w[(d - 1) * m + c] = xty[(d - 1) * m + c] / windows;
