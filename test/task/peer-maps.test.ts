@@ -60,5 +60,5 @@ test("on an AR(2) cycle the skip's prior is the peer ARIMA run on the window, no
   const ds = await loadForecastText(csv('v', rows), data);
   const fit = fitRidge(ds, 'levelled', { prior: true });
   assert.ok(!('skipped' in fit) && fit.prior, 'a fit towards a prior');
-  assert.match(fit.prior.about, /v: ARIMA\(\d,\d,\d\) on the window/);
+  assert.match(fit.prior.about, /^ARIMA\(\d,\d,\d\) run on the window$/);
 });

@@ -53,7 +53,7 @@ export interface RidgeFit {
   penalty: number;
   d: number;
   m: number;
-  /** with a prior: what it is ("value: Holt-Winters (…) on the window") and how the fit stands to it */
+  /** with a prior: what it is ("ARIMA(1,1,0) run on the window") and how the fit stands to it */
   prior?: { about: string; how: string; itself: boolean };
   /**
    * with a prior: its weights [d, m] and the penalty towards them per window and output (the ridge's, for a mean
@@ -176,7 +176,13 @@ function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array
   for (let c = 0; c < m; c++)
     if (chosen[c % chosen.length] === undefined) w[(d - 1) * m + c] = xty[(d - 1) * m + c] / windows;
   const named = chosen.flatMap((c, j) => (c ? [`${training.targetNames[j]}: ${c.about}`] : []));
-  return { w, about: `${named.join('; ')} on the window` };
+  const only = chosen.length === 1 ? chosen[0] : undefined;
+  const about = only
+    ? `${only.about} run on the window`
+    : named.length > 0
+      ? `maps of the window (${named.join('; ')})`
+      : "the targets' training means";
+  return { w, about };
 }
 
 /** Fitted baselines by training data: a report scores every split against the same fit, made once. */
