@@ -81,6 +81,11 @@ export const trainStateSchema = z
     inProgress: epochProgressSchema.optional(),
     /** the start's val scores, when it was scored as epoch 0 (a forecaster's linear skip) */
     start: z.object({ valLoss: z.number(), valMetric: z.number() }).strict().optional(),
+    /** a layer the run holds near its start, and how strongly (Infinity, written as null: not trained); a resume keeps it */
+    anchor: z
+      .object({ layer: z.string(), strength: jsonNumber(Infinity) })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -94,7 +94,8 @@ async function runEpoch(
   o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, batches, firstBatch: progress.batchesDone });
   const started = performance.now() - progress.seconds * 1000;
   const trained = (name: string) => !anchor?.frozen.has(name);
-  const variables = trainableVariables(model).filter((v) => trained(v.name));
+  const all = trainableVariables(model);
+  const variables = all.filter((v) => trained(v.name));
   const members = memberModels(model); // once per epoch: each is a tf.model over the ensemble's layers
   const view = trainingView(model, members);
   const inputs = {
@@ -108,6 +109,7 @@ async function runEpoch(
     weightDecay: train.weightDecay,
     classWeights,
     anchor,
+    order: variables.length < all.length ? all.map((v) => v.name) : undefined,
   };
   let rate = train.learningRate;
   for (let b = progress.batchesDone; b < batches; b++) {

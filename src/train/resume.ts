@@ -65,10 +65,10 @@ export async function loadResumable(runDir: string, config: Config): Promise<Res
   checkSomethingToDo(state, config);
   // the stored transforms, not refitted ones: the resumed run must see exactly the data the first part saw
   const dataset = await loadCardData(checkpoint.card);
-  // the same anchor the run started with: the fit is made again on the same data, the weights left as they are
-  const { anchor } = taskOf(dataset.task).startWeights(checkpoint.model, dataset, config, undefined, {
-    keepWeights: true,
-  });
+  // the anchor the run started with, if it had one: the fit made again on the same data, the weights left alone
+  const anchor = state.anchor
+    ? taskOf(dataset.task).startWeights(checkpoint.model, dataset, config, undefined, { keepWeights: true }).anchor
+    : undefined;
   return {
     state,
     prepared: { config, dataset, model: checkpoint.model, started: false, anchor },

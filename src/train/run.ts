@@ -64,7 +64,8 @@ export async function trainRun(p: Prepared, o: RunOptions): Promise<RunResult> {
     }
     writeHistory(runDir, state.history, metric);
   };
-  let start = o.state ?? initialState(config.seed);
+  const anchored = p.anchor && { anchor: { layer: p.anchor.layer, strength: p.anchor.strength } };
+  let start = o.state ?? { ...initialState(config.seed), ...anchored };
   const scored =
     o.state === undefined && p.started
       ? scoreStart({ model, dataset: p.dataset, train: config.train }, start)

@@ -33,6 +33,8 @@ export interface StepInputs {
   classWeights?: tf.Tensor1D;
   /** a layer held near its start: its penalty joins the loss */
   anchor?: AnchorTerms;
+  /** with variables left out (frozen): every trainable variable's name in order, for the optimizer's moments */
+  order?: string[];
 }
 
 /** w ← keep × w for every kernel; biases (rank 1) are not decayed, as in the usual AdamW setup. */
@@ -48,24 +50,40 @@ function clipByMember(grads: tf.NamedTensorMap, groups: string[][], clipNorm: nu
   return Object.assign({}, ...clipped) as tf.NamedTensorMap;
 }
 
+/**
+ * The gradients in the order of every trainable variable, a frozen one's undefined: optimizers keep their moments by
+ * position, so a variable left out must keep its place (an optimizer skips a missing gradient).
+ */
+function inPlace(grads: tf.NamedTensorMap, order: string[]): tf.NamedTensorMap {
+  return Object.fromEntries<tf.Tensor>(order.map((name) => [name, grads[name]]));
+}
+
 export function trainStep(s: StepInputs, batch: Batch, learningRate: number): StepResult {
   return tf.tidy(() => {
     const x = batchInputs(batch);
     const y = s.task.targetTensor(batch, s.outputSize);
     let output: tf.Tensor2D | undefined;
+    let data: tf.Scalar | undefined;
     // Σ of the members' losses: each member's gradient is its own loss's, as if it were trained alone
-    const { value, grads } = tf.variableGrads(() => {
+    const { grads } = tf.variableGrads(() => {
       const members = [s.view.apply(x, { training: true }) as tf.Tensor2D | tf.Tensor2D[]].flat(); // k × [batch, out]
       output = tf.keep(members.length === 1 ? members[0] : tf.div<tf.Tensor2D>(tf.addN(members), members.length));
-      const loss = tf.addN<tf.Scalar>(members.map((m) => s.task.loss(m, y, s.classWeights)));
-      return s.anchor && s.anchor.pairs.length > 0 ? tf.add<tf.Scalar>(loss, anchorPenalty(s.anchor)) : loss;
+      data = tf.keep(tf.addN<tf.Scalar>(members.map((m) => s.task.loss(m, y, s.classWeights))));
+      return s.anchor && s.anchor.pairs.length > 0 ? tf.add<tf.Scalar>(data, anchorPenalty(s.anchor)) : data;
     }, s.variables);
-    s.optimizer.applyGradients(clipByMember(grads, s.groups, s.clipNorm));
-    if (s.weightDecay > 0) decay(s.variables, 1 - learningRate * s.weightDecay);
-    const kept = output as tf.Tensor2D; // set by the loss function above, which variableGrads has run
-    // the members' mean loss, and the ensemble's output for the running metric
-    const result = { loss: value.dataSync()[0] / s.groups.length, output: kept.dataSync() as Float32Array };
-    kept.dispose();
+    const clipped = clipByMember(grads, s.groups, s.clipNorm);
+    s.optimizer.applyGradients(s.order ? inPlace(clipped, s.order) : clipped);
+    // decoupled decay pulls kernels towards zero: not an anchored one, which its penalty pulls towards its start
+    const held = new Set(s.anchor?.pairs.map(([v]) => v.name));
+    if (s.weightDecay > 0)
+      decay(
+        s.variables.filter((v) => !held.has(v.name)),
+        1 - learningRate * s.weightDecay,
+      );
+    const [kept, loss] = [output as tf.Tensor2D, data as tf.Scalar]; // set by the loss function, which has run
+    // the members' mean loss (the data's, without an anchor's penalty), and the ensemble's output for the metric
+    const result = { loss: loss.dataSync()[0] / s.groups.length, output: kept.dataSync() as Float32Array };
+    tf.dispose([kept, loss]);
     return result;
   });
 }

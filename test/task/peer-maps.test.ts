@@ -32,6 +32,9 @@ test("ARIMA's map of a window is its recursion on that window, its mean left out
   [1, 2].forEach((lead, k) => assert.ok(Math.abs(apply(naive.c, x, k, 2) - x[12 - 4 + lead - 1]) < 1e-12));
   // five lags of differencing and AR need more than a window of 5
   assert.deepEqual(peerMaps(fitsOf({ arima: { ...arima, ar: [0.5, 0.1] } }), 5, [1]), []);
+  // an MA lag reaching before the window reads no innovation there (zero, as before the series' start)
+  const [seasonalMa] = peerMaps(fitsOf({ arima: { ...arima, ar: [], sma: [0.5], D: 0, m: 12 } }), 10, [1, 2]);
+  assert.ok(seasonalMa.c.every(Number.isFinite));
 });
 
 test("ETS's smoothing as a map: its slope and season gains taken relative to α, as the grid's Holt-Winters has them", () => {

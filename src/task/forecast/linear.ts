@@ -82,10 +82,10 @@ export function fitRidge(
   const { xtx, xty } = all;
   let meanDiagonal = 0;
   for (let i = 0; i < d; i++) meanDiagonal += xtx[i * d + i] / d;
-  const prior = o.prior ? priorOf(training, xtx, xty, d) : undefined;
+  const windows = xtx[d * d - 1]; // the intercept's diagonal: how many windows
+  const prior = o.prior ? priorOf(training, { xtx, xty, d, windows }) : undefined;
   const fitWith = (e: { xtx: Float64Array; xty: Float64Array }, penalty: number) =>
     solve(e.xtx, e.xty, d, m, penalty * meanDiagonal, prior?.w);
-  const windows = xtx[d * d - 1]; // the intercept's diagonal: how many windows
   const anchor = (penalty: number) =>
     prior && {
       w: Float32Array.from(prior.w),
@@ -157,7 +157,10 @@ function towardsPrior(
   return penalty === undefined ? undefined : { penalty, how: `penalty ${penalty} chosen by blocked cross-validation` };
 }
 
-function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array, d: number) {
+function priorOf(
+  training: ForecastDataset,
+  { xtx, xty, d, windows }: { xtx: Float64Array; xty: Float64Array; d: number; windows: number },
+) {
   const info = training.forecast;
   const { w, chosen } = smoothingPrior({
     xtx,
@@ -168,10 +171,10 @@ function priorOf(training: ForecastDataset, xtx: Float64Array, xty: Float64Array
     leads: info.leads,
     targetFeature: info.series.targetFeature,
     season: info.season,
-    extra: peerMaps(peerFitsOf(training), training.steps, info.leads, info.season),
+    // a checkpoint's stored fits, when made on these values (a resumed run's data carries them), else fitted now
+    extra: peerMaps(peerFitsOf(training, training.fitted.forecast?.peers), training.steps, info.leads, info.season),
   });
   // a target with no smoothing (not among the inputs) is shrunk towards its training mean, not towards zero
-  const windows = xtx[d * d - 1];
   const m = training.outputSize;
   for (let c = 0; c < m; c++)
     if (chosen[c % chosen.length] === undefined) w[(d - 1) * m + c] = xty[(d - 1) * m + c] / windows;

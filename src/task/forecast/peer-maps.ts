@@ -7,7 +7,7 @@ import { describeSmoothing, smoothingMap, windowSeason, type Smoothing, type Win
 
 const round = (v: number) => Number(v.toPrecision(3));
 
-/** ARIMA's forecasts of each unit window, or undefined when the window is shorter than its lags. */
+/** ARIMA's forecasts of each unit window, or undefined when the window is shorter than its lags (AR, MA or differencing). */
 function arimaMap(fit: PeerFits['fits'][number]['arima'], n: number, leads: number[]): WindowMap | undefined {
   if ('skipped' in fit) return undefined;
   const h = Math.max(...leads);
@@ -18,7 +18,7 @@ function arimaMap(fit: PeerFits['fits'][number]['arima'], n: number, leads: numb
     unit.fill(0);
     unit[t] = 1;
     const { values, fallbacks } = arimaForecasts(coefficients, unit, Int32Array.of(n - 1), h);
-    if (fallbacks > 0) return undefined;
+    if (fallbacks > 0 || !values.every(Number.isFinite)) return undefined;
     leads.forEach((lead, k) => (c[t * leads.length + k] = values[lead - 1]));
   }
   const seasonal = fit.sar.length + fit.D + fit.sma.length > 0 ? `(${fit.sar.length},${fit.D},${fit.sma.length})` : '';
@@ -37,8 +37,10 @@ function etsMap(fit: PeerFits['fits'][number]['ets'], n: number, leads: number[]
     phi: model.damped ? round(fit.phi) : 1,
   };
   const seasonal = model.season !== 'N' ? windowSeason(season, n) : undefined;
+  // a multiplicative model's parameters, run additively on the (levelled) window: an approximation, said so
+  const additive = model.error === 'M' || model.season === 'M' ? ', in additive form' : '';
   return {
-    about: `ETS's smoothing (${describeSmoothing(s, seasonal !== undefined)})`,
+    about: `ETS's smoothing (${describeSmoothing(s, seasonal !== undefined)}${additive})`,
     c: smoothingMap(n, leads, s, seasonal),
     smoothing: s,
     season: seasonal,

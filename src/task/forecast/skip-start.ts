@@ -1,5 +1,5 @@
-// A new forecaster's linear skip starts where a ridge regression of the training windows ends (shrunk towards
-// smoothing on the window), not at zero.
+// A new forecaster's linear skip starts where a ridge regression of the training windows ends (shrunk towards the
+// map of the window that fits them best: smoothing, or a peer's model run on the window), not at zero.
 import * as tf from '@tensorflow/tfjs';
 import type { ForecastDataset } from '../../data/types.js';
 import { memberLayer, memberModels } from '../../models/ensemble.js';
@@ -17,7 +17,7 @@ const startNote = ({ about, how, itself }: { about: string; how: string; itself:
 
 /**
  * Sets the skip's kernel [window × features, outputs] and bias [outputs] to the ridge fit of the model's own
- * (window-levelled) train windows, shrunk towards smoothing on the window (model.skipStart; fitRidge says how its
+ * (window-levelled) train windows, shrunk towards a map of the window (model.skipStart; fitRidge says how its
  * penalty is chosen): training then starts from the linear model and the LSTM learns what it misses (the head starts at zero, so the new model is that linear model); every member of an
  * ensemble alike. A model without a skip is left alone; a fit that cannot be made leaves it at zero. The anchor holds
  * the skip towards the prior with the same penalty while training (`keepWeights`: only the anchor, for a resumed run).

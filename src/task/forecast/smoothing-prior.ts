@@ -157,8 +157,9 @@ function memberError(
 }
 
 /**
- * The prior weights [d, leads × targets]: for each target read among the inputs, the smoothing map (of the grid)
- * with the least squared error on the train windows, put on that target's column of the window; zero elsewhere.
+ * The prior weights [d, leads × targets]: for each target read among the inputs, the map (of the grid, with and
+ * without the season, and `extra`) with the least squared error on the train windows, put on that target's column
+ * of the window; zero elsewhere.
  */
 export function smoothingPrior(p: PriorInput): { w: Float64Array; chosen: (WindowMap | undefined)[] } {
   const { xtx, xty, d, features, window: n, leads, targetFeature } = p;

@@ -64,7 +64,7 @@ export function arimaForecasts(c: ArimaCoefficients, y: Float64Array, origins: I
       const t = origin + step;
       let next = 0;
       for (let k = 1; k < ar.length; k++) next += ar[k] * (k < step ? wf[step - k - 1] : w[t - k]);
-      for (let k = step; k < ma.length; k++) next -= ma[k] * e[t - k];
+      for (let k = step; k < ma.length && t - k >= 0; k++) next -= ma[k] * e[t - k];
       wf[step - 1] = next;
       let level = next + c.mean;
       for (let k = 1; k < diff.length; k++) level += diff[k] * (k < step ? yf[step - k - 1] : y[t - k]);

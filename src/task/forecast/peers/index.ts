@@ -5,7 +5,7 @@ import type { PeerFits } from '../../../data/peer-fits.js';
 import { DataError } from '../../../errors.js';
 import { arima } from './arima.js';
 import { ets } from './ets.js';
-import { fitAll, StoredFits } from './stored.js';
+import { fitAll, StoredFits, valuesHash } from './stored.js';
 import { theta } from './theta.js';
 import { PEER_NAMES, type Peer, type PeerName } from './types.js';
 
@@ -63,12 +63,31 @@ export function fitPeerFits(training: ForecastDataset): PeerFits {
   return { season: m, fits };
 }
 
-/** The peers' fits on a training dataset, made once however many checkpoints a run writes (they depend on the data only). */
-const peerFitsMade = new WeakMap<ForecastDataset, PeerFits>();
-export function peerFitsOf(d: ForecastDataset): PeerFits {
-  const made = peerFitsMade.get(d) ?? fitPeerFits(d);
-  peerFitsMade.set(d, made);
+/**
+ * The peers' fits on a training dataset, made once for the skip's prior and every checkpoint (they depend on the data
+ * only: keyed by its forecast data, which a copy of the dataset with other notes shares). `stored`: a checkpoint's
+ * fits, taken when every one was made on exactly these training values (a resumed run's).
+ */
+const peerFitsMade = new WeakMap<ForecastDataset['forecast'], PeerFits>();
+export function peerFitsOf(d: ForecastDataset, stored?: PeerFits): PeerFits {
+  const made = peerFitsMade.get(d.forecast) ?? (stored && sameValues(d, stored) ? stored : fitPeerFits(d));
+  peerFitsMade.set(d.forecast, made);
   return made;
+}
+
+/** Whether `stored` holds a fit of each training series and target of `d`, made on these very values. */
+function sameValues(d: ForecastDataset, stored: PeerFits): boolean {
+  const info = d.forecast;
+  const rows = trainingRows(d);
+  if (stored.season !== (info.season ?? 1) || stored.fits.length !== info.seriesNames.length * d.targetNames.length)
+    return false;
+  return info.seriesNames.every((name, s) =>
+    d.targetNames.every((target, j) => {
+      const y = column(info, j, rows[s]);
+      const f = stored.fits.find((x) => x.series === name && x.target === target);
+      return f !== undefined && f.rows === y.length && f.hash === valuesHash(y);
+    }),
+  );
 }
 
 interface PeerRun {
