@@ -35,7 +35,8 @@ test(
     const dir = join(root, 'last');
     const epochs: number[] = [];
     try {
-      for (const ms of [0, 2, 5, 8, 11, 16, 25, 40]) {
+      // the last delays leave a loaded machine time to finish a save or two before the kill
+      for (const ms of [0, 2, 5, 8, 11, 16, 25, 40, 150, 500]) {
         await saveThenKill(dir, ms);
         const { model, meta: stored, optimizerWeights } = await loadCheckpoint(dir);
         const meta = { epoch: Number(stored.epoch) }; // kill-child.ts saves { epoch }
