@@ -102,6 +102,7 @@ export const DATASETS: Dataset[] = [
 export const VARIANTS: Record<string, { data?: object; model?: object; train?: object }> = {
   default: {},
   'no skip': { model: { linearSkip: false } },
+  'ridge start': { model: { skipStart: 'ridge' } },
   cosine: { train: { schedule: { kind: 'cosine', warmupEpochs: 1 } } },
   onecycle: { train: { schedule: { kind: 'onecycle' } } },
   plateau: { train: { schedule: { kind: 'plateau' } } },
@@ -125,7 +126,7 @@ function main(): void {
       variants: {
         type: 'string',
         default: Object.keys(VARIANTS)
-          .filter((v) => !v.startsWith('level') && !v.startsWith('ensemble'))
+          .filter((v) => !v.startsWith('level') && !v.startsWith('ensemble') && v !== 'ridge start')
           .join(','),
       },
       datasets: { type: 'string', default: DATASETS.map((d) => d.name).join(',') },
