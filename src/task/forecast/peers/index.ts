@@ -5,7 +5,7 @@ import type { PeerFits } from '../../../data/peer-fits.js';
 import { DataError } from '../../../errors.js';
 import { arima } from './arima.js';
 import { ets } from './ets.js';
-import { fitAll, StoredFits, valuesHash } from './stored.js';
+import { fitAll, StoredFits } from './stored.js';
 import { theta } from './theta.js';
 import { PEER_NAMES, type Peer, type PeerName } from './types.js';
 
@@ -52,42 +52,33 @@ function examplesBySeries(dataset: ForecastDataset, split: ForecastSplit): numbe
   return groups.map((g) => g.sort((a, b) => split.ends[a] - split.ends[b]));
 }
 
-/** Every peer fitted on each training series and target, for the checkpoint: what lstm-eval forecasts from. */
-export function fitPeerFits(training: ForecastDataset): PeerFits {
+/**
+ * Every peer fitted on each training series and target, for the checkpoint: what lstm-eval forecasts from. A fit in
+ * `stored` (a checkpoint's) made on the very same values is taken as it is.
+ */
+export function fitPeerFits(training: ForecastDataset, stored?: PeerFits): PeerFits {
   const info = training.forecast;
   const m = info.season ?? 1;
   const rows = trainingRows(training);
+  const known = new StoredFits(stored);
   const fits = info.seriesNames.flatMap((name, s) =>
-    training.targetNames.map((target, j) => fitAll(name, target, column(info, j, rows[s]), m)),
+    training.targetNames.map((target, j) => {
+      const y = column(info, j, rows[s]);
+      return known.madeOn(name, target, y, m) ?? fitAll(name, target, y, m);
+    }),
   );
   return { season: m, fits };
 }
 
 /**
  * The peers' fits on a training dataset, made once for the skip's prior and every checkpoint (they depend on the data
- * only: keyed by its forecast data, which a copy of the dataset with other notes shares). `stored`: a checkpoint's
- * fits, taken when every one was made on exactly these training values (a resumed run's).
+ * only: keyed by its forecast data, which a copy of the dataset with other notes shares); `stored` as fitPeerFits.
  */
 const peerFitsMade = new WeakMap<ForecastDataset['forecast'], PeerFits>();
 export function peerFitsOf(d: ForecastDataset, stored?: PeerFits): PeerFits {
-  const made = peerFitsMade.get(d.forecast) ?? (stored && sameValues(d, stored) ? stored : fitPeerFits(d));
+  const made = peerFitsMade.get(d.forecast) ?? fitPeerFits(d, stored);
   peerFitsMade.set(d.forecast, made);
   return made;
-}
-
-/** Whether `stored` holds a fit of each training series and target of `d`, made on these very values. */
-function sameValues(d: ForecastDataset, stored: PeerFits): boolean {
-  const info = d.forecast;
-  const rows = trainingRows(d);
-  if (stored.season !== (info.season ?? 1) || stored.fits.length !== info.seriesNames.length * d.targetNames.length)
-    return false;
-  return info.seriesNames.every((name, s) =>
-    d.targetNames.every((target, j) => {
-      const y = column(info, j, rows[s]);
-      const f = stored.fits.find((x) => x.series === name && x.target === target);
-      return f !== undefined && f.rows === y.length && f.hash === valuesHash(y);
-    }),
-  );
 }
 
 interface PeerRun {

@@ -35,11 +35,17 @@ export class StoredFits {
     this.byKey = new Map((stored?.fits ?? []).map((f) => [JSON.stringify([f.series, f.target]), f]));
   }
 
-  /** The peer's forecaster from the stored fit made on exactly `y`, or a fresh fit (`refitted`: none matched). */
-  fit<N extends PeerName>(peer: Peer<N>, series: string, target: string, y: Float64Array, m: number) {
+  /** The stored fits of this series and target, if they were made on exactly `y` with season `m`. */
+  madeOn(series: string, target: string, y: Float64Array, m: number): SeriesPeerFits | undefined {
     const found = this.byKey.get(JSON.stringify([series, target]));
     const same = found !== undefined && this.stored?.season === m && found.rows === y.length;
-    if (!same || found.hash !== valuesHash(y)) return { fit: peer.fit(y, m), stored: false };
+    return same && found.hash === valuesHash(y) ? found : undefined;
+  }
+
+  /** The peer's forecaster from the stored fit made on exactly `y`, or a fresh fit (`refitted`: none matched). */
+  fit<N extends PeerName>(peer: Peer<N>, series: string, target: string, y: Float64Array, m: number) {
+    const found = this.madeOn(series, target, y, m);
+    if (found === undefined) return { fit: peer.fit(y, m), stored: false };
     const state = found[peer.name] as PeerState[N] | Skipped;
     const fit: PeerFit<N> = 'skipped' in state ? state : peer.restore(state, y, m);
     return { fit, stored: true };
