@@ -14,8 +14,10 @@ export interface LayerAnchor {
 
 /** What a training step needs of an anchor: the variables it holds back and what pulls them, or those it freezes. */
 export interface AnchorTerms {
-  /** variables not trained (an infinite strength) */
-  frozen: Set<string>;
+  /** the anchored layer's variables, by name */
+  names: Set<string>;
+  /** an infinite strength: those variables are not trained */
+  frozen: boolean;
   /** each anchored variable and its anchor weights */
   pairs: [tf.Variable, tf.Tensor][];
   strength: number;
@@ -29,7 +31,8 @@ export function anchorTerms(model: tf.LayersModel, anchor: LayerAnchor): AnchorT
   const frozen = !Number.isFinite(anchor.strength);
   const targets = frozen ? [] : variables.map((v, i) => tf.tensor(anchor.weights[i % anchor.weights.length], v.shape));
   return {
-    frozen: new Set(frozen ? variables.map((v) => v.name) : []),
+    names: new Set(variables.map((v) => v.name)),
+    frozen,
     pairs: targets.map((t, i) => [variables[i], t]),
     strength: anchor.strength,
     dispose: () => tf.dispose(targets),

@@ -93,7 +93,7 @@ async function runEpoch(
   let progress = plan.progress;
   o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, batches, firstBatch: progress.batchesDone });
   const started = performance.now() - progress.seconds * 1000;
-  const trained = (name: string) => !anchor?.frozen.has(name);
+  const trained = (name: string) => !(anchor?.frozen && anchor.names.has(name));
   const all = trainableVariables(model);
   const variables = all.filter((v) => trained(v.name));
   const members = memberModels(model); // once per epoch: each is a tf.model over the ensemble's layers

@@ -74,10 +74,9 @@ export function trainStep(s: StepInputs, batch: Batch, learningRate: number): St
     const clipped = clipByMember(grads, s.groups, s.clipNorm);
     s.optimizer.applyGradients(s.order ? inPlace(clipped, s.order) : clipped);
     // decoupled decay pulls kernels towards zero: not an anchored one, which its penalty pulls towards its start
-    const held = new Set(s.anchor?.pairs.map(([v]) => v.name));
     if (s.weightDecay > 0)
       decay(
-        s.variables.filter((v) => !held.has(v.name)),
+        s.variables.filter((v) => !s.anchor?.names.has(v.name)),
         1 - learningRate * s.weightDecay,
       );
     const [kept, loss] = [output as tf.Tensor2D, data as tf.Scalar]; // set by the loss function, which has run
