@@ -86,46 +86,40 @@ export function fitRidge(
   const prior = o.prior ? priorOf(training, { xtx, xty, d, windows }) : undefined;
   const fitWith = (e: { xtx: Float64Array; xty: Float64Array }, penalty: number) =>
     solve(e.xtx, e.xty, d, m, penalty * meanDiagonal, prior?.w);
-  const anchor = (penalty: number) =>
-    prior && {
-      w: Float32Array.from(prior.w),
-      strength: penalty === PRIOR_ONLY ? Infinity : (penalty * meanDiagonal) / (windows * m),
-    };
+  // the fit at one penalty, and with a prior what it is, how the penalty was chosen, and the anchor training keeps
+  const result = (f: { penalty: number; w: Float32Array }, how?: string): RidgeFit => ({
+    ...f,
+    d,
+    m,
+    ...(prior && {
+      prior: {
+        about: prior.about,
+        how: how ?? `penalty ${f.penalty}${val.size > 0 ? ' chosen on val' : ''}`,
+        itself: f.penalty === PRIOR_ONLY,
+      },
+      anchor: {
+        w: Float32Array.from(prior.w),
+        strength: f.penalty === PRIOR_ONLY ? Infinity : (f.penalty * meanDiagonal) / (windows * m),
+      },
+    }),
+  });
   if (prior !== undefined) {
     const chosen = towardsPrior({ train, val, levels, folds, all, d, m }, fitWith);
     const w = chosen && fitWith({ xtx, xty }, chosen.penalty);
-    if (chosen && w)
-      return {
-        w,
-        penalty: chosen.penalty,
-        d,
-        m,
-        prior: { about: prior.about, how: chosen.how, itself: chosen.penalty === PRIOR_ONLY },
-        anchor: anchor(chosen.penalty),
-      };
+    if (chosen && w) return result({ penalty: chosen.penalty, w }, chosen.how);
   }
   const fits = (prior === undefined ? PENALTIES : PRIOR_PENALTIES)
     .map((penalty) => ({ penalty, w: fitWith({ xtx, xty }, penalty) }))
     .filter((f): f is { penalty: number; w: Float32Array } => f.w !== undefined);
   if (fits.length === 0) return { skipped: 'its normal equations are singular' };
-  const towards = (penalty: number) =>
-    prior && { about: prior.about, how: `penalty ${penalty}${val.size > 0 ? ' chosen on val' : ''}`, itself: false };
-  const chosen = (f: { penalty: number; w: Float32Array }) => ({
-    ...f,
-    d,
-    m,
-    prior: towards(f.penalty),
-    anchor: anchor(f.penalty),
-  });
-  if (val.size === 0) return chosen(fits[0]);
+  if (val.size === 0) return result(fits[0]);
   const maes = valMaes(
     { split: val, levels, indices: sampleOf(val.size, count) },
     fits.map((f) => f.w),
     d,
     m,
   );
-  const best = maes.indexOf(Math.min(...maes));
-  return chosen(fits[best]);
+  return result(fits[maes.indexOf(Math.min(...maes))]);
 }
 
 /**
