@@ -18,8 +18,8 @@ const startNote = ({ about, how, itself }: { about: string; how: string; itself:
 /**
  * Sets the skip's kernel [window × features, outputs] and bias [outputs] to the ridge fit of the model's own
  * (window-levelled) train windows, shrunk towards a map of the window (model.skipStart; fitRidge says how its
- * penalty is chosen): training then starts from the linear model and the LSTM learns what it misses (the head starts at zero, so the new model is that linear model); every member of an
- * ensemble alike. A model without a skip is left alone; a fit that cannot be made leaves it at zero. The anchor holds
+ * penalty is chosen): training then starts from the linear model and the LSTM learns what it misses (the head
+ * starts at zero, so the new model is that linear model); every member of an ensemble alike. A model without a skip is left alone; a fit that cannot be made leaves it at zero. The anchor holds
  * the skip towards the prior with the same penalty while training (`keepWeights`: only the anchor, for a resumed run).
  */
 export function startLinearSkip(
@@ -35,14 +35,16 @@ export function startLinearSkip(
   if ('skipped' in fit)
     return { notes: [`the linear skip starts at zero: no ridge fit (${fit.skipped})`], started: false };
   const { w, d, m } = fit;
+  const kernelAndBias = (v: Float32Array) => [v.subarray(0, (d - 1) * m), v.subarray((d - 1) * m)]; // [d − 1, m], [m]
   // training keeps the penalty towards the prior that the start was fitted with (held fast when it is the prior)
   const anchor = fit.anchor && {
     layer: LINEAR_SKIP,
-    weights: [fit.anchor.w.slice(0, (d - 1) * m), fit.anchor.w.slice((d - 1) * m)],
+    weights: kernelAndBias(fit.anchor.w),
     strength: fit.anchor.strength,
   };
   if (o.keepWeights) return { notes: [], started: false, anchor };
-  const weights = [tf.tensor2d(w.subarray(0, (d - 1) * m), [d - 1, m]), tf.tensor1d(w.subarray((d - 1) * m))];
+  const [kernel, bias] = kernelAndBias(w);
+  const weights = [tf.tensor2d(kernel, [d - 1, m]), tf.tensor1d(bias)];
   for (const member of members) {
     memberLayer(member, LINEAR_SKIP)!.setWeights(weights);
     // the head starts at zero too, so the new model is the linear model exactly; its first steps give it weights
