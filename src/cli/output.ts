@@ -64,8 +64,9 @@ export function createReporter(opts: { quiet: boolean; tty?: boolean; metric: st
 const PHASE_BAR_AFTER_MS = 1500;
 
 /**
- * Progress bars for prepare's long phases (reading the file, fitting the linear skip): on a terminal only, one bar
- * per phase, drawn once the phase has taken more than a moment; nothing otherwise. `close` stops any bar left.
+ * Progress bars for prepare's long phases (reading the file, fitting the statistical peers and the linear skip): on
+ * a terminal only, one bar per phase, drawn once the phase has taken more than a moment; nothing otherwise. `close`
+ * stops any bar left.
  */
 export function createPhaseProgress(opts: {
   quiet: boolean;

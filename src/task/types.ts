@@ -6,7 +6,7 @@ import type { PeerFits } from '../data/peer-fits.js';
 import type { VegaLiteSpec } from '../charts/render.js';
 import type { Head } from '../models/build.js';
 import type { LayerAnchor } from '../models/anchor.js';
-import type { OnProgress } from '../util/progress.js';
+import type { ProgressPhases } from '../util/progress.js';
 import type { Cell } from '../util/table.js';
 import type { ClassMetrics, RegressionMetrics } from './metrics.js';
 import type { Prediction, PredictionRequest } from './prediction.js';
@@ -201,13 +201,14 @@ export interface Task {
    * the training windows, so the LSTM learns what a linear model of the window misses. `started`: the start is a
    * fitted model in its own right, so training scores it on val as a candidate for the best checkpoint (epoch 0).
    * `anchor`: a layer training holds near its start (the skip near its prior); `keepWeights` sets no weight and
-   * gives only the anchor (a resumed run's).
+   * gives only the anchor (a resumed run's). `progress` hears each phase (forecast: the statistical peers' fits,
+   * which the prior and the checkpoint read, then the skip's ridge).
    */
   startWeights(
     model: tf.LayersModel,
     dataset: Dataset,
     config: Config,
-    onProgress?: OnProgress,
+    progress?: ProgressPhases,
     o?: { keepWeights?: boolean },
   ): { notes: string[]; started: boolean; anchor?: LayerAnchor };
   /** the headline metric of a split's predictions */

@@ -41,7 +41,7 @@ export async function prepare(given: Config, o: PrepareOptions = {}): Promise<Pr
   const model = buildModel(config.model, shapeOf(loaded), config.seed);
   const start = o.dryRun
     ? { notes: [], started: false }
-    : taskOf(loaded.task).startWeights(model, loaded, config, o.progress?.('fitting the linear skip'));
+    : taskOf(loaded.task).startWeights(model, loaded, config, o.progress);
   const notes = [...(skip.note ? [skip.note] : []), ...(batchNote ? [batchNote] : []), ...start.notes];
   const summary = { ...loaded.summary, notes: [...(loaded.summary.notes ?? []), ...notes] };
   const dataset = notes.length > 0 ? { ...loaded, summary } : loaded;

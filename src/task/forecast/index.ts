@@ -94,7 +94,11 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals, peers: peerFitsOf(d) } };
   },
-  startWeights: (model, dataset, config, onProgress, o) => startLinearSkip(model, dataset, config, onProgress, o),
+  startWeights: (model, dataset, config, progress, o) => {
+    // the peers are fitted once, in a phase of their own: the skip's prior and every checkpoint read them
+    peerFitsOf(dataset, dataset.fitted.forecast?.peers, progress?.('fitting the statistical peers'));
+    return startLinearSkip(model, dataset, config, progress?.('fitting the linear skip'), o);
+  },
   metricsContext: ({ model, training, fitted, batchSize }) => {
     const stored = calibratedLevels(fitted?.forecast?.intervals);
     const peerFits = fitted?.forecast?.peers;

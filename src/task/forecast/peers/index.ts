@@ -3,6 +3,7 @@
 import type { ForecastDataset, ForecastSplit } from '../../../data/types.js';
 import type { PeerFits } from '../../../data/peer-fits.js';
 import { DataError } from '../../../errors.js';
+import type { OnProgress } from '../../../util/progress.js';
 import { arima } from './arima.js';
 import { ets } from './ets.js';
 import { fitAll, StoredFits } from './stored.js';
@@ -56,15 +57,19 @@ function examplesBySeries(dataset: ForecastDataset, split: ForecastSplit): numbe
  * Every peer fitted on each training series and target, for the checkpoint: what lstm-eval forecasts from. A fit in
  * `stored` (a checkpoint's) made on the very same values is taken as it is.
  */
-export function fitPeerFits(training: ForecastDataset, stored?: PeerFits): PeerFits {
+export function fitPeerFits(training: ForecastDataset, stored?: PeerFits, onProgress?: OnProgress): PeerFits {
   const info = training.forecast;
   const m = info.season ?? 1;
   const rows = trainingRows(training);
   const known = new StoredFits(stored);
+  const total = info.seriesNames.length * training.targetNames.length;
+  let done = 0;
   const fits = info.seriesNames.flatMap((name, s) =>
     training.targetNames.map((target, j) => {
       const y = column(info, j, rows[s]);
-      return known.madeOn(name, target, y, m) ?? fitAll(name, target, y, m);
+      const fit = known.madeOn(name, target, y, m) ?? fitAll(name, target, y, m);
+      onProgress?.(++done, total);
+      return fit;
     }),
   );
   return { season: m, fits };
@@ -75,8 +80,8 @@ export function fitPeerFits(training: ForecastDataset, stored?: PeerFits): PeerF
  * only: keyed by its forecast data, which a copy of the dataset with other notes shares); `stored` as fitPeerFits.
  */
 const peerFitsMade = new WeakMap<ForecastDataset['forecast'], PeerFits>();
-export function peerFitsOf(d: ForecastDataset, stored?: PeerFits): PeerFits {
-  const made = peerFitsMade.get(d.forecast) ?? fitPeerFits(d, stored);
+export function peerFitsOf(d: ForecastDataset, stored?: PeerFits, onProgress?: OnProgress): PeerFits {
+  const made = peerFitsMade.get(d.forecast) ?? fitPeerFits(d, stored, onProgress);
   peerFitsMade.set(d.forecast, made);
   return made;
 }
