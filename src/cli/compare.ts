@@ -109,9 +109,8 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   checkOut(flags);
   const backend = await startBackend(given, log); // several models: 'auto' means one thread
   const dataset = await loadData(given);
-  // every variant gets the same head; the race starts each from seeded (or --from) weights, not from a fitted skip,
-  // so the skip is on only where a ridge towards zero would be well posed, as before the smoothing start
-  const { config } = resolveLinearSkip({ ...given, model: { ...given.model, skipStart: 'ridge' } }, dataset);
+  // every variant gets the same head and, from seeded weights, the same linear skip start as lstm-train gives
+  const { config } = resolveLinearSkip(given, dataset);
   if (config.model.ensemble > 1)
     log(`note: model.ensemble is ${config.model.ensemble}; lstm-compare checks and races single models (ensemble 1)`);
   const parity = checkParity(config, dataset);
@@ -137,6 +136,7 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
       backend: backend.name,
       parity,
       quiet: !!flags.quiet,
+      startSkip: from === undefined,
     });
   } finally {
     weights.dispose();
@@ -152,6 +152,8 @@ interface RaceInput {
   backend: string;
   parity: ParityResult[];
   quiet: boolean;
+  /** seeded weights: each variant's skip starts as lstm-train's (a checkpoint's weights keep their own) */
+  startSkip: boolean;
 }
 
 async function raceAndReport(o: RaceInput): Promise<number> {
@@ -166,6 +168,7 @@ async function raceAndReport(o: RaceInput): Promise<number> {
       initial: o.weights.initial,
       backend: o.backend,
       outDir: o.dir,
+      startSkip: o.startSkip,
       onEvent: (v, e) => reporters.get(v)?.event(e),
       interrupted: interrupts.requested,
     });

@@ -4,9 +4,11 @@ import type { Config } from '../config/schema.js';
 import type { Dataset } from '../data/types.js';
 import { buildModel, countParams, shapeOf } from '../models/build.js';
 import { batchInputs } from '../task/batch.js';
+import { taskOf } from '../task/index.js';
 import { predictSplit } from '../task/predict-split.js';
 import type { SplitScores } from '../task/scores.js';
 import type { StopReason, TrainEvent } from '../train/fit.js';
+import { withNotes } from '../train/prepare.js';
 import { trainRun } from '../train/run.js';
 import { trainingSamplesPerSec, type HistoryRow } from '../train/state.js';
 import { variantModel, type Variant } from './variants.js';
@@ -35,6 +37,11 @@ export interface RaceOptions {
   outDir: string;
   onEvent?: (variant: Variant, event: TrainEvent) => void;
   interrupted?: () => boolean;
+  /**
+   * start each variant's linear skip as lstm-train does (the ridge towards its prior, held there by its penalty while
+   * training), the same for every variant; off for weights from a checkpoint, whose skip is trained already
+   */
+  startSkip?: boolean;
 }
 
 /** The config a variant trains with: its implementation and direction, and its name for the run directory. */
@@ -61,8 +68,15 @@ export async function race(config: Config, dataset: Dataset, o: RaceOptions): Pr
     const model = buildModel(vConfig.model, shapeOf(dataset), config.seed);
     applyWeights(model, o.initial(variant), variant);
     try {
+      const start = o.startSkip ? taskOf(dataset.task).startWeights(model, dataset, vConfig) : undefined;
       const run = await trainRun(
-        { config: vConfig, dataset, model, started: false },
+        {
+          config: vConfig,
+          dataset: withNotes(dataset, start?.notes ?? []),
+          model,
+          started: start?.started ?? false,
+          anchor: start?.anchor,
+        },
         { backend: o.backend, outDir: o.outDir, onEvent: (e) => o.onEvent?.(variant, e), interrupted: o.interrupted },
       );
       const history = run.state.history;

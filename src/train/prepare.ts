@@ -43,9 +43,13 @@ export async function prepare(given: Config, o: PrepareOptions = {}): Promise<Pr
     ? { notes: [], started: false }
     : taskOf(loaded.task).startWeights(model, loaded, config, o.progress);
   const notes = [...(skip.note ? [skip.note] : []), ...(batchNote ? [batchNote] : []), ...start.notes];
-  const summary = { ...loaded.summary, notes: [...(loaded.summary.notes ?? []), ...notes] };
-  const dataset = notes.length > 0 ? { ...loaded, summary } : loaded;
-  return { config, dataset, model, started: start.started, anchor: start.anchor };
+  return { config, dataset: withNotes(loaded, notes), model, started: start.started, anchor: start.anchor };
+}
+
+/** The dataset with `notes` added to its summary's (the run's summary.json and report show them). */
+export function withNotes(dataset: Dataset, notes: string[]): Dataset {
+  if (notes.length === 0) return dataset;
+  return { ...dataset, summary: { ...dataset.summary, notes: [...(dataset.summary.notes ?? []), ...notes] } };
 }
 
 /** The model card a checkpoint of this run carries after `state`; `fitted` the epoch's own (with intervals). */
