@@ -1,14 +1,14 @@
 // `npm run build --silent && npx tsx bench/panel.ts [--seed N] [--series a,b] [--variant name=json …]`: the accuracy panel (issue 33): the
 // default LSTM (lstm-train with no model or train settings), the baselines and our statistical peers (lstm-eval's
-// report), and R's ets, auto.arima and thetaf as references, on vega-datasets' series and R's (written by Rscript;
-// left out with a message where it is absent). Each series splits by rows: val and test one horizon each, so its
+// report), and R's ets, auto.arima and thetaf as references, on vega-datasets' series, R's (written by Rscript) and
+// statsmodels' (by Python; each left out with a message where it is absent). Each series splits by rows: val and test one horizon each, so its
 // test is the one origin before the last horizon. Prints MAE, MASE and sMAPE tables for bench/README.md.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fmt, ROOT, trainAndEvaluate } from './accuracy.js';
-import { rPanel, type PanelSeries } from './panel-series.js';
+import { classicPanel, type PanelSeries } from './panel-series.js';
 import { DATASETS } from './real-data.js';
 import { smapeOf, tables, type Score } from './panel-table.js';
 
@@ -61,9 +61,9 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'bench-panel-'));
   const scores = new Map<string, Record<string, Score>>();
   try {
-    const r = rPanel(dir);
-    if (typeof r === 'string') console.error(`R's series and references left out: ${r}`);
-    const all = [...(typeof r === 'string' ? [] : r.series), ...vegaSeries(dir)].filter(
+    const r = classicPanel(dir);
+    for (const m of r.missing) console.error(`left out: ${m}`);
+    const all = [...r.series, ...vegaSeries(dir)].filter(
       (s) => values.series === undefined || values.series.split(',').includes(s.name),
     );
     for (const s of all) {
@@ -76,7 +76,7 @@ function main(): void {
       for (const [label, key] of OURS)
         row[label] = { mae: mae[key], mase: t.mase[key] ?? NaN, smape: t.smape[key] ?? NaN };
       const scale = t.model / t.mase.model; // MASE's denominator: seasonal naive's in-sample MAE on the training part
-      const theirs = typeof r === 'string' ? undefined : r.forecasts.get(s.name);
+      const theirs = r.forecasts.get(s.name);
       if (theirs) {
         const truth = lastValues(s.path, s.horizon);
         for (const [method, f] of Object.entries(theirs)) {
