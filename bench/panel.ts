@@ -91,7 +91,7 @@ function main(): void {
       scores.set(s.name, row);
       const seconds = ((performance.now() - started) / 1000).toFixed(0);
       console.error(
-        `${s.name}: LSTM MAE ${fmt(t.model)}, best peer ${fmt(Math.min(t.theta, t.ets, t.arima))}, ${seconds} s`,
+        `${s.name}: LSTM MAE ${fmt(t.model)}, best peer ${fmt(Math.min(...[t.theta, t.ets, t.arima].filter(Number.isFinite)))}, ${seconds} s`,
       );
     }
   } finally {
