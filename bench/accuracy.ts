@@ -29,6 +29,14 @@ export interface TestMae {
 
 type Scores = Record<string, { mae: number; mase: number | null; smape: number | null }>;
 
+/** `config` with a variant's sections laid over it, each section's keys over the config's (data keeps its path). */
+export function patched(config: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...config };
+  for (const [k, v] of Object.entries(patch))
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) ? { ...(config[k] as object), ...v } : v;
+  return out;
+}
+
 /** Trains `config` in `dir` (created) and returns lstm-eval's test MAE of its best checkpoint. */
 export function trainAndEvaluate(dir: string, config: object): TestMae {
   mkdirSync(dir, { recursive: true });

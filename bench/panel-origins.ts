@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fmt, trainAndEvaluate } from './accuracy.js';
+import { fmt, patched, trainAndEvaluate } from './accuracy.js';
 import { classicPanel } from './panel-series.js';
 
 const PEERS = ['ets', 'arima', 'theta'] as const;
@@ -60,7 +60,7 @@ function main(): void {
         writeFileSync(path, rows.slice(0, rows.length - cut).join('\n') + '\n');
         const runs = variants.map(([name, patch]) => {
           const config = { name: 'origins', seed: Number(values.seed), data: { task: 'forecast', path, ...s.data } };
-          return trainAndEvaluate(join(dir, `${s.name}-${cut}-${name}`), { ...config, ...patch });
+          return trainAndEvaluate(join(dir, `${s.name}-${cut}-${name}`), patched(config, patch));
         });
         // the peers are fitted on the same data in every variant's report: the first's are theirs
         const t = runs[0];

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fmt, ROOT, trainAndEvaluate } from './accuracy.js';
+import { fmt, patched, ROOT, trainAndEvaluate } from './accuracy.js';
 import { classicPanel, type PanelSeries } from './panel-series.js';
 import { DATASETS } from './real-data.js';
 import { smapeOf, tables, type Score } from './panel-table.js';
@@ -85,7 +85,7 @@ function main(): void {
         }
       }
       for (const v of variants) {
-        const u = trainAndEvaluate(join(dir, `${s.name}-${v.name}`), { ...config, ...v.patch });
+        const u = trainAndEvaluate(join(dir, `${s.name}-${v.name}`), patched(config, v.patch));
         row[`LSTM ${v.name}`] = { mae: u.model, mase: u.mase.model ?? NaN, smape: u.smape.model ?? NaN };
       }
       scores.set(s.name, row);
