@@ -108,9 +108,10 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   const given = await resolveConfig(flags);
   checkOut(flags);
   const backend = await startBackend(given, log); // several models: 'auto' means one thread
-  const dataset = await loadData(given);
-  // every variant gets the same head and, from seeded weights, the same linear skip start as lstm-train gives
-  const { config } = resolveLinearSkip(given, dataset);
+  const settled = taskOf(given.data.task).settle(given, await loadData(given));
+  const dataset = settled.dataset;
+  // every variant gets the same head, window level and, from seeded weights, the same linear skip start as lstm-train
+  const { config } = resolveLinearSkip(settled.config, dataset);
   if (config.model.ensemble > 1)
     log(`note: model.ensemble is ${config.model.ensemble}; lstm-compare checks and races single models (ensemble 1)`);
   const parity = checkParity(config, dataset);

@@ -152,12 +152,14 @@ export const forecastDataSchema = z
       .optional()
       .describe('a seasonal period in rows (24 for hourly data with a daily cycle): adds the seasonal-naive baseline'),
     windowLevel: z
-      .enum(['absolute', 'last', 'standardize'])
-      .default('standardize')
+      .enum(['auto', 'absolute', 'last', 'standardize'])
+      .default('auto')
       .describe(
         "absolute: the model reads and predicts scaled levels; last: each window's targets (inputs and outputs) are " +
           "taken relative to their last value in the window; standardize: each window's columns are centred and " +
-          'scaled by their own mean and spread (RevIN); outputs are restored to levels either way',
+          'scaled by their own mean and spread (RevIN); outputs are restored to levels either way. auto: absolute ' +
+          "when the ARIMA peer's unit-root tests find every training series stationary (no differencing: its mean " +
+          'is worth knowing), else standardize; the run records which',
       ),
     seriesId: z
       .union([z.string().min(1), columnList()])

@@ -23,6 +23,7 @@ import { defaultFeatures, futureNumericOf, givenFeatures, targetsOf } from './fo
 import { isCountSplit } from './split.js';
 import { splitSizes } from './summary.js';
 import { formatTime } from './time.js';
+import { loadedLevel } from './relevel.js';
 import type { FeatureLayout, FittedTransforms, ForecastDataset, ForecastInfo, SplitName, WindowSpec } from './types.js';
 
 export { forecastPlan } from './forecast-plan.js';
@@ -163,7 +164,7 @@ interface Loaded {
 
 /** The train, val and test splits (and all: every window) of the series, each the windows inside its rows. */
 function forecastSplits(l: Loaded): ForecastDataset['splits'] {
-  const spec: WindowSpec = { window: l.cfg.window, leads: l.leads, level: l.cfg.windowLevel };
+  const spec: WindowSpec = { window: l.cfg.window, leads: l.leads, level: loadedLevel(l.cfg.windowLevel) };
   // split by rows, a val or test window's targets lie in its split and its inputs may read the rows before it
   const history = isCountSplit(l.cfg.split) ? l.cfg.window - 1 + Math.min(...l.leads) : 0;
   const split = (part: SplitName) => {
@@ -220,7 +221,7 @@ function forecastInfo(l: Loaded, hasTargets: boolean): Omit<ForecastInfo, 'inter
   return {
     leads: l.leads,
     window: cfg.window,
-    windowLevel: cfg.windowLevel,
+    windowLevel: loadedLevel(cfg.windowLevel),
     series: l.built.series,
     seriesNames: columns.names,
     seriesBounds: columns.bounds,

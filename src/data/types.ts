@@ -62,7 +62,8 @@ export interface ForecastSplit extends SplitData {
   absoluteBatch(indices: number[]): Batch;
 }
 
-export type WindowLevel = ForecastDataConfig['windowLevel'];
+/** A window level as the data uses it: "auto" is decided before training (the run's config records which). */
+export type WindowLevel = Exclude<ForecastDataConfig['windowLevel'], 'auto'>;
 
 /** One scaled multivariate series plus its targets, row-major, rows in time order. */
 export interface Series {

@@ -6,6 +6,7 @@ import { forecastInputNames } from '../data/encoders/index.js';
 import type { Frequency, TimeForm } from '../data/time.js';
 import type { FutureLayout, Intervals, Scaler, SeriesScalers, WindowLevel } from '../data/types.js';
 import { MIN_SPREAD } from '../data/window-level.js';
+import { loadedLevel } from '../data/relevel.js';
 import { taskOf } from '../task/index.js';
 import { own } from '../task/types.js';
 import { TOOL_VERSION } from '../util/versions.js';
@@ -146,7 +147,7 @@ function forecastPreprocess(card: ModelCard, o: PreprocessOptions): Preprocess {
       targetFeature: targetScaler.columns.map((t) => numeric.indexOf(t)),
       window: data.window,
       leads: fitted.forecast?.leads ?? [data.horizon],
-      windowLevel: data.windowLevel,
+      windowLevel: loadedLevel(data.windowLevel),
       minSpread: MIN_SPREAD,
       seriesId: data.seriesId === undefined ? [] : typeof data.seriesId === 'string' ? [data.seriesId] : data.seriesId,
       ...(time && data.time !== undefined ? { time: { column: data.time, ...time } } : {}),

@@ -137,6 +137,7 @@ export const classifyTask: Task = asTask<Task, 'classify'>('classify', {
   batchMetric: (dataset, batch, output) => accuracy(batch.y, argmaxRows(output, dataset.outputSize)),
   collector,
   metricsContext: () => ({}),
+  settle: (config, dataset) => ({ config, dataset, notes: [] }),
   startWeights: () => ({ notes: [], started: false }),
   checkpointTransforms: (dataset) => dataset.fitted,
   headline: (p, dataset) => {

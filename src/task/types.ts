@@ -197,12 +197,20 @@ export interface Task {
    */
   checkpointTransforms(dataset: Dataset, val: Predictions): FittedTransforms;
   /**
+   * The config and data as this data settles them, before the model is built (forecast: the statistical peers are
+   * fitted, in their own progress phase, and data.windowLevel "auto" is decided; the data comes back cut at it).
+   */
+  settle(
+    config: Config,
+    dataset: Dataset,
+    progress?: ProgressPhases,
+  ): { config: Config; dataset: Dataset; notes: string[] };
+  /**
    * What a new model's weights start from besides the seed, with notes: forecast, a linear skip at the ridge fit of
    * the training windows, so the LSTM learns what a linear model of the window misses. `started`: the start is a
    * fitted model in its own right, so training scores it on val as a candidate for the best checkpoint (epoch 0).
    * `anchor`: a layer training holds near its start (the skip near its prior); `keepWeights` sets no weight and
-   * gives only the anchor (a resumed run's). `progress` hears each phase (forecast: the statistical peers' fits,
-   * which the prior and the checkpoint read, then the skip's ridge).
+   * gives only the anchor (a resumed run's). `progress` hears each phase (forecast: the skip's ridge).
    */
   startWeights(
     model: tf.LayersModel,

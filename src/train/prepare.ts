@@ -34,15 +34,25 @@ export interface PrepareOptions {
 
 /** Loads the data and builds the model: everything that can fail on bad input, before anything is written. */
 export async function prepare(given: Config, o: PrepareOptions = {}): Promise<Prepared> {
-  const loaded = await loadData(given, o.progress?.(`reading ${basename(given.data.path)}`));
-  const skip = resolveLinearSkip(given, loaded);
+  const read = await loadData(given, o.progress?.(`reading ${basename(given.data.path)}`));
+  // a dry run fits nothing, so "auto" settings the fits decide stay as given
+  const settled = o.dryRun
+    ? { config: given, dataset: read, notes: [] }
+    : taskOf(read.task).settle(given, read, o.progress);
+  const loaded = settled.dataset;
+  const skip = resolveLinearSkip(settled.config, loaded);
   const { config, note: batchNote } = resolveBatchSize(skip.config, loaded);
   classWeightsOf(config, loaded); // a weight for a class the data does not have is refused before anything is written
   const model = buildModel(config.model, shapeOf(loaded), config.seed);
   const start = o.dryRun
     ? { notes: [], started: false }
     : taskOf(loaded.task).startWeights(model, loaded, config, o.progress);
-  const notes = [...(skip.note ? [skip.note] : []), ...(batchNote ? [batchNote] : []), ...start.notes];
+  const notes = [
+    ...settled.notes,
+    ...(skip.note ? [skip.note] : []),
+    ...(batchNote ? [batchNote] : []),
+    ...start.notes,
+  ];
   return { config, dataset: withNotes(loaded, notes), model, started: start.started, anchor: start.anchor };
 }
 

@@ -13,6 +13,7 @@ import { forecastCollector, inUnits } from './predictions.js';
 import { forecastPredictor } from './predictor.js';
 import { formatForecastMetrics, forecastMetrics } from './metrics.js';
 import { forecastCaption, forecastReportTables, forecastScoreText } from './report.js';
+import { settleForecast } from './settle.js';
 import { startLinearSkip } from './skip-start.js';
 import { peerFitsOf } from './peers/index.js';
 
@@ -94,11 +95,9 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals, peers: peerFitsOf(d) } };
   },
-  startWeights: (model, dataset, config, progress, o) => {
-    // the peers are fitted once, in a phase of their own: the skip's prior and every checkpoint read them
-    peerFitsOf(dataset, dataset.fitted.forecast?.peers, progress?.('fitting the statistical peers'));
-    return startLinearSkip(model, dataset, config, progress?.('fitting the linear skip'), o);
-  },
+  settle: (config, dataset, progress) => settleForecast(config, dataset, progress),
+  startWeights: (model, dataset, config, progress, o) =>
+    startLinearSkip(model, dataset, config, progress?.('fitting the linear skip'), o),
   metricsContext: ({ model, training, fitted, batchSize }) => {
     const stored = calibratedLevels(fitted?.forecast?.intervals);
     const peerFits = fitted?.forecast?.peers;

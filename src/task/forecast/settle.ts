@@ -1,0 +1,44 @@
+// Before a forecaster is built: the statistical peers are fitted once (the skip's prior, every checkpoint and the
+// window level read them), and data.windowLevel "auto" becomes a level. A series with no unit root (ARIMA's tests
+// difference it no time) reverts to its mean, which a window taken relative to its own level cannot see: absolute
+// levels keep it. Any series that needs differencing (a trend, a random walk) keeps each window's own level.
+import type { Config } from '../../config/schema.js';
+import { relevel } from '../../data/relevel.js';
+import type { ForecastDataset, WindowLevel } from '../../data/types.js';
+import type { ProgressPhases } from '../../util/progress.js';
+import { peerFitsOf } from './peers/index.js';
+
+/** absolute when ARIMA fitted every training series and target without differencing (d = 0), else standardize. */
+function autoLevel(dataset: ForecastDataset, progress?: ProgressPhases): { level: WindowLevel; note?: string } {
+  const fits = peerFitsOf(dataset, dataset.fitted.forecast?.peers, progress?.('fitting the statistical peers')).fits;
+  const stationary = fits.length > 0 && fits.every((f) => !('skipped' in f.arima) && f.arima.d === 0);
+  if (!stationary) return { level: 'standardize' };
+  const which = fits.length === 1 ? 'the training series' : `all ${fits.length} training series`;
+  return {
+    level: 'absolute',
+    note:
+      `data.windowLevel "auto" is absolute: ARIMA's unit-root tests find ${which} stationary (no differencing), ` +
+      'so the model reads levels and can revert to their mean',
+  };
+}
+
+/** The run's config and data with the window level decided, and what to say of it. */
+export function settleForecast(
+  config: Config,
+  dataset: ForecastDataset,
+  progress?: ProgressPhases,
+): { config: Config; dataset: ForecastDataset; notes: string[] } {
+  if (config.data.task !== 'forecast' || config.data.windowLevel !== 'auto') {
+    peerFitsOf(dataset, dataset.fitted.forecast?.peers, progress?.('fitting the statistical peers'));
+    return { config, dataset, notes: [] };
+  }
+  const { level, note } = autoLevel(dataset, progress);
+  const settled = relevel(dataset, level);
+  // the same fits for the windows cut again (their memo is per dataset): taken as stored, not fitted twice
+  peerFitsOf(settled, peerFitsOf(dataset));
+  return {
+    config: { ...config, data: { ...config.data, windowLevel: level } },
+    dataset: settled,
+    notes: note ? [note] : [],
+  };
+}
