@@ -1,10 +1,10 @@
 // Forecasts that can be trusted: the shipped hourly example against its baselines, and intervals that cover.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../src/util/rng.js';
-import { ROOT, runCli, tempDir, trainRun } from './helpers.js';
+import { ROOT, runCli, tempDir, trainRun, writeJson } from './helpers.js';
 
 test('configs/hourly.json (horizon 24, season 24) beats persistence and seasonal-naive on test', (t) => {
   const out = tempDir();
@@ -72,4 +72,38 @@ test("each interval level's empirical test coverage is within 5 points of the le
       assert.ok(Math.abs(c - level) <= 0.05, `level ${level}, step ${k + 1}: coverage ${c}`),
     );
   });
+});
+
+test('windowLevel auto on a stationary series: the run says absolute, its checkpoint records it, lstm-predict reads it', () => {
+  const dir = tempDir();
+  const path = join(dir, 'stationary.csv');
+  writeFileSync(path, stationary(400));
+  const config = {
+    name: 'auto-level',
+    seed: 1,
+    data: { task: 'forecast', path, features: ['y'], targets: ['y'], window: 24, horizon: 4, season: 24 },
+    model: { hiddenSize: 4 },
+    train: { epochs: 1, batchSize: 64 },
+    output: { dir: join(dir, 'runs') },
+  };
+  const r = runCli('lstm-train', ['--config', writeJson(join(dir, 'cfg.json'), config)], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /data\.windowLevel "auto" is absolute: ARIMA's unit-root tests find the training series stationary/,
+  );
+  const run = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
+  const card = JSON.parse(readFileSync(join(run, 'checkpoints', 'best', 'meta.json'), 'utf8'));
+  assert.equal(card.config.data.windowLevel, 'absolute');
+  const p = runCli('lstm-predict', [join(run, 'checkpoints', 'best'), '--data', path, '--json'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  const rows = JSON.parse(p.stdout).rows as { step: number; y: number }[];
+  assert.deepEqual(
+    rows.map((row) => row.step),
+    [1, 2, 3, 4],
+  );
+  assert.ok(
+    rows.every((row) => Number.isFinite(row.y) && Math.abs(row.y) < 10),
+    JSON.stringify(rows),
+  );
 });
