@@ -66,6 +66,10 @@ function main(): void {
         const t = runs[0];
         const naive = Number.isFinite(t.seasonal) ? t.seasonal : t.persistence;
         const best = Math.min(...PEERS.map((p) => t[p]).filter(Number.isFinite));
+        if (!Number.isFinite(best)) {
+          console.error(`${s.name} cut by ${cut}: no peer could fit it, left out`);
+          continue;
+        }
         const cells = [
           ...variants.map(([name], i) => score(name, runs[i].model, naive, best)),
           ...PEERS.map((p) => (Number.isFinite(t[p]) ? score(p, t[p], naive, best) : '')),

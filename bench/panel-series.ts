@@ -43,7 +43,7 @@ export const STATSMODELS_PANEL: [string, string, Shape, number | undefined][] = 
 ];
 
 const PYTHON = (dir: string) => `
-import statsmodels, statsmodels.api as sm, pandas as pd, os
+import statsmodels.api as sm, pandas as pd, os
 d = ${JSON.stringify(dir)}
 def write(name, dates, values):
     pd.DataFrame({"date": dates, "value": values}).to_csv(os.path.join(d, name + ".csv"), index=False)
@@ -56,7 +56,6 @@ e = e.sort_values(["YEAR", "m"])
 write("elnino", ["%04d-%02d-01" % (int(y), m) for y, m in zip(e.YEAR, e.m)], e.value)
 c = sm.datasets.co2.load_pandas().data.co2.ffill()
 write("co2-weekly", [t.strftime("%Y-%m-%d") for t in c.index], c.values)
-print(statsmodels.__version__)
 `;
 
 // Each series to <dir>/<name>.csv (date,value); ets and auto.arima fitted on the training part (all but the last
@@ -116,7 +115,8 @@ export function classicPanel(dir: string): {
   if (fromPython) series.push(...STATSMODELS_PANEL.map((e) => seriesOf(e, dir)));
   else
     missing.push(
-      "statsmodels' series: /usr/bin/python3 with statsmodels is not installed (apt-get install python3-statsmodels)",
+      "statsmodels' series: /usr/bin/python3 could not write them (apt-get install python3-statsmodels " +
+        `python3-pandas): ${py.error?.message ?? py.stderr.trim().split('\n').at(-1)}`,
     );
   const forecasts = new Map<string, Record<string, number[]>>();
   const probe = spawnSync('Rscript', ['-e', 'library(forecast)'], { encoding: 'utf8' });

@@ -30,12 +30,12 @@ export function tables(scores: Map<string, Record<string, Score>>): string {
       lines.push(`| ${name} | ${methods.map((m) => fmt(row[m]?.[key] ?? NaN)).join(' | ')} |`);
   }
   const relative = methods.map((m) => {
+    const best = (row: Record<string, Score>) =>
+      Math.min(...['ets', 'arima', 'theta'].map((p) => row[p]?.mae ?? NaN).filter(Number.isFinite));
+    // a series no peer could fit has no best peer (Infinity): left out
     const ratios = [...scores.values()]
-      .filter((row) => row[m] !== undefined && Number.isFinite(row[m].mae))
-      .map(
-        (row) =>
-          row[m].mae / Math.min(...['ets', 'arima', 'theta'].map((p) => row[p]?.mae ?? NaN).filter(Number.isFinite)),
-      );
+      .filter((row) => row[m] !== undefined && Number.isFinite(row[m].mae) && Number.isFinite(best(row)))
+      .map((row) => row[m].mae / best(row));
     return `${fmt(geoMean(ratios))} (${ratios.length})`;
   });
   lines.push(`\nMAE / best of our ETS, ARIMA, Theta per series, geometric mean (over how many series)\n`, head);

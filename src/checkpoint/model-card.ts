@@ -249,14 +249,16 @@ export function parseCard(stored: Record<string, unknown>, path: string): ModelC
 /**
  * What a card's config leaves unsaid meant what the defaults of its time were: no model.linearSkip, a model written
  * before the skip existed (none, whatever today's default); no model.impl, tfjs's builtin layer (the default before
- * the fused hand kernel became it). Filled in before parsing, so today's defaults never change an old model.
+ * the fused hand kernel became it); a forecaster's no data.windowLevel, standardize (the default before "auto").
+ * Filled in before parsing, so today's defaults never change an old model.
  */
 function withDefaultsOfItsTime(meta: Record<string, unknown>): Record<string, unknown> {
-  const config = meta.config as { model?: Record<string, unknown> } | undefined;
+  const config = meta.config as { model?: Record<string, unknown>; data?: Record<string, unknown> } | undefined;
   if (typeof config !== 'object' || config === null) return meta;
   const model = config.model ?? {};
   const said = { linearSkip: false, impl: 'builtin', ...model };
-  return { ...meta, config: { ...config, model: said } };
+  const data = config.data?.task === 'forecast' ? { data: { windowLevel: 'standardize', ...config.data } } : {};
+  return { ...meta, config: { ...config, ...data, model: said } };
 }
 
 function fromV2(card: z.output<typeof cardV2>): ModelCard {

@@ -13,7 +13,7 @@ import {
 } from './common.js';
 import type { Config, WasmThreads } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
-import { loadData } from '../task/dataset.js';
+import { loadData, withNotes } from '../task/dataset.js';
 import { resolveLinearSkip } from '../task/linear-skip.js';
 import type { Dataset } from '../data/types.js';
 import { createRunDir } from '../train/run-dir.js';
@@ -108,13 +108,12 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   const given = await resolveConfig(flags);
   checkOut(flags);
   const backend = await startBackend(given, log); // several models: 'auto' means one thread
-  const settled = taskOf(given.data.task).settle(given, await loadData(given));
-  const dataset = settled.dataset;
-  // every variant gets the same head, window level and, from seeded weights, the same linear skip start as lstm-train
-  const { config } = resolveLinearSkip(settled.config, dataset);
-  if (config.model.ensemble > 1)
-    log(`note: model.ensemble is ${config.model.ensemble}; lstm-compare checks and races single models (ensemble 1)`);
-  const parity = checkParity(config, dataset);
+  const loaded = await loadData(given);
+  // every variant gets the same head; the parity check needs only the shapes, not the window level
+  const checked = resolveLinearSkip(given, loaded).config;
+  if (checked.model.ensemble > 1)
+    log(`note: model.ensemble is ${checked.model.ensemble}; lstm-compare checks and races single models (ensemble 1)`);
+  const parity = checkParity(checked, loaded);
   printParity(parity);
   const failed = parity.some((p) => !p.pass);
   if (flags.checkOnly) return failed ? 1 : 0;
@@ -124,8 +123,13 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
       'the table above names the pairs that differ; lstm-compare --check-only runs only this check',
     );
   const from = flags.from ? await checkpointWeights(resolve(flags.from)) : undefined;
-  const weights: WeightSource = from ?? seededWeights(config, shapeOf(dataset));
+  const weights: WeightSource = from ?? seededWeights(checked, shapeOf(loaded));
   try {
+    // the race trains what lstm-train would: the data settled as lstm-train settles it (--from: at its level)
+    const settled = taskOf(given.data.task).settle(atLevelOf(given, from?.meta.config), loaded);
+    for (const note of settled.notes) log(`note: ${note}`);
+    const dataset = withNotes(settled.dataset, settled.notes);
+    const config = { ...checked, data: settled.config.data };
     if (from) assertFitsAll(config, shapeOf(dataset), variants, from);
     const dir = compareDir(flags, config);
     return await raceAndReport({
@@ -142,6 +146,13 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   } finally {
     weights.dispose();
   }
+}
+
+/** A config whose window level is "auto" takes a checkpoint's: weights trained at one level race at it. */
+function atLevelOf(config: Config, trained?: Config): Config {
+  if (config.data.task !== 'forecast' || config.data.windowLevel !== 'auto' || trained?.data.task !== 'forecast')
+    return config;
+  return { ...config, data: { ...config.data, windowLevel: trained.data.windowLevel } };
 }
 
 interface RaceInput {

@@ -4,11 +4,11 @@ import type { Config } from '../config/schema.js';
 import type { Dataset } from '../data/types.js';
 import { buildModel, countParams, shapeOf } from '../models/build.js';
 import { batchInputs } from '../task/batch.js';
+import { withNotes } from '../task/dataset.js';
 import { taskOf } from '../task/index.js';
 import { predictSplit } from '../task/predict-split.js';
 import type { SplitScores } from '../task/scores.js';
 import type { StopReason, TrainEvent } from '../train/fit.js';
-import { withNotes } from '../train/prepare.js';
 import { trainRun } from '../train/run.js';
 import { trainingSamplesPerSec, type HistoryRow } from '../train/state.js';
 import { variantModel, type Variant } from './variants.js';
@@ -63,16 +63,19 @@ function inferenceSpeed(model: tf.LayersModel, dataset: Dataset, batchSize: numb
 /** Trains the variants one after another (one process, one backend), each into `<outDir>/<variant>-<stamp>`. */
 export async function race(config: Config, dataset: Dataset, o: RaceOptions): Promise<VariantResult[]> {
   const results: VariantResult[] = [];
+  // every variant's start is the same fit, with the same notes: one dataset for all, so reports fit baselines once
+  let noted: Dataset | undefined;
   for (const variant of o.variants) {
     const vConfig = variantConfig(config, variant);
     const model = buildModel(vConfig.model, shapeOf(dataset), config.seed);
     applyWeights(model, o.initial(variant), variant);
     try {
       const start = o.startSkip ? taskOf(dataset.task).startWeights(model, dataset, vConfig) : undefined;
+      noted ??= withNotes(dataset, start?.notes ?? []);
       const run = await trainRun(
         {
           config: vConfig,
-          dataset: withNotes(dataset, start?.notes ?? []),
+          dataset: noted,
           model,
           started: start?.started ?? false,
           anchor: start?.anchor,

@@ -158,8 +158,9 @@ export const forecastDataSchema = z
         "absolute: the model reads and predicts scaled levels; last: each window's targets (inputs and outputs) are " +
           "taken relative to their last value in the window; standardize: each window's columns are centred and " +
           'scaled by their own mean and spread (RevIN); outputs are restored to levels either way. auto: absolute ' +
-          "when the ARIMA peer's unit-root tests find every training series stationary (no differencing: its mean " +
-          'is worth knowing), else standardize; the run records which',
+          "when the ARIMA peer's unit-root tests give no training series a first difference (d = 0: no trend or " +
+          'random walk, so its mean is worth knowing; a seasonal difference is allowed), else standardize; the run ' +
+          'records which',
       ),
     seriesId: z
       .union([z.string().min(1), columnList()])

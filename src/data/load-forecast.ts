@@ -20,10 +20,10 @@ import {
 } from './forecast-fit.js';
 import { countsUp, defaultFeatureNotes, loadNotes } from './forecast-notes.js';
 import { defaultFeatures, futureNumericOf, givenFeatures, targetsOf } from './forecast-plan.js';
+import { loadedLevel } from './relevel.js';
 import { isCountSplit } from './split.js';
 import { splitSizes } from './summary.js';
 import { formatTime } from './time.js';
-import { loadedLevel } from './relevel.js';
 import type { FeatureLayout, FittedTransforms, ForecastDataset, ForecastInfo, SplitName, WindowSpec } from './types.js';
 
 export { forecastPlan } from './forecast-plan.js';

@@ -9,6 +9,12 @@ import type { ModelShape } from '../models/build.js';
 import type { OnProgress } from '../util/progress.js';
 
 /** The config's data, with scalers and label map fitted on its training split; `onProgress` hears the bytes read. */
+/** The dataset with `notes` added to its summary's (the run's summary.json and report show them). */
+export function withNotes(dataset: Dataset, notes: string[]): Dataset {
+  if (notes.length === 0) return dataset;
+  return { ...dataset, summary: { ...dataset.summary, notes: [...(dataset.summary.notes ?? []), ...notes] } };
+}
+
 export function loadData(config: Config, onProgress?: OnProgress): Promise<Dataset> {
   return loadDataset(config.data, { baseDir: process.cwd(), seed: config.seed, onProgress });
 }

@@ -6,7 +6,7 @@ import type { ModelCard } from '../checkpoint/model-card.js';
 import type { Dataset, FittedTransforms } from '../data/types.js';
 import type { LayerAnchor } from '../models/anchor.js';
 import { buildModel, shapeOf } from '../models/build.js';
-import { loadData } from '../task/dataset.js';
+import { loadData, withNotes } from '../task/dataset.js';
 import { classWeightsOf } from '../task/class-weights.js';
 import { taskOf } from '../task/index.js';
 import { resolveLinearSkip } from '../task/linear-skip.js';
@@ -56,11 +56,11 @@ export async function prepare(given: Config, o: PrepareOptions = {}): Promise<Pr
   return { config, dataset: withNotes(loaded, notes), model, started: start.started, anchor: start.anchor };
 }
 
-/** The dataset with `notes` added to its summary's (the run's summary.json and report show them). */
-export function withNotes(dataset: Dataset, notes: string[]): Dataset {
-  if (notes.length === 0) return dataset;
-  return { ...dataset, summary: { ...dataset.summary, notes: [...(dataset.summary.notes ?? []), ...notes] } };
-}
+/** A card records the level the windows were cut at, never "auto" (a config trained without being settled). */
+const asCut = (config: Config, dataset: Dataset): Config =>
+  config.data.task === 'forecast' && config.data.windowLevel === 'auto' && dataset.task === 'forecast'
+    ? { ...config, data: { ...config.data, windowLevel: dataset.forecast.windowLevel } }
+    : config;
 
 /** The model card a checkpoint of this run carries after `state`; `fitted` the epoch's own (with intervals). */
 export function modelCard(
@@ -73,7 +73,7 @@ export function modelCard(
   return {
     kind: 'lstm-train-checkpoint',
     epoch: state.epoch,
-    config: p.config,
+    config: asCut(p.config, dataset),
     fitted: fitted ?? dataset.fitted,
     steps: dataset.steps,
     metrics: state.history.at(-1) ?? null,

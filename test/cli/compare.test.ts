@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listTree, runCli, smallClassifyConfig, smallForecastConfig, tempDir, writeJson } from './helpers.js';
 
@@ -131,4 +131,37 @@ test('usage errors: an unknown variant, no config, a non-empty --out (exit 2, no
   assert.match(taken.stderr, /--out: expected a new or empty directory/);
   assert.doesNotMatch(taken.stdout, /parity/, 'said before any work is done');
   assert.deepEqual(listTree(dir), ['cfg.json']);
+});
+
+test('a forecaster races as lstm-train trains it: the window level settled (with its note), the skip started', () => {
+  const dir = tempDir('lstm-compare-');
+  // AR(1) noise around 10 (a fixed linear congruential sequence): ARIMA needs no first difference
+  let [s, v] = [11, 10];
+  const rows = ['y'];
+  for (let t = 0; t < 300; t++) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    v = 10 + 0.6 * (v - 10) + (s / 2 ** 31 - 0.5);
+    rows.push(v.toFixed(4));
+  }
+  writeFileSync(join(dir, 'ar.csv'), rows.join('\n') + '\n');
+  const data = { task: 'forecast', path: join(dir, 'ar.csv'), targets: ['y'], window: 12, horizon: 2 };
+  const cfg = writeJson(join(dir, 'cfg.json'), smallForecastConfig({ data, train: { epochs: 1, batchSize: 64 } }));
+  const out = join(dir, 'cmp');
+  const r = runCli('lstm-compare', ['--config', cfg, '--variants', 'builtin,hand', '--out', out], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /note: data\.windowLevel "auto" is absolute/);
+  const runs = readdirSync(out).filter((f) => !f.includes('.'));
+  assert.equal(runs.length, 2);
+  for (const run of runs) {
+    assert.equal(JSON.parse(readFileSync(join(out, run, 'config.json'), 'utf8')).data.windowLevel, 'absolute');
+    const notes = JSON.parse(readFileSync(join(out, run, 'summary.json'), 'utf8')).data.notes as string[];
+    assert.ok(
+      notes.some((n) => n.startsWith('data.windowLevel "auto" is absolute')),
+      run,
+    );
+    assert.ok(
+      notes.some((n) => n.startsWith('the linear skip starts at')),
+      run,
+    );
+  }
 });

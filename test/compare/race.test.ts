@@ -94,6 +94,6 @@ test("race from seeded weights starts each variant's skip as lstm-train does (th
   }
   // builtin and hand start from the same skip: their first epochs agree as closely as from seeded weights alone
   assert.ok(Math.abs(started[0].history[0].trainLoss - started[1].history[0].trainLoss) <= 1e-4);
-  // a fitted start is far better than the seeded skip on this smooth series after one epoch
+  // a fitted start forecasts better than the seeded skip on this smooth series after one epoch
   assert.ok(started[0].scores!.val.loss < seeded[0].scores!.val.loss, 'the started skip forecasts better');
 });

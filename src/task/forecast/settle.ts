@@ -1,24 +1,31 @@
 // Before a forecaster is built: the statistical peers are fitted once (the skip's prior, every checkpoint and the
-// window level read them), and data.windowLevel "auto" becomes a level. A series with no unit root (ARIMA's tests
-// difference it no time) reverts to its mean, which a window taken relative to its own level cannot see: absolute
-// levels keep it. Any series that needs differencing (a trend, a random walk) keeps each window's own level.
+// window level read them), and data.windowLevel "auto" becomes a level. A series that needs no first difference
+// (ARIMA's d = 0: no trend, no random walk; its season may still wander) comes back to its mean, which a window
+// taken relative to its own level cannot see: absolute levels keep it. One that needs it keeps each window's level.
 import type { Config } from '../../config/schema.js';
 import { relevel } from '../../data/relevel.js';
 import type { ForecastDataset, WindowLevel } from '../../data/types.js';
 import type { ProgressPhases } from '../../util/progress.js';
 import { peerFitsOf } from './peers/index.js';
 
-/** absolute when ARIMA fitted every training series and target without differencing (d = 0), else standardize. */
+/** absolute when ARIMA fitted every training series and target without a first difference (d = 0). */
 function autoLevel(dataset: ForecastDataset, progress?: ProgressPhases): { level: WindowLevel; note?: string } {
-  const fits = peerFitsOf(dataset, dataset.fitted.forecast?.peers, progress?.('fitting the statistical peers')).fits;
-  const stationary = fits.length > 0 && fits.every((f) => !('skipped' in f.arima) && f.arima.d === 0);
-  if (!stationary) return { level: 'standardize' };
+  const fits = peerFitsOf(dataset, undefined, progress?.('fitting the statistical peers')).fits;
+  const unfitted = fits.find((f) => 'skipped' in f.arima);
+  if (unfitted && 'skipped' in unfitted.arima)
+    return {
+      level: 'standardize',
+      note:
+        `data.windowLevel "auto" is standardize: ARIMA, whose unit-root tests decide it, was not fitted on ` +
+        `${unfitted.series ? `series ${unfitted.series}` : 'the training series'} (${unfitted.arima.skipped})`,
+    };
+  if (fits.length === 0 || fits.some((f) => !('skipped' in f.arima) && f.arima.d > 0)) return { level: 'standardize' };
   const which = fits.length === 1 ? 'the training series' : `all ${fits.length} training series`;
   return {
     level: 'absolute',
     note:
-      `data.windowLevel "auto" is absolute: ARIMA's unit-root tests find ${which} stationary (no differencing), ` +
-      'so the model reads levels and can revert to their mean',
+      `data.windowLevel "auto" is absolute: ARIMA's unit-root tests leave ${which} without a first difference ` +
+      '(no trend or random walk), so the model reads levels and can revert to their mean',
   };
 }
 
@@ -29,7 +36,7 @@ export function settleForecast(
   progress?: ProgressPhases,
 ): { config: Config; dataset: ForecastDataset; notes: string[] } {
   if (config.data.task !== 'forecast' || config.data.windowLevel !== 'auto') {
-    peerFitsOf(dataset, dataset.fitted.forecast?.peers, progress?.('fitting the statistical peers'));
+    peerFitsOf(dataset, undefined, progress?.('fitting the statistical peers'));
     return { config, dataset, notes: [] };
   }
   const { level, note } = autoLevel(dataset, progress);
