@@ -249,16 +249,15 @@ export function parseCard(stored: Record<string, unknown>, path: string): ModelC
 /**
  * What a card's config leaves unsaid meant what the defaults of its time were: no model.linearSkip, a model written
  * before the skip existed (none, whatever today's default); no model.impl, tfjs's builtin layer (the default before
- * the fused hand kernel became it); a forecaster's no data.windowLevel, standardize (the default before "auto").
- * Filled in before parsing, so today's defaults never change an old model.
+ * the fused hand kernel became it). Filled in before parsing, so today's defaults never change an old model. (No
+ * data.windowLevel parses as "auto", which a loaded card reads as standardize, the default before it.)
  */
 function withDefaultsOfItsTime(meta: Record<string, unknown>): Record<string, unknown> {
-  const config = meta.config as { model?: Record<string, unknown>; data?: Record<string, unknown> } | undefined;
+  const config = meta.config as { model?: Record<string, unknown> } | undefined;
   if (typeof config !== 'object' || config === null) return meta;
   const model = config.model ?? {};
   const said = { linearSkip: false, impl: 'builtin', ...model };
-  const data = config.data?.task === 'forecast' ? { data: { windowLevel: 'standardize', ...config.data } } : {};
-  return { ...meta, config: { ...config, ...data, model: said } };
+  return { ...meta, config: { ...config, model: said } };
 }
 
 function fromV2(card: z.output<typeof cardV2>): ModelCard {

@@ -126,7 +126,7 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   const weights: WeightSource = from ?? seededWeights(checked, shapeOf(loaded));
   try {
     // the race trains what lstm-train would: the data settled as lstm-train settles it (--from: at its level)
-    const settled = taskOf(given.data.task).settle(atLevelOf(given, from?.meta.config), loaded);
+    const settled = taskOf(given.data.task).settle(given, loaded, { trained: from?.meta.config });
     for (const note of settled.notes) log(`note: ${note}`);
     const dataset = withNotes(settled.dataset, settled.notes);
     const config = { ...checked, data: settled.config.data };
@@ -146,13 +146,6 @@ export async function runCompare(flags: CompareFlags): Promise<number> {
   } finally {
     weights.dispose();
   }
-}
-
-/** A config whose window level is "auto" takes a checkpoint's: weights trained at one level race at it. */
-function atLevelOf(config: Config, trained?: Config): Config {
-  if (config.data.task !== 'forecast' || config.data.windowLevel !== 'auto' || trained?.data.task !== 'forecast')
-    return config;
-  return { ...config, data: { ...config.data, windowLevel: trained.data.windowLevel } };
 }
 
 interface RaceInput {

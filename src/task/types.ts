@@ -198,12 +198,13 @@ export interface Task {
   checkpointTransforms(dataset: Dataset, val: Predictions): FittedTransforms;
   /**
    * The config and data as this data settles them, before the model is built (forecast: the statistical peers are
-   * fitted, in their own progress phase, and data.windowLevel "auto" is decided; the data comes back cut at it).
+   * fitted, in their own progress phase, and data.windowLevel "auto" is decided, or taken from `trained`, the
+   * config of the weights the model starts from; the data comes back cut at it).
    */
   settle(
     config: Config,
     dataset: Dataset,
-    progress?: ProgressPhases,
+    o?: { progress?: ProgressPhases; trained?: Config },
   ): { config: Config; dataset: Dataset; notes: string[] };
   /**
    * What a new model's weights start from besides the seed, with notes: forecast, a linear skip at the ridge fit of

@@ -38,7 +38,7 @@ export async function prepare(given: Config, o: PrepareOptions = {}): Promise<Pr
   // a dry run fits nothing, so "auto" settings the fits decide stay as given
   const settled = o.dryRun
     ? { config: given, dataset: read, notes: [] }
-    : taskOf(read.task).settle(given, read, o.progress);
+    : taskOf(read.task).settle(given, read, { progress: o.progress });
   const loaded = settled.dataset;
   const skip = resolveLinearSkip(settled.config, loaded);
   const { config, note: batchNote } = resolveBatchSize(skip.config, loaded);
@@ -56,12 +56,6 @@ export async function prepare(given: Config, o: PrepareOptions = {}): Promise<Pr
   return { config, dataset: withNotes(loaded, notes), model, started: start.started, anchor: start.anchor };
 }
 
-/** A card records the level the windows were cut at, never "auto" (a config trained without being settled). */
-const asCut = (config: Config, dataset: Dataset): Config =>
-  config.data.task === 'forecast' && config.data.windowLevel === 'auto' && dataset.task === 'forecast'
-    ? { ...config, data: { ...config.data, windowLevel: dataset.forecast.windowLevel } }
-    : config;
-
 /** The model card a checkpoint of this run carries after `state`; `fitted` the epoch's own (with intervals). */
 export function modelCard(
   p: Prepared,
@@ -73,7 +67,7 @@ export function modelCard(
   return {
     kind: 'lstm-train-checkpoint',
     epoch: state.epoch,
-    config: asCut(p.config, dataset),
+    config: p.config,
     fitted: fitted ?? dataset.fitted,
     steps: dataset.steps,
     metrics: state.history.at(-1) ?? null,

@@ -67,3 +67,13 @@ test('auto: a random walk keeps standardize, without a note; a level given is ke
   assert.equal(given.dataset, given.loaded);
   assert.deepEqual(given.notes, []);
 });
+
+test("auto with weights trained already: the level they were trained at, whatever the data's tests say", async () => {
+  const s = await settled(stationary);
+  const trained = { ...s.config, data: { ...s.config.data, windowLevel: 'standardize' as const } };
+  const auto = { ...s.config, data: { ...s.config.data, windowLevel: 'auto' as const } };
+  const from = settleForecast(auto, s.loaded, { trained });
+  assert.equal(from.config.data.task === 'forecast' && from.config.data.windowLevel, 'standardize');
+  assert.equal(from.dataset.forecast.windowLevel, 'standardize');
+  assert.deepEqual(from.notes, []);
+});

@@ -95,7 +95,7 @@ export const forecastTask: Task = asTask<Task, 'forecast'>('forecast', {
     const intervals = conformalWidths(val, d.forecast.intervalLevels);
     return { ...d.fitted, forecast: { ...forecast, intervals, peers: peerFitsOf(d) } };
   },
-  settle: (config, dataset, progress) => settleForecast(config, dataset, progress),
+  settle: (config, dataset, o) => settleForecast(config, dataset, o),
   startWeights: (model, dataset, config, progress, o) =>
     startLinearSkip(model, dataset, config, progress?.('fitting the linear skip'), o),
   metricsContext: ({ model, training, fitted, batchSize }) => {

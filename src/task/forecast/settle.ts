@@ -29,17 +29,24 @@ function autoLevel(dataset: ForecastDataset, progress?: ProgressPhases): { level
   };
 }
 
-/** The run's config and data with the window level decided, and what to say of it. */
+/**
+ * The run's config and data with the window level decided, and what to say of it. Weights trained already
+ * (`trained`, their config) keep the level they were trained at.
+ */
 export function settleForecast(
   config: Config,
   dataset: ForecastDataset,
-  progress?: ProgressPhases,
+  o: { progress?: ProgressPhases; trained?: Config } = {},
 ): { config: Config; dataset: ForecastDataset; notes: string[] } {
+  const { progress, trained } = o;
   if (config.data.task !== 'forecast' || config.data.windowLevel !== 'auto') {
     peerFitsOf(dataset, undefined, progress?.('fitting the statistical peers'));
     return { config, dataset, notes: [] };
   }
-  const { level, note } = autoLevel(dataset, progress);
+  const { level, note } =
+    trained?.data.task === 'forecast' && trained.data.windowLevel !== 'auto'
+      ? { level: trained.data.windowLevel, note: undefined }
+      : autoLevel(dataset, progress);
   const settled = relevel(dataset, level);
   // the same fits for the windows cut again (their memo is per dataset): taken as stored, not fitted twice
   peerFitsOf(settled, peerFitsOf(dataset));
