@@ -4,13 +4,13 @@
 // taken relative to its own level cannot see: absolute levels keep it. One that needs it keeps each window's level.
 import type { Config } from '../../config/schema.js';
 import { relevel } from '../../data/relevel.js';
+import type { PeerFits } from '../../data/peer-fits.js';
 import type { ForecastDataset, WindowLevel } from '../../data/types.js';
 import type { ProgressPhases } from '../../util/progress.js';
 import { peerFitsOf } from './peers/index.js';
 
 /** absolute when ARIMA fitted every training series and target without a first difference (d = 0). */
-function autoLevel(dataset: ForecastDataset, progress?: ProgressPhases): { level: WindowLevel; note?: string } {
-  const fits = peerFitsOf(dataset, undefined, progress?.('fitting the statistical peers')).fits;
+function autoLevel(fits: PeerFits['fits']): { level: WindowLevel; note?: string } {
   const unfitted = fits.find((f) => 'skipped' in f.arima);
   if (unfitted && 'skipped' in unfitted.arima)
     return {
@@ -39,20 +39,15 @@ export function settleForecast(
   o: { progress?: ProgressPhases; trained?: Config } = {},
 ): { config: Config; dataset: ForecastDataset; notes: string[] } {
   const { progress, trained } = o;
-  if (config.data.task !== 'forecast' || config.data.windowLevel !== 'auto') {
-    peerFitsOf(dataset, undefined, progress?.('fitting the statistical peers'));
-    return { config, dataset, notes: [] };
-  }
+  const fits = peerFitsOf(dataset, undefined, progress?.('fitting the statistical peers')).fits;
+  if (config.data.task !== 'forecast' || config.data.windowLevel !== 'auto') return { config, dataset, notes: [] };
   const { level, note } =
     trained?.data.task === 'forecast' && trained.data.windowLevel !== 'auto'
       ? { level: trained.data.windowLevel, note: undefined }
-      : autoLevel(dataset, progress);
-  const settled = relevel(dataset, level);
-  // the same fits for the windows cut again (their memo is per dataset): taken as stored, not fitted twice
-  peerFitsOf(settled, peerFitsOf(dataset));
+      : autoLevel(fits);
   return {
     config: { ...config, data: { ...config.data, windowLevel: level } },
-    dataset: settled,
+    dataset: relevel(dataset, level), // the same train window ends: the fits above serve it too
     notes: note ? [note] : [],
   };
 }

@@ -76,13 +76,14 @@ export function fitPeerFits(training: ForecastDataset, stored?: PeerFits, onProg
 }
 
 /**
- * The peers' fits on a training dataset, made once for the skip's prior and every checkpoint (they depend on the data
- * only: keyed by its forecast data, which a copy of the dataset with other notes shares); `stored` as fitPeerFits.
+ * The peers' fits on a training dataset, made once for the window level, the skip's prior and every checkpoint. They
+ * depend on the training rows only, which the train split's window ends fix: keyed by those, which every copy of the
+ * dataset shares (with other notes, or its windows cut again at another level). `stored` as fitPeerFits.
  */
-const peerFitsMade = new WeakMap<ForecastDataset['forecast'], PeerFits>();
+const peerFitsMade = new WeakMap<Int32Array, PeerFits>();
 export function peerFitsOf(d: ForecastDataset, stored?: PeerFits, onProgress?: OnProgress): PeerFits {
-  const made = peerFitsMade.get(d.forecast) ?? fitPeerFits(d, stored, onProgress);
-  peerFitsMade.set(d.forecast, made);
+  const made = peerFitsMade.get(d.splits.train.ends) ?? fitPeerFits(d, stored, onProgress);
+  peerFitsMade.set(d.splits.train.ends, made);
   return made;
 }
 
